@@ -1,0 +1,37 @@
+namespace Hft.Cli.Commands;
+
+/// <summary>Maps the first argument to a command. Exit codes: 0 ok, 1 failure, 2 usage or input error.</summary>
+public static class CommandDispatcher
+{
+    public const string Usage = """
+        usage: hft <command> [options]
+
+        commands:
+          serve                 run the trading server (development profile by default)
+          replay FILE           run JSON-lines commands through the engine, print events as JSON lines
+          bench                 benchmark the matching engine (single thread, no I/O)
+          test                  run every test (handled by the ./hft launcher)
+
+        run 'hft <command> --help' for the options of a command.
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        var rest = args.AsSpan(1).ToArray();
+        switch (args[0])
+        {
+            case "replay": return ReplayCommand.Run(rest, stdout, stderr);
+            case "bench": return BenchCommand.Run(rest, stdout, stderr);
+            case "serve": return ServeCommand.Run(rest, stdout, stderr);
+            default:
+                stderr.WriteLine($"hft: unknown command '{args[0]}'");
+                stderr.WriteLine(Usage);
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,354 @@
+using System.Runtime.CompilerServices;
+using Hft.Core.Book;
+using Hft.Core.Events;
+using Hft.Core.Instruments;
+using Hft.Core.Orders;
+
+namespace Hft.Core.Matching;
+
+/// <summary>
+/// The matching stage: price-time priority books for a set of instruments, fed one <see cref="OrderCommand"/>
+/// at a time by a single thread. Deterministic (same commands in, same events out), no I/O, no locks,
+/// no allocation in steady state. Every command's events are returned as a span valid until the next call.
+/// </summary>
+public sealed class MatchingEngine
+{
+    private readonly OrderStore _orders;
+    private readonly OrderIdIndex _ids;
+    private readonly EventBuffer _events;
+    private readonly EngineOptions _options;
+    private OrderBook?[] _books = new OrderBook?[8];
+    private long _sequence;
+    private EngineCounters _counters;
+
+    public MatchingEngine(EngineOptions? options = null)
+    {
+        _options = options ?? new EngineOptions();
+        _orders = new OrderStore(_options.OrderCapacity);
+        _ids = new OrderIdIndex(_options.OrderIdCapacity);
+        _events = new EventBuffer(_options.EventCapacity);
+    }
+
+    public ref readonly EngineCounters Counters => ref _counters;
+
+    public OrderStore Orders => _orders;
+
+    internal OrderIdIndex Ids => _ids;
+
+    /// <summary>Adds the book of an instrument (set-up, not hot path). Adding the same instrument twice is a no-op.</summary>
+    public OrderBook AddInstrument(Instrument instrument)
+    {
+        if (instrument.Index >= _books.Length) Array.Resize(ref _books, Math.Max(_books.Length * 2, instrument.Index + 1));
+        return _books[instrument.Index] ??= new OrderBook(instrument, _orders, _options.LevelCapacity);
+    }
+
+    /// <summary>The book of an instrument index, or null when this engine does not trade it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public OrderBook? Book(int instrument)
+        => (uint)instrument < (uint)_books.Length ? _books[instrument] : null;
+
+    /// <summary>All books of this engine, in instrument index order.</summary>
+    public IEnumerable<OrderBook> Books
+    {
+        get
+        {
+            foreach (var b in _books)
+                if (b is not null) yield return b;
+        }
+    }
+
+    /// <summary>Runs one command and returns its events (valid until the next call).</summary>
+    public ReadOnlySpan<EngineEvent> Process(in OrderCommand cmd)
+    {
+        _events.Clear();
+        _counters.Commands++;
+        switch (cmd.Op)
+        {
+            case CommandOp.New: New(in cmd); break;
+            case CommandOp.Cancel: Cancel(in cmd); break;
+            case CommandOp.Replace: Replace(in cmd); break;
+            default: Reject(in cmd, RejectReason.InvalidOrderType); break;
+        }
+        return _events.Span;
+    }
+
+    // ---- commands ----
+
+    private void New(in OrderCommand cmd)
+    {
+        if (cmd.EdgeReject != RejectReason.None) { Reject(in cmd, cmd.EdgeReject); return; }
+        var book = Book(cmd.Instrument);
+        if (book is null) { Reject(in cmd, RejectReason.UnknownSymbol); return; }
+        bool market = cmd.Type == OrderType.Market;
+        if (!market && (cmd.Price <= 0 || cmd.Price > Instrument.MaxPriceTicks)) { Reject(in cmd, RejectReason.InvalidPrice); return; }
+        if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) { Reject(in cmd, RejectReason.InvalidQty); return; }
+        if (!IsKnown(cmd.Side) || (cmd.Type != OrderType.Limit && !market) || !IsKnown(cmd.Tif) || !IsKnown(cmd.Stp)
+            || (cmd.PostOnly && (market || cmd.Tif != TimeInForce.Gtc)))
+        {
+            Reject(in cmd, RejectReason.InvalidOrderType);
+            return;
+        }
+        if (_ids.Find(cmd.OrderId) != OrderIdIndex.Absent) { Reject(in cmd, RejectReason.DuplicateId); return; }
+
+        _ids.Add(cmd.OrderId, OrderIdIndex.Dead);
+        _counters.Accepted++;
+        _counters.EnteredQuantity += cmd.Quantity;
+        ref var ev = ref _events.Add(EventKind.Accepted);
+        ev.Op = CommandOp.New;
+        ev.OrderId = cmd.OrderId;
+        ev.Account = cmd.Account;
+        ev.Instrument = cmd.Instrument;
+        ev.Side = cmd.Side;
+        ev.Price = market ? 0 : cmd.Price;
+        ev.Quantity = cmd.Quantity;
+
+        var tif = market && cmd.Tif == TimeInForce.Gtc ? TimeInForce.Ioc : cmd.Tif;
+        long limit = market ? (cmd.Side == Side.Buy ? long.MaxValue : long.MinValue) : cmd.Price;
+        Execute(book, cmd.OrderId, cmd.Account, cmd.Side, limit, cmd.Quantity, tif, market, cmd.PostOnly, cmd.Stp);
+    }
+
+    private void Cancel(in OrderCommand cmd)
+    {
+        if (cmd.EdgeReject != RejectReason.None) { Reject(in cmd, cmd.EdgeReject); return; }
+        var book = Book(cmd.Instrument);
+        if (book is null) { Reject(in cmd, RejectReason.UnknownSymbol); return; }
+        int slot = FindOwned(in cmd);
+        if (slot < 0) { Reject(in cmd, RejectReason.UnknownOrder); return; }
+        ref var o = ref _orders[slot];
+        EmitCanceled(o.Id, o.Account, o.Instrument, o.Side, o.Price, o.Remaining, CancelReason.User);
+        Remove(book, slot);
+    }
+
+    private void Replace(in OrderCommand cmd)
+    {
+        if (cmd.EdgeReject != RejectReason.None) { Reject(in cmd, cmd.EdgeReject); return; }
+        var book = Book(cmd.Instrument);
+        if (book is null) { Reject(in cmd, RejectReason.UnknownSymbol); return; }
+        int slot = FindOwned(in cmd);
+        if (slot < 0) { Reject(in cmd, RejectReason.UnknownOrder); return; }
+        ref var o = ref _orders[slot];
+        long price = cmd.HasPrice ? cmd.Price : o.Price;
+        if (price <= 0 || price > Instrument.MaxPriceTicks) { Reject(in cmd, RejectReason.InvalidPrice); return; }
+        if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) { Reject(in cmd, RejectReason.InvalidQty); return; }
+
+        if (price == o.Price && cmd.Quantity <= o.Remaining)
+        {
+            // Same price, not larger: amend in place and keep time priority.
+            _counters.WithdrawnQuantity += o.Remaining - cmd.Quantity;
+            book.Reduce(slot, o.Remaining - cmd.Quantity);
+            EmitReplaced(ref o);
+            return;
+        }
+
+        // Any other change loses priority: leave the book and re-enter as a new GTC limit with the same flags.
+        long id = o.Id;
+        int account = o.Account;
+        var side = o.Side;
+        var stp = o.Stp;
+        bool postOnly = o.PostOnly;
+        _counters.WithdrawnQuantity += o.Remaining;
+        book.Unlink(slot);
+        _orders.Free(slot);
+        _ids.MarkDead(id);
+
+        _counters.EnteredQuantity += cmd.Quantity;
+        ref var ev = ref _events.Add(EventKind.Replaced);
+        ev.Op = CommandOp.Replace;
+        ev.OrderId = id;
+        ev.Account = account;
+        ev.Instrument = cmd.Instrument;
+        ev.Side = side;
+        ev.Price = price;
+        ev.Quantity = cmd.Quantity;
+        Execute(book, id, account, side, price, cmd.Quantity, TimeInForce.Gtc, market: false, postOnly, stp);
+    }
+
+    // ---- matching ----
+
+    /// <summary>Matches an incoming order against the opposite side, then rests or cancels what is left.</summary>
+    private void Execute(OrderBook book, long id, int account, Side side, long limit, long quantity,
+        TimeInForce tif, bool market, bool postOnly, SelfTradePrevention stp)
+    {
+        var opposite = book.SideOf(side.Opposite());
+        int instrument = book.Instrument.Index;
+        long eventPrice = market ? 0 : limit;
+
+        if (postOnly && !opposite.IsEmpty && Crosses(side, book.Level(opposite.Best).Price, limit))
+        {
+            EmitCanceled(id, account, instrument, side, eventPrice, quantity, CancelReason.PostOnlyWouldCross);
+            return;
+        }
+        if (tif == TimeInForce.Fok && !CanFillCompletely(book, opposite, account, side, limit, quantity, stp))
+        {
+            EmitCanceled(id, account, instrument, side, eventPrice, quantity, CancelReason.FokUnfilled);
+            return;
+        }
+
+        long remaining = quantity;
+        bool stoppedBySelfTrade = false;
+        while (remaining > 0 && !opposite.IsEmpty)
+        {
+            int levelSlot = opposite.Best;
+            ref var level = ref book.Level(levelSlot);
+            if (!Crosses(side, level.Price, limit)) break;
+            long tradePrice = level.Price;
+            int makerSlot = level.Head;
+            while (makerSlot >= 0 && remaining > 0)
+            {
+                ref var maker = ref _orders[makerSlot];
+                int next = maker.Next;
+                if (stp != SelfTradePrevention.None && maker.Account == account)
+                {
+                    if (stp == SelfTradePrevention.CancelTaker) { stoppedBySelfTrade = true; break; }
+                    EmitCanceled(maker.Id, maker.Account, instrument, maker.Side, maker.Price, maker.Remaining, CancelReason.SelfTrade);
+                    Remove(book, makerSlot);
+                    if (stp == SelfTradePrevention.CancelBoth) { stoppedBySelfTrade = true; break; }
+                    makerSlot = next;
+                    continue;
+                }
+                long fill = Math.Min(remaining, maker.Remaining);
+                remaining -= fill;
+                maker.Remaining -= fill;
+                level.TotalQuantity -= fill;
+                _counters.Trades++;
+                _counters.TradedQuantity += fill;
+                ref var t = ref _events.Add(EventKind.Trade);
+                t.Instrument = instrument;
+                t.Price = tradePrice;
+                t.Quantity = fill;
+                t.OrderId = id;
+                t.Account = account;
+                t.Side = side;
+                t.Remaining = remaining;
+                t.MakerOrderId = maker.Id;
+                t.MakerAccount = maker.Account;
+                t.MakerRemaining = maker.Remaining;
+                if (maker.Remaining == 0) Remove(book, makerSlot);
+                makerSlot = next;
+            }
+            if (stoppedBySelfTrade) break;
+        }
+
+        if (remaining == 0) return;
+        if (stoppedBySelfTrade)
+            EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.SelfTrade);
+        else if (market)
+            EmitCanceled(id, account, instrument, side, eventPrice, remaining,
+                tif == TimeInForce.Fok ? CancelReason.FokUnfilled : CancelReason.MarketNoLiquidity);
+        else if (tif == TimeInForce.Ioc)
+            EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.IocRemainder);
+        else if (tif == TimeInForce.Fok)
+            EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.FokUnfilled);
+        else
+            Rest(book, id, account, side, limit, remaining, postOnly, stp);
+    }
+
+    /// <summary>
+    /// FOK pre-check: walks the crossing liquidity in priority order exactly as matching would, skipping
+    /// own orders that STP would cancel and stopping where STP would stop the taker.
+    /// </summary>
+    private bool CanFillCompletely(OrderBook book, BookSide opposite, int account, Side side, long limit, long quantity,
+        SelfTradePrevention stp)
+    {
+        long needed = quantity;
+        for (int rank = 0; rank < opposite.LevelCount; rank++)
+        {
+            ref var level = ref book.Level(opposite.AtRank(rank));
+            if (!Crosses(side, level.Price, limit)) return false;
+            for (int s = level.Head; s >= 0; s = _orders[s].Next)
+            {
+                ref var maker = ref _orders[s];
+                if (stp != SelfTradePrevention.None && maker.Account == account)
+                {
+                    if (stp == SelfTradePrevention.CancelMaker) continue;
+                    return false;
+                }
+                needed -= maker.Remaining;
+                if (needed <= 0) return true;
+            }
+        }
+        return false;
+    }
+
+    private void Rest(OrderBook book, long id, int account, Side side, long price, long quantity, bool postOnly,
+        SelfTradePrevention stp)
+    {
+        int slot = _orders.Allocate();
+        ref var o = ref _orders[slot];
+        o.Id = id;
+        o.Account = account;
+        o.Instrument = book.Instrument.Index;
+        o.Side = side;
+        o.Price = price;
+        o.Remaining = quantity;
+        o.PostOnly = postOnly;
+        o.Stp = stp;
+        o.Sequence = ++_sequence;
+        book.Append(slot);
+        _ids.Update(id, slot);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Crosses(Side takerSide, long makerPrice, long limit)
+        => takerSide == Side.Buy ? makerPrice <= limit : makerPrice >= limit;
+
+    private void Remove(OrderBook book, int slot)
+    {
+        _ids.MarkDead(_orders[slot].Id);
+        book.Unlink(slot);
+        _orders.Free(slot);
+    }
+
+    private int FindOwned(in OrderCommand cmd)
+    {
+        int slot = _ids.Find(cmd.OrderId);
+        if (slot < 0) return -1;
+        ref var o = ref _orders[slot];
+        return o.Account == cmd.Account && o.Instrument == cmd.Instrument ? slot : -1;
+    }
+
+    // ---- events ----
+
+    private void Reject(in OrderCommand cmd, RejectReason reason)
+    {
+        _counters.Rejected++;
+        ref var e = ref _events.Add(EventKind.Rejected);
+        e.Op = cmd.Op;
+        e.OrderId = cmd.OrderId;
+        e.Account = cmd.Account;
+        e.Instrument = cmd.Instrument;
+        e.Side = cmd.Side;
+        e.RejectReason = reason;
+    }
+
+    private void EmitCanceled(long id, int account, int instrument, Side side, long price, long remaining, CancelReason reason)
+    {
+        _counters.CanceledQuantity += remaining;
+        ref var e = ref _events.Add(EventKind.Canceled);
+        e.OrderId = id;
+        e.Account = account;
+        e.Instrument = instrument;
+        e.Side = side;
+        e.Price = price;
+        e.Remaining = remaining;
+        e.CancelReason = reason;
+    }
+
+    private void EmitReplaced(ref RestingOrder o)
+    {
+        ref var e = ref _events.Add(EventKind.Replaced);
+        e.Op = CommandOp.Replace;
+        e.OrderId = o.Id;
+        e.Account = o.Account;
+        e.Instrument = o.Instrument;
+        e.Side = o.Side;
+        e.Price = o.Price;
+        e.Quantity = o.Remaining;
+    }
+
+    private static bool IsKnown(Side s) => s is Side.Buy or Side.Sell;
+
+    private static bool IsKnown(TimeInForce t) => t is TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok;
+
+    private static bool IsKnown(SelfTradePrevention s) => s <= SelfTradePrevention.CancelBoth;
+}

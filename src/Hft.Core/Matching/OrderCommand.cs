@@ -1,0 +1,79 @@
+using Hft.Core.Events;
+using Hft.Core.Orders;
+
+namespace Hft.Core.Matching;
+
+/// <summary>Command kinds. Persisted: append only, never renumber.</summary>
+public enum CommandOp : byte
+{
+    New = 1,
+    Cancel = 2,
+    Replace = 3,
+}
+
+/// <summary>
+/// The pipeline's command slot. A gateway (or the replay reader) fills it from a request, converting
+/// decimal text to ticks and lots at the edge; the matching stage reads it. Plain struct, copied by ref.
+/// </summary>
+public struct OrderCommand
+{
+    /// <summary>Gateway: what to do.</summary>
+    public CommandOp Op;
+
+    /// <summary>Gateway: the order's id; unique among accepted orders of the engine.</summary>
+    public long OrderId;
+
+    /// <summary>Gateway: the account's dense index (interned at the edge).</summary>
+    public int Account;
+
+    /// <summary>Gateway: the instrument's dense index, or -1 when the symbol is unknown.</summary>
+    public int Instrument;
+
+    /// <summary>Gateway (new): side, type, time in force, post-only and self-trade prevention mode.</summary>
+    public Side Side;
+    public OrderType Type;
+    public TimeInForce Tif;
+    public SelfTradePrevention Stp;
+    public bool PostOnly;
+
+    /// <summary>Gateway (replace): false keeps the order's current price.</summary>
+    public bool HasPrice;
+
+    /// <summary>Gateway: limit price in ticks (new limit, replace).</summary>
+    public long Price;
+
+    /// <summary>Gateway: quantity in lots (new), or the new remaining quantity (replace).</summary>
+    public long Quantity;
+
+    /// <summary>
+    /// Gateway: a reason found while converting the request at the edge (off-grid price, unknown symbol, ...).
+    /// When set, the engine emits the rejection in sequence and changes nothing.
+    /// </summary>
+    public RejectReason EdgeReject;
+
+    public static OrderCommand NewLimit(long id, int account, int instrument, Side side, long price, long qty,
+        TimeInForce tif = TimeInForce.Gtc, bool postOnly = false, SelfTradePrevention stp = SelfTradePrevention.None)
+        => new()
+        {
+            Op = CommandOp.New, OrderId = id, Account = account, Instrument = instrument, Side = side,
+            Type = OrderType.Limit, Tif = tif, Price = price, HasPrice = true, Quantity = qty, PostOnly = postOnly, Stp = stp,
+        };
+
+    public static OrderCommand NewMarket(long id, int account, int instrument, Side side, long qty,
+        TimeInForce tif = TimeInForce.Ioc, SelfTradePrevention stp = SelfTradePrevention.None)
+        => new()
+        {
+            Op = CommandOp.New, OrderId = id, Account = account, Instrument = instrument, Side = side,
+            Type = OrderType.Market, Tif = tif, Quantity = qty, Stp = stp,
+        };
+
+    public static OrderCommand Cancel(long id, int account, int instrument)
+        => new() { Op = CommandOp.Cancel, OrderId = id, Account = account, Instrument = instrument };
+
+    public static OrderCommand Replace(long id, int account, int instrument, long price, long qty)
+        => new()
+        {
+            Op = CommandOp.Replace, OrderId = id, Account = account, Instrument = instrument,
+            Price = price, HasPrice = true, Quantity = qty,
+        };
+}
