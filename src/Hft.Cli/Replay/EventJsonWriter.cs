@@ -4,7 +4,9 @@ using Hft.Core.Book;
 using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Matching;
+using Hft.Core.Numerics;
 using Hft.Core.Orders;
+using Hft.Risk;
 
 namespace Hft.Cli.Replay;
 
@@ -89,6 +91,45 @@ public sealed class EventJsonWriter : IDisposable
         _json.WriteEndObject();
         EndLine();
     }
+
+    /// <summary>One account's position in one instrument (average-cost method), money as plain decimals.</summary>
+    public void WritePosition(string account, RiskInstrument inst, in PositionState pos)
+    {
+        var instrument = inst.Instrument;
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("ev"u8, "position"u8);
+        _json.WriteString("account"u8, account);
+        _json.WriteString("symbol"u8, instrument.Symbol);
+        WriteQuantity("qty"u8, instrument, pos.Position);
+        _json.WriteString("avgPrice"u8, pos.Position == 0 ? "0"
+            : Amount.FormatRatio(pos.Cost.Raw, (Int128)pos.Position * inst.LotUnit, AveragePriceDecimals));
+        _json.WriteString("realizedPnl"u8, pos.Realized.ToString());
+        _json.WriteString("unrealizedPnl"u8, pos.Unrealized(inst.ValuationPrice, inst.NotionalUnit).ToString());
+        _json.WriteString("fees"u8, pos.Fees.ToString());
+        _json.WriteEndObject();
+        EndLine();
+    }
+
+    /// <summary>One declared account: exposure, utilization of its credit, open orders.</summary>
+    public void WriteAccount(string account, AccountRisk risk, RiskStage stage)
+    {
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("ev"u8, "account"u8);
+        _json.WriteString("account"u8, account);
+        _json.WriteString("exposure"u8, stage.Exposure(risk).ToString());
+        _json.WriteString("utilization"u8, stage.Utilization(risk));
+        if (risk.Limits.Credit is { } credit) _json.WriteString("credit"u8, credit.ToString());
+        else _json.WriteNull("credit"u8);
+        _json.WriteNumber("openOrders"u8, risk.OpenOrders);
+        _json.WriteBoolean("enabled"u8, risk.Enabled);
+        _json.WriteEndObject();
+        EndLine();
+    }
+
+    /// <summary>Average prices are rounded half-even to this many decimals (they need not lie on the tick grid).</summary>
+    public const int AveragePriceDecimals = 10;
 
     private void WriteSide(ReadOnlySpan<byte> name, OrderBook book, Side side)
     {

@@ -1,4 +1,5 @@
 using Hft.Core.Matching;
+using Hft.Core.Numerics;
 
 namespace Hft.Cli.Replay;
 
@@ -12,6 +13,18 @@ public enum ReplayLineKind : byte
 
     /// <summary>An order command for the engine.</summary>
     Command = 2,
+
+    /// <summary>An account declaration or limit change (<see cref="ReplayLine.Account"/>).</summary>
+    Account = 3,
+
+    /// <summary>A mark price for an instrument (<see cref="ReplayLine.Price"/>).</summary>
+    Mark = 4,
+
+    /// <summary>Trading in an instrument halted.</summary>
+    Halt = 5,
+
+    /// <summary>Trading in an instrument resumed.</summary>
+    Resume = 6,
 }
 
 /// <summary>What one parsed line asks for.</summary>
@@ -20,4 +33,35 @@ public struct ReplayLine
     public ReplayLineKind Kind;
     public int InstrumentIndex;
     public OrderCommand Command;
+
+    /// <summary>Mark price in ticks.</summary>
+    public long Price;
+
+    /// <summary>Instrument price band in percent, when the instrument command gave one.</summary>
+    public Amount? PriceBandPct;
+
+    public AccountUpdate Account;
+}
+
+/// <summary>
+/// The fields an account command gave. A field not given leaves the account's setting as it was;
+/// a limit given as null removes it (unlimited).
+/// </summary>
+public struct AccountUpdate
+{
+    public int AccountId;
+    public bool? Enabled;
+    public Optional<Amount?> Credit;
+    public Optional<Amount?> MaxOrderQty;
+    public Optional<Amount?> MaxOrderNotional;
+    public Optional<Amount?> MaxPosition;
+    public Optional<int?> MaxOpenOrders;
+    public Optional<Amount> MakerFeeBps;
+    public Optional<Amount> TakerFeeBps;
+}
+
+/// <summary>A value that may have been given or not.</summary>
+public readonly record struct Optional<T>(bool IsSet, T Value)
+{
+    public T Or(T fallback) => IsSet ? Value : fallback;
 }

@@ -27,7 +27,7 @@ public sealed class ReplayLineParser
         _accounts = accounts;
     }
 
-    private enum Op : byte { None, Instrument, New, Cancel, Replace }
+    private enum Op : byte { None, Instrument, New, Cancel, Replace, Account, Mark, Halt, Resume }
 
     // Field presence bits.
     private const int FId = 1, FAccount = 2, FSymbol = 4, FSide = 8, FType = 16, FTif = 32, FPrice = 64, FQty = 128,
@@ -52,6 +52,8 @@ public sealed class ReplayLineParser
         int account = 0;
         ReadOnlySpan<byte> symbol = default, price = default, qty = default, tick = default, lot = default;
         bool symbolEscaped = false;
+        var update = new AccountUpdate();
+        Amount? bandPct = null;
         string? symbolText = null;
         try
         {
@@ -73,6 +75,10 @@ public sealed class ReplayLineParser
                         : v.SequenceEqual("cancel"u8) ? Op.Cancel
                         : v.SequenceEqual("replace"u8) ? Op.Replace
                         : v.SequenceEqual("instrument"u8) ? Op.Instrument
+                        : v.SequenceEqual("account"u8) ? Op.Account
+                        : v.SequenceEqual("mark"u8) ? Op.Mark
+                        : v.SequenceEqual("halt"u8) ? Op.Halt
+                        : v.SequenceEqual("resume"u8) ? Op.Resume
                         : Op.None;
                     if (op == Op.None) return Fail($"unknown op '{Encoding.UTF8.GetString(v)}'", out error);
                 }
@@ -159,6 +165,24 @@ public sealed class ReplayLineParser
                     if (!TryDecimal(ref reader, "lot", out lot, out error)) return false;
                     seen |= FLot;
                 }
+                else if (name.SequenceEqual("enabled"u8))
+                {
+                    if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                        return Fail("field 'enabled' must be true or false", out error);
+                    update.Enabled = reader.TokenType == JsonTokenType.True;
+                }
+                else if (name.SequenceEqual("maxOpenOrders"u8))
+                {
+                    if (reader.TokenType == JsonTokenType.Null) update.MaxOpenOrders = new(true, null);
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int maxOpen) && maxOpen >= 0)
+                        update.MaxOpenOrders = new(true, maxOpen);
+                    else return Fail("field 'maxOpenOrders' must be a non-negative integer or null", out error);
+                }
+                else if (AmountField(name) is { } amountField)
+                {
+                    if (!TryDecimal(ref reader, amountField, out var text, out error)) return false;
+                    if (!TryReadAmount(amountField, text, reader.TokenType == JsonTokenType.Null, ref update, ref bandPct, out error)) return false;
+                }
                 else
                 {
                     reader.Skip(); // annotations and fields of later versions
@@ -172,7 +196,27 @@ public sealed class ReplayLineParser
         }
 
         if (op == Op.None) return Fail("missing field 'op'", out error);
+        if (op == Op.Account)
+        {
+            if ((seen & FAccount) == 0) return Fail("missing field 'account'", out error);
+            update.AccountId = account;
+            result.Kind = ReplayLineKind.Account;
+            result.Account = update;
+            return true;
+        }
         if ((seen & FSymbol) == 0) return Fail("missing field 'symbol'", out error);
+        if (op is Op.Mark or Op.Halt or Op.Resume)
+        {
+            if (!TryFindInstrument(symbol, symbolText, out var target))
+                return Fail($"unknown symbol '{symbolText ?? Encoding.UTF8.GetString(symbol)}'", out error);
+            result.InstrumentIndex = target.Index;
+            result.Kind = op == Op.Mark ? ReplayLineKind.Mark : op == Op.Halt ? ReplayLineKind.Halt : ReplayLineKind.Resume;
+            if (op != Op.Mark) return true;
+            if ((seen & FPrice) == 0) return Fail("missing field 'price'", out error);
+            if (target.TryParsePrice(price, out result.Price) != RejectReason.None)
+                return Fail($"invalid mark price '{Encoding.UTF8.GetString(price)}' for {target.Symbol}", out error);
+            return true;
+        }
 
         if (op == Op.Instrument)
         {
@@ -184,6 +228,7 @@ public sealed class ReplayLineParser
             if (!_instruments.TryAdd(symbolText, tickUnit, lotUnit, out var instrument, out var addError)) return Fail(addError!, out error);
             result.Kind = ReplayLineKind.Instrument;
             result.InstrumentIndex = instrument.Index;
+            result.PriceBandPct = bandPct;
             return true;
         }
 
@@ -248,6 +293,51 @@ public sealed class ReplayLineParser
     private static void KeepFirstReject(RejectReason reason, ref OrderCommand cmd)
     {
         if (reason != RejectReason.None && cmd.EdgeReject == RejectReason.None) cmd.EdgeReject = reason;
+    }
+
+    private static string? AmountField(ReadOnlySpan<byte> name)
+        => name.SequenceEqual("credit"u8) ? "credit"
+            : name.SequenceEqual("maxOrderQty"u8) ? "maxOrderQty"
+            : name.SequenceEqual("maxOrderNotional"u8) ? "maxOrderNotional"
+            : name.SequenceEqual("maxPosition"u8) ? "maxPosition"
+            : name.SequenceEqual("makerFeeBps"u8) ? "makerFeeBps"
+            : name.SequenceEqual("takerFeeBps"u8) ? "takerFeeBps"
+            : name.SequenceEqual("priceBandPct"u8) ? "priceBandPct"
+            : null;
+
+    /// <summary>Limits and band: non-negative decimals (null = none); fees: decimals in [-10000, 10000] bps with at most 6 decimals.</summary>
+    private static bool TryReadAmount(string field, ReadOnlySpan<byte> text, bool isNull, ref AccountUpdate update, ref Amount? bandPct,
+        out string? error)
+    {
+        error = null;
+        bool fee = field is "makerFeeBps" or "takerFeeBps";
+        Amount value = default;
+        if (isNull)
+        {
+            if (fee) return Fail($"field '{field}' must be a decimal", out error);
+        }
+        else if (!Amount.TryParse(text, out value) || (!fee && value < Amount.Zero))
+        {
+            return Fail($"field '{field}' must be a {(fee ? "" : "non-negative ")}decimal, got '{Encoding.UTF8.GetString(text)}'", out error);
+        }
+        if (fee && (value.Abs() > new Amount(10_000 * Amount.One) || value.Raw % 1_000_000_000_000 != 0))
+            return Fail($"field '{field}' must lie in [-10000, 10000] with at most 6 decimals", out error);
+        Amount? limit = isNull ? null : value;
+        switch (field)
+        {
+            case "credit": update.Credit = new(true, limit); break;
+            case "maxOrderQty": update.MaxOrderQty = new(true, limit); break;
+            case "maxOrderNotional": update.MaxOrderNotional = new(true, limit); break;
+            case "maxPosition": update.MaxPosition = new(true, limit); break;
+            case "makerFeeBps": update.MakerFeeBps = new(true, value); break;
+            case "takerFeeBps": update.TakerFeeBps = new(true, value); break;
+            case "priceBandPct":
+                if (!isNull && (value.Raw == 0 || value > new Amount(100 * Amount.One)))
+                    return Fail("field 'priceBandPct' must lie in (0, 100]", out error);
+                bandPct = limit;
+                break;
+        }
+        return true;
     }
 
     private static bool TryString(scoped ref Utf8JsonReader reader, string field, out ReadOnlySpan<byte> value, out string? error)

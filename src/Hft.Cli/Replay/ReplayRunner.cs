@@ -1,6 +1,5 @@
 using Hft.Core.Book;
 using Hft.Core.Instruments;
-using Hft.Core.Matching;
 
 namespace Hft.Cli.Replay;
 
@@ -10,8 +9,8 @@ public sealed record ReplayOptions
     /// <summary>Check every book invariant after every command (slow; a debug mode).</summary>
     public bool CheckInvariants { get; init; }
 
-    /// <summary>Write the final book of every instrument after the last command.</summary>
-    public bool WriteBooks { get; init; } = true;
+    /// <summary>Write the final books, positions and accounts after the last command.</summary>
+    public bool WriteFinalState { get; init; } = true;
 }
 
 /// <summary>
@@ -24,31 +23,21 @@ public static class ReplayRunner
     public static int Run(Stream input, Stream output, TextWriter errors, ReplayOptions options)
     {
         var instruments = new InstrumentRegistry();
-        var engine = new MatchingEngine(new EngineOptions { OrderCapacity = 1 << 16, OrderIdCapacity = 1 << 20 });
-        var parser = new ReplayLineParser(instruments, new AccountDirectory());
+        var accounts = new AccountDirectory();
+        var parser = new ReplayLineParser(instruments, accounts);
         var reader = new LineReader(input);
         using var writer = new EventJsonWriter(output, instruments);
+        var pipeline = new ReplayPipeline(writer, instruments, accounts);
 
         while (reader.TryReadLine(out var line, out bool tooLong))
         {
             if (tooLong) return Fail(errors, writer, reader.LineNumber, $"line longer than {LineReader.MaxLineBytes} bytes");
             if (!parser.TryParse(line, out var parsed, out var error)) return Fail(errors, writer, reader.LineNumber, error!);
-            switch (parsed.Kind)
-            {
-                case ReplayLineKind.Instrument:
-                    engine.AddInstrument(instruments[parsed.InstrumentIndex]);
-                    break;
-                case ReplayLineKind.Command:
-                    foreach (ref readonly var e in engine.Process(in parsed.Command)) writer.Write(in e);
-                    if (options.CheckInvariants && BookInvariants.Check(engine) is { } violation)
-                        return Fail(errors, writer, reader.LineNumber, $"invariant violated: {violation}");
-                    break;
-            }
+            pipeline.Execute(ref parsed);
+            if (options.CheckInvariants && BookInvariants.Check(pipeline.Engine) is { } violation)
+                return Fail(errors, writer, reader.LineNumber, $"invariant violated: {violation}");
         }
-        if (options.WriteBooks)
-        {
-            foreach (var book in engine.Books) writer.WriteBook(book);
-        }
+        if (options.WriteFinalState) pipeline.WriteFinalState();
         return 0;
     }
 

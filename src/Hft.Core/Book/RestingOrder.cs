@@ -20,6 +20,10 @@ public struct RestingOrder
     public int Level;
     public int Prev;
     public int Next;
+
+    /// <summary>Links of the account's list of live orders (slot indices, -1 = none): O(own orders) mass cancel.</summary>
+    public int AccountPrev;
+    public int AccountNext;
     public Side Side;
     public SelfTradePrevention Stp;
     public bool PostOnly;

@@ -22,6 +22,15 @@ public enum CancelReason : byte
 
     /// <summary>The remainder of a market order once the opposite side ran out.</summary>
     MarketNoLiquidity = 6,
+
+    /// <summary>The remainder of a market order whose next price lay beyond its price-band protection.</summary>
+    PriceBand = 7,
+
+    /// <summary>The account was disabled (kill switch): all its open orders are canceled.</summary>
+    AccountDisabled = 8,
+
+    /// <summary>An operator canceled the order (admin cancel-all).</summary>
+    Admin = 9,
 }
 
 public static class CancelReasonNames
@@ -29,6 +38,7 @@ public static class CancelReasonNames
     private static readonly string[] s_names =
     [
         "none", "user", "ioc_remainder", "fok_unfilled", "post_only_would_cross", "self_trade", "market_no_liquidity",
+        "price_band", "account_disabled", "admin",
     ];
 
     public static string Name(this CancelReason reason)

@@ -25,6 +25,43 @@ public enum RejectReason : byte
 
     /// <summary>An order flag combination the engine does not accept: post-only on a market or IOC/FOK order.</summary>
     InvalidOrderType = 6,
+
+    // ---- pre-trade risk (Hft.Risk) ----
+
+    /// <summary>The account is unknown to the venue or disabled (kill switch).</summary>
+    AccountDisabled = 7,
+
+    /// <summary>Trading in the instrument is halted.</summary>
+    InstrumentHalted = 8,
+
+    /// <summary>Order quantity above the account's maximum order quantity.</summary>
+    MaxQty = 9,
+
+    /// <summary>Order notional (price × quantity) above the account's maximum order notional.</summary>
+    MaxNotional = 10,
+
+    /// <summary>Limit price further from the reference price than the instrument's band allows.</summary>
+    PriceBand = 11,
+
+    /// <summary>The account already has its maximum number of open orders.</summary>
+    MaxOpenOrders = 12,
+
+    /// <summary>Worst-case position (all open orders of that side filled) above the account's maximum position.</summary>
+    MaxPosition = 13,
+
+    /// <summary>Worst-case exposure above the account's credit.</summary>
+    CreditLimit = 14,
+
+    /// <summary>A market order needs a reference price (last trade or mark) to be risk-checked, and there is none.</summary>
+    NoReferencePrice = 15,
+
+    // ---- server admission ----
+
+    /// <summary>The matching shard's queue is full; nothing was done.</summary>
+    Overloaded = 16,
+
+    /// <summary>The order rate limit was exceeded; nothing was done.</summary>
+    RateLimited = 17,
 }
 
 public static class RejectReasonNames
@@ -32,6 +69,8 @@ public static class RejectReasonNames
     private static readonly string[] s_names =
     [
         "none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type",
+        "account_disabled", "instrument_halted", "max_qty", "max_notional", "price_band", "max_open_orders", "max_position",
+        "credit_limit", "no_reference_price", "overloaded", "rate_limited",
     ];
 
     public static string Name(this RejectReason reason)

@@ -31,6 +31,11 @@ public sealed class InstrumentRegistry
             error = $"invalid symbol '{symbol}' (1-32 characters of A-Z, a-z, 0-9, '.', '-', '_', '/')";
             return false;
         }
+        if (tick.Scale + lot.Scale > Numerics.Amount.Scale)
+        {
+            error = $"tick {tick} and lot {lot} together have more than {Numerics.Amount.Scale} decimals (notional must be exact)";
+            return false;
+        }
         if (_bySymbol.TryGetValue(symbol, out var existing))
         {
             if (existing.Tick.Mantissa == tick.Mantissa && existing.Tick.Scale == tick.Scale

@@ -19,6 +19,8 @@ public sealed class MatchingEngine
     private readonly EngineOptions _options;
     private OrderBook?[] _books = new OrderBook?[8];
     private long _sequence;
+    private int[] _accountHead = new int[64];
+    private int[] _accountTail = new int[64];
     private EngineCounters _counters;
 
     public MatchingEngine(EngineOptions? options = null)
@@ -27,6 +29,8 @@ public sealed class MatchingEngine
         _orders = new OrderStore(_options.OrderCapacity);
         _ids = new OrderIdIndex(_options.OrderIdCapacity);
         _events = new EventBuffer(_options.EventCapacity);
+        Array.Fill(_accountHead, -1);
+        Array.Fill(_accountTail, -1);
     }
 
     public ref readonly EngineCounters Counters => ref _counters;
@@ -67,6 +71,7 @@ public sealed class MatchingEngine
             case CommandOp.New: New(in cmd); break;
             case CommandOp.Cancel: Cancel(in cmd); break;
             case CommandOp.Replace: Replace(in cmd); break;
+            case CommandOp.MassCancel: MassCancel(in cmd); break;
             default: Reject(in cmd, RejectReason.InvalidOrderType); break;
         }
         return _events.Span;
@@ -74,21 +79,62 @@ public sealed class MatchingEngine
 
     // ---- commands ----
 
+    /// <summary>
+    /// The engine's own checks of a new order or replace, without changing anything: what <see cref="Process"/>
+    /// would reject it for, or <see cref="RejectReason.None"/>. Lets a pipeline run these before pre-trade risk.
+    /// </summary>
+    public RejectReason Validate(in OrderCommand cmd)
+    {
+        if (cmd.EdgeReject != RejectReason.None) return cmd.EdgeReject;
+        if (Book(cmd.Instrument) is null) return RejectReason.UnknownSymbol;
+        switch (cmd.Op)
+        {
+            case CommandOp.New:
+            {
+                bool market = cmd.Type == OrderType.Market;
+                if (!market && !IsValidPrice(cmd.Price)) return RejectReason.InvalidPrice;
+                if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) return RejectReason.InvalidQty;
+                if (!IsKnown(cmd.Side) || (cmd.Type != OrderType.Limit && !market) || !IsKnown(cmd.Tif) || !IsKnown(cmd.Stp)
+                    || (cmd.PostOnly && (market || cmd.Tif != TimeInForce.Gtc)))
+                    return RejectReason.InvalidOrderType;
+                if (_ids.Find(cmd.OrderId) != OrderIdIndex.Absent) return RejectReason.DuplicateId;
+                return RejectReason.None;
+            }
+            case CommandOp.Cancel:
+                return FindOwned(in cmd) < 0 ? RejectReason.UnknownOrder : RejectReason.None;
+            case CommandOp.Replace:
+            {
+                int slot = FindOwned(in cmd);
+                if (slot < 0) return RejectReason.UnknownOrder;
+                if (!IsValidPrice(cmd.HasPrice ? cmd.Price : _orders[slot].Price)) return RejectReason.InvalidPrice;
+                if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) return RejectReason.InvalidQty;
+                return RejectReason.None;
+            }
+            default:
+                return RejectReason.None;
+        }
+    }
+
+    /// <summary>The live order with this id, if any (for risk and queries).</summary>
+    public bool TryGetOrder(long id, out OrderView order)
+    {
+        int slot = _ids.Find(id);
+        if (slot < 0)
+        {
+            order = default;
+            return false;
+        }
+        ref var o = ref _orders[slot];
+        order = new OrderView(o.Id, o.Account, o.Side, o.Price, o.Remaining);
+        return true;
+    }
+
     private void New(in OrderCommand cmd)
     {
-        if (cmd.EdgeReject != RejectReason.None) { Reject(in cmd, cmd.EdgeReject); return; }
-        var book = Book(cmd.Instrument);
-        if (book is null) { Reject(in cmd, RejectReason.UnknownSymbol); return; }
+        var reason = Validate(in cmd);
+        if (reason != RejectReason.None) { Reject(in cmd, reason); return; }
+        var book = _books[cmd.Instrument]!;
         bool market = cmd.Type == OrderType.Market;
-        if (!market && (cmd.Price <= 0 || cmd.Price > Instrument.MaxPriceTicks)) { Reject(in cmd, RejectReason.InvalidPrice); return; }
-        if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) { Reject(in cmd, RejectReason.InvalidQty); return; }
-        if (!IsKnown(cmd.Side) || (cmd.Type != OrderType.Limit && !market) || !IsKnown(cmd.Tif) || !IsKnown(cmd.Stp)
-            || (cmd.PostOnly && (market || cmd.Tif != TimeInForce.Gtc)))
-        {
-            Reject(in cmd, RejectReason.InvalidOrderType);
-            return;
-        }
-        if (_ids.Find(cmd.OrderId) != OrderIdIndex.Absent) { Reject(in cmd, RejectReason.DuplicateId); return; }
 
         _ids.Add(cmd.OrderId, OrderIdIndex.Dead);
         _counters.Accepted++;
@@ -103,17 +149,17 @@ public sealed class MatchingEngine
         ev.Quantity = cmd.Quantity;
 
         var tif = market && cmd.Tif == TimeInForce.Gtc ? TimeInForce.Ioc : cmd.Tif;
-        long limit = market ? (cmd.Side == Side.Buy ? long.MaxValue : long.MinValue) : cmd.Price;
+        // A market order trades at any price unless risk gave it a protection limit (price band).
+        long limit = !market || cmd.HasPrice ? cmd.Price : (cmd.Side == Side.Buy ? long.MaxValue : long.MinValue);
         Execute(book, cmd.OrderId, cmd.Account, cmd.Side, limit, cmd.Quantity, tif, market, cmd.PostOnly, cmd.Stp);
     }
 
     private void Cancel(in OrderCommand cmd)
     {
-        if (cmd.EdgeReject != RejectReason.None) { Reject(in cmd, cmd.EdgeReject); return; }
-        var book = Book(cmd.Instrument);
-        if (book is null) { Reject(in cmd, RejectReason.UnknownSymbol); return; }
+        var reason = Validate(in cmd);
+        if (reason != RejectReason.None) { Reject(in cmd, reason); return; }
+        var book = _books[cmd.Instrument]!;
         int slot = FindOwned(in cmd);
-        if (slot < 0) { Reject(in cmd, RejectReason.UnknownOrder); return; }
         ref var o = ref _orders[slot];
         EmitCanceled(o.Id, o.Account, o.Instrument, o.Side, o.Price, o.Remaining, CancelReason.User);
         Remove(book, slot);
@@ -121,15 +167,12 @@ public sealed class MatchingEngine
 
     private void Replace(in OrderCommand cmd)
     {
-        if (cmd.EdgeReject != RejectReason.None) { Reject(in cmd, cmd.EdgeReject); return; }
-        var book = Book(cmd.Instrument);
-        if (book is null) { Reject(in cmd, RejectReason.UnknownSymbol); return; }
+        var reason = Validate(in cmd);
+        if (reason != RejectReason.None) { Reject(in cmd, reason); return; }
+        var book = _books[cmd.Instrument]!;
         int slot = FindOwned(in cmd);
-        if (slot < 0) { Reject(in cmd, RejectReason.UnknownOrder); return; }
         ref var o = ref _orders[slot];
         long price = cmd.HasPrice ? cmd.Price : o.Price;
-        if (price <= 0 || price > Instrument.MaxPriceTicks) { Reject(in cmd, RejectReason.InvalidPrice); return; }
-        if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) { Reject(in cmd, RejectReason.InvalidQty); return; }
 
         if (price == o.Price && cmd.Quantity <= o.Remaining)
         {
@@ -147,9 +190,7 @@ public sealed class MatchingEngine
         var stp = o.Stp;
         bool postOnly = o.PostOnly;
         _counters.WithdrawnQuantity += o.Remaining;
-        book.Unlink(slot);
-        _orders.Free(slot);
-        _ids.MarkDead(id);
+        Remove(book, slot);
 
         _counters.EnteredQuantity += cmd.Quantity;
         ref var ev = ref _events.Add(EventKind.Replaced);
@@ -161,6 +202,24 @@ public sealed class MatchingEngine
         ev.Price = price;
         ev.Quantity = cmd.Quantity;
         Execute(book, id, account, side, price, cmd.Quantity, TimeInForce.Gtc, market: false, postOnly, stp);
+    }
+
+    private void MassCancel(in OrderCommand cmd)
+    {
+        if ((uint)cmd.Account >= (uint)_accountHead.Length) return;
+        int slot = _accountHead[cmd.Account];
+        while (slot >= 0)
+        {
+            ref var o = ref _orders[slot];
+            int next = o.AccountNext;
+            if (cmd.Instrument < 0 || o.Instrument == cmd.Instrument)
+            {
+                var reason = cmd.CancelReason == CancelReason.None ? CancelReason.User : cmd.CancelReason;
+                EmitCanceled(o.Id, o.Account, o.Instrument, o.Side, o.Price, o.Remaining, reason);
+                Remove(_books[o.Instrument]!, slot);
+            }
+            slot = next;
+        }
     }
 
     // ---- matching ----
@@ -234,7 +293,8 @@ public sealed class MatchingEngine
             EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.SelfTrade);
         else if (market)
             EmitCanceled(id, account, instrument, side, eventPrice, remaining,
-                tif == TimeInForce.Fok ? CancelReason.FokUnfilled : CancelReason.MarketNoLiquidity);
+                tif == TimeInForce.Fok ? CancelReason.FokUnfilled
+                : opposite.IsEmpty ? CancelReason.MarketNoLiquidity : CancelReason.PriceBand);
         else if (tif == TimeInForce.Ioc)
             EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.IocRemainder);
         else if (tif == TimeInForce.Fok)
@@ -286,6 +346,39 @@ public sealed class MatchingEngine
         o.Sequence = ++_sequence;
         book.Append(slot);
         _ids.Update(id, slot);
+        LinkToAccount(slot, account);
+    }
+
+    private void LinkToAccount(int slot, int account)
+    {
+        if ((uint)account >= (uint)_accountHead.Length) GrowAccounts(account);
+        ref var o = ref _orders[slot];
+        o.AccountNext = -1;
+        o.AccountPrev = _accountTail[account];
+        if (o.AccountPrev >= 0) _orders[o.AccountPrev].AccountNext = slot;
+        else _accountHead[account] = slot;
+        _accountTail[account] = slot;
+    }
+
+    private void UnlinkFromAccount(int slot)
+    {
+        ref var o = ref _orders[slot];
+        if (o.AccountPrev >= 0) _orders[o.AccountPrev].AccountNext = o.AccountNext;
+        else _accountHead[o.Account] = o.AccountNext;
+        if (o.AccountNext >= 0) _orders[o.AccountNext].AccountPrev = o.AccountPrev;
+        else _accountTail[o.Account] = o.AccountPrev;
+    }
+
+    /// <summary>Accounts are dense small integers; the per-account list heads grow (rarely) when a new one appears.</summary>
+    private void GrowAccounts(int account)
+    {
+        int size = _accountHead.Length;
+        while (size <= account) size *= 2;
+        int old = _accountHead.Length;
+        Array.Resize(ref _accountHead, size);
+        Array.Resize(ref _accountTail, size);
+        Array.Fill(_accountHead, -1, old, size - old);
+        Array.Fill(_accountTail, -1, old, size - old);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -295,6 +388,7 @@ public sealed class MatchingEngine
     private void Remove(OrderBook book, int slot)
     {
         _ids.MarkDead(_orders[slot].Id);
+        UnlinkFromAccount(slot);
         book.Unlink(slot);
         _orders.Free(slot);
     }
@@ -345,6 +439,8 @@ public sealed class MatchingEngine
         e.Price = o.Price;
         e.Quantity = o.Remaining;
     }
+
+    private static bool IsValidPrice(long ticks) => ticks > 0 && ticks <= Instrument.MaxPriceTicks;
 
     private static bool IsKnown(Side s) => s is Side.Buy or Side.Sell;
 

@@ -9,6 +9,9 @@ public enum CommandOp : byte
     New = 1,
     Cancel = 2,
     Replace = 3,
+
+    /// <summary>Cancel every live order of an account (on one instrument, or on all when Instrument is -1).</summary>
+    MassCancel = 4,
 }
 
 /// <summary>
@@ -36,7 +39,10 @@ public struct OrderCommand
     public SelfTradePrevention Stp;
     public bool PostOnly;
 
-    /// <summary>Gateway (replace): false keeps the order's current price.</summary>
+    /// <summary>
+    /// Gateway (replace): false keeps the order's current price. Risk (new market order): true when
+    /// <see cref="Price"/> is a protection limit the market order must not trade beyond (price band).
+    /// </summary>
     public bool HasPrice;
 
     /// <summary>Gateway: limit price in ticks (new limit, replace).</summary>
@@ -50,6 +56,9 @@ public struct OrderCommand
     /// When set, the engine emits the rejection in sequence and changes nothing.
     /// </summary>
     public RejectReason EdgeReject;
+
+    /// <summary>Gateway/admin (mass cancel): the reason given to every canceled order.</summary>
+    public CancelReason CancelReason;
 
     public static OrderCommand NewLimit(long id, int account, int instrument, Side side, long price, long qty,
         TimeInForce tif = TimeInForce.Gtc, bool postOnly = false, SelfTradePrevention stp = SelfTradePrevention.None)
@@ -69,6 +78,10 @@ public struct OrderCommand
 
     public static OrderCommand Cancel(long id, int account, int instrument)
         => new() { Op = CommandOp.Cancel, OrderId = id, Account = account, Instrument = instrument };
+
+    /// <summary>Cancels all live orders of <paramref name="account"/> (all instruments when <paramref name="instrument"/> is -1).</summary>
+    public static OrderCommand MassCancel(int account, int instrument, CancelReason reason)
+        => new() { Op = CommandOp.MassCancel, Account = account, Instrument = instrument, CancelReason = reason };
 
     public static OrderCommand Replace(long id, int account, int instrument, long price, long qty)
         => new()

@@ -1,0 +1,72 @@
+using Hft.Core.Instruments;
+using Hft.Core.Numerics;
+
+namespace Hft.Risk;
+
+/// <summary>What risk knows of an instrument: its grid in <see cref="Amount"/> units, band, reference prices, halt.</summary>
+public sealed class RiskInstrument
+{
+    public RiskInstrument(Instrument instrument)
+    {
+        Instrument = instrument;
+        LotUnit = Amount.UnitOf(instrument.Lot);
+        NotionalUnit = (Int128)instrument.Tick.Mantissa * instrument.Lot.Mantissa
+            * (Int128)DecimalText.Pow10(Amount.Scale - instrument.Tick.Scale - instrument.Lot.Scale);
+    }
+
+    public Instrument Instrument { get; }
+
+    /// <summary>One lot in units of 10^-18 instrument units.</summary>
+    public Int128 LotUnit { get; }
+
+    /// <summary>One tick × one lot in units of 10^-18 money: notional = ticks × lots × NotionalUnit.</summary>
+    public Int128 NotionalUnit { get; }
+
+    /// <summary>Price band as a percentage (e.g. 5 = ±5%), or null for none.</summary>
+    public Amount? BandPct { get; set; }
+
+    /// <summary>Explicit mark price in ticks (0 = none).</summary>
+    public long Mark { get; set; }
+
+    /// <summary>Last trade price in ticks (0 = none).</summary>
+    public long LastTrade { get; set; }
+
+    public bool Halted { get; set; }
+
+    /// <summary>Reference for the price band: last trade, else mark; 0 when neither exists.</summary>
+    public long ReferencePrice => LastTrade != 0 ? LastTrade : Mark;
+
+    /// <summary>Valuation price for exposure and unrealized PnL: mark, else last trade; 0 when neither exists.</summary>
+    public long ValuationPrice => Mark != 0 ? Mark : LastTrade;
+
+    public Amount Notional(long ticks, long lots) => Amount.Product(ticks, lots, NotionalUnit);
+
+    public Amount Quantity(long lots) => Amount.Product(lots, 1, LotUnit);
+
+    /// <summary>True when <paramref name="price"/> lies within the band around the reference (or no band applies).</summary>
+    public bool WithinBand(long price)
+    {
+        long reference = ReferencePrice;
+        if (BandPct is not { } pct || reference == 0) return true;
+        // |price - reference| × 100 ≤ pct × reference, exactly, in 10^-18 units
+        Int128 distance = Int128.Abs((Int128)price - reference) * 100 * Amount.One;
+        Int128 allowed = pct.Raw * reference;
+        return distance <= allowed;
+    }
+
+    /// <summary>
+    /// The furthest price within the band on the side a market order trades against: the highest tick a buy may
+    /// pay, the lowest a sell may receive. False when no band or no reference price applies.
+    /// </summary>
+    public bool TryGetProtectionPrice(bool buy, out long ticks)
+    {
+        ticks = 0;
+        long reference = ReferencePrice;
+        if (BandPct is not { } pct || reference == 0) return false;
+        // reference × pct / 100 in ticks, floored: the largest whole-tick distance inside the band
+        Int128 offset = (Int128)reference * pct.Raw / (100 * Amount.One);
+        long off = (long)Int128.Min(offset, Instrument.MaxPriceTicks);
+        ticks = buy ? Math.Min(reference + off, Instrument.MaxPriceTicks) : Math.Max(reference - off, 1);
+        return true;
+    }
+}

@@ -1,0 +1,307 @@
+using System.Runtime.CompilerServices;
+using Hft.Core.Events;
+using Hft.Core.Instruments;
+using Hft.Core.Matching;
+using Hft.Core.Numerics;
+using Hft.Core.Orders;
+
+namespace Hft.Risk;
+
+/// <summary>Options of the risk stage.</summary>
+public sealed record RiskOptions
+{
+    /// <summary>
+    /// True for a venue (the server): an order of an account that was never declared is rejected
+    /// <c>account_disabled</c>. False for replay: undeclared accounts are not risk-checked, only tracked.
+    /// </summary>
+    public bool RejectUndeclaredAccounts { get; init; }
+
+    /// <summary>Resting orders risk remembers before its table doubles.</summary>
+    public int OpenOrderCapacity { get; init; } = 1 << 16;
+}
+
+/// <summary>
+/// The pre-trade risk stage and post-trade settlement, deterministic like the engine. For every new order and
+/// replace, <see cref="Check"/> runs before the matching stage; <see cref="Apply"/> then settles the matching
+/// stage's events: fills update positions, PnL and fees, resting orders reserve their open quantity and notional.
+/// Single writer; the same thread calls Check, the engine, and Apply, so every decision sees every earlier fill.
+/// </summary>
+public sealed class RiskStage
+{
+    private readonly RiskOptions _options;
+    private readonly OpenOrderTable _open;
+    private RiskInstrument?[] _instruments = new RiskInstrument?[8];
+    private AccountRisk?[] _accounts = new AccountRisk?[64];
+
+    public RiskStage(RiskOptions? options = null)
+    {
+        _options = options ?? new RiskOptions();
+        _open = new OpenOrderTable(_options.OpenOrderCapacity);
+    }
+
+    // ---- set-up and admin (not hot path) ----
+
+    public RiskInstrument AddInstrument(Instrument instrument)
+    {
+        if (instrument.Index >= _instruments.Length) Array.Resize(ref _instruments, Math.Max(instrument.Index + 1, _instruments.Length * 2));
+        return _instruments[instrument.Index] ??= new RiskInstrument(instrument);
+    }
+
+    public RiskInstrument? Instrument(int index) => (uint)index < (uint)_instruments.Length ? _instruments[index] : null;
+
+    /// <summary>The account's state, created (undeclared, unlimited) on first sight.</summary>
+    public AccountRisk Account(int id)
+    {
+        if (id >= _accounts.Length) Array.Resize(ref _accounts, Math.Max(id + 1, _accounts.Length * 2));
+        return _accounts[id] ??= new AccountRisk(id, _instruments.Length);
+    }
+
+    public AccountRisk? FindAccount(int id) => (uint)id < (uint)_accounts.Length ? _accounts[id] : null;
+
+    /// <summary>Accounts in id order.</summary>
+    public IEnumerable<AccountRisk> Accounts
+    {
+        get
+        {
+            foreach (var a in _accounts)
+                if (a is not null) yield return a;
+        }
+    }
+
+    /// <summary>Number of resting orders risk holds reservations for.</summary>
+    public int OpenOrderCount => _open.Count;
+
+    // ---- pre-trade ----
+
+    /// <summary>
+    /// Checks a new order or replace that the engine itself has already validated. Returns the reason to reject
+    /// it, or <see cref="RejectReason.None"/>. A market order inside a price band gets its protection limit here
+    /// (<see cref="OrderCommand.HasPrice"/>), so matching never trades it beyond the band.
+    /// </summary>
+    public RejectReason Check(ref OrderCommand cmd)
+    {
+        var inst = Instrument(cmd.Instrument);
+        if (inst is null) return RejectReason.None; // unknown to risk: the engine rejects it
+        var account = FindAccount(cmd.Account);
+        bool checkAccount = account is { Declared: true };
+        if (!checkAccount && _options.RejectUndeclaredAccounts) return RejectReason.AccountDisabled;
+        if (checkAccount && !account!.Enabled) return RejectReason.AccountDisabled;
+        if (inst.Halted) return RejectReason.InstrumentHalted;
+        return cmd.Op switch
+        {
+            CommandOp.New => CheckNew(ref cmd, inst, checkAccount ? account : null),
+            CommandOp.Replace => CheckReplace(in cmd, inst, checkAccount ? account : null),
+            _ => RejectReason.None,
+        };
+    }
+
+    private RejectReason CheckNew(ref OrderCommand cmd, RiskInstrument inst, AccountRisk? account)
+    {
+        bool buy = cmd.Side == Side.Buy;
+        bool market = cmd.Type == OrderType.Market;
+        if (market)
+        {
+            if (inst.TryGetProtectionPrice(buy, out long protection))
+            {
+                cmd.HasPrice = true;
+                cmd.Price = protection;
+            }
+            else
+            {
+                cmd.HasPrice = false;
+            }
+        }
+        if (account is null) return !market && !inst.WithinBand(cmd.Price) ? RejectReason.PriceBand : RejectReason.None;
+
+        var limits = account.Limits;
+        long qty = cmd.Quantity;
+        // The price a fill of this order is valued at for notional and credit: its limit, a market order's
+        // protection limit, else the reference price.
+        long price = !market || cmd.HasPrice ? cmd.Price : inst.ReferencePrice;
+        if (price == 0 && (limits.MaxOrderNotional is not null || limits.Credit is not null)) return RejectReason.NoReferencePrice;
+
+        if (limits.MaxOrderQty is { } maxQty && inst.Quantity(qty) > maxQty) return RejectReason.MaxQty;
+        if (limits.MaxOrderNotional is { } maxNotional && inst.Notional(price, qty) > maxNotional) return RejectReason.MaxNotional;
+        if (!market && !inst.WithinBand(cmd.Price)) return RejectReason.PriceBand;
+        if (limits.MaxOpenOrders is { } maxOpen && account.OpenOrders + 1 > maxOpen) return RejectReason.MaxOpenOrders;
+        ref var pos = ref account.Position(inst.Instrument.Index);
+        if (limits.MaxPosition is { } maxPos && WorstPosition(ref pos, buy, qty, inst) > maxPos) return RejectReason.MaxPosition;
+        if (limits.Credit is { } credit && WorstExposure(account, inst, ref pos, buy, qty, price, Amount.Zero) > credit)
+            return RejectReason.CreditLimit;
+        return RejectReason.None;
+    }
+
+    private RejectReason CheckReplace(in OrderCommand cmd, RiskInstrument inst, AccountRisk? account)
+    {
+        ref var order = ref _open.Find(cmd.OrderId);
+        if (Unsafe.IsNullRef(ref order)) return RejectReason.None; // not live: the engine rejects it
+        long price = cmd.HasPrice ? cmd.Price : order.Price;
+        long qty = cmd.Quantity;
+        if (price == order.Price && qty <= order.Remaining) return RejectReason.None; // a reduction only lowers risk
+        if (account is null) return inst.WithinBand(price) ? RejectReason.None : RejectReason.PriceBand;
+
+        var limits = account.Limits;
+        bool buy = order.Side == Side.Buy;
+        if (limits.MaxOrderQty is { } maxQty && inst.Quantity(qty) > maxQty) return RejectReason.MaxQty;
+        if (limits.MaxOrderNotional is { } maxNotional && inst.Notional(price, qty) > maxNotional) return RejectReason.MaxNotional;
+        if (!inst.WithinBand(price)) return RejectReason.PriceBand;
+        ref var pos = ref account.Position(inst.Instrument.Index);
+        // the order's current reservation is replaced by the new one
+        long openSide = buy ? pos.OpenBuy : pos.OpenSell;
+        if (limits.MaxPosition is { } maxPos)
+        {
+            long worst = buy ? pos.Position + openSide - order.Remaining + qty : -(pos.Position - openSide + order.Remaining - qty);
+            if (inst.Quantity(Math.Max(worst, 0)) > maxPos) return RejectReason.MaxPosition;
+        }
+        if (limits.Credit is { } credit
+            && WorstExposure(account, inst, ref pos, buy, qty, price, inst.Notional(order.Price, order.Remaining)) > credit)
+            return RejectReason.CreditLimit;
+        return RejectReason.None;
+    }
+
+    /// <summary>Position if this order and every open order on its side filled, as a positive quantity.</summary>
+    private static Amount WorstPosition(ref PositionState pos, bool buy, long qty, RiskInstrument inst)
+    {
+        long worst = buy ? pos.Position + pos.OpenBuy + qty : -(pos.Position - pos.OpenSell - qty);
+        return inst.Quantity(Math.Max(worst, 0));
+    }
+
+    /// <summary>
+    /// The larger of the account's exposure with the order resting whole and with it filled whole (valued at the
+    /// mark); exposure is convex in the filled part, so no partial fill can exceed both.
+    /// <paramref name="released"/> is the notional of a reservation the order replaces.
+    /// </summary>
+    private Amount WorstExposure(AccountRisk account, RiskInstrument inst, ref PositionState pos, bool buy, long qty,
+        long price, Amount released)
+    {
+        Amount current = Exposure(account) - released;
+        Amount resting = current + inst.Notional(price, qty);
+        long mark = inst.ValuationPrice != 0 ? inst.ValuationPrice : price;
+        long after = pos.Position + (buy ? qty : -qty);
+        Amount filled = current
+            - inst.Notional(mark, Math.Abs(pos.Position)) + inst.Notional(mark, Math.Abs(after));
+        return resting > filled ? resting : filled;
+    }
+
+    /// <summary>Exposure = Σ |position| × mark + Σ open quantity × limit price, across instruments.</summary>
+    public Amount Exposure(AccountRisk account)
+    {
+        Amount total = account.OpenNotional;
+        int n = Math.Min(account.InstrumentCapacity, _instruments.Length);
+        for (int i = 0; i < n; i++)
+        {
+            ref var pos = ref account.Position(i);
+            if (pos.Position == 0) continue;
+            var inst = _instruments[i]!;
+            total += inst.Notional(inst.ValuationPrice, Math.Abs(pos.Position));
+        }
+        return total;
+    }
+
+    /// <summary>Exposure / credit rounded to 6 decimals ("0" when the account has no credit limit).</summary>
+    public string Utilization(AccountRisk account)
+        => account.Limits.Credit is { } credit && credit.Raw > 0
+            ? Amount.FormatRatio(Exposure(account).Raw, credit.Raw, 6)
+            : "0";
+
+    // ---- settlement ----
+
+    /// <summary>Settles the events the matching stage produced for one command.</summary>
+    public void Apply(ReadOnlySpan<EngineEvent> events)
+    {
+        long takerId = 0, takerRemaining = 0, takerPrice = 0;
+        int takerAccount = 0, takerInstrument = 0;
+        var takerSide = Side.Buy;
+        bool takerDone = true;
+        foreach (ref readonly var e in events)
+        {
+            switch (e.Kind)
+            {
+                case EventKind.Accepted:
+                    takerId = e.OrderId; takerRemaining = e.Quantity; takerPrice = e.Price;
+                    takerAccount = e.Account; takerInstrument = e.Instrument; takerSide = e.Side;
+                    takerDone = false;
+                    break;
+                case EventKind.Replaced:
+                {
+                    ref var order = ref _open.Find(e.OrderId);
+                    if (Unsafe.IsNullRef(ref order)) break;
+                    if (e.Price == order.Price && e.Quantity <= order.Remaining)
+                    {
+                        Release(ref order, order.Remaining - e.Quantity);
+                        break;
+                    }
+                    Release(ref order, order.Remaining);
+                    takerId = e.OrderId; takerRemaining = e.Quantity; takerPrice = e.Price;
+                    takerAccount = e.Account; takerInstrument = e.Instrument; takerSide = e.Side;
+                    takerDone = false;
+                    break;
+                }
+                case EventKind.Trade:
+                    Fill(in e);
+                    if (e.OrderId == takerId) takerRemaining -= e.Quantity;
+                    break;
+                case EventKind.Canceled:
+                    if (e.OrderId == takerId && !takerDone)
+                    {
+                        takerDone = true;
+                        break;
+                    }
+                    ref var canceled = ref _open.Find(e.OrderId);
+                    if (!Unsafe.IsNullRef(ref canceled)) Release(ref canceled, canceled.Remaining);
+                    break;
+            }
+        }
+        if (!takerDone && takerRemaining > 0) Reserve(takerId, takerAccount, takerInstrument, takerSide, takerPrice, takerRemaining);
+    }
+
+    private void Fill(in EngineEvent trade)
+    {
+        var inst = _instruments[trade.Instrument]!;
+        inst.LastTrade = trade.Price;
+        Amount notional = inst.Notional(trade.Price, trade.Quantity);
+        var taker = Account(trade.Account);
+        var maker = Account(trade.MakerAccount);
+        taker.Position(trade.Instrument).ApplyFill(trade.Side == Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
+            Fee(notional, taker.Limits.TakerFeeBps));
+        maker.Position(trade.Instrument).ApplyFill(trade.Side != Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
+            Fee(notional, maker.Limits.MakerFeeBps));
+        ref var resting = ref _open.Find(trade.MakerOrderId);
+        if (!Unsafe.IsNullRef(ref resting)) Release(ref resting, trade.Quantity);
+    }
+
+    /// <summary>notional × bps / 10,000, rounded half away from zero at 10^-18 (bps have at most 6 decimals).</summary>
+    private static Amount Fee(Amount notional, Amount bps)
+    {
+        if (bps.Raw == 0) return Amount.Zero;
+        long microBps = (long)(bps.Raw / 1_000_000_000_000);
+        return notional.MulDiv(microBps, 10_000_000_000);
+    }
+
+    private void Reserve(long id, int accountId, int instrument, Side side, long price, long qty)
+    {
+        var account = Account(accountId);
+        ref var pos = ref account.Position(instrument);
+        pos.Active = true;
+        if (side == Side.Buy) pos.OpenBuy += qty;
+        else pos.OpenSell += qty;
+        account.OpenOrders++;
+        account.AddOpenNotional(_instruments[instrument]!.Notional(price, qty));
+        _open.Add(new OpenOrder { Id = id, Account = accountId, Instrument = instrument, Side = side, Price = price, Remaining = qty });
+    }
+
+    private void Release(ref OpenOrder order, long qty)
+    {
+        var account = _accounts[order.Account]!;
+        ref var pos = ref account.Position(order.Instrument);
+        if (order.Side == Side.Buy) pos.OpenBuy -= qty;
+        else pos.OpenSell -= qty;
+        account.AddOpenNotional(-_instruments[order.Instrument]!.Notional(order.Price, qty));
+        order.Remaining -= qty;
+        if (order.Remaining == 0)
+        {
+            account.OpenOrders--;
+            _open.Remove(order.Id);
+        }
+    }
+}
