@@ -34,4 +34,8 @@ internal sealed record BenchResult
 
     /// <summary>GCSettings.LatencyMode as read back during the measured loops (it can refuse a mode).</summary>
     public required string GcLatencyMode { get; init; }
+
+    /// <summary>Page faults (minor + major) of the process during each measured pass, -1 when unknown.</summary>
+    public required long PageFaultsThroughput { get; init; }
+    public required long PageFaultsLatency { get; init; }
 }

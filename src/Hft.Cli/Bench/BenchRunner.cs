@@ -35,6 +35,7 @@ internal static class BenchRunner
         log.WriteLine($"bench: {w.Name}: throughput pass");
         var engine = w.CreateEngine();
         RunUntimed(engine, w.Preload);
+        long faults0 = PageFaults.Read();
         var before = Snapshot.Take(settle: true);
         var mode = GCSettings.LatencyMode;
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
@@ -43,6 +44,7 @@ internal static class BenchRunner
         long events = RunTimedLoop(engine, commands);
         long t1 = Stopwatch.GetTimestamp();
         var after = Snapshot.Take(settle: false);
+        long faults1 = PageFaults.Read();
         GCSettings.LatencyMode = mode;
         long trades = engine.Counters.Trades;
         long rejected = engine.Counters.Rejected;
@@ -57,10 +59,12 @@ internal static class BenchRunner
         var ticks = new long[commands.Length];
         var engine2 = w.CreateEngine();
         RunUntimed(engine2, w.Preload);
+        long faults2 = PageFaults.Read();
         var before2 = Snapshot.Take(settle: true);
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         RunLatencyLoop(engine2, commands, ticks);
         var after2 = Snapshot.Take(settle: false);
+        long faults3 = PageFaults.Read();
         GCSettings.LatencyMode = mode;
         engine2 = null;
 
@@ -91,6 +95,8 @@ internal static class BenchRunner
             Rejected = rejected,
             RestingAtEnd = resting,
             GcLatencyMode = appliedMode.ToString(),
+            PageFaultsThroughput = faults0 < 0 ? -1 : faults1 - faults0,
+            PageFaultsLatency = faults2 < 0 ? -1 : faults3 - faults2,
         };
     }
 

@@ -23,8 +23,8 @@ public sealed class OrderIdIndex
     {
         int size = 16;
         while (size * 7 / 10 < capacity) size <<= 1;
-        _keys = new long[size];
-        _values = new int[size];
+        _keys = PreTouch.Touch(new long[size]);
+        _values = PreTouch.Touch(new int[size]);
         _mask = size - 1;
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
     }
