@@ -49,7 +49,7 @@ internal static class BenchReport
             console.MarkupLine(Markup.Escape(
                 $"  {r.Name}: {r.Description}; pre-loaded {r.PreloadedOrders:N0}; throughput loop {r.ElapsedMs:N1} ms; "
                 + $"mean {r.MeanNs:N0} ns; {r.Events:N0} events, {r.Trades:N0} trades, {r.Rejected:N0} rejected, "
-                + $"{r.RestingAtEnd:N0} resting at end; page faults {r.PageFaultsThroughput:N0} + {r.PageFaultsLatency:N0}; seed {(r.Seed is { } s ? s.ToString() : "n/a")}; GC mode {r.GcLatencyMode}"));
+                + $"{r.RestingAtEnd:N0} resting at end; page faults {r.PageFaultsThroughput:N0} + {r.PageFaultsLatency:N0}; event digest {r.EventDigest}; invariants {r.Invariants}; seed {(r.Seed is { } s ? s.ToString() : "n/a")}; GC mode {r.GcLatencyMode}"));
         }
         console.MarkupLine(Markup.Escape(
             $"  timer overhead (GetTimestamp pair, included in every latency above, not subtracted): "
@@ -114,6 +114,8 @@ internal static class BenchReport
                 json.WriteString("gc_latency_mode", r.GcLatencyMode);
                 json.WriteNumber("page_faults_throughput_pass", r.PageFaultsThroughput);
                 json.WriteNumber("page_faults_latency_pass", r.PageFaultsLatency);
+                json.WriteString("event_digest", r.EventDigest);
+                json.WriteString("invariants", r.Invariants);
                 json.WriteEndObject();
             }
             json.WriteEndObject();

@@ -38,4 +38,8 @@ internal sealed record BenchResult
     /// <summary>Page faults (minor + major) of the process during each measured pass, -1 when unknown.</summary>
     public required long PageFaultsThroughput { get; init; }
     public required long PageFaultsLatency { get; init; }
+
+    /// <summary>Digest of every event of the stream (dry run) and the book-invariant check at its end.</summary>
+    public required string EventDigest { get; init; }
+    public required string Invariants { get; init; }
 }

@@ -95,6 +95,8 @@ internal static class BenchRunner
             Rejected = rejected,
             RestingAtEnd = resting,
             GcLatencyMode = appliedMode.ToString(),
+            EventDigest = w.Sizing.EventDigest.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            Invariants = w.Sizing.InvariantViolation ?? "ok",
             PageFaultsThroughput = faults0 < 0 ? -1 : faults1 - faults0,
             PageFaultsLatency = faults2 < 0 ? -1 : faults3 - faults2,
         };

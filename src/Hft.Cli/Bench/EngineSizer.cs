@@ -1,3 +1,5 @@
+using Hft.Core.Book;
+using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 
@@ -24,10 +26,32 @@ internal sealed class EngineSizer
 
     public long Trades { get; private set; }
 
+    /// <summary>FNV-1a digest of every event of the dry run: the same stream gives the same digest on any build
+    /// whose matching semantics are the same (used to check that engine optimizations change nothing).</summary>
+    public ulong EventDigest { get; private set; } = 14695981039346656037UL;
+
+    /// <summary>Result of <see cref="BookInvariants.Check"/> on the dry run's engine at the end (null = all hold).</summary>
+    public string? InvariantViolation { get; private set; }
+
     /// <summary>Call after each command with its events.</summary>
-    public void Observe(MatchingEngine engine, in OrderCommand cmd, int eventCount)
+    public void Observe(MatchingEngine engine, in OrderCommand cmd, ReadOnlySpan<EngineEvent> events)
     {
+        int eventCount = events.Length;
         Events += eventCount;
+        ulong h = EventDigest;
+        foreach (ref readonly var e in events)
+        {
+            h = Mix(h, (ulong)e.Kind | (ulong)e.Op << 8 | (ulong)e.Side << 16 | (ulong)e.RejectReason << 24 | (ulong)e.CancelReason << 32);
+            h = Mix(h, (ulong)(uint)e.Instrument | (ulong)(uint)e.Account << 32);
+            h = Mix(h, (ulong)(uint)e.MakerAccount);
+            h = Mix(h, (ulong)e.OrderId);
+            h = Mix(h, (ulong)e.MakerOrderId);
+            h = Mix(h, (ulong)e.Price);
+            h = Mix(h, (ulong)e.Quantity);
+            h = Mix(h, (ulong)e.Remaining);
+            h = Mix(h, (ulong)e.MakerRemaining);
+        }
+        EventDigest = h;
         if (cmd.Op == CommandOp.New) NewCommands++;
         if (eventCount > PeakEventsPerCommand) PeakEventsPerCommand = eventCount;
         int live = engine.Orders.Live;
@@ -43,6 +67,7 @@ internal sealed class EngineSizer
     /// <summary>Copies the final counters of the dry run's engine.</summary>
     public void Finish(MatchingEngine engine)
     {
+        InvariantViolation = BookInvariants.Check(engine);
         Rejected = engine.Counters.Rejected;
         Trades = engine.Counters.Trades;
     }
@@ -55,6 +80,8 @@ internal sealed class EngineSizer
         LevelCapacity = Headroom(PeakLevelsPerBook),
         EventCapacity = Math.Max(1024, Headroom(PeakEventsPerCommand)),
     };
+
+    private static ulong Mix(ulong h, ulong v) => (h ^ v) * 1099511628211UL;
 
     private static int Headroom(int peak) => peak + peak / 4 + 1024;
 }

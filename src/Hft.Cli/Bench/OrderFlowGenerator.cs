@@ -151,7 +151,7 @@ internal static class OrderFlowGenerator
     private static void Apply(MatchingEngine shadow, LiveOrderSet live, EngineSizer sizer, in OrderCommand cmd)
     {
         var events = shadow.Process(in cmd);
-        sizer.Observe(shadow, in cmd, events.Length);
+        sizer.Observe(shadow, in cmd, events);
 
         long subject = cmd.OrderId;
         long subjectRemaining = cmd.Quantity;
