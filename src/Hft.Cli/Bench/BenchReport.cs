@@ -51,6 +51,13 @@ internal static class BenchReport
                 + $"mean {r.MeanNs:N0} ns; {r.Events:N0} events, {r.Trades:N0} trades, {r.Rejected:N0} rejected, "
                 + $"{r.RestingAtEnd:N0} resting at end; page faults {r.PageFaultsThroughput:N0} + {r.PageFaultsLatency:N0}; event digest {r.EventDigest}; invariants {r.Invariants}; seed {(r.Seed is { } s ? s.ToString() : "n/a")}; GC mode {r.GcLatencyMode}"));
         }
+        foreach (var r in results)
+        {
+            var sb = new StringBuilder($"  {r.Name} mean latency by kind:");
+            for (int k = 0; k < CommandKinds.Count; k++)
+                sb.Append($" {CommandKinds.Names[k]} {r.KindMeanNs[k]:N0} ns ({100.0 * r.KindCounts[k] / Math.Max(1, r.Commands):0.#}%)");
+            console.MarkupLine(Markup.Escape(sb.ToString()));
+        }
         console.MarkupLine(Markup.Escape(
             $"  timer overhead (GetTimestamp pair, included in every latency above, not subtracted): "
             + $"min {overhead.MinNs} ns, median {overhead.MedianNs} ns, p99 {overhead.P99Ns} ns; resolution {overhead.ResolutionNs} ns"));
@@ -116,6 +123,15 @@ internal static class BenchReport
                 json.WriteNumber("page_faults_latency_pass", r.PageFaultsLatency);
                 json.WriteString("event_digest", r.EventDigest);
                 json.WriteString("invariants", r.Invariants);
+                json.WriteStartObject("by_kind");
+                for (int k = 0; k < CommandKinds.Count; k++)
+                {
+                    json.WriteStartObject(CommandKinds.Names[k]);
+                    json.WriteNumber("commands", r.KindCounts[k]);
+                    json.WriteNumber("mean_ns", Math.Round(r.KindMeanNs[k], 1));
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
                 json.WriteEndObject();
             }
             json.WriteEndObject();

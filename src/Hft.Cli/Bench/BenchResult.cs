@@ -41,5 +41,9 @@ internal sealed record BenchResult
 
     /// <summary>Digest of every event of the stream (dry run) and the book-invariant check at its end.</summary>
     public required string EventDigest { get; init; }
+
+    /// <summary>Latency pass, by <see cref="CommandKind"/>: number of commands and mean latency in ns.</summary>
+    public required long[] KindCounts { get; init; }
+    public required double[] KindMeanNs { get; init; }
     public required string Invariants { get; init; }
 }

@@ -71,6 +71,17 @@ internal static class BenchRunner
         var histogram = new LongHistogram(10_000_000_000L, 3); // 1 ns .. 10 s, 3 significant digits
         foreach (long t in ticks) histogram.RecordValue(Math.Max(1, BenchClock.ToNs(t)));
 
+        var kindCounts = new long[CommandKinds.Count];
+        var kindTotals = new double[CommandKinds.Count];
+        for (int i = 0; i < commands.Length; i++)
+        {
+            int k = (int)CommandKinds.Of(in commands[i]);
+            kindCounts[k]++;
+            kindTotals[k] += BenchClock.ToNs(ticks[i]);
+        }
+        var kindMeans = new double[CommandKinds.Count];
+        for (int k = 0; k < kindMeans.Length; k++) kindMeans[k] = kindCounts[k] == 0 ? 0 : kindTotals[k] / kindCounts[k];
+
         double seconds = (t1 - t0) / (double)Stopwatch.Frequency;
         return new BenchResult
         {
@@ -96,6 +107,8 @@ internal static class BenchRunner
             RestingAtEnd = resting,
             GcLatencyMode = appliedMode.ToString(),
             EventDigest = w.Sizing.EventDigest.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            KindCounts = kindCounts,
+            KindMeanNs = kindMeans,
             Invariants = w.Sizing.InvariantViolation ?? "ok",
             PageFaultsThroughput = faults0 < 0 ? -1 : faults1 - faults0,
             PageFaultsLatency = faults2 < 0 ? -1 : faults3 - faults2,
