@@ -21,7 +21,7 @@ namespace Hft.Benchmarks;
 [InvocationCount(Ops)]
 public class EngineBenchmarks
 {
-    public const int Ops = 16_384;
+    public const int Ops = 262_144;
 
     private MatchingEngine _engine = null!;
     private OrderCommand[] _commands = null!;
