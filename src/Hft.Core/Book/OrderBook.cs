@@ -146,13 +146,16 @@ public sealed class OrderBook
     }
 
     /// <summary>L2: copies up to <c>dest.Length</c> levels of a side, best first; returns how many.</summary>
-    public int CopyLevels(Side side, Span<LevelView> dest)
+    public int CopyLevels(Side side, Span<LevelView> dest) => CopyLevels(side, 0, dest);
+
+    /// <summary>L2 from rank <paramref name="skip"/> on (0 = best): for paging through a deep book.</summary>
+    public int CopyLevels(Side side, int skip, Span<LevelView> dest)
     {
         var s = SideOf(side);
-        int n = Math.Min(dest.Length, s.LevelCount);
+        int n = Math.Clamp(s.LevelCount - skip, 0, dest.Length);
         for (int r = 0; r < n; r++)
         {
-            ref var l = ref _levels[s.AtRank(r)];
+            ref var l = ref _levels[s.AtRank(skip + r)];
             dest[r] = new LevelView(l.Price, l.TotalQuantity, l.Count);
         }
         return n;
