@@ -19,11 +19,17 @@ namespace Hft.Cli.Bench;
 /// </summary>
 internal static class BenchRunner
 {
+    private const long WarmupCommands = 1_000_000;
+
     public static BenchResult Run(BenchWorkload w, TextWriter log)
     {
         var commands = w.Commands;
 
-        log.WriteLine($"bench: {w.Name}: warm-up ({w.Preload.Length:N0} pre-load + {commands.Length:N0} commands)");
+        // Short streams (small replay files) are repeated, each time on a fresh engine, so the warm-up runs
+        // at least WarmupCommands commands and the JIT has reached its optimized tier.
+        int rounds = (int)Math.Clamp(WarmupCommands / Math.Max(1, w.Preload.Length + commands.Length), 1, 10_000);
+        log.WriteLine($"bench: {w.Name}: warm-up ({rounds} x ({w.Preload.Length:N0} pre-load + {commands.Length:N0} commands))");
+        for (int round = 0; round < rounds; round++)
         {
             var warm = w.CreateEngine();
             RunUntimed(warm, w.Preload);
