@@ -15,7 +15,7 @@ public sealed class BookSide
     public BookSide(bool isBid, int capacity)
     {
         IsBid = isBid;
-        _sorted = new int[Math.Max(16, capacity)];
+        _sorted = PreTouch.Touch(new int[Math.Max(16, capacity)]);
     }
 
     public bool IsBid { get; }

@@ -21,7 +21,7 @@ public sealed class OrderBook
     {
         Instrument = instrument;
         _orders = orders;
-        _levels = new PriceLevel[Math.Max(16, levelCapacity)];
+        _levels = PreTouch.Touch(new PriceLevel[Math.Max(16, levelCapacity)]);
         Bids = new BookSide(isBid: true, levelCapacity);
         Asks = new BookSide(isBid: false, levelCapacity);
     }

@@ -23,8 +23,8 @@ public sealed class OrderIdIndex
     {
         int size = 16;
         while (size * 7 / 10 < capacity) size <<= 1;
-        _keys = new long[size];
-        _values = new int[size];
+        _keys = PreTouch.Touch(new long[size]);
+        _values = PreTouch.Touch(new int[size]);
         _mask = size - 1;
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
     }
@@ -32,8 +32,18 @@ public sealed class OrderIdIndex
     /// <summary>Number of ids ever accepted (live and dead).</summary>
     public int Count => _count;
 
+    /// <summary>
+    /// Home slot of an id. Ids are hashed in groups of <see cref="GroupSize"/> consecutive values: the group
+    /// number picks a block (Fibonacci hashing), the low bits the slot within it. Consecutive ids, which is how
+    /// gateways and clients usually number orders, then share a cache line of keys instead of each costing a
+    /// cache miss in a table that keeps every id ever seen; other id patterns hash like before.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Home(long id) => (int)(((ulong)id * 0x9E3779B97F4A7C15UL) >> _shift);
+    private int Home(long id)
+        => ((int)((((ulong)id >> GroupBits) * 0x9E3779B97F4A7C15UL) >> (_shift + GroupBits)) << GroupBits) | (int)(id & (GroupSize - 1));
+
+    private const int GroupBits = 3;
+    private const int GroupSize = 1 << GroupBits;
 
     /// <summary>The live slot of <paramref name="id"/>, <see cref="Dead"/> if it was used and is gone, else <see cref="Absent"/>.</summary>
     public int Find(long id)

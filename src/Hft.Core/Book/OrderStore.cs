@@ -16,7 +16,7 @@ public sealed class OrderStore
 
     public OrderStore(int capacity)
     {
-        _items = new RestingOrder[Math.Max(16, capacity)];
+        _items = PreTouch.Touch(new RestingOrder[Math.Max(16, capacity)]);
     }
 
     public int Live => _live;

@@ -12,7 +12,7 @@ public sealed class EventBuffer
     private EngineEvent[] _items;
     private int _count;
 
-    public EventBuffer(int capacity) => _items = new EngineEvent[Math.Max(16, capacity)];
+    public EventBuffer(int capacity) => _items = Book.PreTouch.Touch(new EngineEvent[Math.Max(16, capacity)]);
 
     public int Count => _count;
 
