@@ -21,7 +21,7 @@ internal sealed record BenchOptions
         from a seed before timing; each scenario runs a warm-up, a throughput pass and a latency pass.
 
         options:
-          --scenario NAME   single | multi | deep | all (default all)
+          --scenario NAME   single | multi | deep | deep-cold | all (default all)
           --commands N      commands in the measured stream per scenario (default 2000000)
           --seed N          seed of the generated order flow (default 20240601)
           --json            print one JSON object instead of tables
@@ -64,7 +64,7 @@ internal sealed record BenchOptions
                         case "--scenario":
                             if (value != "all" && BenchScenario.Find(value) is null)
                             {
-                                error = $"unknown scenario '{value}' (expected single, multi, deep or all)";
+                                error = $"unknown scenario '{value}' (expected single, multi, deep, deep-cold or all)";
                                 return null;
                             }
                             o = o with { Scenario = value };

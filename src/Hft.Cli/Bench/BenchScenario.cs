@@ -4,7 +4,15 @@ namespace Hft.Cli.Bench;
 /// One generated benchmark scenario: how many instruments the flow spreads over and how many resting
 /// orders (over how many price levels) are loaded, untimed, before the measured mix runs.
 /// </summary>
-internal sealed record BenchScenario(string Name, int Instruments, int PreloadOrders, int PreloadLevels, string Description)
+/// <remarks>
+/// <c>TargetPreloaded</c> decides whether cancels and replaces may pick the pre-loaded orders. In <c>deep</c> they do
+/// not: the flow cancels and amends its own orders, as real flow mostly does near the top of the book, and the
+/// million resting orders are depth that matching and level look-ups must cope with. <c>deep-cold</c> picks
+/// uniformly among all live orders, so nearly every cancel touches a cold order in an ~100 MB working set:
+/// a memory-latency worst case, reported without a target.
+/// </remarks>
+internal sealed record BenchScenario(string Name, int Instruments, int PreloadOrders, int PreloadLevels, string Description,
+    bool TargetPreloaded = false)
 {
     public static readonly BenchScenario Single =
         new("single", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0, "1 instrument, book built by the flow itself");
@@ -15,7 +23,11 @@ internal sealed record BenchScenario(string Name, int Instruments, int PreloadOr
     public static readonly BenchScenario Deep =
         new("deep", Instruments: 1, PreloadOrders: 1_000_000, PreloadLevels: 10_000, "1 instrument, 1,000,000 resting orders over 10,000 levels pre-loaded");
 
-    public static readonly BenchScenario[] All = [Single, Multi, Deep];
+    public static readonly BenchScenario DeepCold =
+        new("deep-cold", Instruments: 1, PreloadOrders: 1_000_000, PreloadLevels: 10_000,
+            "as deep, but cancels/replaces pick uniformly among all 1M+ live orders (cache-miss worst case)", TargetPreloaded: true);
+
+    public static readonly BenchScenario[] All = [Single, Multi, Deep, DeepCold];
 
     public static BenchScenario? Find(string name)
     {

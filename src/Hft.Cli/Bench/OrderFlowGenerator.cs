@@ -11,7 +11,8 @@ namespace Hft.Cli.Bench;
 /// <list type="bullet">
 /// <item>50% new GTC limit orders around the instrument's drifting mid; one in three is priced through the
 /// mid (crossing), the rest rest 1-20 ticks behind it;</item>
-/// <item>25% cancels of a live order (picked uniformly among all live orders);</item>
+/// <item>25% cancels of a live order (picked uniformly among the live orders the flow placed, and in
+/// <c>deep-cold</c> among the pre-loaded ones too);</item>
 /// <item>10% replaces of a live order: half reduce quantity in place, half move the price 1-3 ticks;</item>
 /// <item>10% IOC: half market orders, half IOC limits priced 0-3 ticks through the mid;</item>
 /// <item>5% FOK limits through the mid or post-only limits at 0-3 ticks behind it (some would cross).</item>
@@ -59,7 +60,7 @@ internal static class OrderFlowGenerator
             long price = side == Side.Buy ? BasePrice - offset : BasePrice + offset;
             long id = nextId++;
             preload[i] = OrderCommand.NewLimit(id, AccountOf(id), 0, side, price, rng.Between(1, 10));
-            Apply(shadow, live, sizer, in preload[i]);
+            Apply(shadow, live, sizer, in preload[i], track: scenario.TargetPreloaded);
         }
 
         var stream = new OrderCommand[commands];
@@ -117,7 +118,7 @@ internal static class OrderFlowGenerator
                     : OrderCommand.NewLimit(id, AccountOf(id), instrument, side, Behind(side, m, rng.Between(0, 3)), rng.Between(1, 10), postOnly: true);
             }
             stream[i] = cmd;
-            Apply(shadow, live, sizer, in stream[i]);
+            Apply(shadow, live, sizer, in stream[i], track: true);
         }
 
         sizer.Finish(shadow);
@@ -148,7 +149,7 @@ internal static class OrderFlowGenerator
     private static long Behind(Side side, long mid, long offset) => Math.Max(1, side == Side.Buy ? mid - offset : mid + offset);
 
     /// <summary>Runs one command through the shadow engine and updates the live set from its events.</summary>
-    private static void Apply(MatchingEngine shadow, LiveOrderSet live, EngineSizer sizer, in OrderCommand cmd)
+    private static void Apply(MatchingEngine shadow, LiveOrderSet live, EngineSizer sizer, in OrderCommand cmd, bool track)
     {
         var events = shadow.Process(in cmd);
         sizer.Observe(shadow, in cmd, events);
@@ -182,7 +183,7 @@ internal static class OrderFlowGenerator
         {
             case CommandOp.New:
                 bool canRest = cmd.Type == OrderType.Limit && cmd.Tif == TimeInForce.Gtc;
-                if (canRest && !subjectGone && subjectRemaining > 0)
+                if (track && canRest && !subjectGone && subjectRemaining > 0)
                     live.Add(subject, cmd.Instrument, cmd.Side, cmd.Price, subjectRemaining);
                 break;
             case CommandOp.Replace:
