@@ -16,6 +16,9 @@ public static class CommandStreamGen
     public const int Instruments = 3;
     private const int Dice = 11;
 
+    /// <summary>Ids at the edges of the id space, also checked for hash-index handling of 0 and negatives.</summary>
+    private static readonly long[] s_oddIds = [0, -1, long.MaxValue, long.MinValue, 1L << 40, -(1L << 40)];
+
     public static readonly Gen<OrderCommand[]> Streams =
         Gen.Int[0, 999].Array[Dice].Array[150, 250].Select(Build);
 
@@ -40,7 +43,12 @@ public static class CommandStreamGen
 
     private static OrderCommand NewOrder(int[] d, List<(long Id, int Account, int Instrument)> issued, ref long nextId)
     {
-        long id = d[1] % 100 < 93 || issued.Count == 0 ? nextId++ : issued[d[2] % issued.Count].Id;
+        long id = (d[1] % 100) switch
+        {
+            < 92 => nextId++,
+            92 => s_oddIds[d[2] % s_oddIds.Length],
+            _ => issued.Count == 0 ? nextId++ : issued[d[2] % issued.Count].Id,
+        };
         int account = 1 + d[3] % 3;
         int instrument = Instrument(d[4]);
         var type = d[5] % 100 < 15 ? OrderType.Market : d[5] % 100 < 16 ? (OrderType)7 : OrderType.Limit;

@@ -8,6 +8,8 @@ namespace Hft.Core.Tests.Property;
 /// <summary>Same commands in, same events out: two engines (of different pool sizes) fed the same stream agree byte for byte.</summary>
 public class DeterminismTests
 {
+    private static readonly EngineOptions s_roomy = new() { OrderCapacity = 4096, OrderIdCapacity = 4096, LevelCapacity = 256, EventCapacity = 256 };
+
     private static string Serialize(MatchingEngine engine, OrderCommand[] commands)
     {
         var sb = new StringBuilder();
@@ -25,7 +27,7 @@ public class DeterminismTests
         CommandStreamGen.Streams.Sample(commands =>
         {
             string first = Serialize(TestMarket.Engine(3, TestMarket.Small), commands);
-            string second = Serialize(TestMarket.Engine(3), commands);
+            string second = Serialize(TestMarket.Engine(3, s_roomy), commands);
             Assert.Equal(first, second);
             Assert.Contains("\n3|", "\n" + first); // the stream traded at least once
         }, iter: 300, print: CommandText.Describe);

@@ -13,6 +13,6 @@ public static class CommandText
         _ => $"op={(int)c.Op} id={c.OrderId}",
     };
 
-    public static string Describe(IEnumerable<OrderCommand> commands)
-        => string.Join("\n", commands.Select((c, i) => $"#{i}: {Describe(c)}"));
+    public static string Describe(IEnumerable<OrderCommand>? commands)
+        => commands is null ? "(no commands)" : string.Join("\n", commands.Select((c, i) => $"#{i}: {Describe(c)}"));
 }
