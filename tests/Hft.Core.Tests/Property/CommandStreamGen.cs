@@ -1,0 +1,127 @@
+using CsCheck;
+using Hft.Core.Events;
+using Hft.Core.Matching;
+using Hft.Core.Orders;
+
+namespace Hft.Core.Tests.Property;
+
+/// <summary>
+/// Random command streams for model-based tests. CsCheck generates one row of small "dice" per command
+/// (so streams shrink well); <see cref="Build"/> turns the dice into commands, remembering which ids it
+/// issued so that cancels and replaces mostly aim at orders that exist (and sometimes at ones that do not).
+/// Three instruments (0..2), three accounts (so self-trade prevention triggers), prices in a narrow band.
+/// </summary>
+public static class CommandStreamGen
+{
+    public const int Instruments = 3;
+    private const int Dice = 11;
+
+    /// <summary>Ids at the edges of the id space, also checked for hash-index handling of 0 and negatives.</summary>
+    private static readonly long[] s_oddIds = [0, -1, long.MaxValue, long.MinValue, 1L << 40, -(1L << 40)];
+
+    public static readonly Gen<OrderCommand[]> Streams =
+        Gen.Int[0, 999].Array[Dice].Array[150, 250].Select(Build);
+
+    public static OrderCommand[] Build(int[][] rows)
+    {
+        var issued = new List<(long Id, int Account, int Instrument)>();
+        long nextId = 1;
+        var commands = new OrderCommand[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var d = rows[i];
+            int op = d[0] % 100;
+            var cmd = op < 60 ? NewOrder(d, issued, ref nextId)
+                : op < 78 ? Cancel(d, issued)
+                : op < 99 ? Replace(d, issued)
+                : new OrderCommand { Op = (CommandOp)9, OrderId = 424242, Account = 1, Instrument = 0 };
+            if (d[10] % 100 < 2) cmd.EdgeReject = d[10] % 2 == 0 ? RejectReason.InvalidPrice : RejectReason.UnknownSymbol;
+            commands[i] = cmd;
+        }
+        return commands;
+    }
+
+    private static OrderCommand NewOrder(int[] d, List<(long Id, int Account, int Instrument)> issued, ref long nextId)
+    {
+        long id = (d[1] % 100) switch
+        {
+            < 92 => nextId++,
+            92 => s_oddIds[d[2] % s_oddIds.Length],
+            _ => issued.Count == 0 ? nextId++ : issued[d[2] % issued.Count].Id,
+        };
+        int account = 1 + d[3] % 3;
+        int instrument = Instrument(d[4]);
+        var type = d[5] % 100 < 15 ? OrderType.Market : d[5] % 100 < 16 ? (OrderType)7 : OrderType.Limit;
+        int tifRoll = d[6] % 100;
+        var tif = tifRoll < 55 ? TimeInForce.Gtc : tifRoll < 75 ? TimeInForce.Ioc : tifRoll < 99 ? TimeInForce.Fok : (TimeInForce)0;
+        var stp = (d[7] % 100) switch
+        {
+            < 40 => SelfTradePrevention.None,
+            < 55 => SelfTradePrevention.CancelTaker,
+            < 75 => SelfTradePrevention.CancelMaker,
+            < 99 => SelfTradePrevention.CancelBoth,
+            _ => (SelfTradePrevention)5,
+        };
+        bool postOnly = d[7] / 100 < 2; // 20 %, whatever the type: invalid combinations are rejected
+        var side = d[8] % 100 == 0 ? (Side)0 : d[8] % 2 == 0 ? Side.Buy : Side.Sell;
+        var cmd = new OrderCommand
+        {
+            Op = CommandOp.New, OrderId = id, Account = account, Instrument = instrument, Side = side, Type = type,
+            Tif = tif, Stp = stp, PostOnly = postOnly, Price = Price(d[9]), HasPrice = true, Quantity = Quantity(d[8] / 10),
+        };
+        issued.Add((id, account, instrument));
+        return cmd;
+    }
+
+    private static OrderCommand Cancel(int[] d, List<(long Id, int Account, int Instrument)> issued)
+    {
+        var (id, account, instrument) = Target(d, issued);
+        return OrderCommand.Cancel(id, account, instrument);
+    }
+
+    private static OrderCommand Replace(int[] d, List<(long Id, int Account, int Instrument)> issued)
+    {
+        var (id, account, instrument) = Target(d, issued);
+        var cmd = OrderCommand.Replace(id, account, instrument, Price(d[9]), Quantity(d[8] / 10));
+        cmd.HasPrice = d[5] % 100 >= 30;
+        return cmd;
+    }
+
+    /// <summary>Mostly a recently issued order with its own account and instrument; sometimes a stranger.</summary>
+    private static (long Id, int Account, int Instrument) Target(int[] d, List<(long Id, int Account, int Instrument)> issued)
+    {
+        if (issued.Count == 0 || d[1] % 100 >= 95) return (1_000_000 + d[2], 1 + d[3] % 3, Instrument(d[4]));
+        int back = d[1] % 100 < 70 ? d[2] % Math.Min(12, issued.Count) : d[2] % issued.Count;
+        var (id, account, instrument) = issued[issued.Count - 1 - back];
+        if (d[3] % 100 >= 90) account = 1 + (account % 3);
+        if (d[4] % 100 >= 95) instrument = Instrument(d[4] / 100);
+        return (id, account, instrument);
+    }
+
+    private static int Instrument(int roll) => (roll % 100) switch
+    {
+        < 97 => roll % Instruments,
+        97 => Instruments, // a valid-looking index the engine does not trade
+        98 => -1,
+        _ => 99,
+    };
+
+    private static long Price(int roll) => (roll % 100) switch
+    {
+        < 96 => 95 + roll % 11,
+        96 => 0,
+        97 => -(roll % 7) - 1,
+        98 => Hft.Core.Instruments.Instrument.MaxPriceTicks + 1,
+        _ => Hft.Core.Instruments.Instrument.MaxPriceTicks,
+    };
+
+    private static long Quantity(int roll) => (roll % 100) switch
+    {
+        < 95 => 1 + roll % 10,
+        95 => 0,
+        96 => -(roll % 5) - 1,
+        97 => Hft.Core.Instruments.Instrument.MaxQuantityLots + 1,
+        98 => Hft.Core.Instruments.Instrument.MaxQuantityLots,
+        _ => 25,
+    };
+}
