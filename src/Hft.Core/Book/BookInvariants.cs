@@ -12,6 +12,7 @@ namespace Hft.Core.Book;
 /// <item>orders in a level have the level's price and side, positive remaining, consistent links and strictly
 /// increasing arrival sequence (FIFO);</item>
 /// <item>no order is in two places: every live slot is reachable exactly once and the id index points at it;</item>
+/// <item>every live order is on its account's list (used by mass cancel) exactly once;</item>
 /// <item>quantity is conserved: entered = 2 × traded + canceled + withdrawn + resting.</item>
 /// </list>
 /// </summary>
@@ -71,6 +72,7 @@ public static class BookInvariants
                 return $"{symbol}: book crossed, best bid {bid.Price} >= best ask {ask.Price}";
         }
         if (seen.Count != engine.Orders.Live) return $"{engine.Orders.Live} live order slots, {seen.Count} reachable from the books";
+        if (engine.CheckAccountLists() is { } accountError) return accountError;
         ref readonly var c = ref engine.Counters;
         long accounted = 2 * c.TradedQuantity + c.CanceledQuantity + c.WithdrawnQuantity + resting;
         if (c.EnteredQuantity != accounted)

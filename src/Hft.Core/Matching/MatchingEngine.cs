@@ -349,6 +349,27 @@ public sealed class MatchingEngine
         LinkToAccount(slot, account);
     }
 
+    /// <summary>For <see cref="BookInvariants"/>: every live order is on its account's list exactly once, links consistent.</summary>
+    internal string? CheckAccountLists()
+    {
+        int total = 0;
+        for (int account = 0; account < _accountHead.Length; account++)
+        {
+            int prev = -1;
+            for (int slot = _accountHead[account]; slot >= 0; slot = _orders[slot].AccountNext)
+            {
+                ref var o = ref _orders[slot];
+                if (o.Account != account) return $"order {o.Id} of account {o.Account} is on the list of account {account}";
+                if (o.AccountPrev != prev) return $"order {o.Id} has a broken account back link";
+                if (o.Level < 0) return $"order slot {slot} on the list of account {account} is not in a book";
+                if (++total > _orders.Live) return $"the account lists of account {account} loop or hold dead orders";
+                prev = slot;
+            }
+            if (_accountTail[account] != prev) return $"tail of the order list of account {account} is wrong";
+        }
+        return total == _orders.Live ? null : $"{_orders.Live} live orders, {total} on account lists";
+    }
+
     private void LinkToAccount(int slot, int account)
     {
         if ((uint)account >= (uint)_accountHead.Length) GrowAccounts(account);

@@ -31,6 +31,7 @@ public sealed class SimpleBookModel
             case CommandOp.New: New(cmd); break;
             case CommandOp.Cancel: Cancel(cmd); break;
             case CommandOp.Replace: Replace(cmd); break;
+            case CommandOp.MassCancel: MassCancel(cmd); break;
             default: Reject(cmd, RejectReason.InvalidOrderType); break;
         }
         return new List<EngineEvent>(_events);
@@ -71,7 +72,21 @@ public sealed class SimpleBookModel
             Instrument = cmd.Instrument, Side = cmd.Side, Price = market ? 0 : cmd.Price, Quantity = cmd.Quantity,
         });
         var tif = market && cmd.Tif == TimeInForce.Gtc ? TimeInForce.Ioc : cmd.Tif;
-        Enter(cmd.OrderId, cmd.Account, cmd.Instrument, cmd.Side, market, cmd.Price, cmd.Quantity, tif, cmd.PostOnly, cmd.Stp);
+        // A market order with a price has a protection limit (price band); without one it takes any price.
+        bool anyPrice = market && !cmd.HasPrice;
+        Enter(cmd.OrderId, cmd.Account, cmd.Instrument, cmd.Side, market, anyPrice, cmd.Price, cmd.Quantity, tif, cmd.PostOnly, cmd.Stp);
+    }
+
+    /// <summary>Cancels the account's orders (one instrument, or all for -1) in the order they entered the book.</summary>
+    private void MassCancel(OrderCommand cmd)
+    {
+        var reason = cmd.CancelReason == CancelReason.None ? CancelReason.User : cmd.CancelReason;
+        foreach (var order in _resting.Where(o => o.Account == cmd.Account && (cmd.Instrument < 0 || o.Instrument == cmd.Instrument))
+                     .OrderBy(o => o.Arrival).ToList())
+        {
+            EmitCanceled(order.Id, order.Account, order.Instrument, order.Side, order.Price, order.Remaining, reason);
+            _resting.Remove(order);
+        }
     }
 
     private RejectReason ValidateNew(OrderCommand cmd)
@@ -116,17 +131,17 @@ public sealed class SimpleBookModel
         }
         _resting.Remove(order);
         EmitReplaced(order, price, cmd.Quantity);
-        Enter(order.Id, order.Account, order.Instrument, order.Side, market: false, price, cmd.Quantity,
+        Enter(order.Id, order.Account, order.Instrument, order.Side, market: false, anyPrice: false, price, cmd.Quantity,
             TimeInForce.Gtc, order.PostOnly, order.Stp);
     }
 
     // ---- matching ----
 
-    private void Enter(long id, int account, int instrument, Side side, bool market, long price, long quantity,
+    private void Enter(long id, int account, int instrument, Side side, bool market, bool anyPrice, long price, long quantity,
         TimeInForce tif, bool postOnly, SelfTradePrevention stp)
     {
         long eventPrice = market ? 0 : price;
-        bool Crosses(ModelOrder maker) => market || (side == Side.Buy ? maker.Price <= price : maker.Price >= price);
+        bool Crosses(ModelOrder maker) => anyPrice || (side == Side.Buy ? maker.Price <= price : maker.Price >= price);
         List<ModelOrder> CrossingQueue()
             => InPriority(_resting.Where(o => o.Instrument == instrument && o.Side != side && Crosses(o)), side.Opposite()).ToList();
 
@@ -170,7 +185,9 @@ public sealed class SimpleBookModel
         if (remaining == 0) return;
         CancelReason reason =
             stoppedBySelfTrade ? CancelReason.SelfTrade
-            : market ? (tif == TimeInForce.Fok ? CancelReason.FokUnfilled : CancelReason.MarketNoLiquidity)
+            : market ? (tif == TimeInForce.Fok ? CancelReason.FokUnfilled
+                : _resting.Any(o => o.Instrument == instrument && o.Side != side) ? CancelReason.PriceBand
+                : CancelReason.MarketNoLiquidity)
             : tif == TimeInForce.Ioc ? CancelReason.IocRemainder
             : tif == TimeInForce.Fok ? CancelReason.FokUnfilled
             : CancelReason.None;

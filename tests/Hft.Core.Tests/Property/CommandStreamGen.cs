@@ -33,7 +33,8 @@ public static class CommandStreamGen
             int op = d[0] % 100;
             var cmd = op < 60 ? NewOrder(d, issued, ref nextId)
                 : op < 78 ? Cancel(d, issued)
-                : op < 99 ? Replace(d, issued)
+                : op < 96 ? Replace(d, issued)
+                : op < 99 ? MassCancel(d)
                 : new OrderCommand { Op = (CommandOp)9, OrderId = 424242, Account = 1, Instrument = 0 };
             if (d[10] % 100 < 2) cmd.EdgeReject = d[10] % 2 == 0 ? RejectReason.InvalidPrice : RejectReason.UnknownSymbol;
             commands[i] = cmd;
@@ -69,8 +70,17 @@ public static class CommandStreamGen
             Op = CommandOp.New, OrderId = id, Account = account, Instrument = instrument, Side = side, Type = type,
             Tif = tif, Stp = stp, PostOnly = postOnly, Price = Price(d[9]), HasPrice = true, Quantity = Quantity(d[8] / 10),
         };
+        // A market order's price only counts as a price-band protection limit when HasPrice is set.
+        if (type == OrderType.Market) cmd.HasPrice = d[9] / 100 < 4;
         issued.Add((id, account, instrument));
         return cmd;
+    }
+
+    private static OrderCommand MassCancel(int[] d)
+    {
+        int instrument = d[4] % 4 == 3 ? -1 : Instrument(d[4]);
+        var reason = (d[5] % 4) switch { 0 => CancelReason.None, 1 => CancelReason.User, 2 => CancelReason.Admin, _ => CancelReason.AccountDisabled };
+        return OrderCommand.MassCancel(1 + d[3] % 3, instrument, reason);
     }
 
     private static OrderCommand Cancel(int[] d, List<(long Id, int Account, int Instrument)> issued)

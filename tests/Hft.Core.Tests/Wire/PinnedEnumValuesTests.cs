@@ -32,7 +32,7 @@ public class PinnedEnumValuesTests
             (SelfTradePrevention.CancelBoth, 3));
 
     [Fact]
-    public void Command_op() => AssertMembers((CommandOp.New, 1), (CommandOp.Cancel, 2), (CommandOp.Replace, 3));
+    public void Command_op() => AssertMembers((CommandOp.New, 1), (CommandOp.Cancel, 2), (CommandOp.Replace, 3), (CommandOp.MassCancel, 4));
 
     [Fact]
     public void Event_kind()
@@ -43,12 +43,16 @@ public class PinnedEnumValuesTests
     public void Reject_reason()
         => AssertMembers((RejectReason.None, 0), (RejectReason.UnknownSymbol, 1), (RejectReason.InvalidPrice, 2),
             (RejectReason.InvalidQty, 3), (RejectReason.DuplicateId, 4), (RejectReason.UnknownOrder, 5),
-            (RejectReason.InvalidOrderType, 6));
+            (RejectReason.InvalidOrderType, 6), (RejectReason.AccountDisabled, 7), (RejectReason.InstrumentHalted, 8),
+            (RejectReason.MaxQty, 9), (RejectReason.MaxNotional, 10), (RejectReason.PriceBand, 11), (RejectReason.MaxOpenOrders, 12),
+            (RejectReason.MaxPosition, 13), (RejectReason.CreditLimit, 14), (RejectReason.NoReferencePrice, 15),
+            (RejectReason.Overloaded, 16), (RejectReason.RateLimited, 17));
 
     [Fact]
     public void Cancel_reason()
         => AssertMembers((CancelReason.None, 0), (CancelReason.User, 1), (CancelReason.IocRemainder, 2), (CancelReason.FokUnfilled, 3),
-            (CancelReason.PostOnlyWouldCross, 4), (CancelReason.SelfTrade, 5), (CancelReason.MarketNoLiquidity, 6));
+            (CancelReason.PostOnlyWouldCross, 4), (CancelReason.SelfTrade, 5), (CancelReason.MarketNoLiquidity, 6),
+            (CancelReason.PriceBand, 7), (CancelReason.AccountDisabled, 8), (CancelReason.Admin, 9));
 
     [Fact]
     public void Decimal_parse_status()
@@ -58,7 +62,9 @@ public class PinnedEnumValuesTests
     [Fact]
     public void Reject_reason_names()
     {
-        Assert.Equal(["none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type"],
+        Assert.Equal(["none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type",
+                "account_disabled", "instrument_halted", "max_qty", "max_notional", "price_band", "max_open_orders", "max_position",
+                "credit_limit", "no_reference_price", "overloaded", "rate_limited"],
             RejectReasonNames.All);
         Assert.Equal(RejectReasonNames.All, Enum.GetValues<RejectReason>().Select(r => r.Name()));
         Assert.Equal("unknown", ((RejectReason)200).Name());
@@ -67,7 +73,8 @@ public class PinnedEnumValuesTests
     [Fact]
     public void Cancel_reason_names()
     {
-        Assert.Equal(["none", "user", "ioc_remainder", "fok_unfilled", "post_only_would_cross", "self_trade", "market_no_liquidity"],
+        Assert.Equal(["none", "user", "ioc_remainder", "fok_unfilled", "post_only_would_cross", "self_trade", "market_no_liquidity",
+                "price_band", "account_disabled", "admin"],
             CancelReasonNames.All);
         Assert.Equal(CancelReasonNames.All, Enum.GetValues<CancelReason>().Select(r => r.Name()));
         Assert.Equal("unknown", ((CancelReason)200).Name());
