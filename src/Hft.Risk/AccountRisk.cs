@@ -18,6 +18,9 @@ public sealed class AccountRisk
 
     public int Id { get; }
 
+    /// <summary>Held by concurrent shards while they read or change this account's risk state.</summary>
+    public object Sync { get; } = new();
+
     /// <summary>Declared accounts are risk-checked; others (replay streams without account commands) are only tracked.</summary>
     public bool Declared { get; set; }
 

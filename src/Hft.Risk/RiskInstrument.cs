@@ -25,13 +25,31 @@ public sealed class RiskInstrument
     /// <summary>Price band as a percentage (e.g. 5 = ±5%), or null for none.</summary>
     public Amount? BandPct { get; set; }
 
-    /// <summary>Explicit mark price in ticks (0 = none).</summary>
-    public long Mark { get; set; }
+    private long _mark;
 
-    /// <summary>Last trade price in ticks (0 = none).</summary>
-    public long LastTrade { get; set; }
+    /// <summary>Explicit mark price in ticks (0 = none). Set by an operator or price feed, read by every shard.</summary>
+    public long Mark
+    {
+        get => Volatile.Read(ref _mark);
+        set => Volatile.Write(ref _mark, value);
+    }
 
-    public bool Halted { get; set; }
+    private long _lastTrade;
+    private volatile bool _halted;
+
+    /// <summary>Last trade price in ticks (0 = none). Written by the instrument's shard, read by every shard.</summary>
+    public long LastTrade
+    {
+        get => Volatile.Read(ref _lastTrade);
+        set => Volatile.Write(ref _lastTrade, value);
+    }
+
+    /// <summary>Set by an operator (any thread), read by the instrument's shard.</summary>
+    public bool Halted
+    {
+        get => _halted;
+        set => _halted = value;
+    }
 
     /// <summary>Reference for the price band: last trade, else mark; 0 when neither exists.</summary>
     public long ReferencePrice => LastTrade != 0 ? LastTrade : Mark;

@@ -30,43 +30,32 @@ public sealed class RiskStage
 {
     private readonly RiskOptions _options;
     private readonly OpenOrderTable _open;
-    private RiskInstrument?[] _instruments = new RiskInstrument?[8];
-    private AccountRisk?[] _accounts = new AccountRisk?[64];
+    private readonly RiskBook _book;
 
-    public RiskStage(RiskOptions? options = null)
+    /// <param name="options">Stage options.</param>
+    /// <param name="book">Shared instruments and accounts (several shards share one); a new one when null.</param>
+    public RiskStage(RiskOptions? options = null, RiskBook? book = null)
     {
         _options = options ?? new RiskOptions();
         _open = new OpenOrderTable(_options.OpenOrderCapacity);
+        _book = book ?? new RiskBook();
     }
+
+    public RiskBook Book => _book;
 
     // ---- set-up and admin (not hot path) ----
 
-    public RiskInstrument AddInstrument(Instrument instrument)
-    {
-        if (instrument.Index >= _instruments.Length) Array.Resize(ref _instruments, Math.Max(instrument.Index + 1, _instruments.Length * 2));
-        return _instruments[instrument.Index] ??= new RiskInstrument(instrument);
-    }
+    public RiskInstrument AddInstrument(Instrument instrument) => _book.AddInstrument(instrument);
 
-    public RiskInstrument? Instrument(int index) => (uint)index < (uint)_instruments.Length ? _instruments[index] : null;
+    public RiskInstrument? Instrument(int index) => _book.Instrument(index);
 
     /// <summary>The account's state, created (undeclared, unlimited) on first sight.</summary>
-    public AccountRisk Account(int id)
-    {
-        if (id >= _accounts.Length) Array.Resize(ref _accounts, Math.Max(id + 1, _accounts.Length * 2));
-        return _accounts[id] ??= new AccountRisk(id, _instruments.Length);
-    }
+    public AccountRisk Account(int id) => _book.Account(id);
 
-    public AccountRisk? FindAccount(int id) => (uint)id < (uint)_accounts.Length ? _accounts[id] : null;
+    public AccountRisk? FindAccount(int id) => _book.FindAccount(id);
 
     /// <summary>Accounts in id order.</summary>
-    public IEnumerable<AccountRisk> Accounts
-    {
-        get
-        {
-            foreach (var a in _accounts)
-                if (a is not null) yield return a;
-        }
-    }
+    public IEnumerable<AccountRisk> Accounts => _book.Accounts;
 
     /// <summary>Number of resting orders risk holds reservations for.</summary>
     public int OpenOrderCount => _open.Count;
@@ -187,12 +176,12 @@ public sealed class RiskStage
     public Amount Exposure(AccountRisk account)
     {
         Amount total = account.OpenNotional;
-        int n = Math.Min(account.InstrumentCapacity, _instruments.Length);
+        int n = Math.Min(account.InstrumentCapacity, _book.InstrumentSlots);
         for (int i = 0; i < n; i++)
         {
             ref var pos = ref account.Position(i);
             if (pos.Position == 0) continue;
-            var inst = _instruments[i]!;
+            var inst = _book.Instrument(i)!;
             total += inst.Notional(inst.ValuationPrice, Math.Abs(pos.Position));
         }
         return total;
@@ -206,8 +195,12 @@ public sealed class RiskStage
 
     // ---- settlement ----
 
-    /// <summary>Settles the events the matching stage produced for one command.</summary>
-    public void Apply(ReadOnlySpan<EngineEvent> events)
+    /// <summary>
+    /// Settles the events the matching stage produced for one command. With <paramref name="onlyAccount"/> set, only
+    /// that account's part is applied (its fills, reservations and releases) — a concurrent shard calls this once per
+    /// affected account while holding that account's lock; the last-trade price is set in the taker's pass.
+    /// </summary>
+    public void Apply(ReadOnlySpan<EngineEvent> events, int onlyAccount = -1)
     {
         long takerId = 0, takerRemaining = 0, takerPrice = 0;
         int takerAccount = 0, takerInstrument = 0;
@@ -215,6 +208,7 @@ public sealed class RiskStage
         bool takerDone = true;
         foreach (ref readonly var e in events)
         {
+            bool mine = onlyAccount < 0 || e.Account == onlyAccount;
             switch (e.Kind)
             {
                 case EventKind.Accepted:
@@ -224,21 +218,19 @@ public sealed class RiskStage
                     break;
                 case EventKind.Replaced:
                 {
+                    // Events name the taker first: whether this replace re-enters is known from the replaced order's
+                    // reservation, which only the owner's pass may touch.
                     ref var order = ref _open.Find(e.OrderId);
-                    if (Unsafe.IsNullRef(ref order)) break;
-                    if (e.Price == order.Price && e.Quantity <= order.Remaining)
-                    {
-                        Release(ref order, order.Remaining - e.Quantity);
-                        break;
-                    }
-                    Release(ref order, order.Remaining);
+                    bool inPlace = !Unsafe.IsNullRef(ref order) && e.Price == order.Price && e.Quantity <= order.Remaining;
+                    if (mine && !Unsafe.IsNullRef(ref order)) Release(ref order, inPlace ? order.Remaining - e.Quantity : order.Remaining);
+                    if (inPlace) break;
                     takerId = e.OrderId; takerRemaining = e.Quantity; takerPrice = e.Price;
                     takerAccount = e.Account; takerInstrument = e.Instrument; takerSide = e.Side;
                     takerDone = false;
                     break;
                 }
                 case EventKind.Trade:
-                    Fill(in e);
+                    Fill(in e, onlyAccount);
                     if (e.OrderId == takerId) takerRemaining -= e.Quantity;
                     break;
                 case EventKind.Canceled:
@@ -247,27 +239,35 @@ public sealed class RiskStage
                         takerDone = true;
                         break;
                     }
+                    if (!mine) break;
                     ref var canceled = ref _open.Find(e.OrderId);
                     if (!Unsafe.IsNullRef(ref canceled)) Release(ref canceled, canceled.Remaining);
                     break;
             }
         }
-        if (!takerDone && takerRemaining > 0) Reserve(takerId, takerAccount, takerInstrument, takerSide, takerPrice, takerRemaining);
+        if (!takerDone && takerRemaining > 0 && (onlyAccount < 0 || onlyAccount == takerAccount))
+            Reserve(takerId, takerAccount, takerInstrument, takerSide, takerPrice, takerRemaining);
     }
 
-    private void Fill(in EngineEvent trade)
+    private void Fill(in EngineEvent trade, int onlyAccount)
     {
-        var inst = _instruments[trade.Instrument]!;
-        inst.LastTrade = trade.Price;
+        var inst = _book.Instrument(trade.Instrument)!;
         Amount notional = inst.Notional(trade.Price, trade.Quantity);
-        var taker = Account(trade.Account);
-        var maker = Account(trade.MakerAccount);
-        taker.Position(trade.Instrument).ApplyFill(trade.Side == Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
-            Fee(notional, taker.Limits.TakerFeeBps));
-        maker.Position(trade.Instrument).ApplyFill(trade.Side != Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
-            Fee(notional, maker.Limits.MakerFeeBps));
-        ref var resting = ref _open.Find(trade.MakerOrderId);
-        if (!Unsafe.IsNullRef(ref resting)) Release(ref resting, trade.Quantity);
+        if (onlyAccount < 0 || onlyAccount == trade.Account)
+        {
+            inst.LastTrade = trade.Price;
+            var taker = _book.Account(trade.Account);
+            taker.Position(trade.Instrument).ApplyFill(trade.Side == Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
+                Fee(notional, taker.Limits.TakerFeeBps));
+        }
+        if (onlyAccount < 0 || onlyAccount == trade.MakerAccount)
+        {
+            var maker = _book.Account(trade.MakerAccount);
+            maker.Position(trade.Instrument).ApplyFill(trade.Side != Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
+                Fee(notional, maker.Limits.MakerFeeBps));
+            ref var resting = ref _open.Find(trade.MakerOrderId);
+            if (!Unsafe.IsNullRef(ref resting)) Release(ref resting, trade.Quantity);
+        }
     }
 
     /// <summary>notional × bps / 10,000, rounded half away from zero at 10^-18 (bps have at most 6 decimals).</summary>
@@ -286,17 +286,17 @@ public sealed class RiskStage
         if (side == Side.Buy) pos.OpenBuy += qty;
         else pos.OpenSell += qty;
         account.OpenOrders++;
-        account.AddOpenNotional(_instruments[instrument]!.Notional(price, qty));
+        account.AddOpenNotional(_book.Instrument(instrument)!.Notional(price, qty));
         _open.Add(new OpenOrder { Id = id, Account = accountId, Instrument = instrument, Side = side, Price = price, Remaining = qty });
     }
 
     private void Release(ref OpenOrder order, long qty)
     {
-        var account = _accounts[order.Account]!;
+        var account = _book.FindAccount(order.Account)!;
         ref var pos = ref account.Position(order.Instrument);
         if (order.Side == Side.Buy) pos.OpenBuy -= qty;
         else pos.OpenSell -= qty;
-        account.AddOpenNotional(-_instruments[order.Instrument]!.Notional(order.Price, qty));
+        account.AddOpenNotional(-_book.Instrument(order.Instrument)!.Notional(order.Price, qty));
         order.Remaining -= qty;
         if (order.Remaining == 0)
         {
