@@ -62,7 +62,7 @@ public sealed class MatchingEngine
     }
 
     /// <summary>Runs one command and returns its events (valid until the next call).</summary>
-    public ReadOnlySpan<EngineEvent> Process(in OrderCommand cmd)
+    public ReadOnlySpan<EngineEvent> Process(scoped in OrderCommand cmd)
     {
         _events.Clear();
         _counters.Commands++;

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Hft.Core.Events;
+using Hft.Core.Matching;
+using Hft.Risk;
+
+namespace Hft.Server.Pipeline;
+
+/// <summary>
+/// One matching shard: a single-writer thread that owns the books of its symbols and a risk stage over the shared
+/// <see cref="RiskBook"/>. It takes commands from its <see cref="CommandRing"/> in order and, for each:
+/// validates it, checks pre-trade risk and matches it while holding the account's lock (so limits hold exactly
+/// across shards), settles every other affected account under that account's lock, then tells the gateway and the
+/// observers. Nothing else reads or writes its books; queries run on this thread too.
+/// </summary>
+public sealed class MatchingShard
+{
+    private readonly CommandRing _ring;
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private readonly IPipelineObserver[] _observers;
+    private readonly int[] _otherAccounts = new int[64];
+    private readonly int _cpu;
+    private Thread? _thread;
+    private volatile bool _stopping;
+    private int _sleeping;
+    private long _processed;
+
+    public MatchingShard(int index, int queueSize, MatchingEngine engine, RiskStage risk, IPipelineObserver[] observers, int cpu)
+    {
+        Index = index;
+        Engine = engine;
+        Risk = risk;
+        _ring = new CommandRing(queueSize);
+        _observers = observers;
+        _cpu = cpu;
+    }
+
+    public int Index { get; }
+
+    /// <summary>The shard's books. Only the shard thread may touch them (queries run there).</summary>
+    public MatchingEngine Engine { get; }
+
+    public RiskStage Risk { get; }
+
+    public int QueueDepth => _ring.Depth;
+
+    public int QueueCapacity => _ring.Capacity;
+
+    public long Processed => Interlocked.Read(ref _processed);
+
+    public bool IsRunning => _thread is { IsAlive: true } && !_stopping;
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = $"hft-shard-{Index}", Priority = ThreadPriority.AboveNormal };
+        _thread.Start();
+    }
+
+    /// <summary>Gateway threads: enqueue; false when the ring is full (reject as overloaded) or the shard is stopping.</summary>
+    public bool TryEnqueue(in PipelineCommand command)
+    {
+        if (_stopping || !_ring.TryWrite(in command)) return false;
+        if (Volatile.Read(ref _sleeping) != 0) _wake.Set();
+        return true;
+    }
+
+    /// <summary>Stops after everything already enqueued has been processed; waits up to <paramref name="timeout"/>.</summary>
+    public bool StopAndDrain(TimeSpan timeout)
+    {
+        _stopping = true;
+        _wake.Set();
+        return _thread?.Join(timeout) ?? true;
+    }
+
+    private void Run()
+    {
+        if (_cpu >= 0) CpuAffinity.TryPinCurrentThread(_cpu);
+        var spinner = new SpinWait();
+        while (true)
+        {
+            if (_ring.TryPeek(out int index))
+            {
+                Process(ref _ring.Slot(index));
+                _ring.Release(index);
+                Interlocked.Increment(ref _processed);
+                spinner.Reset();
+                continue;
+            }
+            if (_stopping) return; // ring drained
+            if (spinner.Count < 200)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+            // Park: announce, re-check (a producer may have published meanwhile), then sleep until woken.
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (!_ring.TryPeek(out _) && !_stopping) _wake.Wait(50);
+            Interlocked.Exchange(ref _sleeping, 0);
+            _wake.Reset();
+            spinner.Reset();
+        }
+    }
+
+    private void Process(ref PipelineCommand slot)
+    {
+        if (slot.Query is { } query)
+        {
+            query.Run(this);
+            return;
+        }
+        var ts = new StageTimestamps { Received = slot.ReceivedTimestamp, Dequeued = Stopwatch.GetTimestamp() };
+        var cmd = slot.Command;
+        ReadOnlySpan<EngineEvent> events;
+        var account = Risk.FindAccount(cmd.Account);
+        if (account is null)
+        {
+            // Unknown to risk: nothing of an account to protect; risk rejects new orders, the engine the rest.
+            if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
+                && Engine.Validate(in cmd) == RejectReason.None)
+                cmd.EdgeReject = Risk.Check(ref cmd);
+            ts.Risked = Stopwatch.GetTimestamp();
+            events = Engine.Process(in cmd);
+            ts.Matched = Stopwatch.GetTimestamp();
+            Settle(events, -1);
+        }
+        else
+        {
+            lock (account.Sync)
+            {
+                if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
+                    && Engine.Validate(in cmd) == RejectReason.None)
+                    cmd.EdgeReject = Risk.Check(ref cmd);
+                ts.Risked = Stopwatch.GetTimestamp();
+                events = Engine.Process(in cmd);
+                ts.Matched = Stopwatch.GetTimestamp();
+                Risk.Apply(events, cmd.Account);
+            }
+            Settle(events, cmd.Account);
+        }
+        slot.Completion?.Complete(in cmd, events);
+        ts.Acked = Stopwatch.GetTimestamp();
+        foreach (var observer in _observers) observer.OnProcessed(Index, in cmd, events, in ts);
+    }
+
+    /// <summary>Applies the events to every account they touch other than <paramref name="done"/>, each under its own lock.</summary>
+    private void Settle(ReadOnlySpan<EngineEvent> events, int done)
+    {
+        int n = 0;
+        foreach (ref readonly var e in events)
+        {
+            if (e.Kind == EventKind.Trade) Note(e.MakerAccount, done, ref n);
+            if (e.Kind is EventKind.Trade or EventKind.Canceled or EventKind.Replaced or EventKind.Accepted) Note(e.Account, done, ref n);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            var account = Risk.Account(_otherAccounts[i]);
+            lock (account.Sync) Risk.Apply(events, account.Id);
+        }
+    }
+
+    private void Note(int account, int done, ref int n)
+    {
+        if (account == done) return;
+        for (int i = 0; i < n; i++)
+            if (_otherAccounts[i] == account) return;
+        if (n < _otherAccounts.Length) _otherAccounts[n++] = account;
+    }
+}

@@ -1,0 +1,34 @@
+using Hft.Core.Matching;
+
+namespace Hft.Server.Pipeline;
+
+/// <summary>
+/// One slot of a shard's command ring. Filled by a gateway thread (the command, who to tell, when it arrived),
+/// read once by the shard thread. Either an order command or a query to run on the shard thread.
+/// </summary>
+public struct PipelineCommand
+{
+    /// <summary>Gateway: the order command (ids, ticks and lots already converted at the edge).</summary>
+    public OrderCommand Command;
+
+    /// <summary>Gateway: told the outcome on the shard thread; null for fire-and-forget commands.</summary>
+    public IOrderCompletion? Completion;
+
+    /// <summary>Gateway: a read-only question for the shard's books instead of an order command.</summary>
+    public IShardQuery? Query;
+
+    /// <summary>Gateway: Stopwatch timestamp of receipt (start of the receipt → ack latency).</summary>
+    public long ReceivedTimestamp;
+}
+
+/// <summary>What a gateway learns about its command, on the shard thread; copy what you need, the span is reused.</summary>
+public interface IOrderCompletion
+{
+    void Complete(in OrderCommand command, ReadOnlySpan<Hft.Core.Events.EngineEvent> events);
+}
+
+/// <summary>A read of shard-owned state (books, live orders), run on the shard thread between commands.</summary>
+public interface IShardQuery
+{
+    void Run(MatchingShard shard);
+}

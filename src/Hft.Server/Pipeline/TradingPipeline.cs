@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using Hft.Core.Events;
+using Hft.Core.Instruments;
+using Hft.Core.Matching;
+using Hft.Core.Numerics;
+using Hft.Risk;
+using Hft.Server.Configuration;
+
+namespace Hft.Server.Pipeline;
+
+/// <summary>Why a command could not enter the pipeline (nothing was done).</summary>
+public enum AdmitResult : byte
+{
+    Accepted = 0,
+    RateLimited = 1,
+    Overloaded = 2,
+    Stopping = 3,
+}
+
+/// <summary>
+/// The composition root of the trading pipeline, read top to bottom:
+/// 1. instruments from [trading] (tick, lot, band, mark; symbols not enabled start halted);
+/// 2. accounts from [[accounts]] with [risk] defaults for the limits they do not set;
+/// 3. one shared <see cref="RiskBook"/>; symbols spread round-robin over [system] max_workers matching shards,
+///    each a single-writer thread with its own engine, risk stage and bounded ring of worker_queue_size;
+/// 4. admission for gateways: global throttle (max_orders_per_second, else rate_limited), then the shard's ring
+///    (full → overloaded) — never blocking the caller.
+/// </summary>
+public sealed class TradingPipeline
+{
+    private readonly MatchingShard[] _shards;
+    private readonly int[] _shardOfInstrument;
+    private readonly OrderThrottle _throttle;
+    private long _nextOrderId;
+    private volatile bool _accepting;
+
+    public TradingPipeline(HftConfig config, IReadOnlyList<IPipelineObserver> observers)
+    {
+        Config = config;
+        Instruments = new InstrumentRegistry();
+        RiskBook = new RiskBook();
+        Accounts = new AccountRegistry();
+        _throttle = new OrderThrottle(config.Trading.MaxOrdersPerSecond);
+
+        // 1. instruments
+        var enabled = new HashSet<string>(config.Trading.EnabledSymbols, StringComparer.Ordinal);
+        foreach (var ic in config.Trading.Instruments)
+        {
+            if (!ScaledUnit.TryParse(System.Text.Encoding.ASCII.GetBytes(ic.Tick), out var tick, out var tickError))
+                throw new InvalidOperationException($"instrument {ic.Symbol}: tick {tickError}");
+            if (!ScaledUnit.TryParse(System.Text.Encoding.ASCII.GetBytes(ic.Lot), out var lot, out var lotError))
+                throw new InvalidOperationException($"instrument {ic.Symbol}: lot {lotError}");
+            if (!Instruments.TryAdd(ic.Symbol, tick, lot, out var instrument, out var error))
+                throw new InvalidOperationException(error);
+            var ri = RiskBook.AddInstrument(instrument);
+            if (ic.PriceBandPct is { } band && Amount.TryParse(System.Text.Encoding.ASCII.GetBytes(band), out var pct)) ri.BandPct = pct;
+            if (ic.MarkPrice is { } mark && instrument.TryParsePrice(System.Text.Encoding.ASCII.GetBytes(mark), out long markTicks) == RejectReason.None)
+                ri.Mark = markTicks;
+            ri.Halted = !enabled.Contains(ic.Symbol);
+        }
+
+        // 2. accounts
+        foreach (var ac in config.Accounts) DeclareAccount(ac, config.Risk);
+
+        // 3. shards
+        int workers = Math.Clamp(config.System.MaxWorkers, 1, Math.Max(1, Instruments.Count));
+        _shards = new MatchingShard[workers];
+        _shardOfInstrument = new int[Instruments.Count];
+        var observerArray = observers.ToArray();
+        for (int s = 0; s < workers; s++)
+        {
+            var engine = new MatchingEngine(new EngineOptions
+            {
+                OrderCapacity = 1 << 18,
+                OrderIdCapacity = 1 << 22,
+                LevelCapacity = 4096,
+            });
+            var risk = new RiskStage(new RiskOptions { RejectUndeclaredAccounts = true, OpenOrderCapacity = 1 << 18 }, RiskBook);
+            int cpu = config.System.CpuAffinity ? s % Environment.ProcessorCount : -1;
+            _shards[s] = new MatchingShard(s, config.System.WorkerQueueSize, engine, risk, observerArray, cpu);
+        }
+        foreach (var instrument in Instruments.All)
+        {
+            int s = instrument.Index % workers;
+            _shardOfInstrument[instrument.Index] = s;
+            _shards[s].Engine.AddInstrument(instrument);
+        }
+    }
+
+    public HftConfig Config { get; }
+
+    public InstrumentRegistry Instruments { get; }
+
+    public RiskBook RiskBook { get; }
+
+    public AccountRegistry Accounts { get; }
+
+    public IReadOnlyList<MatchingShard> Shards => _shards;
+
+    public bool Accepting => _accepting;
+
+    /// <summary>True when every shard thread runs.</summary>
+    public bool Running => _accepting && _shards.All(s => s.IsRunning);
+
+    public void Start()
+    {
+        foreach (var shard in _shards) shard.Start();
+        _accepting = true;
+    }
+
+    /// <summary>Graceful stop: refuse new commands, let every shard finish what it holds, within the timeout.</summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        _accepting = false;
+        var deadline = Stopwatch.StartNew();
+        bool drained = true;
+        foreach (var shard in _shards)
+            drained &= shard.StopAndDrain(timeout - deadline.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
+        return drained;
+    }
+
+    /// <summary>A new exchange order id (unique across shards and restarts of one process).</summary>
+    public long NextOrderId() => Interlocked.Increment(ref _nextOrderId);
+
+    public MatchingShard ShardOf(int instrument) => _shards[_shardOfInstrument[instrument]];
+
+    /// <summary>Gateways: admits an order command (throttle, then the owning shard's ring).</summary>
+    public AdmitResult Submit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp)
+    {
+        if (!_accepting) return AdmitResult.Stopping;
+        if (command.Op is CommandOp.New or CommandOp.Replace && !_throttle.TryAdmit()) return AdmitResult.RateLimited;
+        var slot = new PipelineCommand { Command = command, Completion = completion, ReceivedTimestamp = receivedTimestamp };
+        if ((uint)command.Instrument >= (uint)_shardOfInstrument.Length)
+            return _shards[0].TryEnqueue(in slot) ? AdmitResult.Accepted : AdmitResult.Overloaded; // the engine rejects it
+        return ShardOf(command.Instrument).TryEnqueue(in slot) ? AdmitResult.Accepted : AdmitResult.Overloaded;
+    }
+
+    /// <summary>Runs <paramref name="query"/> on a shard thread, in order with its commands.</summary>
+    public bool Query(int shard, IShardQuery query)
+        => _accepting && _shards[shard].TryEnqueue(new PipelineCommand { Query = query });
+
+    // ---- accounts (admin) ----
+
+    public int DeclareAccount(AccountConfig ac, RiskConfig defaults)
+    {
+        int id = Accounts.GetOrAdd(ac.Id);
+        var account = RiskBook.Account(id);
+        lock (account.Sync)
+        {
+            account.Declared = true;
+            account.Enabled = ac.Enabled;
+            account.Limits = new AccountLimits
+            {
+                Credit = ParseLimit(ac.Credit ?? defaults.Credit),
+                MaxOrderQty = ParseLimit(ac.MaxOrderQty ?? defaults.MaxOrderQty),
+                MaxOrderNotional = ParseLimit(ac.MaxOrderNotional ?? defaults.MaxOrderNotional),
+                MaxPosition = ParseLimit(ac.MaxPosition ?? defaults.MaxPosition),
+                MaxOpenOrders = ac.MaxOpenOrders ?? defaults.MaxOpenOrders,
+                MakerFeeBps = ParseLimit(ac.MakerFeeBps ?? defaults.MakerFeeBps) ?? Amount.Zero,
+                TakerFeeBps = ParseLimit(ac.TakerFeeBps ?? defaults.TakerFeeBps) ?? Amount.Zero,
+            };
+        }
+        return id;
+    }
+
+    private static Amount? ParseLimit(string? text)
+    {
+        if (text is null) return null;
+        return Amount.TryParse(System.Text.Encoding.ASCII.GetBytes(text), out var a)
+            ? a
+            : throw new InvalidOperationException($"invalid decimal '{text}'");
+    }
+
+    /// <summary>Kill switch: disable (cancelling every open order on every shard, reason account_disabled) or enable.</summary>
+    public void SetAccountEnabled(int account, bool enabled)
+    {
+        var risk = RiskBook.Account(account);
+        lock (risk.Sync) risk.Enabled = enabled;
+        if (!enabled) CancelAll(account, -1, CancelReason.AccountDisabled);
+    }
+
+    /// <summary>Cancels every open order of an account (one instrument or all), on every shard that may hold them.</summary>
+    public void CancelAll(int account, int instrument, CancelReason reason, IOrderCompletion? completion = null)
+    {
+        var cmd = OrderCommand.MassCancel(account, instrument, reason);
+        if (instrument >= 0)
+        {
+            var slot = new PipelineCommand { Command = cmd, Completion = completion, ReceivedTimestamp = Stopwatch.GetTimestamp() };
+            ShardOf(instrument).TryEnqueue(in slot);
+            return;
+        }
+        foreach (var shard in _shards)
+        {
+            var slot = new PipelineCommand { Command = cmd, Completion = completion, ReceivedTimestamp = Stopwatch.GetTimestamp() };
+            shard.TryEnqueue(in slot);
+        }
+    }
+}
