@@ -18,7 +18,7 @@ public struct StageTimestamps
     /// <summary>Matching done.</summary>
     public long Matched;
 
-    /// <summary>Settlement done and the gateway told (the acknowledgment left the pipeline).</summary>
+    /// <summary>Settlement done: the acknowledgment is decided (observers run next, then the gateway is told).</summary>
     public long Acked;
 }
 

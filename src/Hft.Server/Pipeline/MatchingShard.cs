@@ -136,9 +136,11 @@ public sealed class MatchingShard
             }
             Settle(events, cmd.Account);
         }
-        slot.Completion?.Complete(in cmd, events);
+        // The acknowledgment is decided here; observers (order directory, trade tape, metrics, market data) see it
+        // before the gateway is told, so a client that reads back its order finds it up to date.
         ts.Acked = Stopwatch.GetTimestamp();
         foreach (var observer in _observers) observer.OnProcessed(Index, in cmd, events, in ts);
+        slot.Completion?.Complete(in cmd, events);
     }
 
     /// <summary>Applies the events to every account they touch other than <paramref name="done"/>, each under its own lock.</summary>

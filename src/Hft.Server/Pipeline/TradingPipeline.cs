@@ -179,20 +179,23 @@ public sealed class TradingPipeline
         if (!enabled) CancelAll(account, -1, CancelReason.AccountDisabled);
     }
 
-    /// <summary>Cancels every open order of an account (one instrument or all), on every shard that may hold them.</summary>
-    public void CancelAll(int account, int instrument, CancelReason reason, IOrderCompletion? completion = null)
+    /// <summary>
+    /// Cancels every open order of an account (one instrument or all) on every shard that may hold them. Operator and
+    /// kill-switch actions must not be lost to a momentarily full ring: each enqueue is retried for up to a second.
+    /// </summary>
+    public bool CancelAll(int account, int instrument, CancelReason reason, IOrderCompletion? completion = null)
     {
         var cmd = OrderCommand.MassCancel(account, instrument, reason);
-        if (instrument >= 0)
-        {
-            var slot = new PipelineCommand { Command = cmd, Completion = completion, ReceivedTimestamp = Stopwatch.GetTimestamp() };
-            ShardOf(instrument).TryEnqueue(in slot);
-            return;
-        }
+        bool all = true;
         foreach (var shard in _shards)
         {
+            if (instrument >= 0 && shard != ShardOf(instrument)) continue;
             var slot = new PipelineCommand { Command = cmd, Completion = completion, ReceivedTimestamp = Stopwatch.GetTimestamp() };
-            shard.TryEnqueue(in slot);
+            var waited = Stopwatch.StartNew();
+            bool queued;
+            while (!(queued = shard.TryEnqueue(in slot)) && waited.ElapsedMilliseconds < 1000) Thread.Sleep(1);
+            all &= queued;
         }
+        return all;
     }
 }

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Hft.Core.Events;
+using Microsoft.AspNetCore.Http;
+
+namespace Hft.Server.Api;
+
+/// <summary>
+/// The one error shape of the API, <c>{"error":{"code":"max_notional","message":"..."}}</c>, and the HTTP status of
+/// every code: 400 bad input, 401/403 auth, 404 not found, 409 duplicate client id, 422 risk reject,
+/// 429 rate limited, 503 overloaded or halted.
+/// </summary>
+public static class ApiError
+{
+    public static IResult Result(int status, string code, string message)
+        => Results.Json(new ErrorBody(new ErrorDetail(code, message)), statusCode: status);
+
+    public static Task Write(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new ErrorBody(new ErrorDetail(code, message)), JsonSerializerOptions.Web));
+    }
+
+    public static IResult BadRequest(string code, string message) => Result(StatusCodes.Status400BadRequest, code, message);
+
+    public static IResult NotFound(string code, string message) => Result(StatusCodes.Status404NotFound, code, message);
+
+    /// <summary>The status of a rejection reason from the engine or risk.</summary>
+    public static int StatusOf(RejectReason reason) => reason switch
+    {
+        RejectReason.UnknownSymbol or RejectReason.InvalidPrice or RejectReason.InvalidQty or RejectReason.InvalidOrderType
+            => StatusCodes.Status400BadRequest,
+        RejectReason.DuplicateId => StatusCodes.Status409Conflict,
+        RejectReason.UnknownOrder => StatusCodes.Status404NotFound,
+        RejectReason.RateLimited => StatusCodes.Status429TooManyRequests,
+        RejectReason.Overloaded or RejectReason.InstrumentHalted => StatusCodes.Status503ServiceUnavailable,
+        RejectReason.AccountDisabled => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status422UnprocessableEntity, // risk limits
+    };
+
+    public static string MessageOf(RejectReason reason) => reason switch
+    {
+        RejectReason.UnknownSymbol => "no such instrument",
+        RejectReason.InvalidPrice => "price missing, not a positive decimal on the tick grid, or too large",
+        RejectReason.InvalidQty => "quantity not a positive decimal on the lot grid, or too large",
+        RejectReason.DuplicateId => "order id already used",
+        RejectReason.UnknownOrder => "no such open order of this account",
+        RejectReason.InvalidOrderType => "post-only is only allowed on GTC limit orders",
+        RejectReason.AccountDisabled => "account disabled",
+        RejectReason.InstrumentHalted => "trading in this instrument is halted",
+        RejectReason.MaxQty => "order quantity above the account's maximum",
+        RejectReason.MaxNotional => "order notional above the account's maximum",
+        RejectReason.PriceBand => "price outside the instrument's price band",
+        RejectReason.MaxOpenOrders => "too many open orders",
+        RejectReason.MaxPosition => "worst-case position above the account's maximum",
+        RejectReason.CreditLimit => "worst-case exposure above the account's credit",
+        RejectReason.NoReferencePrice => "no reference price to check a market order against",
+        RejectReason.Overloaded => "the matching queue is full; retry",
+        RejectReason.RateLimited => "order rate limit exceeded; retry later",
+        _ => reason.Name(),
+    };
+
+    public static IResult FromReject(RejectReason reason) => Result(StatusOf(reason), reason.Name(), MessageOf(reason));
+
+    public sealed record ErrorBody(ErrorDetail Error);
+
+    public sealed record ErrorDetail(string Code, string Message);
+}

@@ -1,0 +1,76 @@
+using Hft.Core.Book;
+using Hft.Core.Instruments;
+using Hft.Server.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hft.Server.Api;
+
+/// <summary>Public market data: <c>GET /api/v1/book/{symbol}?depth=</c>, <c>/trades/{symbol}</c>, <c>/instruments</c>.</summary>
+public static class MarketEndpoints
+{
+    public const int MaxDepth = 1000;
+
+    public static void MapMarketEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/book/{symbol}", Book);
+        app.MapGet("/api/v1/trades/{symbol}", Trades);
+        app.MapGet("/api/v1/instruments", Instruments);
+    }
+
+    /// <summary>L2 (and L3 with <paramref name="level"/> = 3) of a book, taken on its shard thread.</summary>
+    public static async Task<IResult> Book(string symbol, TradingPipeline pipeline, int? depth, int? level)
+    {
+        if (!pipeline.Instruments.TryGet(symbol, out var inst)) return ApiError.NotFound("unknown_symbol", $"unknown symbol '{symbol}'");
+        int d = depth ?? 50;
+        if (d is < 1 or > MaxDepth) return ApiError.BadRequest("invalid_request", $"depth must be between 1 and {MaxDepth}");
+        if (level is not (null or 2 or 3)) return ApiError.BadRequest("invalid_request", "level must be 2 or 3");
+        var query = new BookSnapshotQuery(inst.Index, d, level == 3);
+        if (!pipeline.Query(pipeline.ShardOf(inst.Index).Index, query))
+            return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry");
+        var snap = await query.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var risk = pipeline.RiskBook.Instrument(inst.Index)!;
+        return Results.Json(new
+        {
+            symbol = inst.Symbol,
+            halted = risk.Halted,
+            bids = Levels(snap.Bids, inst),
+            asks = Levels(snap.Asks, inst),
+            bidOrders = level == 3 ? Orders(snap.BidOrders, inst, pipeline) : null,
+            askOrders = level == 3 ? Orders(snap.AskOrders, inst, pipeline) : null,
+        });
+    }
+
+    private static object[][] Levels(LevelView[] levels, Instrument inst)
+        => levels.Select(l => new object[] { inst.FormatPrice(l.Price), inst.FormatQuantity(l.Quantity), l.OrderCount }).ToArray();
+
+    private static object[] Orders(OrderView[] orders, Instrument inst, TradingPipeline pipeline)
+        => orders.Select(o => (object)new
+        {
+            id = o.OrderId, account = pipeline.Accounts.Name(o.Account), price = inst.FormatPrice(o.Price), qty = inst.FormatQuantity(o.Remaining),
+        }).ToArray();
+
+    private static IResult Trades(string symbol, TradingPipeline pipeline, TradeTape tape, int? limit)
+    {
+        if (!pipeline.Instruments.TryGet(symbol, out var inst)) return ApiError.NotFound("unknown_symbol", $"unknown symbol '{symbol}'");
+        int n = Math.Clamp(limit ?? 100, 1, 1000);
+        return Results.Json(tape.ForSymbol(inst.Index, n).Select(t => new
+        {
+            tradeId = t.TradeId, symbol = inst.Symbol, price = inst.FormatPrice(t.Price), qty = inst.FormatQuantity(t.Quantity),
+            takerSide = OrderResponse.SideName(t.TakerSide), time = t.Time,
+        }));
+    }
+
+    private static IResult Instruments(TradingPipeline pipeline)
+        => Results.Json(pipeline.Instruments.All.Select(i =>
+        {
+            var risk = pipeline.RiskBook.Instrument(i.Index)!;
+            return new
+            {
+                symbol = i.Symbol, tick = i.Tick.ToString(), lot = i.Lot.ToString(), priceBandPct = risk.BandPct?.ToString(),
+                mark = risk.Mark == 0 ? null : i.FormatPrice(risk.Mark), last = risk.LastTrade == 0 ? null : i.FormatPrice(risk.LastTrade),
+                halted = risk.Halted,
+            };
+        }));
+}

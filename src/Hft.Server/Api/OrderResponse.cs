@@ -1,0 +1,52 @@
+using Hft.Core.Events;
+using Hft.Core.Instruments;
+using Hft.Core.Orders;
+using Hft.Server.Pipeline;
+
+namespace Hft.Server.Api;
+
+/// <summary>One fill of an order, as returned by the API.</summary>
+public sealed record FillView(string Price, string Qty, long MakerOrderId, long TakerOrderId, string Liquidity);
+
+/// <summary>An order as returned by the API (acks and queries); decimals as plain decimal strings.</summary>
+public sealed record OrderResponse(
+    long Id, string? ClientOrderId, string Symbol, string Side, string Type, string Tif, string? Price, string Qty,
+    string FilledQty, string RemainingQty, string Status, string? Reason, bool PostOnly, string Stp, DateTimeOffset CreatedAt,
+    IReadOnlyList<FillView>? Fills)
+{
+    public static OrderResponse Of(OrderRecord r, Instrument inst, IReadOnlyList<FillView>? fills = null)
+    {
+        lock (r)
+        {
+            return new OrderResponse(r.Id, r.ClientOrderId, inst.Symbol, SideName(r.Side), r.Type == OrderType.Limit ? "limit" : "market",
+                TifName(r.Tif), r.Type == OrderType.Limit ? inst.FormatPrice(r.Price) : null, inst.FormatQuantity(r.Quantity),
+                inst.FormatQuantity(r.Filled), inst.FormatQuantity(r.Remaining), OrderRecord.StatusName(r.Status), r.Reason,
+                r.PostOnly, StpName(r.Stp), r.CreatedAt, fills);
+        }
+    }
+
+    /// <summary>The fills of order <paramref name="orderId"/> among a command's events.</summary>
+    public static List<FillView> FillsOf(long orderId, EngineEvent[] events, Instrument inst)
+    {
+        var fills = new List<FillView>();
+        foreach (var e in events)
+        {
+            if (e.Kind != EventKind.Trade || (e.OrderId != orderId && e.MakerOrderId != orderId)) continue;
+            fills.Add(new FillView(inst.FormatPrice(e.Price), inst.FormatQuantity(e.Quantity), e.MakerOrderId, e.OrderId,
+                e.OrderId == orderId ? "taker" : "maker"));
+        }
+        return fills;
+    }
+
+    public static string SideName(Hft.Core.Orders.Side s) => s == Hft.Core.Orders.Side.Buy ? "buy" : "sell";
+
+    public static string TifName(TimeInForce t) => t switch { TimeInForce.Ioc => "ioc", TimeInForce.Fok => "fok", _ => "gtc" };
+
+    public static string StpName(SelfTradePrevention s) => s switch
+    {
+        SelfTradePrevention.CancelTaker => "cancel_taker",
+        SelfTradePrevention.CancelMaker => "cancel_maker",
+        SelfTradePrevention.CancelBoth => "cancel_both",
+        _ => "none",
+    };
+}

@@ -1,0 +1,58 @@
+using Hft.Server.Api;
+using Hft.Server.Configuration;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Hft.Server.Auth;
+
+/// <summary>JWT bearer authentication (Microsoft's JwtBearer) with the API's JSON error shape for 401 and 403.</summary>
+public static class AuthSetup
+{
+    public const string TraderPolicy = "trader";
+    public const string AdminPolicy = "admin";
+
+    public static IServiceCollection AddHftAuth(this IServiceCollection services, HftConfig config, TokenService tokens,
+        Action<HttpContext, string>? onFailure = null)
+    {
+        services.AddSingleton(tokens);
+        services.AddSingleton(new ApiKeyStore(config.Auth.ApiKeys));
+        services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = tokens.ValidationParameters();
+                options.Events = new JwtBearerEvents
+                {
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        string message = context.AuthenticateFailure switch
+                        {
+                            SecurityTokenExpiredException => "token expired",
+                            SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "invalid token signature",
+                            SecurityTokenInvalidAudienceException => "token not issued for this API",
+                            SecurityTokenInvalidIssuerException => "token from an unknown issuer",
+                            null when string.IsNullOrEmpty(context.Request.Headers.Authorization) => "missing bearer token",
+                            null => "malformed bearer token",
+                            _ => "invalid token",
+                        };
+                        onFailure?.Invoke(context.HttpContext, message);
+                        await ApiError.Write(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized", message);
+                    },
+                    OnForbidden = async context =>
+                    {
+                        onFailure?.Invoke(context.HttpContext, "forbidden");
+                        await ApiError.Write(context.HttpContext, StatusCodes.Status403Forbidden, "forbidden", "this action needs the admin role");
+                    },
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(TraderPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Trader, Roles.Admin))
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return services;
+    }
+}

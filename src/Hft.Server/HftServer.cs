@@ -1,0 +1,124 @@
+using Hft.Server.Api;
+using Hft.Server.Auth;
+using Hft.Server.Configuration;
+using Hft.Server.Operations;
+using Hft.Server.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hft.Server;
+
+/// <summary>
+/// The trading server: one process hosting the pipeline (shards, risk), the REST API, auth and the operations
+/// endpoints on Kestrel. This is the composition root of the server, read top to bottom.
+/// </summary>
+public sealed class HftServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private HftServer(WebApplication app, TradingPipeline pipeline, HftConfig config)
+    {
+        _app = app;
+        Pipeline = pipeline;
+        Config = config;
+    }
+
+    public TradingPipeline Pipeline { get; }
+
+    public HftConfig Config { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The addresses Kestrel actually listens on (port 0 in the config picks free ports).</summary>
+    public IReadOnlyList<string> Urls => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    public static HftServer Create(HftConfig config, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (logging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        else logging(builder.Logging);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // 1. Kestrel: the metrics port always; the API port too when [server] http_port names another.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = config.Server.MaxRequestBodyBytes;
+            var address = System.Net.IPAddress.Parse(config.Server.Bind);
+            k.Listen(address, config.Monitoring.MetricsPort);
+            if (config.Server.HttpPort != 0 && config.Server.HttpPort != config.Monitoring.MetricsPort) k.Listen(address, config.Server.HttpPort);
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
+        RequestBody.Limit = config.Server.MaxRequestBodyBytes;
+
+        // 2. The pipeline and what observes it (order directory, trade tape).
+        var directory = new OrderDirectory();
+        var tape = new TradeTape();
+        var pipeline = new TradingPipeline(config, [directory, tape]);
+        var rates = config.Accounts.ToDictionary(a => pipeline.Accounts.GetOrAdd(a.Id), a => a.RequestsPerSecond);
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(pipeline);
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddSingleton(tape);
+        builder.Services.AddSingleton(new ReadinessChecks());
+        builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
+        builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
+
+        // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token.
+        var keys = SigningKeys.From(config.Auth);
+        builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys));
+
+        var app = builder.Build();
+        if (keys.IsDevelopmentSecret)
+            app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
+
+        // 4. Endpoints.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthEndpoints();
+        app.MapAuthEndpoints();
+        app.MapOrderEndpoints();
+        app.MapAccountEndpoints();
+        app.MapMarketEndpoints();
+        app.MapFallback((HttpContext http) => ApiError.NotFound("not_found", $"no endpoint {http.Request.Method} {http.Request.Path}"));
+        return new HftServer(app, pipeline, config);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+
+    /// <summary>Graceful stop: Kestrel stops accepting and finishes in-flight requests, then the shards drain.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Runs until SIGTERM/SIGINT, then stops gracefully.</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>Starts the shard threads with the host and drains them when it stops (after Kestrel has stopped accepting).</summary>
+internal sealed class PipelineService(TradingPipeline pipeline, HftConfig config, ILogger<PipelineService> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        pipeline.Start();
+        log.LogInformation("pipeline: {Shards} matching shard(s), queue {Queue} each, {Instruments} instrument(s), throttle {Rate}/s",
+            pipeline.Shards.Count, pipeline.Shards[0].QueueCapacity, pipeline.Instruments.Count, config.Trading.MaxOrdersPerSecond);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        bool drained = pipeline.Stop(TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
+        if (drained) log.LogInformation("pipeline: drained and stopped");
+        else log.LogWarning("pipeline: shutdown timeout reached before every queue drained");
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,49 @@
+using Hft.Server.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hft.Server.Operations;
+
+/// <summary><c>/health</c> (liveness: the process answers) and <c>/ready</c> (engine threads running, accepting, not all halted).</summary>
+public static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/ready", (TradingPipeline pipeline, ReadinessChecks checks) =>
+        {
+            var problems = checks.Problems(pipeline);
+            return problems.Count == 0
+                ? Results.Json(new { status = "ready" })
+                : Results.Json(new { status = "not_ready", problems }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+    }
+}
+
+/// <summary>What readiness requires; later capabilities (journal, gateways) add their checks here.</summary>
+public sealed class ReadinessChecks
+{
+    private readonly List<Func<string?>> _extra = new();
+
+    public void Add(Func<string?> check)
+    {
+        lock (_extra) _extra.Add(check);
+    }
+
+    public List<string> Problems(TradingPipeline pipeline)
+    {
+        var problems = new List<string>();
+        if (!pipeline.Accepting) problems.Add("not accepting orders (starting or shutting down)");
+        foreach (var shard in pipeline.Shards)
+            if (!shard.IsRunning) problems.Add($"matching shard {shard.Index} is not running");
+        bool anyOpen = false;
+        foreach (var inst in pipeline.Instruments.All)
+            anyOpen |= !pipeline.RiskBook.Instrument(inst.Index)!.Halted;
+        if (!anyOpen) problems.Add("all trading is halted");
+        lock (_extra)
+            foreach (var check in _extra)
+                if (check() is { } problem) problems.Add(problem);
+        return problems;
+    }
+}
