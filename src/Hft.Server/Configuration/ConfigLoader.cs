@@ -196,13 +196,12 @@ public static class ConfigLoader
     {
         try
         {
-            // The syntax parser validates the whole document (duplicate keys and tables included) before the model is built.
-            SyntaxParser.ParseStrict(text, label, true);
-            return TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
+            // The syntax parser validates the whole document (duplicate keys and tables included); see TomlDocumentModel.
+            return TomlDocumentModel.Build(SyntaxParser.ParseStrict(text, label, true));
         }
         catch (TomlException e)
         {
-            var first = e.Message.Split('\n', 2)[0];
+            var first = e.Message.Split('\n', 2)[0].Trim();
             int at = first.IndexOf(" : error : ", StringComparison.Ordinal);
             var problem = at >= 0 ? first[(at + " : error : ".Length)..] : first;
             throw new ConfigException(label, null, $"line {e.Line}, column {e.Column}", "invalid TOML: " + problem.Trim());
