@@ -145,6 +145,18 @@ public sealed record AuthConfig
     public IReadOnlyList<ApiKeyConfig> ApiKeys { get; init; } = [];
 
     public const string DevelopmentSecret = "hft-development-secret-do-not-use-in-production-0123456789";
+
+    /// <summary>True when <see cref="Secret"/> is the well-known <see cref="DevelopmentSecret"/> (log it loudly; production refuses it).</summary>
+    public bool IsDevelopmentSecret => Secret == DevelopmentSecret;
+
+    // Keeps the secret out of ToString() (and so out of logs that print the configuration).
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Enabled = {Enabled}, Issuer = {Issuer}, Audience = {Audience}, ");
+        builder.Append($"Secret = {(Secret is null ? "null" : IsDevelopmentSecret ? "<development secret>" : "<redacted>")}, ");
+        builder.Append($"KeyFile = {KeyFile ?? "null"}, TokenLifetimeSeconds = {TokenLifetimeSeconds}, ApiKeys = {ApiKeys.Count}");
+        return true;
+    }
 }
 
 /// <summary>An API key, stored as the SHA-256 hex of the key, with the account and role it grants.</summary>

@@ -1,0 +1,199 @@
+using Tomlyn.Model;
+
+namespace Hft.Server.Configuration;
+
+/// <summary>
+/// Maps a parsed TOML document (plus HFT_* environment overrides) onto <see cref="HftConfig"/>: snake_case keys,
+/// types and numeric ranges are checked here, key by key; unknown keys are refused. Cross-key rules are in
+/// <see cref="ConfigValidator"/>. Absent keys keep the record defaults.
+/// </summary>
+internal static class TomlBinder
+{
+    public static HftConfig Bind(TomlTable document, BindContext ctx, string profile, string? sourceFile)
+    {
+        var root = new SectionReader(ctx, "", document, "");
+        var defaults = new HftConfig();
+
+        var config = new HftConfig
+        {
+            Profile = profile,
+            SourceFile = sourceFile,
+            System = BindSystem(root.Table("system"), defaults.System),
+            Trading = BindTrading(root.Table("trading"), defaults.Trading),
+            Risk = BindRisk(root.Table("risk"), defaults.Risk),
+            Accounts = root.TableArray("accounts")?.Select(BindAccount).ToList() ?? defaults.Accounts,
+            LatencyProfiling = BindLatency(root.Table("latency_profiling"), defaults.LatencyProfiling),
+            Monitoring = BindMonitoring(root.Table("monitoring"), defaults.Monitoring),
+            Server = BindServer(root.Table("server"), defaults.Server),
+            Auth = BindAuth(root.Table("auth"), defaults.Auth),
+            Journal = BindJournal(root.Table("journal"), defaults.Journal),
+            Redis = BindRedis(root.Table("redis"), defaults.Redis),
+        };
+        root.RejectUnknownKeys();
+
+        foreach (var unused in ctx.Environment.Unused)
+            throw new ConfigException(ctx.File, null, unused.Name,
+                "environment override matches no known key (HFT_<SECTION>__<KEY>; array elements by index or id, e.g. HFT_ACCOUNTS__A1__CREDIT)");
+        return config;
+    }
+
+    private static SystemConfig BindSystem(SectionReader r, SystemConfig d)
+    {
+        var c = new SystemConfig
+        {
+            MaxWorkers = r.Int("max_workers", d.MaxWorkers, 1, 64),
+            WorkerQueueSize = r.Int("worker_queue_size", d.WorkerQueueSize, 16, 16_777_216),
+            CpuAffinity = r.Bool("cpu_affinity", d.CpuAffinity),
+            ShutdownTimeoutSeconds = r.Int("shutdown_timeout_seconds", d.ShutdownTimeoutSeconds, 1, 3600),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static TradingConfig BindTrading(SectionReader r, TradingConfig d)
+    {
+        var c = new TradingConfig
+        {
+            MaxOrdersPerSecond = r.Int("max_orders_per_second", d.MaxOrdersPerSecond, 0, 100_000_000),
+            EnabledSymbols = r.StringList("enabled_symbols", d.EnabledSymbols),
+            Instruments = r.TableArray("instruments")?.Select(BindInstrument).ToList() ?? d.Instruments,
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static InstrumentConfig BindInstrument(SectionReader r)
+    {
+        var symbol = r.String("symbol", "", required: true);
+        r.AddEnvAlias(symbol);
+        var c = new InstrumentConfig
+        {
+            Symbol = symbol,
+            Tick = r.Decimal("tick", null, required: true) ?? throw r.Error("tick", "must not be empty"),
+            Lot = r.Decimal("lot", null, required: true) ?? throw r.Error("lot", "must not be empty"),
+            PriceBandPct = r.Decimal("price_band_pct", null),
+            MarkPrice = r.Decimal("mark_price", null),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static RiskConfig BindRisk(SectionReader r, RiskConfig d)
+    {
+        var c = new RiskConfig
+        {
+            Credit = r.Decimal("credit", d.Credit),
+            MaxOrderQty = r.Decimal("max_order_qty", d.MaxOrderQty),
+            MaxOrderNotional = r.Decimal("max_order_notional", d.MaxOrderNotional),
+            MaxPosition = r.Decimal("max_position", d.MaxPosition),
+            MaxOpenOrders = r.IntOrNull("max_open_orders", d.MaxOpenOrders, 1, 10_000_000),
+            MakerFeeBps = r.Decimal("maker_fee_bps", d.MakerFeeBps) ?? "0",
+            TakerFeeBps = r.Decimal("taker_fee_bps", d.TakerFeeBps) ?? "0",
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static AccountConfig BindAccount(SectionReader r)
+    {
+        var d = new AccountConfig();
+        var id = r.String("id", "", required: true);
+        r.AddEnvAlias(id);
+        var c = new AccountConfig
+        {
+            Id = id,
+            Enabled = r.Bool("enabled", d.Enabled),
+            Credit = r.Decimal("credit", null),
+            MaxOrderQty = r.Decimal("max_order_qty", null),
+            MaxOrderNotional = r.Decimal("max_order_notional", null),
+            MaxPosition = r.Decimal("max_position", null),
+            MaxOpenOrders = r.IntOrNull("max_open_orders", null, 1, 10_000_000),
+            MakerFeeBps = r.Decimal("maker_fee_bps", null),
+            TakerFeeBps = r.Decimal("taker_fee_bps", null),
+            RequestsPerSecond = r.Int("requests_per_second", d.RequestsPerSecond, 0, 1_000_000),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static LatencyProfilingConfig BindLatency(SectionReader r, LatencyProfilingConfig d)
+    {
+        var c = new LatencyProfilingConfig
+        {
+            Enabled = r.Bool("enabled", d.Enabled),
+            SampleRate = r.Double("sample_rate", d.SampleRate, 0.0, 1.0),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static MonitoringConfig BindMonitoring(SectionReader r, MonitoringConfig d)
+    {
+        var c = new MonitoringConfig
+        {
+            MetricsPort = r.Int("metrics_port", d.MetricsPort, 1, 65_535),
+            EnablePrometheus = r.Bool("enable_prometheus", d.EnablePrometheus),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static ServerConfig BindServer(SectionReader r, ServerConfig d)
+    {
+        var c = new ServerConfig
+        {
+            HttpPort = r.Int("http_port", d.HttpPort, 0, 65_535),
+            Bind = r.String("bind", d.Bind),
+            MaxRequestBodyBytes = r.Int("max_request_body_bytes", d.MaxRequestBodyBytes, 1024, 64 * 1024 * 1024),
+            AuditLog = r.String("audit_log", d.AuditLog),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static AuthConfig BindAuth(SectionReader r, AuthConfig d)
+    {
+        var c = new AuthConfig
+        {
+            Enabled = r.Bool("enabled", d.Enabled),
+            Issuer = r.String("issuer", d.Issuer),
+            Audience = r.String("audience", d.Audience),
+            Secret = r.StringOrNull("secret", d.Secret),
+            KeyFile = r.StringOrNull("key_file", d.KeyFile),
+            TokenLifetimeSeconds = r.Int("token_lifetime_seconds", d.TokenLifetimeSeconds, 60, 86_400),
+            ApiKeys = r.TableArray("api_keys")?.Select(BindApiKey).ToList() ?? d.ApiKeys,
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static ApiKeyConfig BindApiKey(SectionReader r)
+    {
+        var c = new ApiKeyConfig
+        {
+            Sha256 = r.String("sha256", "", required: true).Trim().ToLowerInvariant(),
+            Account = r.String("account", "", required: true),
+            Role = r.String("role", new ApiKeyConfig().Role).Trim().ToLowerInvariant(),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static JournalConfig BindJournal(SectionReader r, JournalConfig d)
+    {
+        var c = new JournalConfig
+        {
+            Dir = r.String("dir", d.Dir),
+            Mode = r.String("mode", d.Mode).Trim().ToLowerInvariant(),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static RedisConfig BindRedis(SectionReader r, RedisConfig d)
+    {
+        var c = new RedisConfig { Connection = r.StringOrNull("connection", d.Connection) };
+        r.RejectUnknownKeys();
+        return c;
+    }
+}
