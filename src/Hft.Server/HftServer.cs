@@ -46,6 +46,7 @@ public sealed class HftServer : IAsyncDisposable
         else logging(builder.Logging);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error); // keys are unused: tokens are JWTs
 
         // 1. Kestrel: the metrics port always; the API port too when [server] http_port names another.
         builder.WebHost.ConfigureKestrel(k =>

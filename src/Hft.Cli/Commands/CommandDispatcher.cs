@@ -10,6 +10,7 @@ public static class CommandDispatcher
           serve                 run the trading server (development profile by default)
           replay FILE           run JSON-lines commands through the engine, print events as JSON lines
           bench                 benchmark the matching engine (single thread, no I/O)
+          token                 mint a bearer token for an account of the profile (printed alone on stdout)
           test                  run every test (handled by the ./hft launcher)
 
         run 'hft <command> --help' for the options of a command.
@@ -28,6 +29,7 @@ public static class CommandDispatcher
             case "replay": return ReplayCommand.Run(rest, stdout, stderr);
             case "bench": return BenchCommand.Run(rest, stdout, stderr);
             case "serve": return ServeCommand.Run(rest, stdout, stderr);
+            case "token": return TokenCommand.Run(rest, stdout, stderr);
             default:
                 stderr.WriteLine($"hft: unknown command '{args[0]}'");
                 stderr.WriteLine(Usage);
