@@ -17,11 +17,12 @@ internal sealed record BenchOptions
     public const string Usage = """
         usage: hft bench [options]
 
-        Benchmarks the matching engine alone (single thread, no I/O). The command stream is generated
+        Benchmarks the matching engine alone (single thread, no I/O), and in the risk scenario the
+        whole pipeline (validate, pre-trade risk, matching, risk settlement). The command stream is generated
         from a seed before timing; each scenario runs a warm-up, a throughput pass and a latency pass.
 
         options:
-          --scenario NAME   single | multi | deep | deep-cold | all (default all)
+          --scenario NAME   single | risk | multi | deep | deep-cold | all (default all)
           --commands N      commands in the measured stream per scenario (default 2000000)
           --seed N          seed of the generated order flow (default 20240601)
           --json            print one JSON object instead of tables
@@ -64,7 +65,7 @@ internal sealed record BenchOptions
                         case "--scenario":
                             if (value != "all" && BenchScenario.Find(value) is null)
                             {
-                                error = $"unknown scenario '{value}' (expected single, multi, deep, deep-cold or all)";
+                                error = $"unknown scenario '{value}' (expected single, risk, multi, deep, deep-cold or all)";
                                 return null;
                             }
                             o = o with { Scenario = value };

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Hft.Core.Events;
 using Spectre.Console;
 
 namespace Hft.Cli.Bench;
@@ -17,7 +18,7 @@ internal static class BenchReport
         });
         if (console.Profile.Width < 140) console.Profile.Width = 140; // redirected output defaults to 80 columns
 
-        var table = new Table().Title("hft bench: matching engine alone, single thread").Border(TableBorder.Rounded);
+        var table = new Table().Title("hft bench: single thread; matching engine alone, 'risk' = validate + risk check + matching + risk settlement").Border(TableBorder.Rounded);
         table.AddColumn("scenario");
         table.AddColumn(new TableColumn("commands").RightAligned());
         table.AddColumn(new TableColumn("commands/s").RightAligned());
@@ -53,6 +54,18 @@ internal static class BenchReport
         }
         foreach (var r in results)
         {
+            if (!r.RiskChecked) continue;
+            console.MarkupLine(Markup.Escape(
+                $"  {r.Name}: rejected by risk {r.RiskRejected:N0} of {r.Commands:N0} commands ({100 * r.RiskRejectShare:0.00}%): {RiskReasons(r)}"));
+        }
+        if (BenchTargets.Overhead(results) is { } o)
+        {
+            console.MarkupLine(Markup.Escape(
+                $"  risk overhead vs single (same run): p50 {o.P50Ns:+#,0;-#,0;0} ns, mean {o.MeanNs:+#,0.0;-#,0.0;0} ns, "
+                + $"throughput pass {o.ThroughputNsPerCommand:+#,0.0;-#,0.0;0} ns/command; target p50 <= {BenchTargets.MaxRiskOverheadP50Ns} ns: {(o.Met ? "met" : "MISSED")}"));
+        }
+        foreach (var r in results)
+        {
             var sb = new StringBuilder($"  {r.Name} mean latency by kind:");
             for (int k = 0; k < CommandKinds.Count; k++)
                 sb.Append($" {CommandKinds.Names[k]} {r.KindMeanNs[k]:N0} ns ({100.0 * r.KindCounts[k] / Math.Max(1, r.Commands):0.#}%)");
@@ -77,6 +90,19 @@ internal static class BenchReport
                 t.AddRow(Markup.Escape(c.Scenario), Markup.Escape(c.Target), Markup.Escape(c.Measured), c.Met ? "[green]met[/]" : "[red]MISSED[/]");
             console.Write(t);
         }
+        foreach (var r in results)
+        {
+            if (BenchScenario.HasNoTargets(r.Name))
+                console.MarkupLine(Markup.Escape($"  {r.Name}: memory-bound worst case, reported without a target"));
+        }
+    }
+
+    private static string RiskReasons(BenchResult r)
+    {
+        var parts = new List<string>();
+        for (int k = (int)RejectReason.AccountDisabled; k <= (int)RejectReason.NoReferencePrice && k < r.RejectsByReason.Length; k++)
+            if (r.RejectsByReason[k] > 0) parts.Add($"{((RejectReason)k).Name()} {r.RejectsByReason[k]:N0}");
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 
     public static void WriteJson(IReadOnlyList<BenchResult> results, TimerOverhead overhead, TextWriter stdout)
@@ -123,6 +149,13 @@ internal static class BenchReport
                 json.WriteNumber("page_faults_latency_pass", r.PageFaultsLatency);
                 json.WriteString("event_digest", r.EventDigest);
                 json.WriteString("invariants", r.Invariants);
+                json.WriteBoolean("risk_checked", r.RiskChecked);
+                json.WriteNumber("risk_rejected", r.RiskRejected);
+                json.WriteNumber("risk_reject_share", Math.Round(r.RiskRejectShare, 6));
+                json.WriteStartObject("rejected_by_reason");
+                for (int k = 1; k < r.RejectsByReason.Length; k++)
+                    json.WriteNumber(((RejectReason)k).Name(), r.RejectsByReason[k]);
+                json.WriteEndObject();
                 json.WriteStartObject("by_kind");
                 for (int k = 0; k < CommandKinds.Count; k++)
                 {
@@ -135,6 +168,20 @@ internal static class BenchReport
                 json.WriteEndObject();
             }
             json.WriteEndObject();
+            if (BenchTargets.Overhead(results) is { } o)
+            {
+                json.WriteStartObject("risk_overhead_vs_single");
+                json.WriteNumber("p50_ns", o.P50Ns);
+                json.WriteNumber("mean_ns", Math.Round(o.MeanNs, 1));
+                json.WriteNumber("throughput_ns_per_command", Math.Round(o.ThroughputNsPerCommand, 1));
+                json.WriteNumber("target_p50_ns", BenchTargets.MaxRiskOverheadP50Ns);
+                json.WriteBoolean("met", o.Met);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("risk_overhead_vs_single");
+            }
             json.WriteStartArray("targets");
             foreach (var c in BenchTargets.Evaluate(results))
             {

@@ -46,4 +46,16 @@ internal sealed record BenchResult
     public required long[] KindCounts { get; init; }
     public required double[] KindMeanNs { get; init; }
     public required string Invariants { get; init; }
+
+    /// <summary>True when the loops ran the whole pipeline with pre-trade risk (the <c>risk</c> scenario).</summary>
+    public required bool RiskChecked { get; init; }
+
+    /// <summary>Rejected commands by reason (index = <c>RejectReason</c> value), from the dry run (deterministic:
+    /// the measured passes reject the same commands).</summary>
+    public required long[] RejectsByReason { get; init; }
+
+    /// <summary>Commands rejected by pre-trade risk.</summary>
+    public required long RiskRejected { get; init; }
+
+    public double RiskRejectShare => Commands == 0 ? 0 : (double)RiskRejected / Commands;
 }

@@ -7,7 +7,10 @@ using HdrHistogram;
 namespace Hft.Cli.Bench;
 
 /// <summary>
-/// Times the engine alone on a prepared <see cref="BenchWorkload"/>, single thread. Per workload:
+/// Times the engine alone (or, for a workload <see cref="BenchWorkload.WithRisk"/>, the whole pipeline: validate,
+/// pre-trade risk check, matching, risk settlement) on a prepared <see cref="BenchWorkload"/>, single thread.
+/// The loops are generic over a struct <see cref="IBenchProcessor"/>, so each processor gets its own specialized
+/// machine code and the engine-only loops call the engine directly. Per workload:
 /// <list type="number">
 /// <item>warm-up: a separate engine instance runs the pre-load and the whole stream (JIT tiering, PGO, caches);</item>
 /// <item>throughput pass: a fresh engine, pre-load untimed, then one timed loop over the stream (two timestamps in all);</item>
@@ -22,6 +25,12 @@ internal static class BenchRunner
     private const long WarmupCommands = 1_000_000;
 
     public static BenchResult Run(BenchWorkload w, TextWriter log)
+        => w.WithRisk
+            ? Run(w, log, static w => new RiskPipelineProcessor(w.CreateEngine(), w.CreateRisk()))
+            : Run(w, log, static w => new EngineProcessor(w.CreateEngine()));
+
+    private static BenchResult Run<T>(BenchWorkload w, TextWriter log, Func<BenchWorkload, T> create)
+        where T : struct, IBenchProcessor
     {
         var commands = w.Commands;
 
@@ -31,7 +40,7 @@ internal static class BenchRunner
         log.WriteLine($"bench: {w.Name}: warm-up ({rounds} x ({w.Preload.Length:N0} pre-load + {commands.Length:N0} commands))");
         for (int round = 0; round < rounds; round++)
         {
-            var warm = w.CreateEngine();
+            var warm = create(w);
             RunUntimed(warm, w.Preload);
             RunUntimed(warm, commands);
         }
@@ -39,15 +48,16 @@ internal static class BenchRunner
 
         // ---- throughput pass ----
         log.WriteLine($"bench: {w.Name}: throughput pass");
-        var engine = w.CreateEngine();
-        RunUntimed(engine, w.Preload);
+        var processor = create(w);
+        var engine = processor.Engine;
+        RunUntimed(processor, w.Preload);
         long faults0 = PageFaults.Read();
         var before = Snapshot.Take(settle: true);
         var mode = GCSettings.LatencyMode;
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         var appliedMode = GCSettings.LatencyMode;
         long t0 = Stopwatch.GetTimestamp();
-        long events = RunTimedLoop(engine, commands);
+        long events = RunTimedLoop(processor, commands);
         long t1 = Stopwatch.GetTimestamp();
         var after = Snapshot.Take(settle: false);
         long faults1 = PageFaults.Read();
@@ -59,20 +69,24 @@ internal static class BenchRunner
         if (storeCapacity != Math.Max(16, w.Options.OrderCapacity))
             log.WriteLine($"bench: {w.Name}: warning: order store grew to {storeCapacity:N0} slots during the run");
         engine = null;
+        processor = default;
 
         // ---- latency pass ----
         log.WriteLine($"bench: {w.Name}: latency pass");
         var ticks = new long[commands.Length];
-        var engine2 = w.CreateEngine();
-        RunUntimed(engine2, w.Preload);
+        var processor2 = create(w);
+        RunUntimed(processor2, w.Preload);
         long faults2 = PageFaults.Read();
         var before2 = Snapshot.Take(settle: true);
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
-        RunLatencyLoop(engine2, commands, ticks);
+        RunLatencyLoop(processor2, commands, ticks);
         var after2 = Snapshot.Take(settle: false);
         long faults3 = PageFaults.Read();
         GCSettings.LatencyMode = mode;
-        engine2 = null;
+        long rejected2 = processor2.Engine.Counters.Rejected;
+        processor2 = default;
+        if (rejected != w.Sizing.Rejected || rejected2 != w.Sizing.Rejected)
+            log.WriteLine($"bench: {w.Name}: warning: rejected {rejected:N0} / {rejected2:N0} in the measured passes, {w.Sizing.Rejected:N0} in the dry run");
 
         var histogram = new LongHistogram(10_000_000_000L, 3); // 1 ns .. 10 s, 3 significant digits
         foreach (long t in ticks) histogram.RecordValue(Math.Max(1, BenchClock.ToNs(t)));
@@ -118,35 +132,38 @@ internal static class BenchRunner
             Invariants = w.Sizing.InvariantViolation ?? "ok",
             PageFaultsThroughput = faults0 < 0 ? -1 : faults1 - faults0,
             PageFaultsLatency = faults2 < 0 ? -1 : faults3 - faults2,
+            RiskChecked = w.WithRisk,
+            RejectsByReason = (long[])w.Sizing.RejectsByReason.Clone(),
+            RiskRejected = w.Sizing.RiskRejects,
         };
     }
 
     /// <summary>The timed loop of the throughput pass. Fully optimized from the first call (no tier-0 / OSR).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static long RunTimedLoop(MatchingEngine engine, OrderCommand[] commands)
+    private static long RunTimedLoop<T>(T processor, OrderCommand[] commands) where T : struct, IBenchProcessor
     {
         long events = 0;
         for (int i = 0; i < commands.Length; i++)
-            events += engine.Process(in commands[i]).Length;
+            events += processor.Process(in commands[i]).Length;
         return events;
     }
 
     /// <summary>The timed loop of the latency pass: one timestamp pair per command, stored raw.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void RunLatencyLoop(MatchingEngine engine, OrderCommand[] commands, long[] ticks)
+    private static void RunLatencyLoop<T>(T processor, OrderCommand[] commands, long[] ticks) where T : struct, IBenchProcessor
     {
         for (int i = 0; i < commands.Length; i++)
         {
             long a = Stopwatch.GetTimestamp();
-            engine.Process(in commands[i]);
+            processor.Process(in commands[i]);
             long b = Stopwatch.GetTimestamp();
             ticks[i] = b - a;
         }
     }
 
-    private static void RunUntimed(MatchingEngine engine, OrderCommand[] commands)
+    private static void RunUntimed<T>(T processor, OrderCommand[] commands) where T : struct, IBenchProcessor
     {
-        for (int i = 0; i < commands.Length; i++) engine.Process(in commands[i]);
+        for (int i = 0; i < commands.Length; i++) processor.Process(in commands[i]);
     }
 
     private readonly record struct Snapshot(long Allocated, int Collections)

@@ -10,9 +10,12 @@ namespace Hft.Cli.Bench;
 /// million resting orders are depth that matching and level look-ups must cope with. <c>deep-cold</c> picks
 /// uniformly among all live orders, so nearly every cancel touches a cold order in an ~100 MB working set:
 /// a memory-latency worst case, reported without a target.
+/// <c>risk</c> is <c>single</c>'s flow (same seed salt, so the same random draws) run through the whole pipeline:
+/// engine validation, pre-trade risk check, matching, risk settlement (<see cref="RiskProfile"/>). Its commands
+/// diverge from <c>single</c>'s after the first risk rejection, since cancels and replaces name live orders only.
 /// </remarks>
 internal sealed record BenchScenario(string Name, int Instruments, int PreloadOrders, int PreloadLevels, string Description,
-    bool TargetPreloaded = false)
+    bool TargetPreloaded = false, bool WithRisk = false, string? StreamOf = null)
 {
     public static readonly BenchScenario Single =
         new("single", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0, "1 instrument, book built by the flow itself");
@@ -27,7 +30,15 @@ internal sealed record BenchScenario(string Name, int Instruments, int PreloadOr
         new("deep-cold", Instruments: 1, PreloadOrders: 1_000_000, PreloadLevels: 10_000,
             "as deep, but cancels/replaces pick uniformly among all 1M+ live orders (cache-miss worst case)", TargetPreloaded: true);
 
-    public static readonly BenchScenario[] All = [Single, Multi, Deep, DeepCold];
+    public static readonly BenchScenario Risk =
+        new("risk", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0,
+            "single's flow through validate -> risk check -> matching -> risk settlement, 100 declared accounts with limits",
+            WithRisk: true, StreamOf: "single");
+
+    public static readonly BenchScenario[] All = [Single, Risk, Multi, Deep, DeepCold];
+
+    /// <summary>True for the scenario reported without targets (the cache-miss worst case).</summary>
+    public static bool HasNoTargets(string name) => name == DeepCold.Name;
 
     public static BenchScenario? Find(string name)
     {

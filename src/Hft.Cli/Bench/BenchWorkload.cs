@@ -1,5 +1,6 @@
 using Hft.Core.Instruments;
 using Hft.Core.Matching;
+using Hft.Risk;
 
 namespace Hft.Cli.Bench;
 
@@ -28,6 +29,15 @@ internal sealed class BenchWorkload
 
     /// <summary>What the dry run saw: peaks the options were sized from, and the outcome of the stream.</summary>
     public required EngineSizer Sizing { get; init; }
+
+    /// <summary>Accounts the flow uses; with <see cref="WithRisk"/> each is declared with limits (<see cref="RiskProfile"/>).</summary>
+    public int Accounts { get; init; } = 100;
+
+    /// <summary>True when the measured loops run the whole pipeline (validate, risk check, matching, risk settlement).</summary>
+    public bool WithRisk { get; init; }
+
+    /// <summary>A fresh risk stage with the workload's instruments, accounts and limits, sized like the engine's order store.</summary>
+    public RiskStage CreateRisk() => RiskProfile.Create(Instruments, Accounts, Options.OrderCapacity);
 
     /// <summary>A fresh engine with the workload's instruments and options, pre-load not yet applied.</summary>
     public MatchingEngine CreateEngine()

@@ -20,11 +20,28 @@ internal sealed class EngineSizer
 
     public long NewCommands { get; private set; }
 
+    /// <summary>Highest account id seen (-1 before any command).</summary>
+    public int MaxAccount { get; private set; } = -1;
+
     public long Rejected { get; private set; }
 
     public long Events { get; private set; }
 
     public long Trades { get; private set; }
+
+    /// <summary>Rejected events of the dry run by <see cref="RejectReason"/> (index = reason value).</summary>
+    public long[] RejectsByReason { get; } = new long[RejectReasonNames.All.Count];
+
+    /// <summary>Rejections by pre-trade risk (account_disabled through no_reference_price).</summary>
+    public long RiskRejects
+    {
+        get
+        {
+            long n = 0;
+            for (int r = (int)RejectReason.AccountDisabled; r <= (int)RejectReason.NoReferencePrice; r++) n += RejectsByReason[r];
+            return n;
+        }
+    }
 
     /// <summary>FNV-1a digest of every event of the dry run: the same stream gives the same digest on any build
     /// whose matching semantics are the same (used to check that engine optimizations change nothing).</summary>
@@ -41,6 +58,7 @@ internal sealed class EngineSizer
         ulong h = EventDigest;
         foreach (ref readonly var e in events)
         {
+            if (e.Kind == EventKind.Rejected && (int)e.RejectReason < RejectsByReason.Length) RejectsByReason[(int)e.RejectReason]++;
             h = Mix(h, (ulong)e.Kind | (ulong)e.Op << 8 | (ulong)e.Side << 16 | (ulong)e.RejectReason << 24 | (ulong)e.CancelReason << 32);
             h = Mix(h, (ulong)(uint)e.Instrument | (ulong)(uint)e.Account << 32);
             h = Mix(h, (ulong)(uint)e.MakerAccount);
@@ -53,6 +71,7 @@ internal sealed class EngineSizer
         }
         EventDigest = h;
         if (cmd.Op == CommandOp.New) NewCommands++;
+        if (cmd.Account > MaxAccount) MaxAccount = cmd.Account;
         if (eventCount > PeakEventsPerCommand) PeakEventsPerCommand = eventCount;
         int live = engine.Orders.Live;
         if (live > PeakLiveOrders) PeakLiveOrders = live;
@@ -79,6 +98,8 @@ internal sealed class EngineSizer
         OrderIdCapacity = (int)Math.Min(int.MaxValue / 2, NewCommands + NewCommands / 4 + 4096),
         LevelCapacity = Headroom(PeakLevelsPerBook),
         EventCapacity = Math.Max(1024, Headroom(PeakEventsPerCommand)),
+        // The engine's per-account order lists: sized for every account of the stream, so none grows while measuring.
+        AccountCapacity = Math.Max(64, MaxAccount + 1),
     };
 
     private static ulong Mix(ulong h, ulong v) => (h ^ v) * 1099511628211UL;

@@ -3,6 +3,7 @@ using Hft.Core.Instruments;
 using Hft.Core.Matching;
 using Hft.Core.Numerics;
 using Hft.Core.Orders;
+using Hft.Risk;
 
 namespace Hft.Cli.Bench;
 
@@ -18,7 +19,9 @@ namespace Hft.Cli.Bench;
 /// <item>5% FOK limits through the mid or post-only limits at 0-3 ticks behind it (some would cross).</item>
 /// </list>
 /// The stream is run through a separate shadow engine while it is generated, so cancels and replaces
-/// always name orders that really are live at that point; the same run sizes the engine options.
+/// always name orders that really are live at that point; the same run sizes the engine options. In the
+/// <c>risk</c> scenario the shadow is the whole pipeline (engine + <see cref="RiskProfile"/>), so orders that
+/// risk rejects are never tracked as live.
 /// </summary>
 internal static class OrderFlowGenerator
 {
@@ -27,7 +30,7 @@ internal static class OrderFlowGenerator
 
     public static BenchWorkload Generate(BenchScenario scenario, int commands, ulong seed)
     {
-        var rng = new BenchRandom(seed ^ ScenarioSalt(scenario));
+        var rng = new BenchRandom(seed ^ ScenarioSalt(scenario.StreamOf ?? scenario.Name));
         var instruments = new InstrumentRegistry();
         for (int i = 0; i < scenario.Instruments; i++)
         {
@@ -45,6 +48,7 @@ internal static class OrderFlowGenerator
             LevelCapacity = scenario.PreloadLevels + 4096,
         });
         foreach (var instrument in instruments.All) shadow.AddInstrument(instrument);
+        var risk = scenario.WithRisk ? RiskProfile.Create(instruments, Accounts, scenario.PreloadOrders + 65_536) : null;
 
         var mid = new long[scenario.Instruments];
         Array.Fill(mid, BasePrice);
@@ -60,7 +64,7 @@ internal static class OrderFlowGenerator
             long price = side == Side.Buy ? BasePrice - offset : BasePrice + offset;
             long id = nextId++;
             preload[i] = OrderCommand.NewLimit(id, AccountOf(id), 0, side, price, rng.Between(1, 10));
-            Apply(shadow, live, sizer, in preload[i], track: scenario.TargetPreloaded);
+            Apply(shadow, risk, live, sizer, in preload[i], track: scenario.TargetPreloaded);
         }
 
         var stream = new OrderCommand[commands];
@@ -118,7 +122,7 @@ internal static class OrderFlowGenerator
                     : OrderCommand.NewLimit(id, AccountOf(id), instrument, side, Behind(side, m, rng.Between(0, 3)), rng.Between(1, 10), postOnly: true);
             }
             stream[i] = cmd;
-            Apply(shadow, live, sizer, in stream[i], track: true);
+            Apply(shadow, risk, live, sizer, in stream[i], track: true);
         }
 
         sizer.Finish(shadow);
@@ -132,14 +136,16 @@ internal static class OrderFlowGenerator
             Options = sizer.ToOptions(),
             Seed = seed,
             Sizing = sizer,
+            Accounts = Accounts,
+            WithRisk = scenario.WithRisk,
         };
     }
 
     /// <summary>A different stream per scenario from the same seed, stable across runs (no string hashing).</summary>
-    private static ulong ScenarioSalt(BenchScenario scenario)
+    private static ulong ScenarioSalt(string name)
     {
         ulong h = 1469598103934665603UL;
-        foreach (char c in scenario.Name) h = (h ^ c) * 1099511628211UL;
+        foreach (char c in name) h = (h ^ c) * 1099511628211UL;
         return h;
     }
 
@@ -149,14 +155,15 @@ internal static class OrderFlowGenerator
     private static long Behind(Side side, long mid, long offset) => Math.Max(1, side == Side.Buy ? mid - offset : mid + offset);
 
     /// <summary>Runs one command through the shadow engine and updates the live set from its events.</summary>
-    private static void Apply(MatchingEngine shadow, LiveOrderSet live, EngineSizer sizer, in OrderCommand cmd, bool track)
+    private static void Apply(MatchingEngine shadow, RiskStage? risk, LiveOrderSet live, EngineSizer sizer, in OrderCommand cmd, bool track)
     {
-        var events = shadow.Process(in cmd);
+        var events = risk is null ? shadow.Process(in cmd) : new RiskPipelineProcessor(shadow, risk).Process(in cmd);
         sizer.Observe(shadow, in cmd, events);
 
         long subject = cmd.OrderId;
         long subjectRemaining = cmd.Quantity;
         bool subjectGone = false;
+        bool rejected = false;
         foreach (ref readonly var e in events)
         {
             switch (e.Kind)
@@ -172,6 +179,7 @@ internal static class OrderFlowGenerator
                     break;
                 case EventKind.Rejected:
                     subjectGone = true;
+                    rejected = true;
                     break;
                 case EventKind.Replaced:
                     subjectRemaining = e.Quantity;
@@ -187,6 +195,8 @@ internal static class OrderFlowGenerator
                     live.Add(subject, cmd.Instrument, cmd.Side, cmd.Price, subjectRemaining);
                 break;
             case CommandOp.Replace:
+                // A rejected replace (risk) leaves the order as it was.
+                if (rejected) break;
                 if (subjectGone || subjectRemaining == 0) live.Remove(subject);
                 else if (live.Contains(subject))
                     live.Add(subject, live.InstrumentOf(subject), live.SideOf(subject), cmd.Price, subjectRemaining);

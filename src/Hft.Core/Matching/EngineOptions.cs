@@ -14,4 +14,7 @@ public sealed record EngineOptions
 
     /// <summary>Events of one command before the event buffer doubles.</summary>
     public int EventCapacity { get; init; } = 1024;
+
+    /// <summary>Account ids (dense, from 0) the per-account order lists hold before they double.</summary>
+    public int AccountCapacity { get; init; } = 64;
 }

@@ -19,8 +19,8 @@ public sealed class MatchingEngine
     private readonly EngineOptions _options;
     private OrderBook?[] _books = new OrderBook?[8];
     private long _sequence;
-    private int[] _accountHead = new int[64];
-    private int[] _accountTail = new int[64];
+    private int[] _accountHead;
+    private int[] _accountTail;
     private EngineCounters _counters;
 
     public MatchingEngine(EngineOptions? options = null)
@@ -29,6 +29,8 @@ public sealed class MatchingEngine
         _orders = new OrderStore(_options.OrderCapacity);
         _ids = new OrderIdIndex(_options.OrderIdCapacity);
         _events = new EventBuffer(_options.EventCapacity);
+        _accountHead = new int[Math.Max(1, _options.AccountCapacity)];
+        _accountTail = new int[_accountHead.Length];
         Array.Fill(_accountHead, -1);
         Array.Fill(_accountTail, -1);
     }
