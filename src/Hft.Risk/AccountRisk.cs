@@ -26,7 +26,47 @@ public sealed class AccountRisk
 
     public bool Enabled { get; set; } = true;
 
-    public AccountLimits Limits { get; set; } = AccountLimits.Unlimited;
+    private AccountLimits _limits = AccountLimits.Unlimited;
+    private FeeUnit[] _feeUnits = new FeeUnit[8];
+
+    public AccountLimits Limits
+    {
+        get => _limits;
+        set
+        {
+            _limits = value;
+            Array.Clear(_feeUnits); // fee rates may have changed
+        }
+    }
+
+    /// <summary>
+    /// The fee of a fill: notional × bps / 10,000, rounded half away from zero at 10^-18 (bps have at most 6
+    /// decimals). For the usual grids the fee per tick × lot is an exact <see cref="Amount"/>; it is computed once
+    /// per instrument and side and the fee becomes one multiplication instead of two 128-bit divisions.
+    /// </summary>
+    public Amount Fee(bool maker, long ticks, long lots, RiskInstrument inst)
+    {
+        var bps = maker ? _limits.MakerFeeBps : _limits.TakerFeeBps;
+        if (bps.Raw == 0) return Amount.Zero;
+        int slot = inst.Instrument.Index * 2 + (maker ? 1 : 0);
+        if (slot >= _feeUnits.Length) Array.Resize(ref _feeUnits, Math.Max(slot + 1, _feeUnits.Length * 2));
+        ref var unit = ref _feeUnits[slot];
+        if (unit.State == 0)
+        {
+            Int128 perLot = inst.NotionalUnit * (long)(bps.Raw / 1_000_000_000_000); // notional unit × micro-bps
+            unit.State = perLot % 10_000_000_000 == 0 ? (byte)1 : (byte)2;
+            unit.Unit = perLot / 10_000_000_000;
+        }
+        if (unit.State == 1) return Amount.Product(ticks, lots, unit.Unit);
+        long microBps = (long)(bps.Raw / 1_000_000_000_000);
+        return inst.Notional(ticks, lots).MulDiv(microBps, 10_000_000_000);
+    }
+
+    private struct FeeUnit
+    {
+        public byte State; // 0 not computed, 1 exact, 2 needs the dividing path
+        public Int128 Unit;
+    }
 
     /// <summary>Number of open (resting) orders.</summary>
     public int OpenOrders { get; internal set; }

@@ -252,30 +252,21 @@ public sealed class RiskStage
     private void Fill(in EngineEvent trade, int onlyAccount)
     {
         var inst = _book.Instrument(trade.Instrument)!;
-        Amount notional = inst.Notional(trade.Price, trade.Quantity);
         if (onlyAccount < 0 || onlyAccount == trade.Account)
         {
             inst.LastTrade = trade.Price;
             var taker = _book.Account(trade.Account);
             taker.Position(trade.Instrument).ApplyFill(trade.Side == Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
-                Fee(notional, taker.Limits.TakerFeeBps));
+                taker.Fee(maker: false, trade.Price, trade.Quantity, inst));
         }
         if (onlyAccount < 0 || onlyAccount == trade.MakerAccount)
         {
             var maker = _book.Account(trade.MakerAccount);
             maker.Position(trade.Instrument).ApplyFill(trade.Side != Side.Buy, trade.Quantity, trade.Price, inst.NotionalUnit,
-                Fee(notional, maker.Limits.MakerFeeBps));
+                maker.Fee(maker: true, trade.Price, trade.Quantity, inst));
             ref var resting = ref _open.Find(trade.MakerOrderId);
             if (!Unsafe.IsNullRef(ref resting)) Release(ref resting, trade.Quantity);
         }
-    }
-
-    /// <summary>notional × bps / 10,000, rounded half away from zero at 10^-18 (bps have at most 6 decimals).</summary>
-    private static Amount Fee(Amount notional, Amount bps)
-    {
-        if (bps.Raw == 0) return Amount.Zero;
-        long microBps = (long)(bps.Raw / 1_000_000_000_000);
-        return notional.MulDiv(microBps, 10_000_000_000);
     }
 
     private void Reserve(long id, int accountId, int instrument, Side side, long price, long qty)

@@ -44,8 +44,13 @@ public readonly record struct Amount(Int128 Raw) : IComparable<Amount>
     {
         Int128 ab = (Int128)a * b;
         if (ab == 0 || unit == 0) return Zero;
-        Int128 limit = Int128.MaxValue / Int128.Abs(unit);
-        if (Int128.Abs(ab) > limit) return (ab < 0) != (unit < 0) ? Min : Max;
+        // Fast path: when the magnitudes' bit lengths add up to at most 126 the product cannot overflow;
+        // only the rare case near the range needs the exact (dividing) check.
+        var absAb = (UInt128)Int128.Abs(ab);
+        var absUnit = (UInt128)Int128.Abs(unit);
+        if (256 - (int)UInt128.LeadingZeroCount(absAb) - (int)UInt128.LeadingZeroCount(absUnit) <= 126)
+            return new Amount(ab * unit);
+        if (absAb > (UInt128)Int128.MaxValue / absUnit) return (ab < 0) != (unit < 0) ? Min : Max;
         return new Amount(ab * unit);
     }
 
