@@ -68,4 +68,17 @@ public class KillSwitchTests
         Assert.Equal(1, p.Risk.Account(1).OpenOrders);
         Assert.Equal(-1, p.Risk.Account(1).Position(0).Position);
     }
+
+    [Fact]
+    public void Kill_switch_on_an_undeclared_account_in_replay_mode_rejects_it_too()
+    {
+        var p = new RiskPipeline(new RiskOptions { RejectUndeclaredAccounts = false });
+        p.Submit(Cmd.Buy(1, 7, 100, 1)); // account 7: tracked, never declared
+        Assert.False(p.Risk.FindAccount(7)!.Declared);
+        Assert.Single(p.Kill(7));
+        Assert.Equal(RejectReason.AccountDisabled, p.Submit(Cmd.Buy(2, 7, 100, 1)).Rejection());
+        Assert.Equal(RejectReason.AccountDisabled, p.Submit(Cmd.MarketSell(3, 7, 1)).Rejection());
+        Assert.Equal(0, p.LiveOrdersOf(7));
+        Assert.True(p.Submit(Cmd.Buy(4, 8, 100, 1)).Accepted()); // other undeclared accounts still unchecked
+    }
 }
