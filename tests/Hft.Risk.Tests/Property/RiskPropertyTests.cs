@@ -20,12 +20,12 @@ public class RiskPropertyTests
 
     [Fact]
     public void Risk_decisions_positions_exposure_and_open_orders_match_an_independent_model()
-        => Streams.Sample(t => Run(Scenario.Build(t.Config, t.Rows)), iter: 600);
+        => Streams.Sample(t => Run(Scenario.Build(t.Config, t.Rows)), iter: 400);
 
     [Fact]
     public void Long_streams_with_small_tables()
         => Gen.Select(Gen.Int[0, 999].Array[40], Gen.Int[0, 999].Array[8].Array[1500, 2500])
-            .Sample((config, rows) => Run(Scenario.Build(config, rows)), iter: 20);
+            .Sample((config, rows) => Run(Scenario.Build(config, rows)), iter: 12);
 
     private static decimal D(Amount a) => decimal.Parse(a.ToString(), CultureInfo.InvariantCulture);
 
