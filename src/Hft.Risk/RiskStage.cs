@@ -74,7 +74,8 @@ public sealed class RiskStage
         var account = FindAccount(cmd.Account);
         bool checkAccount = account is { Declared: true };
         if (!checkAccount && _options.RejectUndeclaredAccounts) return RejectReason.AccountDisabled;
-        if (checkAccount && !account!.Enabled) return RejectReason.AccountDisabled;
+        // a disabled account (kill switch) is rejected whether or not it was declared
+        if (account is { Enabled: false }) return RejectReason.AccountDisabled;
         if (inst.Halted) return RejectReason.InstrumentHalted;
         return cmd.Op switch
         {

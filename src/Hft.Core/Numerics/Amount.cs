@@ -116,9 +116,10 @@ public readonly record struct Amount(Int128 Raw) : IComparable<Amount>
             frac = frac * 10 + rem / d;
             rem %= d;
         }
-        // half-even on the remainder
+        // half-even on the remainder: the last kept digit is the fraction's, or the whole part's without decimals
         UInt128 twice = rem * 2;
-        if (twice > d || (twice == d && (frac & 1) == 1))
+        UInt128 last = decimals == 0 ? whole : frac;
+        if (twice > d || (twice == d && (last & 1) == 1))
         {
             frac++;
             if (frac == DecimalText.Pow10(decimals))
