@@ -72,7 +72,12 @@ public sealed class AccountRisk
     public int OpenOrders { get; internal set; }
 
     /// <summary>Σ open quantity × limit price over the account's resting orders.</summary>
-    public Amount OpenNotional { get; internal set; }
+    public Amount OpenNotional => SaturatedOpenOrders > 0 ? Amount.Max : _openNotional;
+
+    /// <summary>Resting orders whose own notional is beyond <see cref="Amount"/>'s range (they make the open notional read as saturated).</summary>
+    public int SaturatedOpenOrders { get; internal set; }
+
+    private Amount _openNotional;
 
     public int InstrumentCapacity => _positions.Length;
 
@@ -82,5 +87,5 @@ public sealed class AccountRisk
         return ref _positions[instrument];
     }
 
-    internal void AddOpenNotional(Amount delta) => OpenNotional += delta;
+    internal void AddOpenNotional(Amount delta) => _openNotional += delta;
 }

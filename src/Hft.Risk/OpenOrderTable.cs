@@ -11,6 +11,9 @@ public struct OpenOrder
     public Side Side;
     public long Price;
     public long Remaining;
+
+    /// <summary>Its notional exceeds <see cref="Hft.Core.Numerics.Amount"/>'s range: counted apart from the open notional sum.</summary>
+    public bool Saturated;
 }
 
 /// <summary>

@@ -113,7 +113,9 @@ public sealed class RiskStage
         if (limits.MaxOrderQty is { } maxQty && inst.Quantity(qty) > maxQty) return RejectReason.MaxQty;
         if (limits.MaxOrderNotional is { } maxNotional && inst.Notional(price, qty) > maxNotional) return RejectReason.MaxNotional;
         if (!market && !inst.WithinBand(cmd.Price)) return RejectReason.PriceBand;
-        if (limits.MaxOpenOrders is { } maxOpen && account.OpenOrders + 1 > maxOpen) return RejectReason.MaxOpenOrders;
+        // Only an order that can rest (GTC limit) can become an open order; IOC, FOK and market orders never do.
+        bool canRest = !market && cmd.Tif == TimeInForce.Gtc;
+        if (canRest && limits.MaxOpenOrders is { } maxOpen && account.OpenOrders + 1 > maxOpen) return RejectReason.MaxOpenOrders;
         ref var pos = ref account.Position(inst.Instrument.Index);
         if (limits.MaxPosition is { } maxPos && WorstPosition(ref pos, buy, qty, inst) > maxPos) return RejectReason.MaxPosition;
         if (limits.Credit is { } credit && WorstExposure(account, inst, ref pos, buy, qty, price, Amount.Zero) > credit)
@@ -278,8 +280,16 @@ public sealed class RiskStage
         if (side == Side.Buy) pos.OpenBuy += qty;
         else pos.OpenSell += qty;
         account.OpenOrders++;
-        account.AddOpenNotional(_book.Instrument(instrument)!.Notional(price, qty));
-        _open.Add(new OpenOrder { Id = id, Account = accountId, Instrument = instrument, Side = side, Price = price, Remaining = qty });
+        var notional = _book.Instrument(instrument)!.Notional(price, qty);
+        // A notional beyond Amount's range cannot be summed and later subtracted exactly: such an order is counted
+        // apart, and while it rests the account's open notional reads as saturated.
+        bool saturated = notional.IsSaturated;
+        if (saturated) account.SaturatedOpenOrders++;
+        else account.AddOpenNotional(notional);
+        _open.Add(new OpenOrder
+        {
+            Id = id, Account = accountId, Instrument = instrument, Side = side, Price = price, Remaining = qty, Saturated = saturated,
+        });
     }
 
     private void Release(ref OpenOrder order, long qty)
@@ -288,11 +298,12 @@ public sealed class RiskStage
         ref var pos = ref account.Position(order.Instrument);
         if (order.Side == Side.Buy) pos.OpenBuy -= qty;
         else pos.OpenSell -= qty;
-        account.AddOpenNotional(-_book.Instrument(order.Instrument)!.Notional(order.Price, qty));
+        if (!order.Saturated) account.AddOpenNotional(-_book.Instrument(order.Instrument)!.Notional(order.Price, qty));
         order.Remaining -= qty;
         if (order.Remaining == 0)
         {
             account.OpenOrders--;
+            if (order.Saturated) account.SaturatedOpenOrders--;
             _open.Remove(order.Id);
         }
     }

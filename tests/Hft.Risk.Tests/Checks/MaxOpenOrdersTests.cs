@@ -1,3 +1,5 @@
+using Hft.Core.Matching;
+using Hft.Core.Orders;
 using Hft.Core.Events;
 using Hft.Risk.Tests.Support;
 using static Hft.Risk.Tests.Support.Ev;
@@ -47,5 +49,21 @@ public class MaxOpenOrdersTests
         p.Submit(Cmd.Buy(1, 1, 100, 1));
         Assert.Equal(RejectReason.None, p.Submit(Cmd.Replace(1, 1, 101, 3)).Rejection());
         Assert.Equal(1, a.OpenOrders);
+    }
+
+    [Fact]
+    public void Orders_that_cannot_rest_are_not_counted_against_the_limit()
+    {
+        var p = new RiskPipeline();
+        p.Declare(2);
+        p.Submit(Cmd.Sell(1, 2, 100, 10));
+        var a = p.Declare(1, new AccountLimits { MaxOpenOrders = 1 });
+        p.Submit(Cmd.Buy(2, 1, 90, 1));
+        Assert.Equal(1, a.OpenOrders);
+        var ioc = OrderCommand.NewLimit(3, 1, 0, Side.Buy, 100, 1, TimeInForce.Ioc);
+        Assert.True(p.Submit(ioc).Accepted());
+        var market = OrderCommand.NewMarket(4, 1, 0, Side.Buy, 1);
+        Assert.True(p.Submit(market).Accepted());
+        Assert.Equal(RejectReason.MaxOpenOrders, p.Submit(Cmd.Buy(5, 1, 91, 1)).Rejection());
     }
 }

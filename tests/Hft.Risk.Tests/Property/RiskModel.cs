@@ -109,7 +109,9 @@ public sealed class RiskModel
         if (Quantity(i, qty) > limits.MaxQty) v.Add(RejectReason.MaxQty);
         if (Notional(i, price, qty) > limits.MaxNotional) v.Add(RejectReason.MaxNotional);
         if (!market && !WithinBand(i, price)) v.Add(RejectReason.PriceBand);
-        if (cmd.Op == CommandOp.New && OpenCount(a) + 1 > limits.MaxOpen) v.Add(RejectReason.MaxOpenOrders);
+        // Only an order that can rest (GTC limit) can become an open order.
+        bool canRest = cmd.Op == CommandOp.New && cmd.Type == OrderType.Limit && cmd.Tif == TimeInForce.Gtc;
+        if (canRest && OpenCount(a) + 1 > limits.MaxOpen) v.Add(RejectReason.MaxOpenOrders);
 
         long pos = Position(a, i);
         long worst = side == Side.Buy
