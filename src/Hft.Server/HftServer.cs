@@ -91,6 +91,7 @@ public sealed class HftServer : IAsyncDisposable
         var app = builder.Build();
         if (keys.IsDevelopmentSecret)
             app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
+        app.Logger.LogInformation("audit: admin actions, auth failures and token grants to {Path}", audit.Path);
 
         // 4. Endpoints. Any 401/403 not audited where it was decided (e.g. an unknown account, a disabled one) is audited here.
         app.Use(async (http, next) =>
