@@ -22,16 +22,20 @@ public sealed class HftServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private HftServer(WebApplication app, TradingPipeline pipeline, HftConfig config)
+    private HftServer(WebApplication app, TradingPipeline pipeline, HftConfig config, AuditLog audit)
     {
         _app = app;
         Pipeline = pipeline;
         Config = config;
+        Audit = audit;
     }
 
     public TradingPipeline Pipeline { get; }
 
     public HftConfig Config { get; }
+
+    /// <summary>The audit trail ([server] audit_log) of admin actions, auth failures and token grants.</summary>
+    public AuditLog Audit { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -73,25 +77,42 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
 
-        // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token.
+        // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token. Every 401/403 is audited.
         var keys = SigningKeys.From(config.Auth);
-        builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys));
+        var audit = new AuditLog(config.Server.AuditLog);
+        builder.Services.AddSingleton(audit);
+        builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys), (http, message) =>
+        {
+            bool forbidden = message == "forbidden";
+            audit.Write(http, forbidden ? "auth.forbidden" : "auth.unauthorized", RequestTarget(http),
+                forbidden ? "403 forbidden" : "401 unauthorized", forbidden ? "the endpoint needs a role the token lacks" : message);
+        });
 
         var app = builder.Build();
         if (keys.IsDevelopmentSecret)
             app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
+        app.Logger.LogInformation("audit: admin actions, auth failures and token grants to {Path}", audit.Path);
 
-        // 4. Endpoints.
+        // 4. Endpoints. Any 401/403 not audited where it was decided (e.g. an unknown account, a disabled one) is audited here.
+        app.Use(async (http, next) =>
+        {
+            await next(http);
+            if (http.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && !AuditLog.WasAudited(http))
+                audit.Write(http, "auth.denied", RequestTarget(http), http.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
-        app.MapAuthEndpoints();
+        app.MapAuthEndpoints((http, action, result) => audit.Write(http, action, RequestTarget(http), result));
         app.MapOrderEndpoints();
         app.MapAccountEndpoints();
         app.MapMarketEndpoints();
+        app.MapAdminEndpoints();
         app.MapFallback((HttpContext http) => ApiError.NotFound("not_found", $"no endpoint {http.Request.Method} {http.Request.Path}"));
-        return new HftServer(app, pipeline, config);
+        return new HftServer(app, pipeline, config, audit);
     }
+
+    private static string RequestTarget(HttpContext http) => $"{http.Request.Method} {http.Request.Path}";
 
     public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
 
@@ -101,7 +122,11 @@ public sealed class HftServer : IAsyncDisposable
     /// <summary>Runs until SIGTERM/SIGINT, then stops gracefully.</summary>
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Audit.Dispose();
+    }
 }
 
 /// <summary>Starts the shard threads with the host and drains them when it stops (after Kestrel has stopped accepting).</summary>

@@ -171,12 +171,16 @@ public sealed class TradingPipeline
             : throw new InvalidOperationException($"invalid decimal '{text}'");
     }
 
-    /// <summary>Kill switch: disable (cancelling every open order on every shard, reason account_disabled) or enable.</summary>
-    public void SetAccountEnabled(int account, bool enabled)
+    /// <summary>
+    /// Kill switch: disable (cancelling every open order on every shard, reason account_disabled) or enable.
+    /// Disabling completes <paramref name="completion"/> once per shard (with the cancels); enabling never does.
+    /// False when a shard's ring stayed full (its cancels were not queued; the account is disabled all the same).
+    /// </summary>
+    public bool SetAccountEnabled(int account, bool enabled, IOrderCompletion? completion = null)
     {
         var risk = RiskBook.Account(account);
         lock (risk.Sync) risk.Enabled = enabled;
-        if (!enabled) CancelAll(account, -1, CancelReason.AccountDisabled);
+        return enabled || CancelAll(account, -1, CancelReason.AccountDisabled, completion);
     }
 
     /// <summary>

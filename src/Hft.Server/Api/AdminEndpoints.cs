@@ -1,0 +1,240 @@
+using System.Text;
+using System.Text.Json;
+using Hft.Core.Events;
+using Hft.Core.Instruments;
+using Hft.Risk;
+using Hft.Server.Auth;
+using Hft.Server.Operations;
+using Hft.Server.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hft.Server.Api;
+
+/// <summary>
+/// <c>/api/v1/admin</c> (role admin): halt and resume one instrument or all, set a mark price, cancel all orders
+/// of an account, disable (kill switch) and enable an account, change its limits, list accounts. Every call,
+/// success or failure, writes one line to the <see cref="AuditLog"/> (admin lines are forced to disk).
+/// Unknown accounts and symbols are 404 (<c>unknown_account</c>, <c>unknown_symbol</c>), bad input 400.
+/// </summary>
+public static class AdminEndpoints
+{
+    private static readonly TimeSpan s_ackTimeout = TimeSpan.FromSeconds(10);
+
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(AuthSetup.AdminPolicy);
+        admin.MapPost("/instruments/{symbol}/halt", (string symbol, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+            => SetHalted(symbol, true, http, pipeline, audit));
+        admin.MapPost("/instruments/{symbol}/resume", (string symbol, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+            => SetHalted(symbol, false, http, pipeline, audit));
+        admin.MapPost("/halt", (HttpContext http, TradingPipeline pipeline, AuditLog audit) => SetAllHalted(true, http, pipeline, audit));
+        admin.MapPost("/resume", (HttpContext http, TradingPipeline pipeline, AuditLog audit) => SetAllHalted(false, http, pipeline, audit));
+        admin.MapPost("/instruments/{symbol}/mark", SetMark);
+        admin.MapPost("/accounts/{account}/cancel-all", CancelAll);
+        admin.MapPost("/accounts/{account}/disable", Disable);
+        admin.MapPost("/accounts/{account}/enable", Enable);
+        admin.MapPut("/accounts/{account}/limits", SetLimits);
+        admin.MapGet("/accounts", ListAccounts);
+        admin.MapGet("/accounts/{account}", GetAccount);
+    }
+
+    // ---- instruments ----
+
+    private static IResult SetHalted(string symbol, bool halted, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        string action = halted ? "admin.halt" : "admin.resume";
+        if (!pipeline.Instruments.TryGet(symbol, out var inst)) return UnknownSymbol(http, audit, action, symbol);
+        var risk = pipeline.RiskBook.Instrument(inst.Index)!;
+        bool was = risk.Halted;
+        risk.Halted = halted;
+        audit.Write(http, action, inst.Symbol, "ok", was == halted ? $"already {(halted ? "halted" : "trading")}" : null, durable: true);
+        return Results.Json(new { symbol = inst.Symbol, halted });
+    }
+
+    private static IResult SetAllHalted(bool halted, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        var symbols = new List<string>();
+        foreach (var inst in pipeline.Instruments.All)
+        {
+            pipeline.RiskBook.Instrument(inst.Index)!.Halted = halted;
+            symbols.Add(inst.Symbol);
+        }
+        audit.Write(http, halted ? "admin.halt_all" : "admin.resume_all", "*", "ok", string.Join(",", symbols), durable: true);
+        return Results.Json(new { halted, symbols });
+    }
+
+    private static async Task<IResult> SetMark(string symbol, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        const string action = "admin.mark";
+        if (!pipeline.Instruments.TryGet(symbol, out var inst)) return UnknownSymbol(http, audit, action, symbol);
+        var body = await RequestBody.ReadAsync(http);
+        if (body.Error is { } tooBig) return Failed(http, audit, action, inst.Symbol, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
+        if (!TryReadPrice(body.Bytes, inst, out long ticks, out string code, out string message))
+            return Fail(http, audit, action, inst.Symbol, StatusCodes.Status400BadRequest, code, message);
+        pipeline.RiskBook.Instrument(inst.Index)!.Mark = ticks;
+        string mark = inst.FormatPrice(ticks);
+        audit.Write(http, action, inst.Symbol, "ok", "price=" + mark, durable: true);
+        return Results.Json(new { symbol = inst.Symbol, mark });
+    }
+
+    /// <summary><c>{"price":"50010"}</c>: exactly one field, a positive decimal on the tick grid.</summary>
+    private static bool TryReadPrice(byte[] body, Instrument inst, out long ticks, out string code, out string message)
+    {
+        ticks = 0;
+        code = "invalid_request";
+        message = "";
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 4 });
+            using var doc = JsonDocument.ParseValue(ref reader);
+            if (reader.Read()) return Bad("unexpected content after the JSON object", out message);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return Bad("the body must be a JSON object", out message);
+            string? text = null;
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Name != "price") return Bad($"unknown field '{p.Name}'", out message);
+                if (text is not null) return Bad("field 'price' given twice", out message);
+                text = p.Value.ValueKind switch
+                {
+                    JsonValueKind.String => p.Value.GetString()!,
+                    JsonValueKind.Number => p.Value.GetRawText(),
+                    _ => null,
+                };
+                if (text is null) return Bad("field 'price' must be a decimal string", out message);
+            }
+            if (text is null) return Bad("missing field 'price'", out message);
+            if (inst.TryParsePrice(Encoding.UTF8.GetBytes(text), out ticks) != RejectReason.None)
+            {
+                code = RejectReason.InvalidPrice.Name();
+                return Bad($"price '{text}' is not a positive multiple of tick {inst.Tick} within range", out message);
+            }
+            return true;
+        }
+        catch (JsonException e)
+        {
+            int cut = e.Message.IndexOf(" LineNumber", StringComparison.Ordinal);
+            return Bad("malformed JSON: " + (cut > 0 ? e.Message[..cut] : e.Message), out message);
+        }
+    }
+
+    // ---- accounts ----
+
+    private static async Task<IResult> CancelAll(string account, HttpContext http, TradingPipeline pipeline, AuditLog audit, string? symbol)
+    {
+        const string action = "admin.cancel_all";
+        if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
+        int instrument = -1;
+        if (symbol is not null)
+        {
+            if (!pipeline.Instruments.TryGet(symbol, out var inst)) return UnknownSymbol(http, audit, action, $"{account}/{symbol}", symbol);
+            instrument = inst.Index;
+        }
+        string target = symbol is null ? account : $"{account}/{symbol}";
+        if (!pipeline.Accepting) return ShuttingDown(http, audit, action, target);
+        var completion = new PipelineCompletion(instrument >= 0 ? 1 : pipeline.Shards.Count);
+        if (!pipeline.CancelAll(id, instrument, CancelReason.Admin, completion))
+            return Fail(http, audit, action, target, StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry");
+        var ids = Canceled(await completion.Task.WaitAsync(s_ackTimeout));
+        audit.Write(http, action, target, "ok", $"canceled {ids.Count} order(s)", durable: true);
+        return Results.Json(new { account, canceled = ids.Count, ids });
+    }
+
+    private static async Task<IResult> Disable(string account, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        const string action = "admin.disable";
+        if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
+        if (!pipeline.Accepting) return ShuttingDown(http, audit, action, account);
+        var completion = new PipelineCompletion(pipeline.Shards.Count);
+        if (!pipeline.SetAccountEnabled(id, false, completion))
+            return Fail(http, audit, action, account, StatusCodes.Status503ServiceUnavailable, "overloaded",
+                "account disabled, but the matching queue is full: not every open order could be canceled; retry");
+        var ids = Canceled(await completion.Task.WaitAsync(s_ackTimeout));
+        audit.Write(http, action, account, "ok", $"disabled; canceled {ids.Count} order(s)", durable: true);
+        return Results.Json(new { account, enabled = false, canceled = ids.Count, ids });
+    }
+
+    private static IResult Enable(string account, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        const string action = "admin.enable";
+        if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
+        pipeline.SetAccountEnabled(id, true);
+        audit.Write(http, action, account, "ok", durable: true);
+        return Results.Json(new { account, enabled = true });
+    }
+
+    private static async Task<IResult> SetLimits(string account, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        const string action = "admin.limits";
+        if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
+        var body = await RequestBody.ReadAsync(http);
+        if (body.Error is { } tooBig) return Failed(http, audit, action, account, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
+        if (!LimitsRequestParser.TryParse(body.Bytes, out var update, out var error))
+            return Fail(http, audit, action, account, StatusCodes.Status400BadRequest, "invalid_request", error);
+        var risk = pipeline.RiskBook.Account(id);
+        AccountLimits limits;
+        lock (risk.Sync)
+        {
+            risk.Limits = update.ApplyTo(risk.Limits);
+            limits = risk.Limits;
+        }
+        audit.Write(http, action, account, "ok", update.Changes.Count == 0 ? "no change" : string.Join(", ", update.Changes), durable: true);
+        return Results.Json(new { account, limits = LimitsView(limits) });
+    }
+
+    private static IResult ListAccounts(HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        var list = pipeline.Accounts.All.Select(a => AccountEndpoints.AccountSummary(pipeline, a.Id)).ToList();
+        audit.Write(http, "admin.accounts", "*", "ok", $"{list.Count} account(s)");
+        return Results.Json(list);
+    }
+
+    private static IResult GetAccount(string account, HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        const string action = "admin.account";
+        if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
+        audit.Write(http, action, account, "ok");
+        return Results.Json(AccountEndpoints.AccountSummary(pipeline, id));
+    }
+
+    public static object LimitsView(AccountLimits l) => new
+    {
+        credit = l.Credit?.ToString(), maxOrderQty = l.MaxOrderQty?.ToString(), maxOrderNotional = l.MaxOrderNotional?.ToString(),
+        maxPosition = l.MaxPosition?.ToString(), maxOpenOrders = l.MaxOpenOrders,
+        makerFeeBps = l.MakerFeeBps.ToString(), takerFeeBps = l.TakerFeeBps.ToString(),
+    };
+
+    // ---- helpers ----
+
+    private static List<long> Canceled(EngineEvent[] events)
+        => events.Where(e => e.Kind == EventKind.Canceled).Select(e => e.OrderId).ToList();
+
+    private static IResult UnknownSymbol(HttpContext http, AuditLog audit, string action, string target, string? symbol = null)
+        => Fail(http, audit, action, target, StatusCodes.Status404NotFound, RejectReason.UnknownSymbol.Name(), $"unknown symbol '{symbol ?? target}'");
+
+    private static IResult UnknownAccount(HttpContext http, AuditLog audit, string action, string account)
+        => Fail(http, audit, action, account, StatusCodes.Status404NotFound, "unknown_account", $"unknown account '{account}'");
+
+    private static IResult ShuttingDown(HttpContext http, AuditLog audit, string action, string target)
+        => Fail(http, audit, action, target, StatusCodes.Status503ServiceUnavailable, "shutting_down", "the server is shutting down");
+
+    /// <summary>Audits a failed admin action and returns its error in the API's shape.</summary>
+    private static IResult Fail(HttpContext http, AuditLog audit, string action, string target, int status, string code, string message)
+    {
+        audit.Write(http, action, target, $"{status} {code}", message, durable: true);
+        return ApiError.Result(status, code, message);
+    }
+
+    private static IResult Failed(HttpContext http, AuditLog audit, string action, string target, IResult error, int status, string code)
+    {
+        audit.Write(http, action, target, $"{status} {code}", durable: true);
+        return error;
+    }
+
+    private static bool Bad(string text, out string message)
+    {
+        message = text;
+        return false;
+    }
+}
