@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+
+namespace Hft.Journal;
+
+/// <summary>One record read back from the journal; the payload is valid during the callback only.</summary>
+public readonly ref struct JournalRecord(long sequence, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload)
+{
+    public long Sequence { get; } = sequence;
+    public long TimestampMicros { get; } = timestampMicros;
+    public RecordType Type { get; } = type;
+    public ReadOnlySpan<byte> Payload { get; } = payload;
+}
+
+/// <summary>Corruption that recovery must not silently skip: names the file and byte offset.</summary>
+public sealed class JournalCorruptException(string file, long offset, string problem)
+    : Exception($"journal corrupt: {file} at offset {offset}: {problem}")
+{
+    public string File { get; } = file;
+    public long Offset { get; } = offset;
+    public string Problem { get; } = problem;
+}
+
+/// <summary>What reading the journal found and did.</summary>
+public sealed record JournalReadResult(long RecordsRead, long RecordsDelivered, long LastSequence, int Segments, IReadOnlyList<string> Warnings);
+
+public delegate void JournalRecordHandler(in JournalRecord record);
+
+/// <summary>
+/// Reads every segment in sequence order, verifying headers, CRCs and sequence continuity. A torn record at the end of
+/// the last segment (a crash mid-write) is truncated away with a warning. Anything else — a bad record with more
+/// data after it, a bad header, a gap in sequences (a missing segment) — is corruption: reading stops with a
+/// <see cref="JournalCorruptException"/> naming file and offset, unless <c>repair</c> is set, in which case the
+/// journal is cut at the first bad byte (later segments are moved aside as <c>*.corrupt</c>) with a warning.
+/// </summary>
+public static class JournalReader
+{
+    public static IReadOnlyList<(string Path, long FirstSequence)> Segments(string dir)
+    {
+        var list = new List<(string, long)>();
+        if (!Directory.Exists(dir)) return list;
+        foreach (var path in Directory.EnumerateFiles(dir, JournalFormat.SegmentPrefix + "*" + JournalFormat.SegmentSuffix))
+            if (JournalFormat.TryParseSegmentName(Path.GetFileName(path), out long first)) list.Add((path, first));
+        list.Sort((a, b) => a.Item2.CompareTo(b.Item2));
+        return list;
+    }
+
+    /// <summary>Delivers every record with sequence &gt; <paramref name="afterSequence"/>, in order.</summary>
+    public static JournalReadResult Read(string dir, long afterSequence, bool repair, JournalRecordHandler handler)
+    {
+        var segments = Segments(dir);
+        var warnings = new List<string>();
+        long read = 0, delivered = 0, expected = -1, last = afterSequence;
+        for (int s = 0; s < segments.Count; s++)
+        {
+            var (path, first) = segments[s];
+            bool lastSegment = s == segments.Count - 1;
+            byte[] data = File.ReadAllBytes(path);
+            string name = Path.GetFileName(path);
+            string? headerProblem = JournalFormat.CheckSegmentHeader(data, out long headerFirst);
+            if (headerProblem is null && headerFirst != first) headerProblem = $"header says first sequence {headerFirst}, name says {first}";
+            if (headerProblem is not null)
+            {
+                if (lastSegment && data.Length < JournalFormat.SegmentHeaderSize)
+                {
+                    warnings.Add($"{name}: segment header torn ({data.Length} bytes); removed");
+                    File.Delete(path);
+                    break;
+                }
+                Corrupt(path, 0, headerProblem, repair, segments, s, warnings);
+                break;
+            }
+            if (expected >= 0 && first != expected)
+            {
+                string problem = first > expected ? $"records {expected}..{first - 1} are missing (a segment is missing?)" : $"sequence {first} repeats";
+                Corrupt(path, 0, problem, repair, segments, s, warnings);
+                break;
+            }
+            long offset = JournalFormat.SegmentHeaderSize;
+            bool stop = false;
+            long nextSeq = first;
+            while (offset < data.Length)
+            {
+                string? problem = TryRecord(data, offset, out int size, out long seq, out long ts, out RecordType type, out var payload);
+                if (problem is null && seq != nextSeq) problem = $"sequence {seq} where {nextSeq} was expected";
+                if (problem is not null)
+                {
+                    // Torn tail: the bad record is the last thing in the last segment.
+                    bool reachesEnd = size <= 0 || offset + size >= data.Length;
+                    if (lastSegment && reachesEnd)
+                    {
+                        warnings.Add($"{name}: torn record at offset {offset} ({data.Length - offset} bytes, {problem}); truncated");
+                        using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(offset);
+                    }
+                    else
+                    {
+                        Corrupt(path, offset, problem, repair, segments, s, warnings);
+                    }
+                    stop = true;
+                    break;
+                }
+                read++;
+                if (seq > afterSequence)
+                {
+                    handler(new JournalRecord(seq, ts, type, payload));
+                    delivered++;
+                }
+                last = Math.Max(last, seq);
+                nextSeq = seq + 1;
+                offset += size;
+            }
+            expected = nextSeq;
+            if (stop) break;
+        }
+        return new JournalReadResult(read, delivered, last, segments.Count, warnings);
+    }
+
+    private static string? TryRecord(byte[] data, long offset, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload)
+    {
+        size = 0;
+        seq = ts = 0;
+        type = 0;
+        payload = default;
+        var rest = data.AsSpan((int)offset);
+        if (rest.Length < JournalFormat.RecordHeaderSize) return "record header truncated";
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(rest);
+        if (length > JournalFormat.MaxPayload) return $"record length {length} exceeds the maximum";
+        size = JournalFormat.RecordHeaderSize + (int)length;
+        if (rest.Length < size) return "record truncated";
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(rest[4..]);
+        if (Crc32C.Compute(rest[8..size]) != crc) return "checksum mismatch";
+        seq = BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
+        ts = BinaryPrimitives.ReadInt64LittleEndian(rest[16..]);
+        type = (RecordType)rest[24];
+        payload = rest[JournalFormat.RecordHeaderSize..size];
+        return type is RecordType.Command or RecordType.Admin ? null : $"unknown record type {(byte)type}";
+    }
+
+    private static void Corrupt(string path, long offset, string problem, bool repair, IReadOnlyList<(string Path, long First)> segments,
+        int index, List<string> warnings)
+    {
+        if (!repair) throw new JournalCorruptException(path, offset, problem);
+        warnings.Add($"repair: {Path.GetFileName(path)} at offset {offset}: {problem}; journal cut here");
+        if (offset <= JournalFormat.SegmentHeaderSize && offset == 0) File.Move(path, path + ".corrupt", overwrite: true);
+        else using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(offset);
+        for (int later = index + 1; later < segments.Count; later++)
+        {
+            File.Move(segments[later].Path, segments[later].Path + ".corrupt", overwrite: true);
+            warnings.Add($"repair: {Path.GetFileName(segments[later].Path)} moved aside as .corrupt");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using Microsoft.Win32.SafeHandles;
+
+namespace Hft.Journal;
+
+/// <summary>Counters of a journal writer, for metrics and PERFORMANCE.md.</summary>
+public readonly record struct JournalStats(long Records, long Batches, long Fsyncs, long Bytes, long LastSequence, int Segments);
+
+/// <summary>
+/// The write-ahead journal: any thread appends records (copied into the current batch under a short lock, which
+/// also fixes their sequence); one journal thread writes each batch with a single write and, in sync mode, a
+/// single fsync (group commit), then tells each record's <see cref="IDurableCallback"/>. Segments roll at
+/// <c>segmentBytes</c>; a new segment starts with a versioned header and is named by its first sequence.
+/// </summary>
+public sealed class JournalWriter : IDisposable
+{
+    private readonly string _dir;
+    private readonly JournalMode _mode;
+    private readonly long _segmentBytes;
+    private readonly TimeSpan _fsyncInterval;
+    private readonly object _gate = new();
+    private Batch _filling = new();
+    private Batch _spare = new();
+    private readonly Thread? _thread;
+    private readonly ManualResetEventSlim _work = new(false);
+    private volatile bool _stopping;
+    private SafeFileHandle? _segment;
+    private long _segmentLength;
+    private long _nextSequence;
+    private long _records, _batches, _fsyncs, _bytes, _durableSequence;
+    private int _segments;
+    private Exception? _failure;
+
+    public JournalWriter(string dir, JournalMode mode, long nextSequence, long segmentBytes = 64L << 20, int fsyncIntervalMs = 10)
+    {
+        _dir = dir;
+        _mode = mode;
+        _nextSequence = nextSequence;
+        _segmentBytes = segmentBytes;
+        _fsyncInterval = TimeSpan.FromMilliseconds(fsyncIntervalMs);
+        if (mode == JournalMode.None) return;
+        Directory.CreateDirectory(dir);
+        _thread = new Thread(Run) { IsBackground = true, Name = "hft-journal", Priority = ThreadPriority.AboveNormal };
+        _thread.Start();
+    }
+
+    public JournalMode Mode => _mode;
+
+    /// <summary>Set when a write or fsync failed: the journal stopped and every later append is refused.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Highest sequence made durable (by the mode's promise).</summary>
+    public long DurableSequence => Interlocked.Read(ref _durableSequence);
+
+    public JournalStats Stats => new(Interlocked.Read(ref _records), Interlocked.Read(ref _batches), Interlocked.Read(ref _fsyncs),
+        Interlocked.Read(ref _bytes), Interlocked.Read(ref _nextSequence) - 1, _segments);
+
+    /// <summary>
+    /// Appends one record; <paramref name="callback"/> is told (on the journal thread) once it is durable — at once,
+    /// on this thread, in mode none. Returns the record's sequence.
+    /// </summary>
+    public long Append(RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback)
+    {
+        if (payload.Length > JournalFormat.MaxPayload) throw new ArgumentOutOfRangeException(nameof(payload), "journal record payload too large");
+        long seq;
+        lock (_gate)
+        {
+            if (_failure is { } failed) throw new IOException("the journal has failed; no record can be made durable", failed);
+            seq = _nextSequence++;
+            if (_mode == JournalMode.None)
+            {
+                Interlocked.Increment(ref _records);
+                Volatile.Write(ref _durableSequence, seq);
+            }
+            else
+            {
+                _filling.Add(seq, type, payload, callback);
+            }
+        }
+        if (_mode == JournalMode.None) callback?.OnDurable(seq);
+        else _work.Set();
+        return seq;
+    }
+
+    private void Run()
+    {
+        var lastFsync = Stopwatch.StartNew();
+        bool dirty = false;
+        try
+        {
+            while (true)
+            {
+                _work.Wait(_mode == JournalMode.Async ? _fsyncInterval : TimeSpan.FromMilliseconds(50));
+                _work.Reset();
+                Batch batch;
+                lock (_gate)
+                {
+                    batch = _filling;
+                    _filling = _spare;
+                    _spare = batch;
+                }
+                if (batch.Count > 0)
+                {
+                    WriteBatch(batch);
+                    dirty = true;
+                    if (_mode == JournalMode.Sync)
+                    {
+                        Fsync();
+                        dirty = false;
+                        lastFsync.Restart();
+                    }
+                    Volatile.Write(ref _durableSequence, batch.LastSequence);
+                    batch.NotifyAndClear();
+                }
+                if (dirty && _mode == JournalMode.Async && lastFsync.Elapsed >= _fsyncInterval)
+                {
+                    Fsync();
+                    dirty = false;
+                    lastFsync.Restart();
+                }
+                if (_stopping)
+                {
+                    bool more;
+                    lock (_gate) more = _filling.Count > 0;
+                    if (more)
+                    {
+                        _work.Set();
+                        continue;
+                    }
+                    if (dirty) Fsync();
+                    return;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            lock (_gate) _failure = e;
+            // Nothing in flight can be made durable any more: tell every waiter (sequence -1 = failed).
+            _spare.NotifyFailedAndClear();
+            lock (_gate) _filling.NotifyFailedAndClear();
+        }
+    }
+
+    private void WriteBatch(Batch batch)
+    {
+        var bytes = batch.Bytes;
+        int offset = 0;
+        // Roll before a batch that would overflow the segment (a segment always holds whole batches).
+        if (_segment is null || (_segmentLength > JournalFormat.SegmentHeaderSize && _segmentLength + bytes.Length > _segmentBytes))
+            OpenSegment(batch.FirstSequence);
+        RandomAccess.Write(_segment!, bytes, _segmentLength);
+        _segmentLength += bytes.Length;
+        offset += bytes.Length;
+        Interlocked.Add(ref _bytes, offset);
+        Interlocked.Add(ref _records, batch.Count);
+        Interlocked.Increment(ref _batches);
+    }
+
+    private void OpenSegment(long firstSequence)
+    {
+        if (_segment is not null)
+        {
+            RandomAccess.FlushToDisk(_segment);
+            _segment.Dispose();
+        }
+        string path = Path.Combine(_dir, JournalFormat.SegmentName(firstSequence));
+        _segment = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        Span<byte> header = stackalloc byte[JournalFormat.SegmentHeaderSize];
+        JournalFormat.WriteSegmentHeader(header, firstSequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        RandomAccess.Write(_segment, header, 0);
+        _segmentLength = JournalFormat.SegmentHeaderSize;
+        _segments++;
+        FsyncDirectory();
+    }
+
+    private void Fsync()
+    {
+        if (_segment is null) return;
+        RandomAccess.FlushToDisk(_segment);
+        Interlocked.Increment(ref _fsyncs);
+    }
+
+    /// <summary>A new file's name is durable only once its directory is synced.</summary>
+    private void FsyncDirectory()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            using var dir = File.OpenHandle(_dir, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
+            RandomAccess.FlushToDisk(dir);
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Writes and syncs everything appended so far, then stops the journal thread.</summary>
+    public void Dispose()
+    {
+        _stopping = true;
+        _work.Set();
+        _thread?.Join();
+        if (_segment is not null)
+        {
+            if (_failure is null) RandomAccess.FlushToDisk(_segment);
+            _segment.Dispose();
+            _segment = null;
+        }
+    }
+
+    /// <summary>Records appended since the last write: their bytes, and whom to tell.</summary>
+    private sealed class Batch
+    {
+        private byte[] _bytes = new byte[1 << 20];
+        private int _length;
+        private readonly List<(long Sequence, IDurableCallback Callback)> _callbacks = new();
+
+        public int Count { get; private set; }
+
+        public long FirstSequence { get; private set; }
+
+        public long LastSequence { get; private set; }
+
+        public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
+
+        public void Add(long seq, RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback)
+        {
+            int size = JournalFormat.RecordHeaderSize + payload.Length;
+            if (_length + size > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + size));
+            long micros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+            _length += JournalFormat.WriteRecord(_bytes.AsSpan(_length), seq, micros, type, payload);
+            if (Count == 0) FirstSequence = seq;
+            LastSequence = seq;
+            Count++;
+            if (callback is not null) _callbacks.Add((seq, callback));
+        }
+
+        public void NotifyFailedAndClear()
+        {
+            foreach (var (_, cb) in _callbacks) cb.OnDurable(-1);
+            _callbacks.Clear();
+            _length = 0;
+            Count = 0;
+        }
+
+        public void NotifyAndClear()
+        {
+            foreach (var (seq, cb) in _callbacks) cb.OnDurable(seq);
+            _callbacks.Clear();
+            _length = 0;
+            Count = 0;
+        }
+    }
+}
