@@ -64,13 +64,16 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
         // No exemplars: nothing to look up (Activity.Current) on the shard thread.
         factory.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = static (_, _) => Exemplar.None };
 
-        _orders = factory.CreateCounter("hft_orders_total", "New orders accepted by the matching engine.", "symbol", "side");
-        _trades = factory.CreateCounter("hft_trades_total", "Trades (fills) executed.", "symbol");
-        _tradedQuantity = factory.CreateCounter("hft_traded_quantity_total", "Quantity traded, in instrument units.", "symbol");
+        // Children are resolved up front for every symbol and reason, but only exported once touched (or published):
+        // the configured symbols start at 0, the many (symbol, reason) pairs that never occur stay out of the scrape.
+        var sparse = new CounterConfiguration { SuppressInitialValue = true };
+        _orders = factory.CreateCounter("hft_orders_total", "New orders accepted by the matching engine.", ["symbol", "side"], sparse);
+        _trades = factory.CreateCounter("hft_trades_total", "Trades (fills) executed.", ["symbol"], sparse);
+        _tradedQuantity = factory.CreateCounter("hft_traded_quantity_total", "Quantity traded, in instrument units.", ["symbol"], sparse);
         _rejects = factory.CreateCounter("hft_rejects_total",
             "Commands rejected, by reason (engine and risk rejects, and admission refusals: rate_limited, overloaded, shutting_down).",
-            "symbol", "reason");
-        _cancels = factory.CreateCounter("hft_cancels_total", "Orders canceled (whole or remainder), by reason.", "symbol", "reason");
+            ["symbol", "reason"], sparse);
+        _cancels = factory.CreateCounter("hft_cancels_total", "Orders canceled (whole or remainder), by reason.", ["symbol", "reason"], sparse);
         _commands = factory.CreateCounter("hft_commands_total", "Order commands (new, cancel, replace, mass cancel) processed, by matching shard.", "shard");
         _orderLatency = factory.CreateHistogram("hft_order_latency_seconds",
             "Latency from gateway receipt (request parsed) to acknowledgment decided, sampled by [latency_profiling] sample_rate.",
@@ -121,6 +124,11 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
             for (int r = 0; r < rejectNames.Count; r++) _rejectsByReason[s * rejectNames.Count + r] = _rejects.WithLabels(names[s], rejectNames[r]);
             for (int r = 0; r < cancelNames.Count; r++) _cancelsByReason[s * cancelNames.Count + r] = _cancels.WithLabels(names[s], cancelNames[r]);
             _refusedStopping[s] = _rejects.WithLabels(names[s], ShuttingDown);
+            if (s == 0) continue;
+            _ordersBySide[s * 2].Publish();
+            _ordersBySide[s * 2 + 1].Publish();
+            _tradesBySymbol[s].Publish();
+            _quantityBySymbol[s].Publish();
         }
         _shards = new ShardCounters[pipeline.Shards.Count];
         _commandsByShard = new Counter.Child[pipeline.Shards.Count];
