@@ -64,10 +64,12 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
         RequestBody.Limit = config.Server.MaxRequestBodyBytes;
 
-        // 2. The pipeline and what observes it (order directory, trade tape).
+        // 2. The pipeline and what observes it (order directory, trade tape, metrics).
         var directory = new OrderDirectory();
         var tape = new TradeTape();
-        var pipeline = new TradingPipeline(config, [directory, tape]);
+        var metrics = builder.Services.AddOperations(config);
+        var pipeline = new TradingPipeline(config, [directory, tape, metrics]);
+        builder.Services.AttachOperations(metrics, pipeline);
         var rates = config.Accounts.ToDictionary(a => pipeline.Accounts.GetOrAdd(a.Id), a => a.RequestsPerSecond);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(pipeline);
@@ -103,6 +105,7 @@ public sealed class HftServer : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
+        app.MapOperationsEndpoints(config);
         app.MapAuthEndpoints((http, action, result) => audit.Write(http, action, RequestTarget(http), result));
         app.MapOrderEndpoints();
         app.MapAccountEndpoints();

@@ -6,6 +6,7 @@ using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Server.Api;
 
@@ -29,12 +30,14 @@ public static class OrderEndpoints
 
     private static async Task<IResult> Place(HttpContext http, TradingPipeline pipeline, OrderDirectory directory, RequestAccount caller)
     {
+        long start = Stopwatch.GetTimestamp();
         if (!caller.TryResolve(http, out int account, out var denied)) return denied!;
         var body = await RequestBody.ReadAsync(http);
         if (body.Error is { } tooBig) return tooBig;
-        long received = Stopwatch.GetTimestamp();
         if (!OrderRequestParser.TryParseNew(body.Bytes, pipeline.Instruments, out var parsed, out var code, out var message))
             return ApiError.Result(code == RejectReason.UnknownSymbol.Name() ? StatusCodes.Status400BadRequest : StatusCodes.Status400BadRequest, code, message);
+        long received = Stopwatch.GetTimestamp(); // receipt: the request is parsed (read + parse is the "parse" stage)
+        http.RequestServices.GetService<Hft.Server.Operations.PipelineMetrics>()?.RecordParse(start, received);
 
         var cmd = parsed!.Command;
         cmd.OrderId = pipeline.NextOrderId();

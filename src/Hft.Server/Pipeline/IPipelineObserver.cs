@@ -30,3 +30,12 @@ public interface IPipelineObserver
 {
     void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, in StageTimestamps timestamps);
 }
+
+/// <summary>
+/// Optionally implemented by an <see cref="IPipelineObserver"/>: told, on the gateway thread, of every command the
+/// pipeline refused at admission (throttle, full ring, stopping) - those never reach a shard. Must be quick.
+/// </summary>
+public interface IAdmissionObserver
+{
+    void OnRefused(in OrderCommand command, AdmitResult result);
+}

@@ -31,6 +31,7 @@ public sealed class TradingPipeline
     private readonly MatchingShard[] _shards;
     private readonly int[] _shardOfInstrument;
     private readonly OrderThrottle _throttle;
+    private readonly IAdmissionObserver[] _admissionObservers;
     private long _nextOrderId;
     private volatile bool _accepting;
 
@@ -41,6 +42,7 @@ public sealed class TradingPipeline
         RiskBook = new RiskBook();
         Accounts = new AccountRegistry();
         _throttle = new OrderThrottle(config.Trading.MaxOrdersPerSecond);
+        _admissionObservers = observers.OfType<IAdmissionObserver>().ToArray();
 
         // 1. instruments
         var enabled = new HashSet<string>(config.Trading.EnabledSymbols, StringComparer.Ordinal);
@@ -126,6 +128,14 @@ public sealed class TradingPipeline
 
     /// <summary>Gateways: admits an order command (throttle, then the owning shard's ring).</summary>
     public AdmitResult Submit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp)
+    {
+        var result = Admit(in command, completion, receivedTimestamp);
+        if (result != AdmitResult.Accepted)
+            foreach (var observer in _admissionObservers) observer.OnRefused(in command, result);
+        return result;
+    }
+
+    private AdmitResult Admit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp)
     {
         if (!_accepting) return AdmitResult.Stopping;
         if (command.Op is CommandOp.New or CommandOp.Replace && !_throttle.TryAdmit()) return AdmitResult.RateLimited;
