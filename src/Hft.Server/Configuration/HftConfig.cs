@@ -173,6 +173,15 @@ public sealed record JournalConfig
 
     /// <summary>sync | async | none.</summary>
     public string Mode { get; init; } = "none";
+
+    /// <summary>A journal segment rolls over at this size (MiB).</summary>
+    public int SegmentMegabytes { get; init; } = 64;
+
+    /// <summary>Async mode: the journal is fsynced at least this often (the documented loss window).</summary>
+    public int FsyncIntervalMs { get; init; } = 10;
+
+    /// <summary>Seconds between periodic snapshots; 0 = only on shutdown and by admin command.</summary>
+    public int SnapshotIntervalSeconds { get; init; } = 300;
 }
 
 public sealed record RedisConfig

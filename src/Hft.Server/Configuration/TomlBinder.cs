@@ -185,6 +185,9 @@ internal static class TomlBinder
         {
             Dir = r.String("dir", d.Dir),
             Mode = r.String("mode", d.Mode).Trim().ToLowerInvariant(),
+            SegmentMegabytes = r.Int("segment_megabytes", d.SegmentMegabytes, 1, 4096),
+            FsyncIntervalMs = r.Int("fsync_interval_ms", d.FsyncIntervalMs, 1, 10_000),
+            SnapshotIntervalSeconds = r.Int("snapshot_interval_seconds", d.SnapshotIntervalSeconds, 0, 86_400),
         };
         r.RejectUnknownKeys();
         return c;
