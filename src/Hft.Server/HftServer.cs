@@ -81,7 +81,9 @@ public sealed class HftServer : IAsyncDisposable
         if (keys.IsDevelopmentSecret)
             app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
 
-        // 4. Endpoints.
+        // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
+        // such as ?limit=abc) get the API's error shape too.
+        app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();

@@ -61,6 +61,19 @@ public sealed class ErrorResponseTests(ApiServerFixture api) : IClassFixture<Api
         (await A1.Delete($"api/v1/orders/{order.Id}")).AssertStatus(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("api/v1/orders?limit=abc")]
+    [InlineData("api/v1/orders?limit=1.5")]
+    [InlineData("api/v1/trades?limit=lots")]
+    [InlineData("api/v1/book/BTCUSD?depth=x")]
+    [InlineData("api/v1/trades/BTCUSD?limit=")]
+    public async Task Query_parameter_of_the_wrong_format_is_400_in_the_error_shape(string path)
+    {
+        var result = await A1.Get(path);
+        if (path.EndsWith("limit=", StringComparison.Ordinal) && result.Status == HttpStatusCode.OK) return; // empty = absent
+        result.AssertError(HttpStatusCode.BadRequest, "invalid_request");
+    }
+
     // ---- 401 ---------------------------------------------------------------------------------------------------
 
     [Fact]
