@@ -95,7 +95,10 @@ public sealed class HftServer : IAsyncDisposable
             app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
         app.Logger.LogInformation("audit: admin actions, auth failures and token grants to {Path}", audit.Path);
 
-        // 4. Endpoints. Any 401/403 not audited where it was decided (e.g. an unknown account, a disabled one) is audited here.
+        // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
+        // such as ?limit=abc) get the API's error shape too.
+        app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
+        // Any 401/403 not audited where it was decided (e.g. an unknown account, a disabled one) is audited here.
         app.Use(async (http, next) =>
         {
             await next(http);

@@ -21,6 +21,24 @@ public static class ApiError
         return context.Response.WriteAsync(JsonSerializer.Serialize(new ErrorBody(new ErrorDetail(code, message)), JsonSerializerOptions.Web));
     }
 
+    /// <summary>The error body of a response that has a status but no body yet (status code pages).</summary>
+    public static Task WriteBare(HttpContext context)
+    {
+        int status = context.Response.StatusCode;
+        string code = status switch
+        {
+            StatusCodes.Status400BadRequest => "invalid_request",
+            StatusCodes.Status404NotFound => "not_found",
+            StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+            StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+            _ => "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        string message = status == StatusCodes.Status400BadRequest
+            ? "invalid request: a query or route parameter has the wrong format"
+            : Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+        return Write(context, status, code, message);
+    }
+
     public static IResult BadRequest(string code, string message) => Result(StatusCodes.Status400BadRequest, code, message);
 
     public static IResult NotFound(string code, string message) => Result(StatusCodes.Status404NotFound, code, message);
