@@ -24,6 +24,9 @@ public sealed class MatchingShard
     private int _sleeping;
     private long _processed;
 
+    /// <summary>SpinWait iterations (the later ones yield) before the shard thread parks on its wake event.</summary>
+    public static int SpinsBeforePark { get; set; } = Environment.ProcessorCount > 4 ? 200 : 30;
+
     public MatchingShard(int index, int queueSize, MatchingEngine engine, RiskStage risk, IPipelineObserver[] observers, int cpu)
     {
         Index = index;
@@ -59,6 +62,9 @@ public sealed class MatchingShard
     public bool TryEnqueue(in PipelineCommand command)
     {
         if (_stopping || !_ring.TryWrite(in command)) return false;
+        // Full fence: the publish above must be visible before we read the consumer's "sleeping" flag (x86 may
+        // otherwise reorder this load before the store, and the consumer would sleep through our command).
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _sleeping) != 0) _wake.Set();
         return true;
     }
@@ -86,7 +92,8 @@ public sealed class MatchingShard
                 continue;
             }
             if (_stopping) return; // ring drained
-            if (spinner.Count < 200)
+            // Spin only briefly before parking: on a small machine a spinning shard takes the CPU the gateway needs.
+            if (spinner.Count < SpinsBeforePark)
             {
                 spinner.SpinOnce(sleep1Threshold: -1);
                 continue;
