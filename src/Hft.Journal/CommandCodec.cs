@@ -10,12 +10,25 @@ namespace Hft.Journal;
 /// protection in HasPrice/Price), in a fixed 48-byte little-endian layout:
 /// <code>
 /// 0 op | 1 side | 2 type | 3 tif | 4 stp | 5 flags (1 post-only, 2 has-price) | 6 edge reject | 7 cancel reason
-/// 8 i64 order id | 16 i32 account | 20 i32 instrument | 24 i64 price | 32 i64 quantity | 40 i32 shard | 44 reserved
+/// 8 i64 order id | 16 i32 account | 20 i32 instrument | 24 i64 price | 32 i64 quantity | 40 i32 shard | 44 u16 client id bytes | 46 reserved
+/// 48.. the client order id in UTF-8 (0 to 192 bytes), so that a recovered order keeps it
 /// </code>
 /// </summary>
 public static class CommandCodec
 {
     public const int Size = 48;
+    public const int MaxClientIdBytes = 192;
+    public const int MaxSize = Size + MaxClientIdBytes;
+
+    /// <summary>Encodes the command (and the gateway's client order id, if any); returns the payload length.</summary>
+    public static int Write(Span<byte> dest, in OrderCommand c, int shard, string? clientOrderId)
+    {
+        Write(dest, in c, shard);
+        if (string.IsNullOrEmpty(clientOrderId)) return Size;
+        int n = System.Text.Encoding.UTF8.GetBytes(clientOrderId, dest.Slice(Size, MaxClientIdBytes));
+        BinaryPrimitives.WriteUInt16LittleEndian(dest[44..], (ushort)n);
+        return Size + n;
+    }
 
     public static void Write(Span<byte> dest, in OrderCommand c, int shard)
     {
@@ -34,6 +47,16 @@ public static class CommandCodec
         BinaryPrimitives.WriteInt64LittleEndian(dest[24..], c.Price);
         BinaryPrimitives.WriteInt64LittleEndian(dest[32..], c.Quantity);
         BinaryPrimitives.WriteInt32LittleEndian(dest[40..], shard);
+    }
+
+    public static bool TryRead(ReadOnlySpan<byte> src, out OrderCommand c, out int shard, out string? clientOrderId)
+    {
+        clientOrderId = null;
+        if (src.Length < Size || !TryRead(src[..Size], out c, out shard)) { c = default; shard = 0; return false; }
+        int n = BinaryPrimitives.ReadUInt16LittleEndian(src[44..]);
+        if (n > MaxClientIdBytes || src.Length != Size + n) return false;
+        if (n > 0) clientOrderId = System.Text.Encoding.UTF8.GetString(src.Slice(Size, n));
+        return true;
     }
 
     public static bool TryRead(ReadOnlySpan<byte> src, out OrderCommand c, out int shard)

@@ -94,10 +94,33 @@ public sealed class HftServer : IAsyncDisposable
         if (keys.IsDevelopmentSecret)
             app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
         app.Logger.LogInformation("audit: admin actions, auth failures and token grants to {Path}", audit.Path);
+        if (pipeline.Journal.Mode == Hft.Journal.JournalMode.None)
+            app.Logger.LogWarning("journal: mode none - NOTHING IS DURABLE, a crash loses every order (development and benchmarks only)");
+        else
+            app.Logger.LogInformation("journal: mode {Mode} in {Dir}; recovery: {Report}", pipeline.Journal.Mode, config.Journal.Dir, pipeline.Recovery);
+        foreach (var warning in pipeline.Recovery.Warnings) app.Logger.LogWarning("recovery: {Warning}", warning);
+        app.Services.GetRequiredService<ReadinessChecks>().Add(() => pipeline.Journal.Failure is { } f ? $"journal failed: {f.Message}" : null);
 
         // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
         // such as ?limit=abc) get the API's error shape too.
         app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
+        // A command the journal could not make durable is never acknowledged; a pipeline that does not answer in time
+        // is reported the same way: 503, and the client may retry (client order ids make that safe).
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http);
+            }
+            catch (JournalFailedException) when (!http.Response.HasStarted)
+            {
+                await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "journal_failed", "the journal could not make the command durable; it was not acknowledged");
+            }
+            catch (TimeoutException) when (!http.Response.HasStarted)
+            {
+                await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "timeout", "the matching pipeline did not answer in time");
+            }
+        });
         // Any 401/403 not audited where it was decided (e.g. an unknown account, a disabled one) is audited here.
         app.Use(async (http, next) =>
         {

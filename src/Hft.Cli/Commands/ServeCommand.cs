@@ -7,11 +7,12 @@ namespace Hft.Cli.Commands;
 public static class ServeCommand
 {
     private const string Help = """
-        usage: hft serve [--profile development|staging|production]
+        usage: hft serve [--profile development|staging|production] [--repair]
 
         Runs the trading server: REST API, auth, matching shards, metrics and health endpoints.
         The profile comes from --profile, else HFT_PROFILE, else development (no external service needed).
         Config files: config/<profile>.toml (or HFT_CONFIG_DIR); any key overridable as HFT_<SECTION>__<KEY>.
+          --repair   start even if the journal is corrupt in the middle: cut it at the first bad record
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -20,8 +21,10 @@ public static class ServeCommand
         {
             if (a is "-h" or "--help") { stdout.WriteLine(Help); return 0; }
         }
+        bool repair = false;
         for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--repair") { repair = true; continue; }
             if (args[i] == "--profile") { i++; continue; }
             if (args[i].StartsWith("--profile=", StringComparison.Ordinal)) continue;
             stderr.WriteLine($"hft serve: unknown argument '{args[i]}'");
@@ -30,7 +33,8 @@ public static class ServeCommand
         HftConfig config;
         try
         {
-            config = ConfigLoader.Load(args, ConfigLoader.ProcessEnvironment());
+            config = ConfigLoader.Load(args.Where(a => a != "--repair").ToList(), ConfigLoader.ProcessEnvironment());
+            if (repair) config = config with { Journal = config.Journal with { Repair = true } };
         }
         catch (ConfigException e)
         {
@@ -38,7 +42,16 @@ public static class ServeCommand
             return ConfigException.ExitCode;
         }
         stdout.WriteLine($"hft: {ConfigLoader.Describe(config)}");
-        var server = HftServer.Create(config);
+        HftServer server;
+        try
+        {
+            server = HftServer.Create(config);
+        }
+        catch (Hft.Journal.JournalCorruptException e)
+        {
+            stderr.WriteLine($"hft serve: {e.Message}; refusing to start (run with --repair to cut the journal there)");
+            return 2;
+        }
         try
         {
             server.StartAsync().GetAwaiter().GetResult();

@@ -48,7 +48,7 @@ public static class AdminEndpoints
         if (!pipeline.Instruments.TryGet(symbol, out var inst)) return UnknownSymbol(http, audit, action, symbol);
         var risk = pipeline.RiskBook.Instrument(inst.Index)!;
         bool was = risk.Halted;
-        risk.Halted = halted;
+        pipeline.SetHalted(inst.Index, halted);
         audit.Write(http, action, inst.Symbol, "ok", was == halted ? $"already {(halted ? "halted" : "trading")}" : null, durable: true);
         return Results.Json(new { symbol = inst.Symbol, halted });
     }
@@ -58,7 +58,7 @@ public static class AdminEndpoints
         var symbols = new List<string>();
         foreach (var inst in pipeline.Instruments.All)
         {
-            pipeline.RiskBook.Instrument(inst.Index)!.Halted = halted;
+            pipeline.SetHalted(inst.Index, halted);
             symbols.Add(inst.Symbol);
         }
         audit.Write(http, halted ? "admin.halt_all" : "admin.resume_all", "*", "ok", string.Join(",", symbols), durable: true);
@@ -73,7 +73,7 @@ public static class AdminEndpoints
         if (body.Error is { } tooBig) return Failed(http, audit, action, inst.Symbol, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
         if (!TryReadPrice(body.Bytes, inst, out long ticks, out string code, out string message))
             return Fail(http, audit, action, inst.Symbol, StatusCodes.Status400BadRequest, code, message);
-        pipeline.RiskBook.Instrument(inst.Index)!.Mark = ticks;
+        pipeline.SetMark(inst.Index, ticks);
         string mark = inst.FormatPrice(ticks);
         audit.Write(http, action, inst.Symbol, "ok", "price=" + mark, durable: true);
         return Results.Json(new { symbol = inst.Symbol, mark });
@@ -172,13 +172,7 @@ public static class AdminEndpoints
         if (body.Error is { } tooBig) return Failed(http, audit, action, account, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
         if (!LimitsRequestParser.TryParse(body.Bytes, out var update, out var error))
             return Fail(http, audit, action, account, StatusCodes.Status400BadRequest, "invalid_request", error);
-        var risk = pipeline.RiskBook.Account(id);
-        AccountLimits limits;
-        lock (risk.Sync)
-        {
-            risk.Limits = update.ApplyTo(risk.Limits);
-            limits = risk.Limits;
-        }
+        var limits = pipeline.SetLimits(id, update.ApplyTo);
         audit.Write(http, action, account, "ok", update.Changes.Count == 0 ? "no change" : string.Join(", ", update.Changes), durable: true);
         return Results.Json(new { account, limits = LimitsView(limits) });
     }

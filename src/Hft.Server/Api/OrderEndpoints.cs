@@ -53,7 +53,7 @@ public static class OrderEndpoints
                 $"clientOrderId '{parsed.ClientOrderId}' is already used by an order of this account");
 
         var completion = new PipelineCompletion();
-        var admitted = pipeline.Submit(in cmd, completion, received);
+        var admitted = pipeline.Submit(in cmd, completion, received, parsed.ClientOrderId);
         if (admitted != AdmitResult.Accepted)
         {
             directory.Unregister(record);

@@ -14,18 +14,41 @@ public sealed class PipelineCompletion : IOrderCompletion
     private readonly TaskCompletionSource<EngineEvent[]> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<EngineEvent> _events = new();
     private int _remaining;
+    private int _pendingDurable;
+    private bool _failed;
 
     public PipelineCompletion(int expected = 1) => _remaining = expected;
 
     public Task<EngineEvent[]> Task => _done.Task;
 
-    public void Complete(in OrderCommand command, ReadOnlySpan<EngineEvent> events)
+    public void Complete(in OrderCommand command, ReadOnlySpan<EngineEvent> events, bool awaitingDurability)
     {
         lock (_events)
         {
             foreach (ref readonly var e in events) _events.Add(e);
-            if (--_remaining > 0) return;
-            _done.TrySetResult(_events.ToArray());
+            _remaining--;
+            if (awaitingDurability) _pendingDurable++;
+            TryFinish();
         }
     }
+
+    public void OnDurable(long sequence)
+    {
+        lock (_events)
+        {
+            if (sequence < 0) _failed = true;
+            _pendingDurable--;
+            TryFinish();
+        }
+    }
+
+    private void TryFinish()
+    {
+        if (_remaining > 0 || _pendingDurable > 0) return;
+        if (_failed) _done.TrySetException(new JournalFailedException());
+        else _done.TrySetResult(_events.ToArray());
+    }
 }
+
+/// <summary>The journal could not make a command durable: it must not be acknowledged (503).</summary>
+public sealed class JournalFailedException() : Exception("the journal failed; the command was not made durable");

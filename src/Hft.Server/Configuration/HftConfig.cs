@@ -180,6 +180,9 @@ public sealed record JournalConfig
     /// <summary>Async mode: the journal is fsynced at least this often (the documented loss window).</summary>
     public int FsyncIntervalMs { get; init; } = 10;
 
+    /// <summary>Start-up only (<c>hft serve --repair</c>): cut a corrupt journal at the first bad record instead of refusing to start.</summary>
+    public bool Repair { get; init; }
+
     /// <summary>Seconds between periodic snapshots; 0 = only on shutdown and by admin command.</summary>
     public int SnapshotIntervalSeconds { get; init; } = 300;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hft.Core.Events;
 using Hft.Core.Matching;
+using Hft.Journal;
 using Hft.Risk;
 
 namespace Hft.Server.Pipeline;
@@ -23,12 +24,16 @@ public sealed class MatchingShard
     private volatile bool _stopping;
     private int _sleeping;
     private long _processed;
+    private JournalWriter? _journal;
+    private readonly byte[] _payload = new byte[CommandCodec.MaxSize];
 
     /// <summary>SpinWait iterations (the later ones yield) before the shard thread parks on its wake event.</summary>
     public static int SpinsBeforePark { get; set; } = Environment.ProcessorCount > 4 ? 200 : 30;
 
-    public MatchingShard(int index, int queueSize, MatchingEngine engine, RiskStage risk, IPipelineObserver[] observers, int cpu)
+    public MatchingShard(int index, int queueSize, MatchingEngine engine, RiskStage risk, IPipelineObserver[] observers, int cpu,
+        JournalWriter? journal = null)
     {
+        _journal = journal;
         Index = index;
         Engine = engine;
         Risk = risk;
@@ -38,6 +43,9 @@ public sealed class MatchingShard
     }
 
     public int Index { get; }
+
+    /// <summary>Before <see cref="Start"/>: from now on commands that change state are journaled before their ack.</summary>
+    internal void AttachJournal(JournalWriter journal) => _journal = journal;
 
     /// <summary>The shard's books. Only the shard thread may touch them (queries run there).</summary>
     public MatchingEngine Engine { get; }
@@ -147,7 +155,50 @@ public sealed class MatchingShard
         // before the gateway is told, so a client that reads back its order finds it up to date.
         ts.Acked = Stopwatch.GetTimestamp();
         foreach (var observer in _observers) observer.OnProcessed(Index, in cmd, events, in ts);
-        slot.Completion?.Complete(in cmd, events);
+        Journal(ref slot, in cmd, events);
+    }
+
+    /// <summary>
+    /// A command that changed state is appended to the write-ahead journal as decided (risk's verdict and a market
+    /// order's band protection included); its acknowledgment waits until the journal has made it durable. A command
+    /// that changed nothing (a rejection) is acknowledged at once.
+    /// </summary>
+    private void Journal(ref PipelineCommand slot, in OrderCommand cmd, ReadOnlySpan<EngineEvent> events)
+    {
+        if (_journal is null || !ChangesState(events))
+        {
+            slot.Completion?.Complete(in cmd, events, awaitingDurability: false);
+            return;
+        }
+        slot.Completion?.Complete(in cmd, events, awaitingDurability: true);
+        int length = CommandCodec.Write(_payload, in cmd, Index, slot.ClientOrderId);
+        try
+        {
+            _journal.Append(RecordType.Command, _payload.AsSpan(0, length), slot.Completion);
+        }
+        catch (IOException)
+        {
+            slot.Completion?.OnDurable(-1); // the journal has failed: not durable, never acknowledged
+        }
+    }
+
+    private static bool ChangesState(ReadOnlySpan<EngineEvent> events)
+    {
+        foreach (ref readonly var e in events)
+            if (e.Kind != EventKind.Rejected) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Recovery only, before the shard thread starts: re-applies a journaled command exactly as it was decided
+    /// (no risk check — its verdict is in the record), settling every account and feeding the observers.
+    /// </summary>
+    internal void Replay(in OrderCommand cmd)
+    {
+        var events = Engine.Process(in cmd);
+        Risk.Apply(events);
+        var ts = default(StageTimestamps);
+        foreach (var observer in _observers) observer.OnProcessed(Index, in cmd, events, in ts);
     }
 
     /// <summary>Applies the events to every account they touch other than <paramref name="done"/>, each under its own lock.</summary>

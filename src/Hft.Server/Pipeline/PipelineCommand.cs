@@ -19,12 +19,20 @@ public struct PipelineCommand
 
     /// <summary>Gateway: Stopwatch timestamp of receipt (start of the receipt → ack latency).</summary>
     public long ReceivedTimestamp;
+
+    /// <summary>Gateway: the client's own order id, journaled with the order so that recovery keeps it.</summary>
+    public string? ClientOrderId;
 }
 
-/// <summary>What a gateway learns about its command, on the shard thread; copy what you need, the span is reused.</summary>
-public interface IOrderCompletion
+/// <summary>
+/// What a gateway learns about its command, on the shard thread; copy what you need, the span is reused.
+/// When <c>awaitingDurability</c> is true the command changed state and was handed to the journal: the
+/// acknowledgment may leave only after <see cref="Hft.Journal.IDurableCallback.OnDurable"/> (sequence -1 = the
+/// journal failed and the command is not durable).
+/// </summary>
+public interface IOrderCompletion : Hft.Journal.IDurableCallback
 {
-    void Complete(in OrderCommand command, ReadOnlySpan<Hft.Core.Events.EngineEvent> events);
+    void Complete(in OrderCommand command, ReadOnlySpan<Hft.Core.Events.EngineEvent> events, bool awaitingDurability);
 }
 
 /// <summary>A read of shard-owned state (books, live orders), run on the shard thread between commands.</summary>

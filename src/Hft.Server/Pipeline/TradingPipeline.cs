@@ -3,6 +3,7 @@ using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Matching;
 using Hft.Core.Numerics;
+using Hft.Journal;
 using Hft.Risk;
 using Hft.Server.Configuration;
 
@@ -87,6 +88,34 @@ public sealed class TradingPipeline
             _shardOfInstrument[instrument.Index] = s;
             _shards[s].Engine.AddInstrument(instrument);
         }
+
+        // 4. durability: replay the journal into the shards, then open it for appending after the last record.
+        var mode = ParseMode(config.Journal.Mode);
+        Recovery = mode == JournalMode.None
+            ? RecoveryReport.Nothing
+            : JournalRecovery.Run(this, config.Journal.Dir, repair: config.Journal.Repair, observers.OfType<OrderDirectory>().FirstOrDefault());
+        Journal = new JournalWriter(config.Journal.Dir, mode, Recovery.LastSequence + 1,
+            (long)config.Journal.SegmentMegabytes << 20, config.Journal.FsyncIntervalMs);
+        foreach (var shard in _shards) shard.AttachJournal(Journal);
+    }
+
+    /// <summary>The write-ahead journal (mode none: sequences only, nothing written).</summary>
+    public JournalWriter Journal { get; }
+
+    /// <summary>What start-up recovery found and did.</summary>
+    public RecoveryReport Recovery { get; }
+
+    private static JournalMode ParseMode(string mode) => mode switch
+    {
+        "sync" => JournalMode.Sync,
+        "async" => JournalMode.Async,
+        _ => JournalMode.None,
+    };
+
+    /// <summary>Recovery only: the order id counter continues after the highest journaled id.</summary>
+    internal void AdvanceOrderIds(long seen)
+    {
+        if (seen > _nextOrderId) _nextOrderId = seen;
     }
 
     public HftConfig Config { get; }
@@ -118,6 +147,7 @@ public sealed class TradingPipeline
         bool drained = true;
         foreach (var shard in _shards)
             drained &= shard.StopAndDrain(timeout - deadline.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
+        Journal.Dispose(); // writes and fsyncs what is left
         return drained;
     }
 
@@ -127,19 +157,22 @@ public sealed class TradingPipeline
     public MatchingShard ShardOf(int instrument) => _shards[_shardOfInstrument[instrument]];
 
     /// <summary>Gateways: admits an order command (throttle, then the owning shard's ring).</summary>
-    public AdmitResult Submit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp)
+    public AdmitResult Submit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp, string? clientOrderId = null)
     {
-        var result = Admit(in command, completion, receivedTimestamp);
+        var result = Admit(in command, completion, receivedTimestamp, clientOrderId);
         if (result != AdmitResult.Accepted)
             foreach (var observer in _admissionObservers) observer.OnRefused(in command, result);
         return result;
     }
 
-    private AdmitResult Admit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp)
+    private AdmitResult Admit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp, string? clientOrderId)
     {
-        if (!_accepting) return AdmitResult.Stopping;
+        if (!_accepting || Journal.Failure is not null) return AdmitResult.Stopping;
         if (command.Op is CommandOp.New or CommandOp.Replace && !_throttle.TryAdmit()) return AdmitResult.RateLimited;
-        var slot = new PipelineCommand { Command = command, Completion = completion, ReceivedTimestamp = receivedTimestamp };
+        var slot = new PipelineCommand
+        {
+            Command = command, Completion = completion, ReceivedTimestamp = receivedTimestamp, ClientOrderId = clientOrderId,
+        };
         if ((uint)command.Instrument >= (uint)_shardOfInstrument.Length)
             return _shards[0].TryEnqueue(in slot) ? AdmitResult.Accepted : AdmitResult.Overloaded; // the engine rejects it
         return ShardOf(command.Instrument).TryEnqueue(in slot) ? AdmitResult.Accepted : AdmitResult.Overloaded;
@@ -190,7 +223,81 @@ public sealed class TradingPipeline
     {
         var risk = RiskBook.Account(account);
         lock (risk.Sync) risk.Enabled = enabled;
+        JournalAdmin(new AdminRecord(AdminKind.AccountEnabled, -1, account, enabled ? 1 : 0, null));
         return enabled || CancelAll(account, -1, CancelReason.AccountDisabled, completion);
+    }
+
+    /// <summary>Halts or resumes trading in an instrument (journaled).</summary>
+    public void SetHalted(int instrument, bool halted)
+    {
+        RiskBook.Instrument(instrument)!.Halted = halted;
+        JournalAdmin(new AdminRecord(halted ? AdminKind.Halt : AdminKind.Resume, instrument, -1, 0, null));
+    }
+
+    /// <summary>Sets an instrument's mark price in ticks (journaled).</summary>
+    public void SetMark(int instrument, long ticks)
+    {
+        RiskBook.Instrument(instrument)!.Mark = ticks;
+        JournalAdmin(new AdminRecord(AdminKind.Mark, instrument, -1, ticks, null));
+    }
+
+    /// <summary>Replaces an account's limits (journaled); <paramref name="change"/> runs under the account's lock.</summary>
+    public AccountLimits SetLimits(int account, Func<AccountLimits, AccountLimits> change)
+    {
+        var risk = RiskBook.Account(account);
+        AccountLimits limits;
+        lock (risk.Sync)
+        {
+            limits = change(risk.Limits);
+            risk.Limits = limits;
+        }
+        JournalAdmin(new AdminRecord(AdminKind.AccountLimits, -1, account, 0, limits));
+        return limits;
+    }
+
+    /// <summary>Applies a journaled admin change during recovery (no journaling).</summary>
+    internal void ApplyRecovered(in AdminRecord r)
+    {
+        switch (r.Kind)
+        {
+            case AdminKind.Halt or AdminKind.Resume:
+                if (RiskBook.Instrument(r.Instrument) is { } hi) hi.Halted = r.Kind == AdminKind.Halt;
+                break;
+            case AdminKind.Mark:
+                if (RiskBook.Instrument(r.Instrument) is { } mi) mi.Mark = r.Value;
+                break;
+            case AdminKind.AccountEnabled:
+                RiskBook.Account(r.Account).Enabled = r.Value != 0;
+                break;
+            case AdminKind.AccountLimits:
+                RiskBook.Account(r.Account).Limits = r.Limits!;
+                break;
+        }
+    }
+
+    /// <summary>Writes an operator's change to the journal and waits until it is durable (operator actions are rare).</summary>
+    private void JournalAdmin(in AdminRecord record)
+    {
+        Span<byte> payload = stackalloc byte[AdminRecord.MaxSize];
+        int n = record.Write(payload);
+        var durable = new DurableSignal();
+        Journal.Append(RecordType.Admin, payload[..n], durable);
+        if (!durable.Wait(TimeSpan.FromSeconds(10)))
+            throw new IOException("the journal did not make an operator action durable within 10 s");
+    }
+
+    private sealed class DurableSignal : IDurableCallback
+    {
+        private readonly ManualResetEventSlim _done = new(false);
+        private long _sequence;
+
+        public void OnDurable(long sequence)
+        {
+            _sequence = sequence;
+            _done.Set();
+        }
+
+        public bool Wait(TimeSpan timeout) => _done.Wait(timeout) && _sequence >= 0;
     }
 
     /// <summary>
