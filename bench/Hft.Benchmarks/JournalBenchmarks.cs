@@ -17,7 +17,7 @@ namespace Hft.Benchmarks;
 [InvocationCount(1)]
 public class JournalBenchmarks
 {
-    public const int Records = 200_000;
+    public const int Records = 500_000;
 
     [Params(JournalMode.Async, JournalMode.Sync)]
     public JournalMode Mode { get; set; }
