@@ -5,8 +5,18 @@ namespace Hft.Benchmarks;
 /// <summary>
 /// Micro-benchmarks of single engine operations. Run in Release, e.g.
 /// <c>dotnet run -c Release --project bench/Hft.Benchmarks -- --filter '*' --job short</c>.
+/// <c>--journal-latency [seconds] [dir]</c> instead runs the journal's throughput and append→durable latency loop
+/// (<see cref="JournalLatency"/>).
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--journal-latency")
+        {
+            JournalLatency.Run(args[1..]);
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -84,9 +84,11 @@ public static class JournalReader
                 if (problem is null && seq != nextSeq) problem = $"sequence {seq} where {nextSeq} was expected";
                 if (problem is not null)
                 {
-                    // Torn tail: the bad record is the last thing in the last segment.
+                    // Torn tail: the bad record is the last thing in the last segment. Its length field cannot be
+                    // trusted to show that (one flipped bit there makes a record in the middle seem to run past the
+                    // end), so a tail is torn only when no valid later record follows it either.
                     bool reachesEnd = size <= 0 || offset + size >= data.Length;
-                    if (lastSegment && reachesEnd)
+                    if (lastSegment && reachesEnd && !ValidRecordFollows(data, offset, nextSeq))
                     {
                         warnings.Add($"{name}: torn record at offset {offset} ({data.Length - offset} bytes, {problem}); truncated");
                         using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(offset);
@@ -112,6 +114,19 @@ public static class JournalReader
             if (stop) break;
         }
         return new JournalReadResult(read, delivered, last, segments.Count, warnings);
+    }
+
+    /// <summary>Whether a record that checks out (CRC, type) with a later sequence starts anywhere after <paramref name="offset"/>.</summary>
+    private static bool ValidRecordFollows(byte[] data, long offset, long nextSeq)
+    {
+        long maxSeq = nextSeq + (data.Length - offset) / JournalFormat.RecordHeaderSize;
+        for (long at = offset + 1; at + JournalFormat.RecordHeaderSize <= data.Length; at++)
+        {
+            long seq = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan((int)at + 8));
+            if (seq < nextSeq || seq > maxSeq) continue;
+            if (TryRecord(data, at, out _, out _, out _, out _, out _) is null) return true;
+        }
+        return false;
     }
 
     private static string? TryRecord(byte[] data, long offset, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload)

@@ -164,7 +164,10 @@ public sealed class JournalWriter : IDisposable
             _segment.Dispose();
         }
         string path = Path.Combine(_dir, JournalFormat.SegmentName(firstSequence));
-        _segment = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        // A segment that holds no record (a crash right after its header was written, or recovery cut off its only
+        // records) already has the name of the next sequence: reuse it. One with records is never overwritten.
+        var mode = File.Exists(path) && new FileInfo(path).Length <= JournalFormat.SegmentHeaderSize ? FileMode.Create : FileMode.CreateNew;
+        _segment = File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.Read);
         Span<byte> header = stackalloc byte[JournalFormat.SegmentHeaderSize];
         JournalFormat.WriteSegmentHeader(header, firstSequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         RandomAccess.Write(_segment, header, 0);
