@@ -23,8 +23,10 @@ public sealed record RecoveryReport(long SnapshotSequence, long RecordsReplayed,
 /// </summary>
 public static class JournalRecovery
 {
-    public static RecoveryReport Run(TradingPipeline pipeline, string dir, bool repair, OrderDirectory? directory)
+    public static RecoveryReport Run(TradingPipeline pipeline, string dir, bool repair, IReadOnlyList<IPipelineObserver> observers)
     {
+        var directory = observers.OfType<OrderDirectory>().FirstOrDefault();
+        IPipelineObserver[] stateKeepers = observers.Where(o => o is OrderDirectory or TradeTape).ToArray();
         var clock = Stopwatch.StartNew();
         long maxOrderId = 0;
         var result = JournalReader.Read(dir, afterSequence: 0, repair, (in JournalRecord r) =>
@@ -51,13 +53,13 @@ public static class JournalRecovery
             }
             if (cmd.Instrument >= 0 && cmd.Instrument < pipeline.Instruments.Count)
             {
-                pipeline.ShardOf(cmd.Instrument).Replay(in cmd);
+                pipeline.ShardOf(cmd.Instrument).Replay(in cmd, stateKeepers);
             }
             else
             {
                 // A mass cancel of every instrument was journaled once per shard; cancelling is idempotent, so
                 // applying each record to every shard gives the same state whatever the shard count is now.
-                foreach (var shard in pipeline.Shards) shard.Replay(in cmd);
+                foreach (var shard in pipeline.Shards) shard.Replay(in cmd, stateKeepers);
             }
         });
         pipeline.AdvanceOrderIds(maxOrderId);

@@ -191,14 +191,16 @@ public sealed class MatchingShard
 
     /// <summary>
     /// Recovery only, before the shard thread starts: re-applies a journaled command exactly as it was decided
-    /// (no risk check — its verdict is in the record), settling every account and feeding the observers.
+    /// (no risk check — its verdict is in the record), settling every account.
     /// </summary>
-    internal void Replay(in OrderCommand cmd)
+    /// <param name="cmd">The command as journaled.</param>
+    /// <param name="observers">Who keeps client-visible state (order directory, trade tape); metrics are not fed.</param>
+    internal void Replay(in OrderCommand cmd, IPipelineObserver[] observers)
     {
         var events = Engine.Process(in cmd);
         Risk.Apply(events);
         var ts = default(StageTimestamps);
-        foreach (var observer in _observers) observer.OnProcessed(Index, in cmd, events, in ts);
+        foreach (var observer in observers) observer.OnProcessed(Index, in cmd, events, in ts);
     }
 
     /// <summary>Applies the events to every account they touch other than <paramref name="done"/>, each under its own lock.</summary>

@@ -93,7 +93,7 @@ public sealed class TradingPipeline
         var mode = ParseMode(config.Journal.Mode);
         Recovery = mode == JournalMode.None
             ? RecoveryReport.Nothing
-            : JournalRecovery.Run(this, config.Journal.Dir, repair: config.Journal.Repair, observers.OfType<OrderDirectory>().FirstOrDefault());
+            : JournalRecovery.Run(this, config.Journal.Dir, repair: config.Journal.Repair, observers);
         Journal = new JournalWriter(config.Journal.Dir, mode, Recovery.LastSequence + 1,
             (long)config.Journal.SegmentMegabytes << 20, config.Journal.FsyncIntervalMs);
         foreach (var shard in _shards) shard.AttachJournal(Journal);
