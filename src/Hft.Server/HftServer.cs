@@ -131,6 +131,7 @@ public sealed class HftServer : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
+        app.MapStateHashEndpoint();
         app.MapOperationsEndpoints(config);
         app.MapAuthEndpoints((http, action, result) => audit.Write(http, action, RequestTarget(http), result));
         app.MapOrderEndpoints();

@@ -128,6 +128,16 @@ public sealed class EventJsonWriter : IDisposable
         EndLine();
     }
 
+    public void WriteStateHash(string hash)
+    {
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("ev"u8, "state_hash"u8);
+        _json.WriteString("hash"u8, hash);
+        _json.WriteEndObject();
+        EndLine();
+    }
+
     /// <summary>Average prices are rounded half-even to this many decimals (they need not lie on the tick grid).</summary>
     public const int AveragePriceDecimals = 10;
 

@@ -101,6 +101,9 @@ public sealed class ReplayPipeline
         foreach (ref readonly var e in events) _writer.Write(in e);
     }
 
+    /// <summary>The deterministic hash of the whole state (the same function the server serves at /debug/state-hash).</summary>
+    public string StateHash() => Hft.Journal.StateHash.Compute(Instruments, [Engine], Risk.Book, Accounts.Name);
+
     /// <summary>After the last command: books, then positions and accounts of declared accounts.</summary>
     public void WriteFinalState()
     {

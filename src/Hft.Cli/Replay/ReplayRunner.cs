@@ -11,6 +11,9 @@ public sealed record ReplayOptions
 
     /// <summary>Write the final books, positions and accounts after the last command.</summary>
     public bool WriteFinalState { get; init; } = true;
+
+    /// <summary>End with <c>{"ev":"state_hash","hash":"..."}</c>: the deterministic hash of the final state.</summary>
+    public bool StateHash { get; init; }
 }
 
 /// <summary>
@@ -38,6 +41,7 @@ public static class ReplayRunner
                 return Fail(errors, writer, reader.LineNumber, $"invariant violated: {violation}");
         }
         if (options.WriteFinalState) pipeline.WriteFinalState();
+        if (options.StateHash) writer.WriteStateHash(pipeline.StateHash());
         return 0;
     }
 

@@ -177,6 +177,20 @@ public sealed class OrderBook
         return n;
     }
 
+    /// <summary>
+    /// Every resting order of a side with all its fields, in priority order (best level first, FIFO within). For state
+    /// hashing and snapshots; allocates, so not for the hot path.
+    /// </summary>
+    public List<RestingOrder> OrdersInPriority(Side side)
+    {
+        var s = SideOf(side);
+        var list = new List<RestingOrder>();
+        for (int r = 0; r < s.LevelCount; r++)
+            for (int o = _levels[s.AtRank(r)].Head; o >= 0; o = _orders[o].Next)
+                list.Add(_orders[o]);
+        return list;
+    }
+
     /// <summary>Number of levels on a side.</summary>
     public int LevelCount(Side side) => SideOf(side).LevelCount;
 }

@@ -47,3 +47,20 @@ public sealed class ReadinessChecks
         return problems;
     }
 }
+
+/// <summary><c>/debug/state-hash</c>: the deterministic hash of the whole state, taken with every shard paused.</summary>
+public static class StateHashEndpoint
+{
+    public static void MapStateHashEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/debug/state-hash", (TradingPipeline pipeline) =>
+        {
+            using var pause = PipelinePause.TryPause(pipeline, TimeSpan.FromSeconds(10));
+            if (pause is null)
+                return Api.ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "could not pause the shards to hash the state");
+            string hash = Hft.Journal.StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook,
+                pipeline.Accounts.Name);
+            return Results.Json(new { hash, journalSequence = pipeline.Journal.Stats.LastSequence });
+        });
+    }
+}
