@@ -35,7 +35,9 @@ public sealed class PipelineMetricsAllocationTests
         for (int i = 0; i < 10_000; i++) metrics.OnProcessed(0, in cmd, events, in ts);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(0, allocated);
+        // Nothing per command: 10,000 calls may not add up to even 1 KB. (A one-off allocation by the runtime while
+        // tests run in parallel - tier-up, a lazily created prometheus-net structure - must not make this flaky.)
+        Assert.True(allocated < 1024, $"{allocated} bytes allocated over 10,000 calls");
         Assert.Equal(11_000, metrics.Totals().Commands);
         Assert.Equal(11_000, metrics.Totals().Rejects);
         Assert.Equal(11_000, metrics.Latency.Snapshot().SinceStart.Stages["order"].Count);
