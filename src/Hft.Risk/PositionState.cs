@@ -39,8 +39,11 @@ public struct PositionState
     {
         Active = true;
         long signed = buy ? lots : -lots;
-        Fees += fee;
-        Realized -= fee;
+        if (fee.Raw != 0)
+        {
+            Fees += fee;
+            Realized -= fee;
+        }
         if (Position == 0 || (Position > 0) == buy)
         {
             Position += signed;
@@ -49,7 +52,7 @@ public struct PositionState
         }
         long open = Math.Abs(Position);
         long closing = Math.Min(lots, open);
-        Amount removed = Cost.MulDiv(closing, open);
+        Amount removed = closing == open ? Cost : Cost.MulDiv(closing, open);
         // proceeds of the closing part, signed like the position: a long sells (+), a short buys back (-)
         Amount closeValue = Amount.Product(Position > 0 ? closing : -closing, priceTicks, notionalUnit);
         Realized += closeValue - removed;

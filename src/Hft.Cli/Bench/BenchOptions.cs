@@ -22,7 +22,7 @@ internal sealed record BenchOptions
         from a seed before timing; each scenario runs a warm-up, a throughput pass and a latency pass.
 
         options:
-          --scenario NAME   single | risk | multi | deep | deep-cold | all (default all)
+          --scenario NAME   single | risk | multi | deep | deep-cold | all, or a comma list (default all)
           --commands N      commands in the measured stream per scenario (default 2000000)
           --seed N          seed of the generated order flow (default 20240601)
           --json            print one JSON object instead of tables
@@ -63,7 +63,7 @@ internal sealed record BenchOptions
                     switch (a)
                     {
                         case "--scenario":
-                            if (value != "all" && BenchScenario.Find(value) is null)
+                            if (value != "all" && value.Split(',').Any(v => BenchScenario.Find(v) is null))
                             {
                                 error = $"unknown scenario '{value}' (expected single, risk, multi, deep, deep-cold or all)";
                                 return null;

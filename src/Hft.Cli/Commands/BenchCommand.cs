@@ -44,7 +44,7 @@ public static class BenchCommand
         var overhead = TimerOverhead.Measure();
         foreach (var scenario in BenchScenario.All)
         {
-            if (options.Scenario != "all" && options.Scenario != scenario.Name) continue;
+            if (options.Scenario != "all" && Array.IndexOf(options.Scenario.Split(','), scenario.Name) < 0) continue;
             stderr.WriteLine($"bench: {scenario.Name}: generating {options.Commands:N0} commands (seed {options.Seed})");
             var workload = OrderFlowGenerator.Generate(scenario, options.Commands, options.Seed);
             results.Add(BenchRunner.Run(workload, stderr));

@@ -42,10 +42,20 @@ public readonly record struct Amount(Int128 Raw) : IComparable<Amount>
     /// <summary>a × b × unit, saturating (a, b are tick/lot counts, unit an <see cref="UnitOf"/> product).</summary>
     public static Amount Product(long a, long b, Int128 unit)
     {
+        // Fast path (the usual case): a × b fits in a long and the unit in a long, so the exact product of the two
+        // is a 64 × 64 → 128-bit multiplication that cannot overflow an Int128.
+        long high = Math.BigMul(a, b, out long ab);
+        if ((high == 0 && ab >= 0) || (high == -1 && ab < 0))
+        {
+            if (unit >= long.MinValue && unit <= long.MaxValue) return new Amount(Math.BigMul(ab, (long)unit));
+        }
+        return ProductSlow(a, b, unit);
+    }
+
+    private static Amount ProductSlow(long a, long b, Int128 unit)
+    {
         Int128 ab = (Int128)a * b;
         if (ab == 0 || unit == 0) return Zero;
-        // Fast path: when the magnitudes' bit lengths add up to at most 126 the product cannot overflow;
-        // only the rare case near the range needs the exact (dividing) check.
         var absAb = (UInt128)Int128.Abs(ab);
         var absUnit = (UInt128)Int128.Abs(unit);
         if (256 - (int)UInt128.LeadingZeroCount(absAb) - (int)UInt128.LeadingZeroCount(absUnit) <= 126)
@@ -85,15 +95,25 @@ public readonly record struct Amount(Int128 Raw) : IComparable<Amount>
     public Amount MulDiv(long numerator, long denominator)
     {
         if (denominator == 0) throw new DivideByZeroException();
-        // |Raw| < 2^127 and numerator/denominator <= 1 in every use: split to avoid overflow of Raw × numerator.
-        Int128 q = Int128.DivRem(Raw, denominator).Quotient;
-        Int128 r = Raw - q * denominator;
-        Int128 whole = q * numerator;
-        Int128 part = r * numerator; // |r| < denominator <= 10^12, numerator <= 10^12
-        Int128 pq = part / denominator;
-        Int128 pr = part - pq * denominator;
-        if (Int128.Abs(pr) * 2 >= Math.Abs(denominator)) pq += part < 0 ? -1 : 1;
-        return new Amount(whole + pq);
+        if (denominator < 0 || numerator < 0) throw new ArgumentOutOfRangeException(nameof(denominator), "MulDiv takes a non-negative numerator and a positive denominator");
+        var abs = (UInt128)Int128.Abs(Raw);
+        UInt128 q, r;
+        // Fast path: |Raw| × numerator fits in 127 bits: one multiplication and one division.
+        if (128 - (int)UInt128.LeadingZeroCount(abs) + 64 - BitOperations.LeadingZeroCount((ulong)numerator) <= 127)
+        {
+            (q, r) = UInt128.DivRem(abs * (ulong)numerator, (ulong)denominator);
+        }
+        else
+        {
+            // Split |Raw| = qd × denominator + rd so that no intermediate overflows (numerator ≤ denominator ≤ 10^12 in every use).
+            var (qd, rd) = UInt128.DivRem(abs, (ulong)denominator);
+            var (qp, rp) = UInt128.DivRem(rd * (ulong)numerator, (ulong)denominator);
+            q = qd * (ulong)numerator + qp;
+            r = rp;
+        }
+        if (r * 2 >= (ulong)denominator) q += 1; // half away from zero
+        var result = (Int128)q;
+        return new Amount(Raw < 0 ? -result : result);
     }
 
     /// <summary>Plain decimal text, trailing zeros removed ("12.5", "-5", "0").</summary>
