@@ -81,10 +81,22 @@ public sealed class RiskInstrument
         ticks = 0;
         long reference = ReferencePrice;
         if (BandPct is not { } pct || reference == 0) return false;
-        // reference × pct / 100 in ticks, floored: the largest whole-tick distance inside the band
-        Int128 offset = (Int128)reference * pct.Raw / (100 * Amount.One);
-        long off = (long)Int128.Min(offset, Instrument.MaxPriceTicks);
-        ticks = buy ? Math.Min(reference + off, Instrument.MaxPriceTicks) : Math.Max(reference - off, 1);
+        // The band's offset changes only with the reference price: computed (one 128-bit division) once per new
+        // reference, by the instrument's own shard, the only caller.
+        if (reference != _protectionReference || pct.Raw != _protectionPct)
+        {
+            // reference × pct / 100 in ticks, floored: the largest whole-tick distance inside the band
+            Int128 offset = (Int128)reference * pct.Raw / (100 * Amount.One);
+            long off = (long)Int128.Min(offset, Instrument.MaxPriceTicks);
+            _protectionBuy = Math.Min(reference + off, Instrument.MaxPriceTicks);
+            _protectionSell = Math.Max(reference - off, 1);
+            _protectionPct = pct.Raw;
+            _protectionReference = reference;
+        }
+        ticks = buy ? _protectionBuy : _protectionSell;
         return true;
     }
+
+    private long _protectionReference, _protectionBuy, _protectionSell;
+    private Int128 _protectionPct;
 }
