@@ -50,30 +50,12 @@ public static class LimitsRequestParser
     public static bool TryParse(ReadOnlySpan<byte> body, out LimitsUpdate update, out string error)
     {
         update = new LimitsUpdate();
-        error = "";
-        JsonDocument doc;
-        try
+        if (!StrictJsonObject.TryRead(body, s_fields, out var fields, out var order, out error)) return false;
+        foreach (var name in order)
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 4 });
-            doc = JsonDocument.ParseValue(ref reader);
-            if (reader.Read()) return Fail("unexpected content after the JSON object", out error);
-        }
-        catch (JsonException e)
-        {
-            int cut = e.Message.IndexOf(" LineNumber", StringComparison.Ordinal);
-            return Fail("malformed JSON: " + (cut > 0 ? e.Message[..cut] : e.Message), out error);
-        }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return Fail("the body must be a JSON object", out error);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                if (!s_fields.Contains(p.Name)) return Fail($"unknown field '{p.Name}'", out error);
-                if (!seen.Add(p.Name)) return Fail($"field '{p.Name}' given twice", out error);
-                if (!TryField(p.Name, p.Value, update, out error)) return false;
-                update.Changes.Add($"{p.Name}={(p.Value.ValueKind == JsonValueKind.Null ? "null" : p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())}");
-            }
+            var value = fields[name];
+            if (!TryField(name, value, update, out error)) return false;
+            update.Changes.Add($"{name}={(value.ValueKind == JsonValueKind.Null ? "null" : value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())}");
         }
         return true;
     }

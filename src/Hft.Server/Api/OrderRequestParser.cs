@@ -106,32 +106,7 @@ public static class OrderRequestParser
     }
 
     private static bool TryReadObject(ReadOnlySpan<byte> body, HashSet<string> allowed, out Dictionary<string, JsonElement> fields, out string error)
-    {
-        fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        error = "";
-        JsonDocument doc;
-        try
-        {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 4 });
-            doc = JsonDocument.ParseValue(ref reader);
-            if (reader.Read()) return Fail("unexpected content after the JSON object", out error);
-        }
-        catch (JsonException e)
-        {
-            int cut = e.Message.IndexOf(" LineNumber", StringComparison.Ordinal);
-            return Fail("malformed JSON: " + (cut > 0 ? e.Message[..cut] : e.Message), out error);
-        }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return Fail("the body must be a JSON object", out error);
-            foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                if (!allowed.Contains(p.Name)) return Fail($"unknown field '{p.Name}'", out error);
-                if (!fields.TryAdd(p.Name, p.Value.Clone())) return Fail($"field '{p.Name}' given twice", out error);
-            }
-        }
-        return true;
-    }
+        => StrictJsonObject.TryRead(body, allowed, out fields, out _, out error);
 
     private static bool TryString(Dictionary<string, JsonElement> fields, string name, bool required, out string? value, out string error)
     {
