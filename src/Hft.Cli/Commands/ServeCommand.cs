@@ -30,17 +30,8 @@ public static class ServeCommand
             stderr.WriteLine($"hft serve: unknown argument '{args[i]}'");
             return 2;
         }
-        HftConfig config;
-        try
-        {
-            config = ConfigLoader.Load(args.Where(a => a != "--repair").ToList(), ConfigLoader.ProcessEnvironment());
-            if (repair) config = config with { Journal = config.Journal with { Repair = true } };
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine(e.Message);
-            return ConfigException.ExitCode;
-        }
+        if (!ProfileConfig.TryLoad(args.Where(a => a != "--repair").ToList(), stderr, out var config)) return ConfigException.ExitCode;
+        if (repair) config = config with { Journal = config.Journal with { Repair = true } };
         stdout.WriteLine($"hft: {ConfigLoader.Describe(config)}");
         HftServer server;
         try

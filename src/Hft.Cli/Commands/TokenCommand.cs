@@ -51,16 +51,7 @@ public static class TokenCommand
             stderr.WriteLine($"hft token: unknown role '{role}' (trader or admin)");
             return 2;
         }
-        HftConfig config;
-        try
-        {
-            config = ConfigLoader.Load(rest, ConfigLoader.ProcessEnvironment());
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine(e.Message);
-            return ConfigException.ExitCode;
-        }
+        if (!ProfileConfig.TryLoad(rest, stderr, out var config)) return ConfigException.ExitCode;
         if (!config.Accounts.Any(a => a.Id == account))
         {
             stderr.WriteLine($"hft token: account '{account}' is not one of the {config.Profile} profile's accounts");

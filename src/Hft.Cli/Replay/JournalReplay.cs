@@ -17,16 +17,7 @@ public static class JournalReplay
             stderr.WriteLine($"hft replay: no journal directory '{dir}'");
             return 2;
         }
-        HftConfig config;
-        try
-        {
-            config = ConfigLoader.Load(profileArgs, ConfigLoader.ProcessEnvironment());
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine(e.Message);
-            return ConfigException.ExitCode;
-        }
+        if (!Commands.ProfileConfig.TryLoad(profileArgs, stderr, out var config)) return ConfigException.ExitCode;
         // Read-only recovery: mode async only to trigger replay; nothing is appended, so nothing is written.
         config = config with { Journal = config.Journal with { Dir = dir, Mode = "async" } };
         try
