@@ -18,15 +18,11 @@ public static class JournalReplay
             return 2;
         }
         if (!Commands.ProfileConfig.TryLoad(profileArgs, stderr, out var config)) return ConfigException.ExitCode;
-        // Read-only recovery: mode async only to trigger replay; nothing is appended, so nothing is written.
-        config = config with { Journal = config.Journal with { Dir = dir, Mode = "async" } };
         try
         {
-            var pipeline = new TradingPipeline(config, [new OrderDirectory(), new TradeTape()]);
-            pipeline.Journal.Dispose();
-            string hash = StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook, pipeline.Accounts.Name);
-            stderr.WriteLine($"hft replay: {pipeline.Recovery}");
-            stdout.WriteLine($"{{\"ev\":\"state_hash\",\"hash\":\"{hash}\",\"records\":{pipeline.Recovery.RecordsReplayed},\"lastSequence\":{pipeline.Recovery.LastSequence}}}");
+            var (hash, recovery) = Recover(config, dir);
+            stderr.WriteLine($"hft replay: {recovery}");
+            stdout.WriteLine($"{{\"ev\":\"state_hash\",\"hash\":\"{hash}\",\"records\":{recovery.RecordsReplayed},\"lastSequence\":{recovery.LastSequence}}}");
             return 0;
         }
         catch (JournalCorruptException e)
@@ -34,5 +30,20 @@ public static class JournalReplay
             stderr.WriteLine($"hft replay: {e.Message}");
             return 2;
         }
+    }
+
+    /// <summary>
+    /// Recovers <paramref name="dir"/> into a fresh pipeline built from <paramref name="config"/> and returns the state
+    /// hash and what recovery did. A torn tail is truncated as at server start-up; nothing else is written.
+    /// Throws <see cref="JournalCorruptException"/> on corruption.
+    /// </summary>
+    public static (string Hash, RecoveryReport Recovery) Recover(HftConfig config, string dir)
+    {
+        // Read-only recovery: mode async only to trigger replay; nothing is appended, so nothing is written.
+        config = config with { Journal = config.Journal with { Dir = dir, Mode = "async", Repair = false } };
+        var pipeline = new TradingPipeline(config, [new OrderDirectory(), new TradeTape()]);
+        pipeline.Journal.Dispose();
+        string hash = StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook, pipeline.Accounts.Name);
+        return (hash, pipeline.Recovery);
     }
 }

@@ -52,7 +52,7 @@ public static class OrderEndpoints
             return ApiError.Result(StatusCodes.Status409Conflict, "duplicate_client_order_id",
                 $"clientOrderId '{parsed.ClientOrderId}' is already used by an order of this account");
 
-        var completion = new PipelineCompletion();
+        var completion = new PipelineCompletion(order: record);
         var admitted = pipeline.Submit(in cmd, completion, received, parsed.ClientOrderId);
         if (admitted != AdmitResult.Accepted)
         {
@@ -61,7 +61,7 @@ public static class OrderEndpoints
         }
         var events = await completion.Task.WaitAsync(s_ackTimeout);
         if (FindReject(events, cmd.OrderId) is { } reason) return ApiError.FromReject(reason);
-        return Results.Json(OrderResponse.Of(record, parsed.Instrument, OrderResponse.FillsOf(cmd.OrderId, events, parsed.Instrument)),
+        return Results.Json(OrderResponse.Of(record, parsed.Instrument, OrderResponse.FillsOf(cmd.OrderId, events, parsed.Instrument), completion.Decided),
             statusCode: StatusCodes.Status201Created);
     }
 
@@ -71,12 +71,12 @@ public static class OrderEndpoints
         if (directory.Find(id) is not { } record || record.Account != account)
             return ApiError.NotFound(RejectReason.UnknownOrder.Name(), $"no open order {id} of this account");
         var cmd = OrderCommand.Cancel(id, account, record.Instrument);
-        var completion = new PipelineCompletion();
+        var completion = new PipelineCompletion(order: record);
         var admitted = pipeline.Submit(in cmd, completion, Stopwatch.GetTimestamp());
         if (admitted != AdmitResult.Accepted) return Refused(http, admitted);
         var events = await completion.Task.WaitAsync(s_ackTimeout);
         if (FindReject(events, id) is { } reason) return ApiError.FromReject(reason);
-        return Results.Json(OrderResponse.Of(record, pipeline.Instruments[record.Instrument]));
+        return Results.Json(OrderResponse.Of(record, pipeline.Instruments[record.Instrument], state: completion.Decided));
     }
 
     private static async Task<IResult> Replace(long id, HttpContext http, TradingPipeline pipeline, OrderDirectory directory, RequestAccount caller)
@@ -91,12 +91,12 @@ public static class OrderEndpoints
             return ApiError.BadRequest(code, message);
         cmd.OrderId = id;
         cmd.Account = account;
-        var completion = new PipelineCompletion();
+        var completion = new PipelineCompletion(order: record);
         var admitted = pipeline.Submit(in cmd, completion, Stopwatch.GetTimestamp());
         if (admitted != AdmitResult.Accepted) return Refused(http, admitted);
         var events = await completion.Task.WaitAsync(s_ackTimeout);
         if (FindReject(events, id) is { } reason) return ApiError.FromReject(reason);
-        return Results.Json(OrderResponse.Of(record, instrument, OrderResponse.FillsOf(id, events, instrument)));
+        return Results.Json(OrderResponse.Of(record, instrument, OrderResponse.FillsOf(id, events, instrument), completion.Decided));
     }
 
     private static IResult List(HttpContext http, TradingPipeline pipeline, OrderDirectory directory, RequestAccount caller,

@@ -14,15 +14,14 @@ public sealed record OrderResponse(
     string FilledQty, string RemainingQty, string Status, string? Reason, bool PostOnly, string Stp, DateTimeOffset CreatedAt,
     IReadOnlyList<FillView>? Fills)
 {
-    public static OrderResponse Of(OrderRecord r, Instrument inst, IReadOnlyList<FillView>? fills = null)
+    /// <summary>The order as it is now, or as <paramref name="state"/> captured it (acknowledgments).</summary>
+    public static OrderResponse Of(OrderRecord r, Instrument inst, IReadOnlyList<FillView>? fills = null, OrderState? state = null)
     {
-        lock (r)
-        {
-            return new OrderResponse(r.Id, r.ClientOrderId, inst.Symbol, SideName(r.Side), r.Type == OrderType.Limit ? "limit" : "market",
-                TifName(r.Tif), r.Type == OrderType.Limit ? inst.FormatPrice(r.Price) : null, inst.FormatQuantity(r.Quantity),
-                inst.FormatQuantity(r.Filled), inst.FormatQuantity(r.Remaining), OrderRecord.StatusName(r.Status), r.Reason,
-                r.PostOnly, StpName(r.Stp), r.CreatedAt, fills);
-        }
+        var s = state ?? r.Capture();
+        return new OrderResponse(r.Id, r.ClientOrderId, inst.Symbol, SideName(r.Side), r.Type == OrderType.Limit ? "limit" : "market",
+            TifName(r.Tif), r.Type == OrderType.Limit ? inst.FormatPrice(s.Price) : null, inst.FormatQuantity(s.Quantity),
+            inst.FormatQuantity(s.Filled), inst.FormatQuantity(s.Remaining), OrderRecord.StatusName(s.Status), s.Reason,
+            r.PostOnly, StpName(r.Stp), r.CreatedAt, fills);
     }
 
     /// <summary>The fills of order <paramref name="orderId"/> among a command's events.</summary>

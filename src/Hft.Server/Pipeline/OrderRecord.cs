@@ -2,6 +2,13 @@ using Hft.Core.Orders;
 
 namespace Hft.Server.Pipeline;
 
+/// <summary>
+/// The changing part of an <see cref="OrderRecord"/> at one moment: taken on the shard thread right after a command
+/// was decided, it is what that command's acknowledgment reports (the live record may already show later commands
+/// that are not durable yet).
+/// </summary>
+public readonly record struct OrderState(OrderStatus Status, long Price, long Quantity, long Filled, long Remaining, string? Reason);
+
 /// <summary>Lifecycle state of an order as clients see it.</summary>
 public enum OrderStatus : byte
 {
@@ -38,6 +45,12 @@ public sealed class OrderRecord
     public string? Reason { get; set; }
 
     public bool IsOpen => Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.Pending;
+
+    /// <summary>The changing part of the record, read under its lock.</summary>
+    public OrderState Capture()
+    {
+        lock (this) return new OrderState(Status, Price, Quantity, Filled, Remaining, Reason);
+    }
 
     public static string StatusName(OrderStatus s) => s switch
     {

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Hft.Cli.Replay;
+using Hft.Journal;
+using Hft.Server.Auth;
+using Hft.Server.Configuration;
+using Hft.Server.Pipeline;
+
+namespace Hft.Cli.CrashTest;
+
+/// <summary>
+/// <c>hft crashtest</c>: start the real server, trade against it from concurrent clients, kill -9 it at a random
+/// moment, recover its journal offline, restart it and verify (see <see cref="RecoveryVerifier"/>); repeat.
+/// </summary>
+public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter stdout, TextWriter stderr)
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
+    private readonly Random _rng = new(options.Seed);
+    private readonly List<string> _violations = new();
+    private string _root = "";
+    private string _dataDir = "";
+    private int _epoch;
+    private Dictionary<string, string?> _configEnv = new();
+    private HftConfig _config = null!;
+    private AckLedger _ledger = new();
+    private ServerProcess? _server;
+    private long _totalAcks, _totalRecords;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        foreach (var a in args)
+        {
+            if (a is "-h" or "--help") { stdout.WriteLine(CrashTestOptions.Help); return 0; }
+        }
+        if (!CrashTestOptions.TryParse(args, out var options, out var error))
+        {
+            stderr.WriteLine($"hft crashtest: {error}");
+            return 2;
+        }
+        return new CrashTestRunner(options, stdout, stderr).RunAsync().GetAwaiter().GetResult();
+    }
+
+    public async Task<int> RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var budget = TimeSpan.FromSeconds(options.Seconds);
+        _root = Directory.CreateTempSubdirectory("hft-crashtest-").FullName;
+        try
+        {
+            NewEpoch();
+            if (!Setup()) return 2;
+            stdout.WriteLine($"crashtest: seed {options.Seed}, mode {options.Mode}, up to {options.Iterations} kill -9 cycles in {options.Seconds} s, "
+                + $"{options.ClientsPerAccount} client(s) per account, data in {_root}");
+            // Cycle 0: an empty data dir starts with 0 records and hashes like an offline replay of nothing.
+            if (!await RestartAndVerifyAsync(0, expectEmpty: true)) return Finish(clock, 0);
+            int done = 0;
+            while (done < options.Iterations && clock.Elapsed < budget && _violations.Count == 0)
+            {
+                done++;
+                var burst = await BurstAndKillAsync(done);
+                stdout.Write($"cycle {done}: {burst}; ");
+                if (!await RestartAndVerifyAsync(done, expectEmpty: false)) break;
+            }
+            return Finish(clock, done);
+        }
+        finally
+        {
+            _server?.Dispose();
+            if (!options.Keep)
+            {
+                try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            else
+            {
+                stdout.WriteLine($"crashtest: data kept in {_root}");
+            }
+        }
+    }
+
+    private int Finish(Stopwatch clock, int cycles)
+    {
+        foreach (var v in _violations) stdout.WriteLine($"VIOLATION: {v}");
+        string verdict = _violations.Count == 0 ? "OK" : $"FAILED ({_violations.Count} violation(s))";
+        stdout.WriteLine($"crashtest: {cycles} kill -9 cycle(s) in {clock.Elapsed.TotalSeconds:F1} s, mode {options.Mode}, seed {options.Seed}: "
+            + $"{_totalAcks} acknowledged commands, {_totalRecords} journal records recovered in total, {_epoch} data dir(s) - {verdict}");
+        return _violations.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The environment the server and the offline replay share; false when the profile cannot be loaded.</summary>
+    private bool Setup()
+    {
+        var env = ConfigLoader.ProcessEnvironment();
+        string? configDir;
+        try
+        {
+            configDir = ConfigLoader.ResolveConfigDir(env);
+        }
+        catch (ConfigException e)
+        {
+            stderr.WriteLine(e.Message);
+            return false;
+        }
+        _configEnv = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["HFT_JOURNAL__MODE"] = options.Mode,
+            ["HFT_SERVER__HTTP_PORT"] = "0",
+            ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(_root, "audit.log"),
+        };
+        if (configDir is not null) _configEnv["HFT_CONFIG_DIR"] = Path.GetFullPath(configDir);
+        try
+        {
+            _config = ConfigLoader.Load(["--profile", "development"], ServerEnvironment());
+        }
+        catch (ConfigException e)
+        {
+            stderr.WriteLine(e.Message);
+            return false;
+        }
+        return true;
+    }
+
+    private Dictionary<string, string?> ServerEnvironment(int? port = null)
+    {
+        var env = new Dictionary<string, string?>(_configEnv, StringComparer.Ordinal) { ["HFT_JOURNAL__DIR"] = _dataDir };
+        if (port is { } p) env["HFT_MONITORING__METRICS_PORT"] = p.ToString(CultureInfo.InvariantCulture);
+        return env;
+    }
+
+    /// <summary>A fresh data dir and ledger (the listings of orders and fills are bounded, so long runs rotate).</summary>
+    private void NewEpoch()
+    {
+        _epoch++;
+        _dataDir = Path.Combine(_root, $"data-{_epoch}");
+        _ledger = new AckLedger();
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private string Token(string account)
+        => new TokenService(_config.Auth, SigningKeys.From(_config.Auth)).Mint(account, Roles.Trader, TimeSpan.FromHours(1));
+
+    /// <summary>Clients trade until a random moment, then the server gets SIGKILL; returns a summary.</summary>
+    private async Task<string> BurstAndKillAsync(int cycle)
+    {
+        var server = _server!;
+        long acksBefore = Interlocked.Read(ref _ledger.Acks), unansweredBefore = Interlocked.Read(ref _ledger.Unanswered);
+        using var a1 = new ApiClient(server.Port, Token("A1"));
+        using var a2 = new ApiClient(server.Port, Token("A2"));
+        var clients = new List<TradingClient>();
+        for (int c = 0; c < options.ClientsPerAccount; c++)
+        {
+            clients.Add(new TradingClient("A1", "buy", a1, _ledger, new Random(_rng.Next()), $"e{_epoch}c{cycle}b{c}"));
+            clients.Add(new TradingClient("A2", "sell", a2, _ledger, new Random(_rng.Next()), $"e{_epoch}c{cycle}s{c}"));
+        }
+        // Each client manages its share of the account's open orders.
+        int[] share = new int[2];
+        foreach (var facts in _ledger.Orders.Values.Where(f => f.IsOpen).OrderBy(f => f.Id))
+        {
+            int side = facts.Account == "A1" ? 0 : 1;
+            clients[2 * (share[side]++ % options.ClientsPerAccount) + side].Adopt(facts.Id);
+        }
+        int killAfter = _rng.Next(options.MinKillMs, options.MaxKillMs);
+        var deadline = DateTime.UtcNow.AddSeconds(20); // clients stop by then whatever happens
+        var running = clients.Select(c => Task.Run(() => c.RunAsync(maxOps: 2000, deadline))).ToArray();
+        await Task.Delay(killAfter);
+        server.Kill();
+        var all = Task.WhenAll(running);
+        if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all) _violations.Add($"cycle {cycle}: clients did not stop after the kill");
+        else await all;
+        long acks = Interlocked.Read(ref _ledger.Acks) - acksBefore;
+        _totalAcks += acks;
+        return $"{acks} acks, {Interlocked.Read(ref _ledger.Unanswered) - unansweredBefore} unanswered, kill -9 after {killAfter} ms";
+    }
+
+    /// <summary>Recovers the journal offline, restarts the server and verifies what it recovered.</summary>
+    private async Task<bool> RestartAndVerifyAsync(int cycle, bool expectEmpty)
+    {
+        var clock = Stopwatch.StartNew();
+        string offlineHash;
+        RecoveryReport offline;
+        try
+        {
+            (offlineHash, offline) = JournalReplay.Recover(_config with { Journal = _config.Journal with { Dir = _dataDir } }, _dataDir);
+        }
+        catch (JournalCorruptException e)
+        {
+            _violations.Add($"cycle {cycle}: offline replay: {e.Message}");
+            stdout.WriteLine("offline replay FAILED");
+            return false;
+        }
+        GC.Collect();
+        _totalRecords += offline.RecordsReplayed;
+        if (expectEmpty && offline.RecordsReplayed != 0) _violations.Add($"cycle {cycle}: an empty data dir replayed {offline.RecordsReplayed} records");
+
+        int port = FreePort();
+        var env = ServerEnvironment(port).ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
+        _server?.Dispose();
+        _server = ServerProcess.Start(env, _root, port, "serve", "--profile", "development");
+        using var anonymous = new ApiClient(port, null);
+        if (!await _server.WaitReadyAsync(anonymous.Http, s_startTimeout))
+        {
+            _violations.Add($"cycle {cycle}: the server did not become ready after the kill (exited: {_server.HasExited})\n{_server.Output}");
+            stdout.WriteLine("restart FAILED");
+            return false;
+        }
+        if (RecordsReplayedLine().Match(_server.Output) is { Success: true } m
+            && long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) != offline.RecordsReplayed)
+            _violations.Add($"cycle {cycle}: the server replayed {m.Groups[1].Value} records, the offline replay {offline.RecordsReplayed}");
+
+        using var a1 = new ApiClient(port, Token("A1"));
+        using var a2 = new ApiClient(port, Token("A2"));
+        var (state, problem) = await RecoveredState.ReadAsync(anonymous, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
+        if (state is null)
+        {
+            _violations.Add($"cycle {cycle}: {problem}");
+            return false;
+        }
+        var found = RecoveryVerifier.Check(_ledger, state, offlineHash, offline.LastSequence);
+        foreach (var v in found) _violations.Add($"cycle {cycle}: {v}");
+        RecoveryVerifier.Rebase(_ledger, state);
+        stdout.WriteLine($"recovered {offline.RecordsReplayed} records (seq {offline.LastSequence}{(offline.Warnings.Count > 0 ? ", " + string.Join("; ", offline.Warnings) : "")}), "
+            + $"{state.Orders.Count} orders, {state.Fills.Count / 2} trades, A1 position {state.Positions.GetValueOrDefault("A1")}, hash {offlineHash[..12]} "
+            + $"in {clock.Elapsed.TotalSeconds:F1} s: {(found.Count == 0 ? "ok" : $"{found.Count} violation(s)")}");
+
+        // Order and trade listings are bounded: start a fresh data dir before they would be cut.
+        if (state.OrderCounts.Values.Any(n => n > RecoveredState.OrderLimit - 1500) || state.FillCounts.Values.Any(n => n > RecoveredState.FillLimit - 400))
+        {
+            _server.Kill();
+            NewEpoch();
+            stdout.WriteLine($"crashtest: new data dir {_dataDir}");
+            return await RestartAndVerifyAsync(cycle, expectEmpty: true);
+        }
+        return found.Count == 0;
+    }
+
+    [GeneratedRegex(@"(\d[\d,]*) journal records replayed")]
+    private static partial Regex RecordsReplayedLine();
+}

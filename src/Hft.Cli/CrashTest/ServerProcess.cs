@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace Hft.Cli.CrashTest;
+
+/// <summary>
+/// <c>dotnet hft.dll serve</c> as a child process: its output captured, "ready" awaited, and killed with SIGKILL
+/// (<see cref="Process.Kill()"/>) — no chance to flush or drain anything.
+/// </summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            _output.Enqueue(e.Data);
+            if (e.Data.StartsWith("hft: ready", StringComparison.Ordinal)) _ready.TrySetResult();
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) _output.Enqueue(e.Data);
+        };
+    }
+
+    public int Port { get; }
+
+    public string Output => string.Join('\n', _output);
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Where the CLI itself lives: this command runs inside hft.dll.</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "hft.dll");
+
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, int port, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        psi.ArgumentList.Add(CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("HFT_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var server = new ServerProcess(process, port);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>Waits for "hft: ready" and then for GET /ready to answer 200; false when the process exits or time runs out.</summary>
+    public async Task<bool> WaitReadyAsync(HttpClient anonymous, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var exited = _process.WaitForExitAsync();
+        var done = await Task.WhenAny(_ready.Task, exited, Task.Delay(timeout));
+        if (done != _ready.Task) return false;
+        while (clock.Elapsed < timeout && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await anonymous.GetAsync("ready");
+                if ((int)response.StatusCode == 200) return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(20);
+        }
+        return false;
+    }
+
+    /// <summary>SIGKILL, then waits (bounded) until the process is gone.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>Waits for the process to exit on its own (bounded); kills it when it does not.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            _process.WaitForExit(); // drain the output
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
