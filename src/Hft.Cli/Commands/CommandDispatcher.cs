@@ -11,6 +11,8 @@ public static class CommandDispatcher
           replay FILE           run JSON-lines commands through the engine, print events as JSON lines
           bench                 benchmark the matching engine (single thread, no I/O)
           token                 mint a bearer token for an account of the profile (printed alone on stdout)
+          backup                online or offline backup (snapshot + journal) to a .tar.gz; --verify FILE checks one
+          restore FILE          verify a backup and extract it into an empty data directory (--force to overwrite)
           test                  run every test (handled by the ./hft launcher)
 
         run 'hft <command> --help' for the options of a command.
@@ -30,6 +32,8 @@ public static class CommandDispatcher
             case "bench": return BenchCommand.Run(rest, stdout, stderr);
             case "serve": return ServeCommand.Run(rest, stdout, stderr);
             case "token": return TokenCommand.Run(rest, stdout, stderr);
+            case "backup": return BackupCommand.Run(rest, stdout, stderr);
+            case "restore": return RestoreCommand.Run(rest, stdout, stderr);
             default:
                 stderr.WriteLine($"hft: unknown command '{args[0]}'");
                 stderr.WriteLine(Usage);
