@@ -36,6 +36,7 @@ public sealed class JournalWriter : IDisposable
         _dir = dir;
         _mode = mode;
         _nextSequence = nextSequence;
+        _writtenSequence = _syncedSequence = nextSequence - 1; // everything before it is already on disk (recovered)
         _segmentBytes = segmentBytes;
         _fsyncInterval = TimeSpan.FromMilliseconds(fsyncIntervalMs);
         if (mode == JournalMode.None) return;

@@ -197,8 +197,8 @@ public static class SnapshotStore
     /// <summary>
     /// Keeps the newest <paramref name="keepSnapshots"/> snapshots and deletes older ones, then deletes the journal
     /// segments wholly covered by the OLDEST snapshot kept (a segment is covered when the next segment starts at or
-    /// before that snapshot's sequence + 1), so that recovery can still fall back to it. The newest segment is never
-    /// deleted. Temporary files of interrupted snapshot writes are removed too.
+    /// before that snapshot's sequence + 1), so that recovery can still fall back to it. No segment is deleted while
+    /// fewer than <paramref name="keepSnapshots"/> snapshots exist. The newest segment is never deleted. Temporary files of interrupted snapshot writes are removed too.
     /// </summary>
     public static PruneResult Prune(string dir, int keepSnapshots = 2)
     {
@@ -213,6 +213,12 @@ public static class SnapshotStore
             removedSnapshots.Add(System.IO.Path.GetFileName(snaps[k].Path));
         }
         foreach (var tmp in Directory.EnumerateFiles(dir, SnapshotFormat.Prefix + "*" + SnapshotFormat.Suffix + ".tmp")) File.Delete(tmp);
+        // Segments go only once there are enough snapshots that the older one can stand in for a corrupt newer one.
+        if (snaps.Count < Math.Max(1, keepSnapshots))
+        {
+            if (removedSnapshots.Count > 0) FsyncDirectory(dir);
+            return new PruneResult(removedSnapshots, removedSegments);
+        }
         long covered = snaps[drop].Sequence;
         var segments = JournalReader.Segments(dir);
         for (int s = 0; s + 1 < segments.Count; s++)

@@ -48,6 +48,17 @@ public static class JournalRecovery
                 warnings.Add($"repair: {gap}; continuing without them");
             }
         }
+        else
+        {
+            var segments = JournalReader.Segments(dir);
+            if (segments.Count > 0 && segments[0].FirstSequence > 1)
+            {
+                string gap = $"no usable snapshot, but the journal starts at sequence {segments[0].FirstSequence}: records 1..{segments[0].FirstSequence - 1} "
+                    + "are missing (pruned segments need the snapshot that covered them)";
+                if (!repair) throw new JournalCorruptException(segments[0].Path, 0, gap);
+                warnings.Add($"repair: {gap}; continuing without them");
+            }
+        }
         long maxOrderId = 0;
         var result = JournalReader.Read(dir, afterSequence: snapSeq, repair, (in JournalRecord r) =>
         {

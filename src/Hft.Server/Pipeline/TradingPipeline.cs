@@ -178,9 +178,11 @@ public sealed class TradingPipeline
     /// to the journal, so the journal's last sequence at that moment is the one the snapshot covers. The file is
     /// written after the shards resume, once the journal has fsynced up to that sequence. One snapshot at a time.
     /// </summary>
+    /// <param name="timeout">How long to wait for the pause and for the journal's fsync.</param>
+    /// <param name="prune">Prune after writing (benchmarks turn it off to keep the full journal).</param>
     /// <exception cref="InvalidOperationException">Journal mode none (nothing to snapshot against).</exception>
     /// <exception cref="TimeoutException">The shards could not be paused, or the journal not synced, in time.</exception>
-    public SnapshotResult TakeSnapshot(TimeSpan timeout)
+    public SnapshotResult TakeSnapshot(TimeSpan timeout, bool prune = true)
     {
         if (Journal.Mode == JournalMode.None) throw new InvalidOperationException("journal mode none: there is no journal to snapshot against");
         lock (_snapshotGate)
@@ -200,7 +202,7 @@ public sealed class TradingPipeline
             if (data.Sequence > 0 && !Journal.WaitSynced(data.Sequence, timeout))
                 throw new TimeoutException($"the journal did not fsync up to sequence {data.Sequence} in time");
             string path = SnapshotStore.Write(Config.Journal.Dir, data);
-            var pruned = SnapshotStore.Prune(Config.Journal.Dir, keepSnapshots: 2);
+            var pruned = prune ? SnapshotStore.Prune(Config.Journal.Dir, keepSnapshots: 2) : new PruneResult([], []);
             var result = new SnapshotResult(path, data.Sequence, data.Orders.Count, data.Accounts.Count, new FileInfo(path).Length, paused,
                 clock.Elapsed, pruned);
             LastSnapshot = result;

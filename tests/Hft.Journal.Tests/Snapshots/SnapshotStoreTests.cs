@@ -113,6 +113,18 @@ public sealed class SnapshotStoreTests
     }
 
     [Fact]
+    public void A_single_snapshot_prunes_no_segment()
+    {
+        using var dir = new TempDir();
+        J.WriteOneByOne(dir.Path, 30, segmentBytes: 600);
+        int before = JournalReader.Segments(dir.Path).Count;
+        SnapshotStore.Write(dir.Path, new SnapshotData { Sequence = 25 });
+        var pruned = SnapshotStore.Prune(dir.Path);
+        Assert.Empty(pruned.Segments);
+        Assert.Equal(before, JournalReader.Segments(dir.Path).Count);
+    }
+
+    [Fact]
     public void Reader_skips_segments_wholly_covered_by_after_sequence()
     {
         using var dir = new TempDir();

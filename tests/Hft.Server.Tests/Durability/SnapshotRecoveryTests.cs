@@ -234,3 +234,21 @@ public sealed class SnapshotRecoveryTests
         r.Journal.Dispose();
     }
 }
+
+public sealed class PrunedJournalWithoutSnapshotTests
+{
+    [Fact]
+    public void A_journal_that_does_not_start_at_1_without_a_usable_snapshot_is_corruption()
+    {
+        using var d = new DataDir();
+        string dir = d.Sub("data");
+        using (var w = new JournalWriter(dir, JournalMode.Sync, 500))
+        {
+            var payload = new byte[CommandCodec.Size];
+            CommandCodec.Write(payload, Hft.Core.Matching.OrderCommand.Cancel(1, 1, 0), 0);
+            w.Append(RecordType.Command, payload, null);
+        }
+        var e = Assert.Throws<JournalCorruptException>(() => PipelineHarness.Open(dir));
+        Assert.Contains("records 1..499 are missing", e.Message);
+    }
+}
