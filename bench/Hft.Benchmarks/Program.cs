@@ -6,7 +6,7 @@ namespace Hft.Benchmarks;
 /// Micro-benchmarks of single engine operations. Run in Release, e.g.
 /// <c>dotnet run -c Release --project bench/Hft.Benchmarks -- --filter '*' --job short</c>.
 /// <c>--journal-latency [seconds] [dir]</c> instead runs the journal's throughput and append→durable latency loop
-/// (<see cref="JournalLatency"/>).
+/// (<see cref="JournalLatency"/>). <c>--recovery [commands] [dir]</c> measures start-up recovery and backup (<see cref="RecoveryBench"/>).
 /// </summary>
 public static class Program
 {
@@ -15,6 +15,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--journal-latency")
         {
             JournalLatency.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "--recovery")
+        {
+            RecoveryBench.Run(args[1..]);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

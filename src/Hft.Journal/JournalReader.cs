@@ -21,7 +21,17 @@ public sealed class JournalCorruptException(string file, long offset, string pro
 }
 
 /// <summary>What reading the journal found and did.</summary>
-public sealed record JournalReadResult(long RecordsRead, long RecordsDelivered, long LastSequence, int Segments, IReadOnlyList<string> Warnings);
+public sealed record JournalReadResult(long RecordsRead, long RecordsDelivered, long LastSequence, int Segments, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Sequence of the first record in the journal (0 when it holds none): segments may have been pruned.</summary>
+    public long FirstRecordSequence { get; init; }
+
+    /// <summary>Sequence of the last record in the journal (0 when it holds none), whatever <c>afterSequence</c> was.</summary>
+    public long LastRecordSequence { get; init; }
+
+    /// <summary>Segments skipped unread because a later segment starts at or before <c>afterSequence + 1</c> (all their records are covered).</summary>
+    public int SegmentsSkipped { get; init; }
+}
 
 public delegate void JournalRecordHandler(in JournalRecord record);
 
@@ -49,10 +59,22 @@ public static class JournalReader
     {
         var segments = Segments(dir);
         var warnings = new List<string>();
-        long read = 0, delivered = 0, expected = -1, last = afterSequence;
+        long read = 0, delivered = 0, expected = -1, last = afterSequence, firstRecord = 0, lastRecord = 0;
+        int skipped = 0;
         for (int s = 0; s < segments.Count; s++)
         {
             var (path, first) = segments[s];
+            // Every record of this segment precedes the next segment's first: when that is covered (a snapshot), the
+            // segment need not be read at all.
+            if (s + 1 < segments.Count && segments[s + 1].FirstSequence <= afterSequence + 1 && (expected < 0 || first == expected))
+            {
+                if (firstRecord == 0 && segments[s + 1].FirstSequence > first) firstRecord = first;
+                expected = segments[s + 1].FirstSequence;
+                lastRecord = Math.Max(lastRecord, expected - 1);
+                last = Math.Max(last, expected - 1);
+                skipped++;
+                continue;
+            }
             bool lastSegment = s == segments.Count - 1;
             byte[] data = File.ReadAllBytes(path);
             string name = Path.GetFileName(path);
@@ -101,6 +123,8 @@ public static class JournalReader
                     break;
                 }
                 read++;
+                if (firstRecord == 0) firstRecord = seq;
+                lastRecord = seq;
                 if (seq > afterSequence)
                 {
                     handler(new JournalRecord(seq, ts, type, payload));
@@ -113,7 +137,40 @@ public static class JournalReader
             expected = nextSeq;
             if (stop) break;
         }
-        return new JournalReadResult(read, delivered, last, segments.Count, warnings);
+        return new JournalReadResult(read, delivered, last, segments.Count, warnings)
+        {
+            FirstRecordSequence = firstRecord, LastRecordSequence = lastRecord, SegmentsSkipped = skipped,
+        };
+    }
+
+    /// <summary>
+    /// Checks one segment's bytes without touching the file: header, every record's CRC and sequence continuity.
+    /// Returns null when all is well, else the first problem (with its offset). <paramref name="validLength"/> is the
+    /// end of the last good record (a copy cut there is a valid segment: how a backup copies the segment being written).
+    /// </summary>
+    public static string? ScanSegment(byte[] data, out long validLength, out long firstSequence, out long lastSequence, out long records)
+    {
+        validLength = 0;
+        lastSequence = 0;
+        records = 0;
+        string? headerProblem = JournalFormat.CheckSegmentHeader(data, out firstSequence);
+        if (headerProblem is not null) return headerProblem;
+        long offset = JournalFormat.SegmentHeaderSize;
+        validLength = offset;
+        long next = firstSequence;
+        lastSequence = firstSequence - 1;
+        while (offset < data.Length)
+        {
+            string? problem = TryRecord(data, offset, out int size, out long seq, out _, out _, out _);
+            if (problem is null && seq != next) problem = $"sequence {seq} where {next} was expected";
+            if (problem is not null) return $"offset {offset}: {problem}";
+            records++;
+            lastSequence = seq;
+            next = seq + 1;
+            offset += size;
+            validLength = offset;
+        }
+        return null;
     }
 
     /// <summary>Whether a record that checks out (CRC, type) with a later sequence starts anywhere after <paramref name="offset"/>.</summary>

@@ -27,7 +27,7 @@ public sealed class JournalWriter : IDisposable
     private SafeFileHandle? _segment;
     private long _segmentLength;
     private long _nextSequence;
-    private long _records, _batches, _fsyncs, _bytes, _durableSequence;
+    private long _records, _batches, _fsyncs, _bytes, _durableSequence, _writtenSequence, _syncedSequence;
     private int _segments;
     private Exception? _failure;
 
@@ -36,6 +36,7 @@ public sealed class JournalWriter : IDisposable
         _dir = dir;
         _mode = mode;
         _nextSequence = nextSequence;
+        _writtenSequence = _syncedSequence = nextSequence - 1; // everything before it is already on disk (recovered)
         _segmentBytes = segmentBytes;
         _fsyncInterval = TimeSpan.FromMilliseconds(fsyncIntervalMs);
         if (mode == JournalMode.None) return;
@@ -51,6 +52,26 @@ public sealed class JournalWriter : IDisposable
 
     /// <summary>Highest sequence made durable (by the mode's promise).</summary>
     public long DurableSequence => Interlocked.Read(ref _durableSequence);
+
+    /// <summary>
+    /// Highest sequence written and fsynced (in mode async this trails <see cref="DurableSequence"/> by up to the fsync
+    /// interval; in mode none every appended sequence counts). A snapshot waits for it, so that a snapshot on disk
+    /// never covers journal records a power loss could still take away.
+    /// </summary>
+    public long SyncedSequence => _mode == JournalMode.None ? DurableSequence : Interlocked.Read(ref _syncedSequence);
+
+    /// <summary>Waits until <see cref="SyncedSequence"/> reaches <paramref name="sequence"/>; false on timeout or when the journal failed.</summary>
+    public bool WaitSynced(long sequence, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (SyncedSequence < sequence)
+        {
+            if (_failure is not null || clock.Elapsed > timeout) return false;
+            _work.Set();
+            Thread.Sleep(1);
+        }
+        return true;
+    }
 
     public JournalStats Stats => new(Interlocked.Read(ref _records), Interlocked.Read(ref _batches), Interlocked.Read(ref _fsyncs),
         Interlocked.Read(ref _bytes), Interlocked.Read(ref _nextSequence) - 1, _segments);
@@ -154,6 +175,7 @@ public sealed class JournalWriter : IDisposable
         Interlocked.Add(ref _bytes, offset);
         Interlocked.Add(ref _records, batch.Count);
         Interlocked.Increment(ref _batches);
+        Volatile.Write(ref _writtenSequence, batch.LastSequence);
     }
 
     private void OpenSegment(long firstSequence)
@@ -181,6 +203,7 @@ public sealed class JournalWriter : IDisposable
         if (_segment is null) return;
         RandomAccess.FlushToDisk(_segment);
         Interlocked.Increment(ref _fsyncs);
+        Volatile.Write(ref _syncedSequence, Volatile.Read(ref _writtenSequence));
     }
 
     /// <summary>A new file's name is durable only once its directory is synced.</summary>
@@ -208,7 +231,11 @@ public sealed class JournalWriter : IDisposable
         _thread?.Join();
         if (_segment is not null)
         {
-            if (_failure is null) RandomAccess.FlushToDisk(_segment);
+            if (_failure is null)
+            {
+                RandomAccess.FlushToDisk(_segment);
+                Volatile.Write(ref _syncedSequence, Volatile.Read(ref _writtenSequence));
+            }
             _segment.Dispose();
             _segment = null;
         }

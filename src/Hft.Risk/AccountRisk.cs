@@ -88,4 +88,20 @@ public sealed class AccountRisk
     }
 
     internal void AddOpenNotional(Amount delta) => _openNotional += delta;
+
+    /// <summary>
+    /// Snapshot restore only: clears the open totals (order count, notional, every position's open buy and sell) so
+    /// that <see cref="RiskStage.RestoreOpenOrder"/> can rebuild them from the restored resting orders.
+    /// </summary>
+    public void ClearOpenTotals()
+    {
+        OpenOrders = 0;
+        SaturatedOpenOrders = 0;
+        _openNotional = Amount.Zero;
+        for (int i = 0; i < _positions.Length; i++)
+        {
+            _positions[i].OpenBuy = 0;
+            _positions[i].OpenSell = 0;
+        }
+    }
 }

@@ -60,6 +60,21 @@ public sealed class RiskStage
     /// <summary>Number of resting orders risk holds reservations for.</summary>
     public int OpenOrderCount => _open.Count;
 
+    // ---- snapshot restore ----
+
+    /// <summary>
+    /// Snapshot restore only (before any command): reserves a resting order's open quantity and notional exactly as
+    /// when it came to rest — the position's open buy/sell, the account's open order count and open notional — and
+    /// remembers it for later fills, cancels and replaces. Call it once per resting order restored into the engine,
+    /// on the stage of the shard that owns the instrument, after the account's open totals were zeroed.
+    /// </summary>
+    public void RestoreOpenOrder(long id, int account, int instrument, Side side, long price, long remaining)
+    {
+        if (Instrument(instrument) is null) throw new InvalidOperationException($"restore: instrument {instrument} is unknown to risk");
+        if (!Unsafe.IsNullRef(ref _open.Find(id))) throw new InvalidOperationException($"restore: open order {id} is already reserved");
+        Reserve(id, account, instrument, side, price, remaining);
+    }
+
     // ---- pre-trade ----
 
     /// <summary>

@@ -12,6 +12,8 @@ public static class CommandDispatcher
           bench                 benchmark the matching engine (single thread, no I/O)
           token                 mint a bearer token for an account of the profile (printed alone on stdout)
           crashtest             kill -9 the real server at random moments, restart it, verify what it recovered
+          backup                online or offline backup (snapshot + journal) to a .tar.gz; --verify FILE checks one
+          restore FILE          verify a backup and extract it into an empty data directory (--force to overwrite)
           test                  run every test (handled by the ./hft launcher)
 
         run 'hft <command> --help' for the options of a command.
@@ -32,6 +34,8 @@ public static class CommandDispatcher
             case "serve": return ServeCommand.Run(rest, stdout, stderr);
             case "token": return TokenCommand.Run(rest, stdout, stderr);
             case "crashtest": return CrashTestCommand.Run(rest, stdout, stderr);
+            case "backup": return BackupCommand.Run(rest, stdout, stderr);
+            case "restore": return RestoreCommand.Run(rest, stdout, stderr);
             default:
                 stderr.WriteLine($"hft: unknown command '{args[0]}'");
                 stderr.WriteLine(Usage);

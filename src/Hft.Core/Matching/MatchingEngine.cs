@@ -224,6 +224,31 @@ public sealed class MatchingEngine
         }
     }
 
+    // ---- snapshot restore ----
+
+    /// <summary>
+    /// Snapshot restore only (a fresh engine, before any command): puts a resting order back at the tail of its price
+    /// level, with a fresh arrival sequence, its id live in the id index. No event is emitted; the entered-quantity
+    /// counter grows by its remaining quantity so that quantity conservation still holds. Called in queue order (best
+    /// level first, FIFO within), it rebuilds the book exactly. A snapshot keeps only the ids of live orders: the ids
+    /// of finished orders are not restored (the server assigns increasing ids, so none can come back).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The book is unknown, the id is taken, the order is not valid or would cross the book.</exception>
+    public void RestoreRestingOrder(int instrument, long id, int account, Side side, long price, long remaining, bool postOnly,
+        SelfTradePrevention stp)
+    {
+        var book = Book(instrument) ?? throw new InvalidOperationException($"restore: instrument {instrument} has no book in this engine");
+        if (_ids.Find(id) != OrderIdIndex.Absent) throw new InvalidOperationException($"restore: order id {id} is already in use");
+        if (!IsValidPrice(price) || remaining <= 0 || remaining > Instrument.MaxQuantityLots || !IsKnown(side) || !IsKnown(stp) || account < 0)
+            throw new InvalidOperationException($"restore: order {id} is not a valid resting order");
+        var opposite = book.SideOf(side.Opposite());
+        if (!opposite.IsEmpty && Crosses(side, book.Level(opposite.Best).Price, price))
+            throw new InvalidOperationException($"restore: order {id} at {price} would cross the book");
+        _ids.Add(id, OrderIdIndex.Dead);
+        _counters.EnteredQuantity += remaining;
+        Rest(book, id, account, side, price, remaining, postOnly, stp);
+    }
+
     // ---- matching ----
 
     /// <summary>Matches an incoming order against the opposite side, then rests or cancels what is left.</summary>

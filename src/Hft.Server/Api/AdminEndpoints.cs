@@ -38,6 +38,35 @@ public static class AdminEndpoints
         admin.MapPut("/accounts/{account}/limits", SetLimits);
         admin.MapGet("/accounts", ListAccounts);
         admin.MapGet("/accounts/{account}", GetAccount);
+        admin.MapPost("/snapshot", Snapshot);
+    }
+
+    // ---- durability ----
+
+    private static async Task<IResult> Snapshot(HttpContext http, TradingPipeline pipeline, AuditLog audit)
+    {
+        const string action = "admin.snapshot";
+        if (pipeline.Journal.Mode == Hft.Journal.JournalMode.None)
+            return Fail(http, audit, action, "*", StatusCodes.Status409Conflict, "journal_disabled", "journal mode none: there is no journal to snapshot against");
+        try
+        {
+            var r = await Task.Run(() => pipeline.TakeSnapshot(TimeSpan.FromSeconds(30)));
+            audit.Write(http, action, "*", "ok", $"seq={r.Sequence} orders={r.Orders} bytes={r.Bytes}", durable: true);
+            return Results.Json(new
+            {
+                sequence = r.Sequence, file = Path.GetFileName(r.Path), dir = Path.GetFullPath(pipeline.Config.Journal.Dir), orders = r.Orders,
+                accounts = r.Accounts, bytes = r.Bytes, elapsedMs = r.Elapsed.TotalMilliseconds, pausedMs = r.Paused.TotalMilliseconds,
+                prunedSnapshots = r.Pruned.Snapshots, prunedSegments = r.Pruned.Segments,
+            });
+        }
+        catch (TimeoutException e)
+        {
+            return Fail(http, audit, action, "*", StatusCodes.Status503ServiceUnavailable, "overloaded", e.Message);
+        }
+        catch (IOException e)
+        {
+            return Fail(http, audit, action, "*", StatusCodes.Status500InternalServerError, "snapshot_failed", e.Message);
+        }
     }
 
     // ---- instruments ----

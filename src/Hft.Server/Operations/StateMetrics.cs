@@ -25,6 +25,8 @@ public sealed class StateMetrics
     private readonly Gauge _position, _pnl, _exposure, _utilization, _openOrders, _accountEnabled, _halted, _accepting;
     private readonly Counter _cpu, _gcCollections, _gcPause, _allocated;
     private readonly Gauge _resident, _workingSet, _memoryLimit, _gcHeap, _gcPauseRatio, _threadPoolThreads, _threadPoolQueue, _uptime;
+    private readonly Gauge _recoverySnapshot, _recoveryRecords, _recoverySeconds, _snapshotSequence, _snapshotAge;
+    private readonly Counter _snapshots;
     private readonly double[] _lotSize;
 
     static StateMetrics()
@@ -70,6 +72,17 @@ public sealed class StateMetrics
         _threadPoolQueue = f.CreateGauge("hft_threadpool_queue_length", "Work items queued to the thread pool.");
         _uptime = f.CreateGauge("hft_uptime_seconds", "Seconds since the server was created.");
 
+        _recoverySnapshot = f.CreateGauge("hft_recovery_snapshot_sequence", "Journal sequence of the snapshot start-up recovery restored (0 = none).");
+        _recoveryRecords = f.CreateGauge("hft_recovery_records_replayed", "Journal records start-up recovery replayed after the snapshot.");
+        _recoverySeconds = f.CreateGauge("hft_recovery_seconds", "Time start-up recovery took (snapshot restore and journal replay).");
+        _snapshotSequence = f.CreateGauge("hft_snapshot_sequence", "Journal sequence covered by the last snapshot this process wrote (0 = none yet).");
+        _snapshotAge = f.CreateGauge("hft_snapshot_age_seconds", "Seconds since this process last wrote a snapshot (-1 = none yet).");
+        _snapshots = f.CreateCounter("hft_snapshots_total", "Snapshots written by this process (periodic, admin, shutdown).");
+        var recovery = pipeline.Recovery;
+        _recoverySnapshot.Set(recovery.SnapshotSequence);
+        _recoveryRecords.Set(recovery.RecordsReplayed);
+        _recoverySeconds.Set(recovery.Elapsed.TotalSeconds);
+
         registry.AddBeforeCollectCallback(Collect);
     }
 
@@ -94,6 +107,10 @@ public sealed class StateMetrics
         foreach (var inst in _pipeline.Instruments.All)
             _halted.WithLabels(inst.Symbol).Set(_pipeline.RiskBook.Instrument(inst.Index)!.Halted ? 1 : 0);
         _accepting.Set(_pipeline.Accepting ? 1 : 0);
+        var snapshot = _pipeline.LastSnapshot;
+        _snapshotSequence.Set(snapshot?.Sequence ?? 0);
+        _snapshotAge.Set(snapshot is null ? -1 : (DateTimeOffset.UtcNow - snapshot.Written).TotalSeconds);
+        _snapshots.IncTo(_pipeline.SnapshotsTaken);
 
         // Sliding window: keep the newest sample at or before now - window as the base (the start when younger).
         long now = Stopwatch.GetTimestamp();

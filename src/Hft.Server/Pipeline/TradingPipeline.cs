@@ -18,6 +18,13 @@ public enum AdmitResult : byte
     Stopping = 3,
 }
 
+/// <summary>What one snapshot wrote and how long it took (<see cref="Paused"/>: shards held still).</summary>
+public sealed record SnapshotResult(string Path, long Sequence, int Orders, int Accounts, long Bytes, TimeSpan Paused, TimeSpan Elapsed,
+    PruneResult Pruned)
+{
+    public DateTimeOffset Written { get; } = DateTimeOffset.UtcNow;
+}
+
 /// <summary>
 /// The composition root of the trading pipeline, read top to bottom:
 /// 1. instruments from [trading] (tick, lot, band, mark; symbols not enabled start halted);
@@ -35,6 +42,9 @@ public sealed class TradingPipeline
     private readonly IAdmissionObserver[] _admissionObservers;
     private long _nextOrderId;
     private volatile bool _accepting;
+    private volatile bool _stopped;
+    private readonly OrderDirectory? _directory;
+    private readonly object _snapshotGate = new();
 
     public TradingPipeline(HftConfig config, IReadOnlyList<IPipelineObserver> observers)
     {
@@ -44,6 +54,7 @@ public sealed class TradingPipeline
         Accounts = new AccountRegistry();
         _throttle = new OrderThrottle(config.Trading.MaxOrdersPerSecond);
         _admissionObservers = observers.OfType<IAdmissionObserver>().ToArray();
+        _directory = observers.OfType<OrderDirectory>().FirstOrDefault();
 
         // 1. instruments
         var enabled = new HashSet<string>(config.Trading.EnabledSymbols, StringComparer.Ordinal);
@@ -148,7 +159,79 @@ public sealed class TradingPipeline
         foreach (var shard in _shards)
             drained &= shard.StopAndDrain(timeout - deadline.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
         Journal.Dispose(); // writes and fsyncs what is left
+        _stopped = drained;
         return drained;
+    }
+
+    // ---- snapshots ----
+
+    /// <summary>The last snapshot this process wrote (null before the first).</summary>
+    public SnapshotResult? LastSnapshot { get; private set; }
+
+    /// <summary>Snapshots written by this process.</summary>
+    public long SnapshotsTaken { get; private set; }
+
+    /// <summary>
+    /// Writes a snapshot of the whole state to the journal directory and prunes what it makes redundant (older
+    /// snapshots beyond the newest two, segments wholly covered by the older of those). While trading, every shard is
+    /// paused at a command boundary just long enough to copy the state: then everything processed has been appended
+    /// to the journal, so the journal's last sequence at that moment is the one the snapshot covers. The file is
+    /// written after the shards resume, once the journal has fsynced up to that sequence. One snapshot at a time.
+    /// </summary>
+    /// <param name="timeout">How long to wait for the pause and for the journal's fsync.</param>
+    /// <param name="prune">Prune after writing (benchmarks turn it off to keep the full journal).</param>
+    /// <exception cref="InvalidOperationException">Journal mode none (nothing to snapshot against).</exception>
+    /// <exception cref="TimeoutException">The shards could not be paused, or the journal not synced, in time.</exception>
+    public SnapshotResult TakeSnapshot(TimeSpan timeout, bool prune = true)
+    {
+        if (Journal.Mode == JournalMode.None) throw new InvalidOperationException("journal mode none: there is no journal to snapshot against");
+        lock (_snapshotGate)
+        {
+            var clock = Stopwatch.StartNew();
+            SnapshotData data;
+            // Shards started and not (cleanly) stopped: pause them. Before start or after a drained stop nothing moves.
+            bool live = _shards.Any(s => s.IsRunning) && !_stopped;
+            using (var pause = live ? PipelinePause.TryPause(this, timeout) : null)
+            {
+                if (live && pause is null) throw new TimeoutException("could not pause every shard for the snapshot");
+                long sequence = Journal.Stats.LastSequence;
+                data = SnapshotStore.Capture(sequence, Interlocked.Read(ref _nextOrderId), Instruments, _shards.Select(s => s.Engine), RiskBook,
+                    Accounts.Name, OrderInfo);
+            }
+            var paused = clock.Elapsed;
+            if (data.Sequence > 0 && !Journal.WaitSynced(data.Sequence, timeout))
+                throw new TimeoutException($"the journal did not fsync up to sequence {data.Sequence} in time");
+            string path = SnapshotStore.Write(Config.Journal.Dir, data);
+            var pruned = prune ? SnapshotStore.Prune(Config.Journal.Dir, keepSnapshots: 2) : new PruneResult([], []);
+            var result = new SnapshotResult(path, data.Sequence, data.Orders.Count, data.Accounts.Count, new FileInfo(path).Length, paused,
+                clock.Elapsed, pruned);
+            LastSnapshot = result;
+            SnapshotsTaken++;
+            return result;
+        }
+    }
+
+    private SnapshotOrderInfo? OrderInfo(long id)
+    {
+        if (_directory?.Find(id) is not { } r) return null;
+        lock (r) return new SnapshotOrderInfo(r.Quantity, r.Filled, (r.CreatedAt - DateTimeOffset.UnixEpoch).Ticks / 10, r.ClientOrderId);
+    }
+
+    /// <summary>Recovery only: restores a snapshot into the freshly built shards, registering its resting orders with the directory.</summary>
+    internal void RestoreSnapshot(SnapshotData data, string name, OrderDirectory? directory)
+    {
+        SnapshotStore.Restore(data, Instruments, RiskBook, i => (ShardOf(i).Engine, ShardOf(i).Risk), Accounts.GetOrAdd, name);
+        foreach (var o in data.Orders)
+        {
+            directory?.TryRegister(new OrderRecord
+            {
+                Id = o.Id, Account = o.Account, ClientOrderId = o.ClientOrderId, Instrument = o.Instrument, Side = o.Side,
+                Type = Hft.Core.Orders.OrderType.Limit, Tif = Hft.Core.Orders.TimeInForce.Gtc, PostOnly = o.PostOnly, Stp = o.Stp,
+                CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(o.CreatedMicros * 10), Price = o.Price, Quantity = o.Quantity,
+                Filled = o.Filled, Remaining = o.Remaining, Status = o.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.New,
+            });
+        }
+        AdvanceOrderIds(data.NextOrderId);
     }
 
     /// <summary>A new exchange order id (unique across shards and restarts of one process).</summary>

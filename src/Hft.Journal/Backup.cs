@@ -1,0 +1,242 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hft.Journal;
+
+/// <summary>One file of a backup as its manifest lists it.</summary>
+public sealed record BackupFile(string Name, string Kind, long Bytes, string Sha256);
+
+/// <summary><c>manifest.json</c> of a backup archive: what it holds and the SHA-256 of every file.</summary>
+public sealed record BackupManifest(string Format, int Version, DateTimeOffset Created, long SnapshotSequence, long LastSequence,
+    IReadOnlyList<BackupFile> Files)
+{
+    public const string FileName = "manifest.json";
+    public const string FormatName = "hft-backup";
+    public const int CurrentVersion = 1;
+}
+
+/// <summary>What checking a backup found.</summary>
+public sealed record BackupVerification(bool Ok, IReadOnlyList<string> Problems, long SnapshotSequence, long FirstSequence, long LastSequence,
+    int Segments, long Records, long Bytes)
+{
+    public override string ToString()
+        => (Ok ? "OK" : "FAILED") + $": snapshot seq {SnapshotSequence}, {Segments} segment(s), {Records:N0} journal record(s) "
+            + (Records > 0 ? $"seq {FirstSequence}..{LastSequence}, " : "") + $"{Bytes:N0} bytes"
+            + (Problems.Count > 0 ? "; " + string.Join("; ", Problems) : "");
+}
+
+/// <summary>
+/// Backup archives (<c>.tar.gz</c>): the newest valid snapshot of a data directory, every journal segment that holds
+/// records after it, and a manifest. Taken while the server runs: segments are copied up to their last complete
+/// record (the one being written may grow meanwhile), and nothing the copy needs is pruned until two more snapshots
+/// were taken. Verification checks the manifest's hashes, the snapshot's CRC, every record's CRC and that the
+/// sequences continue from the snapshot without a gap. Restore refuses a non-empty directory unless forced.
+/// </summary>
+public static class JournalBackup
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Packs <paramref name="dataDir"/> into <paramref name="outFile"/> (written to a temporary name, then renamed).</summary>
+    public static BackupManifest Create(string dataDir, string outFile)
+    {
+        if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"no data directory '{dataDir}'");
+        var load = SnapshotStore.LoadNewest(dataDir);
+        long snapSeq = load.Snapshot?.Sequence ?? 0;
+        var files = new List<BackupFile>();
+        string temp = outFile + ".tmp";
+        long last = snapSeq;
+        using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            using (var gz = new GZipStream(fs, CompressionLevel.Fastest, leaveOpen: true))
+            using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
+            {
+                if (load.Path is { } snapPath) Add(tar, files, Path.GetFileName(snapPath), "snapshot", File.ReadAllBytes(snapPath));
+                var segments = JournalReader.Segments(dataDir);
+                for (int s = 0; s < segments.Count; s++)
+                {
+                    // wholly covered by the snapshot: not needed
+                    if (s + 1 < segments.Count && segments[s + 1].FirstSequence <= snapSeq + 1) continue;
+                    byte[] data = ReadShared(segments[s].Path);
+                    string? problem = JournalReader.ScanSegment(data, out long valid, out _, out long segLast, out long records);
+                    bool newest = s == segments.Count - 1;
+                    if (problem is not null && !newest)
+                        throw new InvalidDataException($"{Path.GetFileName(segments[s].Path)}: {problem}; not backed up");
+                    if (valid < JournalFormat.SegmentHeaderSize) continue; // a header still being written
+                    if (records == 0 && newest) continue;
+                    if (valid < data.Length) Array.Resize(ref data, (int)valid); // the segment being written: cut at its last whole record
+                    Add(tar, files, Path.GetFileName(segments[s].Path), "segment", data);
+                    if (records > 0) last = Math.Max(last, segLast);
+                }
+                var manifest = new BackupManifest(BackupManifest.FormatName, BackupManifest.CurrentVersion, DateTimeOffset.UtcNow, snapSeq, last, files);
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, BackupManifest.FileName)
+                {
+                    DataStream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, s_json)),
+                };
+                tar.WriteEntry(entry);
+            }
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(temp, outFile, overwrite: true);
+        return ReadManifest(outFile) ?? throw new InvalidDataException("backup written without a manifest");
+    }
+
+    private static byte[] ReadShared(string path)
+    {
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var ms = new MemoryStream((int)Math.Min(f.Length, int.MaxValue));
+        f.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    private static void Add(TarWriter tar, List<BackupFile> files, string name, string kind, byte[] data)
+    {
+        files.Add(new BackupFile(name, kind, data.Length, Convert.ToHexStringLower(SHA256.HashData(data))));
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data, writable: false) });
+    }
+
+    private static BackupManifest? ReadManifest(string file)
+    {
+        using var fs = File.OpenRead(file);
+        using var gz = new GZipStream(fs, CompressionMode.Decompress);
+        using var tar = new TarReader(gz);
+        while (tar.GetNextEntry() is { } e)
+            if (e.Name == BackupManifest.FileName && e.DataStream is { } ds) return JsonSerializer.Deserialize<BackupManifest>(ds, s_json);
+        return null;
+    }
+
+    /// <summary>Checks a backup archive; with <paramref name="extractTo"/> also writes its files there (only when all checks pass they are kept).</summary>
+    public static BackupVerification Verify(string file, string? extractTo = null)
+    {
+        var problems = new List<string>();
+        var hashes = new Dictionary<string, (long Bytes, string Sha)>(StringComparer.Ordinal);
+        BackupManifest? manifest = null;
+        long snapSeq = -1, bytes = 0, records = 0;
+        var segs = new List<(string Name, long First, long Last, long Records)>();
+        try
+        {
+            using var fs = File.OpenRead(file);
+            using var gz = new GZipStream(fs, CompressionMode.Decompress);
+            using var tar = new TarReader(gz);
+            while (tar.GetNextEntry() is { } e)
+            {
+                if (e.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) { problems.Add($"{e.Name}: not a regular file"); continue; }
+                string name = e.Name;
+                if (name != Path.GetFileName(name) || name.Length == 0) { problems.Add($"{name}: path not allowed in a backup"); continue; }
+                var ms = new MemoryStream();
+                e.DataStream?.CopyTo(ms);
+                byte[] data = ms.ToArray();
+                bytes += data.Length;
+                if (name == BackupManifest.FileName)
+                {
+                    try { manifest = JsonSerializer.Deserialize<BackupManifest>(data, s_json); }
+                    catch (JsonException x) { problems.Add($"manifest unreadable: {x.Message}"); }
+                    continue;
+                }
+                hashes[name] = (data.Length, Convert.ToHexStringLower(SHA256.HashData(data)));
+                if (SnapshotFormat.TryParseFileName(name, out long seq))
+                {
+                    try
+                    {
+                        var snap = SnapshotFormat.Decode(data, name);
+                        if (snap.Sequence != seq) problems.Add($"{name}: header says sequence {snap.Sequence}");
+                        snapSeq = snap.Sequence;
+                    }
+                    catch (SnapshotCorruptException x) { problems.Add(x.Message); }
+                }
+                else if (JournalFormat.TryParseSegmentName(name, out long first))
+                {
+                    string? problem = JournalReader.ScanSegment(data, out _, out long headerFirst, out long segLast, out long n);
+                    if (problem is not null) problems.Add($"{name}: {problem}");
+                    else if (headerFirst != first) problems.Add($"{name}: header says first sequence {headerFirst}");
+                    else segs.Add((name, first, segLast, n));
+                    records += n;
+                }
+                else
+                {
+                    problems.Add($"{name}: not a snapshot or journal segment");
+                    continue;
+                }
+                if (extractTo is not null)
+                {
+                    Directory.CreateDirectory(extractTo);
+                    using var f = new FileStream(Path.Combine(extractTo, name), FileMode.Create, FileAccess.Write);
+                    f.Write(data);
+                    f.Flush(flushToDisk: true);
+                }
+            }
+        }
+        catch (Exception x) when (x is InvalidDataException or IOException or FormatException)
+        {
+            problems.Add($"archive unreadable: {x.Message}");
+        }
+        if (manifest is null) problems.Add("no manifest.json");
+        else
+        {
+            if (manifest.Format != BackupManifest.FormatName || manifest.Version != BackupManifest.CurrentVersion)
+                problems.Add($"manifest format {manifest.Format} v{manifest.Version} unknown");
+            foreach (var f in manifest.Files)
+            {
+                if (!hashes.TryGetValue(f.Name, out var h)) problems.Add($"{f.Name}: listed in the manifest but missing");
+                else if (h.Sha != f.Sha256 || h.Bytes != f.Bytes) problems.Add($"{f.Name}: SHA-256 mismatch (the file was altered)");
+            }
+            foreach (var name in hashes.Keys)
+                if (!manifest.Files.Any(f => f.Name == name)) problems.Add($"{name}: not listed in the manifest");
+            if (snapSeq >= 0 && manifest.SnapshotSequence != snapSeq) problems.Add($"manifest says snapshot seq {manifest.SnapshotSequence}, archive holds {snapSeq}");
+        }
+        segs.Sort((a, b) => a.First.CompareTo(b.First));
+        long expected = snapSeq >= 0 ? snapSeq + 1 : 1;
+        long firstSeq = 0, lastSeq = Math.Max(snapSeq, 0);
+        for (int k = 0; k < segs.Count; k++)
+        {
+            var s = segs[k];
+            if (k == 0 ? s.First > expected : s.First != expected)
+                problems.Add($"{s.Name}: starts at sequence {s.First} where {expected} was expected (records missing)");
+            if (k == 0) firstSeq = s.First;
+            if (s.Records > 0) lastSeq = Math.Max(lastSeq, s.Last);
+            expected = s.Last + 1;
+        }
+        return new BackupVerification(problems.Count == 0, problems, Math.Max(snapSeq, 0), firstSeq, lastSeq, segs.Count, records, bytes);
+    }
+
+    /// <summary>True when the directory does not exist or holds no file or directory at all.</summary>
+    public static bool IsEmptyDirectory(string dir) => !Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any();
+
+    /// <summary>
+    /// Restores a backup into <paramref name="dataDir"/>. Refuses (InvalidOperationException) a non-empty directory unless
+    /// <paramref name="force"/>, in which case its snapshots and journal segments are deleted first. The archive is
+    /// verified into a staging directory first; nothing is touched when it does not check out.
+    /// </summary>
+    public static BackupVerification Restore(string file, string dataDir, bool force)
+    {
+        if (!IsEmptyDirectory(dataDir) && !force)
+            throw new InvalidOperationException($"data directory '{dataDir}' is not empty; refusing to overwrite it (use --force)");
+        string full = Path.GetFullPath(dataDir);
+        string staging = Path.Combine(Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? ".", $".hft-restore-{Guid.NewGuid():N}");
+        try
+        {
+            var result = Verify(file, staging);
+            if (!result.Ok) return result;
+            Directory.CreateDirectory(full);
+            foreach (var old in Directory.EnumerateFiles(full))
+            {
+                string n = Path.GetFileName(old);
+                if (n.StartsWith(SnapshotFormat.Prefix, StringComparison.Ordinal) || n.StartsWith(JournalFormat.SegmentPrefix, StringComparison.Ordinal))
+                    File.Delete(old);
+            }
+            if (Directory.Exists(staging))
+                foreach (var f in Directory.EnumerateFiles(staging)) File.Move(f, Path.Combine(full, Path.GetFileName(f)), overwrite: true);
+            SnapshotStore.FsyncDirectory(full);
+            return result;
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Hft.Core.Numerics;
+using Hft.Core.Orders;
+using Hft.Risk;
+
+namespace Hft.Journal;
+
+/// <summary>
+/// The whole trading state at one journal sequence, as a snapshot holds it: everything <see cref="StateHash"/> covers
+/// plus what a server needs to go on (the next order id, and per resting order what its clients see of it).
+/// Only live orders are kept: the ids of finished orders are not (the server assigns increasing ids, so an id can
+/// never come back, and the journal after the snapshot never names a finished order as live).
+/// </summary>
+public sealed class SnapshotData
+{
+    /// <summary>The journal sequence the snapshot covers: every record up to and including it is in the state.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>The order id counter (the last id handed out); ids after it are free.</summary>
+    public long NextOrderId { get; init; }
+
+    public long CreatedUnixMs { get; init; }
+
+    public List<SnapshotInstrument> Instruments { get; init; } = [];
+
+    public List<SnapshotAccount> Accounts { get; init; } = [];
+
+    /// <summary>Resting orders per instrument (index order), bids then asks, each side in priority (queue) order.</summary>
+    public List<SnapshotOrder> Orders { get; init; } = [];
+}
+
+/// <summary>Risk state of an instrument: band, mark, last trade, halt. The symbol checks that indices still match.</summary>
+public readonly record struct SnapshotInstrument(int Index, string Symbol, Amount? BandPct, long Mark, long LastTrade, bool Halted);
+
+/// <summary>An account's risk state. Open totals are recorded to be checked: restore rebuilds them from the orders.</summary>
+public sealed class SnapshotAccount
+{
+    public int Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public bool Declared { get; init; }
+
+    public bool Enabled { get; init; }
+
+    public AccountLimits Limits { get; init; } = AccountLimits.Unlimited;
+
+    public int OpenOrders { get; init; }
+
+    public int SaturatedOpenOrders { get; init; }
+
+    public Amount OpenNotional { get; init; }
+
+    public List<(int Instrument, PositionState Position)> Positions { get; init; } = [];
+}
+
+/// <summary>
+/// One resting order: what the book needs (id, account, side, price, remaining, post-only, STP) and what its clients
+/// saw of it (original quantity, filled, creation time, client order id).
+/// </summary>
+public readonly record struct SnapshotOrder(int Instrument, long Id, int Account, Side Side, long Price, long Remaining, bool PostOnly,
+    SelfTradePrevention Stp, long Quantity, long Filled, long CreatedMicros, string? ClientOrderId);
+
+/// <summary>What a server knows of a resting order beyond the book (for <see cref="SnapshotOrder"/>).</summary>
+public readonly record struct SnapshotOrderInfo(long Quantity, long Filled, long CreatedMicros, string? ClientOrderId);
