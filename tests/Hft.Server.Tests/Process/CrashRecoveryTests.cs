@@ -105,7 +105,11 @@ public sealed class CrashRecoveryTests : IDisposable
         await StopAsync(server);
     }
 
-    /// <summary>Everything a restart must keep, as the API shows it (creation times aside: they come from the journal).</summary>
+    /// <summary>
+    /// Everything a restart must keep, as the API shows it (creation times aside: they come from the journal).
+    /// Open orders only: a graceful stop writes a snapshot, and a restart from a snapshot keeps live orders (with their
+    /// client ids) but not the history of orders that finished before it (docs/DURABILITY.md).
+    /// </summary>
     private static async Task<string> SnapshotAsync(Server server)
     {
         using var anonymous = server.Client();
@@ -122,7 +126,7 @@ public sealed class CrashRecoveryTests : IDisposable
         foreach (var client in new[] { a1, a2 })
         {
             parts.Add((await client.Get("api/v1/positions")).AssertStatus(HttpStatusCode.OK).Text);
-            foreach (var o in (await client.Get("api/v1/orders?status=all")).AssertStatus(HttpStatusCode.OK).Body.EnumerateArray())
+            foreach (var o in (await client.Get("api/v1/orders?status=open")).AssertStatus(HttpStatusCode.OK).Body.EnumerateArray())
                 parts.Add(string.Join(' ', new[] { "id", "clientOrderId", "side", "price", "qty", "filledQty", "remainingQty", "status" }
                     .Select(p => o.GetProperty(p).ToString())));
         }
@@ -175,6 +179,8 @@ public sealed class CrashRecoveryTests : IDisposable
             (await a1.Place(Rest.Limit("buy", (49_000 + i).ToString(CultureInfo.InvariantCulture), "0.1", clientOrderId: $"j-{i}")))
                 .AssertStatus(HttpStatusCode.Created);
         await StopAsync(server);
+        // These tests are about the journal: drop the snapshot the graceful stop wrote, so recovery reads the records.
+        foreach (var snapshot in Directory.GetFiles(JournalDir, "snapshot-*")) File.Delete(snapshot);
     }
 
     private string OnlySegment() => Assert.Single(Directory.GetFiles(JournalDir, "journal-*.log"));
