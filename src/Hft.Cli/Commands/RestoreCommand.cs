@@ -52,15 +52,8 @@ public static class RestoreCommand
         }
         if (data is null)
         {
-            try
-            {
-                data = ConfigLoader.Load(profileArgs, ConfigLoader.ProcessEnvironment()).Journal.Dir;
-            }
-            catch (ConfigException e)
-            {
-                stderr.WriteLine(e.Message);
-                return ConfigException.ExitCode;
-            }
+            if (!ProfileConfig.TryLoad(profileArgs, stderr, out var config)) return ConfigException.ExitCode;
+            data = config.Journal.Dir;
         }
         try
         {
