@@ -27,6 +27,7 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
     private readonly Dictionary<(Channel, int), HashSet<WsConnection>> _subscribers = new();
     private readonly MirrorBook[] _books;
     private readonly bool[] _seedPending;
+    private readonly bool[] _seedInFlight;
     private readonly bool[] _halted;
     private readonly bool[] _touched;
     private readonly bool[] _traded;
@@ -53,6 +54,7 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
             _volume[i] = new VolumeWindow();
         }
         _seedPending = new bool[n];
+        _seedInFlight = new bool[n];
         _halted = new bool[n];
         _touched = new bool[n];
         _traded = new bool[n];
@@ -73,7 +75,6 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         for (int i = 0; i < _books.Length; i++)
         {
             _halted[i] = _pipeline.RiskBook.Instrument(i)?.Halted ?? false;
-            RequestSeed(i);
         }
         _thread = new Thread(Run) { IsBackground = true, Name = "hft-marketdata" };
         _thread.Start();
@@ -114,6 +115,8 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         if (!_subscribers.TryGetValue(key, out var set)) _subscribers[key] = set = new HashSet<WsConnection>();
         set.Add(c);
         c.Subscriptions.Add(key);
+        // the mirror book is seeded lazily, when the first level2 or ticker subscriber needs it
+        if (channel is Channel.Level2 or Channel.Ticker && !_books[inst.Index].Ready && !_seedInFlight[inst.Index]) RequestSeed(inst.Index);
         Send(c, Message(w => { w.WriteString("op", "subscribed"); w.WriteString("channel", Name(channel)); w.WriteString("symbol", inst.Symbol); }), channel, inst);
         switch (channel)
         {
@@ -188,12 +191,14 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
             switch (item.Kind)
             {
                 case MdKind.Seed when item.Instrument < _books.Length:
+                    _seedInFlight[item.Instrument] = false;
                     _books[item.Instrument].Seed(item.Orders!);
                     var inst0 = _pipeline.Instruments[item.Instrument];
                     Broadcast(Channel.Level2, inst0, Snapshot(inst0));
+                    Flush(item.Instrument); // the ticker, if the best prices moved
                     break;
                 case MdKind.Rest when e.Instrument >= 0 && e.Instrument < _books.Length:
-                    _books[e.Instrument].Add(e.OrderId, e.Side, e.Price, e.Quantity);
+                    if (_books[e.Instrument].Ready) _books[e.Instrument].Add(e.OrderId, e.Side, e.Price, e.Quantity);
                     _touched[e.Instrument] = true;
                     break;
                 case MdKind.End:
@@ -203,12 +208,13 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
                 case MdKind.Event when e.Instrument >= 0 && e.Instrument < _books.Length:
                     var book = _books[e.Instrument];
                     _touched[e.Instrument] = true;
+                    if (e.Kind == EventKind.Trade) PublishTrade(e);
+                    if (!book.Ready) break; // not mirrored (no subscriber yet, or waiting for a reseed): the seed replaces it all
                     switch (e.Kind)
                     {
                         case EventKind.Trade:
                             book.SetRemaining(e.MakerOrderId, e.MakerRemaining);
                             book.SetRemaining(e.OrderId, e.Remaining);
-                            PublishTrade(e);
                             break;
                         case EventKind.Canceled:
                             book.SetRemaining(e.OrderId, 0);
@@ -282,16 +288,18 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
     private void Lost(int i)
     {
         var inst = _pipeline.Instruments[i];
+        bool wanted = _books[i].Ready || _seedInFlight[i] || _seedPending[i];
         _books[i].Invalidate();
         foreach (var channel in new[] { Channel.Level2, Channel.Trades })
             Broadcast(channel, inst, Resync(channel, inst, "the publisher fell behind the matching engine; a level2 snapshot follows"));
-        RequestSeed(i);
+        if (wanted) RequestSeed(i);
     }
 
     private void RequestSeed(int i)
     {
         // retried from the loop when the shard's queue is full
         _seedPending[i] = !_pipeline.Query(_pipeline.ShardOf(i).Index, new SeedQuery(_observer, i));
+        _seedInFlight[i] |= !_seedPending[i];
     }
 
     private void PollStatus()

@@ -226,4 +226,48 @@ public sealed class MarketDataSocketTests
             Assert.True(publisher.OverflowNotices >= 3, "closed without repeated overflows");
         }
     }
+
+    [Fact]
+    public async Task A_publisher_that_falls_behind_sends_resync_and_a_fresh_snapshot()
+    {
+        // a tiny event queue: bursts overflow it, the dropped commands are never guessed, the book is reseeded instead
+        await using var s = await ApiServerFixture.StartAsync(c => c, new MarketDataOptions { EventQueueCapacity = 3 });
+        await using var ws = await WsClient.ConnectAsync(s.BaseAddress);
+        await ws.SendAsync(new { op = "subscribe", channel = "level2", symbol = "BTCUSD" });
+        var book = new L2();
+        book.Apply(await ws.NextAsync(m => Is(m, "level2", "snapshot")));
+        var a1 = s.Client("A1");
+        var a2 = s.Client("A2");
+        var burst = Enumerable.Range(0, 400).Select(i => (i % 2 == 0 ? a1 : a2).Place(Rest.Limit(i % 2 == 0 ? "buy" : "sell",
+            (i % 2 == 0 ? 49000 - (i % 37) : 49010 + (i % 41)).ToString(CultureInfo.InvariantCulture), "0.001")));
+        foreach (var r in await Task.WhenAll(burst)) r.AssertStatus(HttpStatusCode.Created);
+
+        var expected = new L2();
+        expected.Apply((await s.Anonymous.Get("api/v1/book/BTCUSD?depth=1000")).Body);
+        bool resynced = false;
+        long seq = -1;
+        var deadline = Stopwatch.StartNew();
+        while (book.Text() != expected.Text() || !resynced)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), $"resynced {resynced}, book {book.Text()} != rest {expected.Text()}");
+            var m = await ws.NextAsync(m => Is(m, "level2"));
+            switch (WsClient.Str(m, "type"))
+            {
+                case "resync":
+                    resynced = true;
+                    seq = -1; // wait for the snapshot that follows
+                    break;
+                case "snapshot":
+                    book = new L2();
+                    book.Apply(m);
+                    seq = m.GetProperty("seq").GetInt64();
+                    break;
+                case "update" when seq >= 0:
+                    Assert.Equal(++seq, m.GetProperty("seq").GetInt64());
+                    book.Apply(m);
+                    break;
+            }
+        }
+        Assert.Equal(expected.Text(), book.Text());
+    }
 }
