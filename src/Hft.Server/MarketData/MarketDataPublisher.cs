@@ -110,6 +110,7 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
 
     public void Subscribe(WsConnection c, Channel channel, Instrument inst) => Post(() =>
     {
+        Interlocked.Decrement(ref c.PendingRequests);
         var key = (channel, inst.Index);
         if (!_connections.Contains(c)) return;
         if (!_subscribers.TryGetValue(key, out var set)) _subscribers[key] = set = new HashSet<WsConnection>();
@@ -134,6 +135,7 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
 
     public void Unsubscribe(WsConnection c, Channel channel, Instrument inst) => Post(() =>
     {
+        Interlocked.Decrement(ref c.PendingRequests);
         var key = (channel, inst.Index);
         bool was = c.Subscriptions.Remove(key);
         if (_subscribers.TryGetValue(key, out var set)) set.Remove(c);

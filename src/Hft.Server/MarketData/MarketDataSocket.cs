@@ -14,6 +14,9 @@ namespace Hft.Server.MarketData;
 /// </summary>
 public static class MarketDataSocket
 {
+    /// <summary>Subscribe/unsubscribe requests of one connection the publisher may have queued at once.</summary>
+    public const int MaxPendingRequests = 256;
+
     public static void MapMarketDataSocket(this IEndpointRouteBuilder app) => app.Map("/ws", (HttpContext http, MarketDataPublisher publisher) => Handle(http, publisher));
 
     private static async Task Handle(HttpContext http, MarketDataPublisher publisher)
@@ -127,6 +130,12 @@ public static class MarketDataSocket
         if (symbol is null || !publisher.Instruments.TryGet(symbol, out var inst))
         {
             connection.TrySend(MarketDataPublisher.Error("unknown_symbol", symbol is null ? "the \"symbol\" field is required" : $"unknown symbol '{symbol}'"));
+            return;
+        }
+        if (Interlocked.Increment(ref connection.PendingRequests) > MaxPendingRequests)
+        {
+            Interlocked.Decrement(ref connection.PendingRequests);
+            connection.TrySend(MarketDataPublisher.Error("too_many_requests", $"more than {MaxPendingRequests} requests are waiting; slow down"));
             return;
         }
         if (op == "subscribe") publisher.Subscribe(connection, channel, inst);

@@ -46,6 +46,9 @@ public sealed class WsConnection : IDisposable
 
     public int Overflows => Volatile.Read(ref _overflows);
 
+    /// <summary>Subscribe/unsubscribe requests posted to the publisher and not yet applied (bounded per connection).</summary>
+    internal int PendingRequests;
+
     public CancellationToken Closed => _cts.Token;
 
     /// <summary>Queues a message; false when the queue is full (or the connection closed).</summary>
