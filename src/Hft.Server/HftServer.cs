@@ -1,6 +1,7 @@
 using Hft.Server.Api;
 using Hft.Server.Auth;
 using Hft.Server.Configuration;
+using Hft.Server.MarketData;
 using Hft.Server.Operations;
 using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
@@ -42,7 +43,7 @@ public sealed class HftServer : IAsyncDisposable
     /// <summary>The addresses Kestrel actually listens on (port 0 in the config picks free ports).</summary>
     public IReadOnlyList<string> Urls => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
-    public static HftServer Create(HftConfig config, Action<ILoggingBuilder>? logging = null)
+    public static HftServer Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -68,7 +69,9 @@ public sealed class HftServer : IAsyncDisposable
         var directory = new OrderDirectory();
         var tape = new TradeTape();
         var metrics = builder.Services.AddOperations(config);
-        var pipeline = new TradingPipeline(config, [directory, tape, metrics]);
+        marketData ??= new MarketDataOptions();
+        var feed = new MarketDataObserver(marketData.EventQueueCapacity);
+        var pipeline = new TradingPipeline(config, [directory, tape, metrics, feed]);
         builder.Services.AttachOperations(metrics, pipeline);
         var rates = config.Accounts.ToDictionary(a => pipeline.Accounts.GetOrAdd(a.Id), a => a.RequestsPerSecond);
         builder.Services.AddSingleton(config);
@@ -76,8 +79,11 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(tape);
         builder.Services.AddSingleton(new ReadinessChecks());
+        var publisher = new MarketDataPublisher(pipeline, feed, marketData); // WebSocket market data, off the shard threads
+        builder.Services.AddSingleton(publisher);
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
+        builder.Services.AddHostedService(_ => publisher);
 
         // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token. Every 401/403 is audited.
         var keys = SigningKeys.From(config.Auth);
@@ -128,6 +134,7 @@ public sealed class HftServer : IAsyncDisposable
             if (http.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && !AuditLog.WasAudited(http))
                 audit.Write(http, "auth.denied", RequestTarget(http), http.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
@@ -138,6 +145,7 @@ public sealed class HftServer : IAsyncDisposable
         app.MapAccountEndpoints();
         app.MapMarketEndpoints();
         app.MapAdminEndpoints();
+        app.MapMarketDataSocket();
         app.MapFallback((HttpContext http) => ApiError.NotFound("not_found", $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return new HftServer(app, pipeline, config, audit);
     }

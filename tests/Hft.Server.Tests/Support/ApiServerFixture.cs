@@ -17,6 +17,7 @@ namespace Hft.Server.Tests.Support;
 public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly Func<HftConfig, HftConfig>? _configure;
+    private Hft.Server.MarketData.MarketDataOptions? _marketData;
     private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
     private HftServer? _server;
     private HttpClient? _anonymous;
@@ -31,9 +32,9 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
     public static HftConfig DevelopmentConfig() => ConfigLoader.Load("development", null, new Dictionary<string, string?>());
 
     /// <summary>Starts a server on <paramref name="configure"/>(development profile); dispose it when done.</summary>
-    public static async Task<ApiServerFixture> StartAsync(Func<HftConfig, HftConfig> configure)
+    public static async Task<ApiServerFixture> StartAsync(Func<HftConfig, HftConfig> configure, Hft.Server.MarketData.MarketDataOptions? marketData = null)
     {
-        var fixture = new ApiServerFixture(configure);
+        var fixture = new ApiServerFixture(configure) { _marketData = marketData };
         await fixture.InitializeAsync();
         return fixture;
     }
@@ -56,7 +57,7 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
         var config = DevelopmentConfig();
         config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 } };
         if (_configure is not null) config = _configure(config);
-        _server = HftServer.Create(config, logging: _ => { }); // quiet: no console logger in tests
+        _server = HftServer.Create(config, logging: _ => { }, _marketData); // quiet: no console logger in tests
         await _server.StartAsync();
         var url = _server.Urls.FirstOrDefault(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))
                   ?? throw new InvalidOperationException("no loopback address in " + string.Join(", ", _server.Urls));

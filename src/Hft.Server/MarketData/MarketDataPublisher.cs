@@ -1,0 +1,488 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Hft.Core.Events;
+using Hft.Core.Instruments;
+using Hft.Core.Orders;
+using Hft.Server.Pipeline;
+using Microsoft.Extensions.Hosting;
+
+namespace Hft.Server.MarketData;
+
+public enum Channel { Trades, Level2, Ticker, Status }
+
+/// <summary>
+/// The market data publisher: one background thread, off the matching threads, that drains the
+/// <see cref="MarketDataObserver"/> queue, keeps a mirror L2 book per instrument, and fans out trades, level2 updates
+/// (consecutive <c>seq</c> per symbol), tickers, halt status and heartbeats to the subscribed <see cref="WsConnection"/>s.
+/// Subscriptions are applied on this thread too, so a level2 snapshot is consistent with the updates that follow.
+/// </summary>
+public sealed class MarketDataPublisher : IHostedService, IDisposable
+{
+    private readonly TradingPipeline _pipeline;
+    private readonly MarketDataObserver _observer;
+    private readonly ConcurrentQueue<Action> _control = new();
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly HashSet<WsConnection> _connections = new();
+    private readonly Dictionary<(Channel, int), HashSet<WsConnection>> _subscribers = new();
+    private readonly MirrorBook[] _books;
+    private readonly bool[] _seedPending;
+    private readonly bool[] _seedInFlight;
+    private readonly bool[] _halted;
+    private readonly bool[] _touched;
+    private readonly bool[] _traded;
+    private readonly long[] _tradeSeq;
+    private readonly long[] _last;
+    private readonly VolumeWindow[] _volume;
+    private readonly string?[] _lastTicker;
+    private Thread? _thread;
+    private volatile bool _stopping;
+    private long _overflowNotices;
+
+    public MarketDataPublisher(TradingPipeline pipeline, MarketDataObserver observer, MarketDataOptions options)
+    {
+        _pipeline = pipeline;
+        _observer = observer;
+        observer.Attach(pipeline.Instruments.Count);
+        Options = options;
+        int n = pipeline.Instruments.Count;
+        _books = new MirrorBook[n];
+        _volume = new VolumeWindow[n];
+        for (int i = 0; i < n; i++)
+        {
+            _books[i] = new MirrorBook();
+            _volume[i] = new VolumeWindow();
+        }
+        _seedPending = new bool[n];
+        _seedInFlight = new bool[n];
+        _halted = new bool[n];
+        _touched = new bool[n];
+        _traded = new bool[n];
+        _tradeSeq = new long[n];
+        _last = new long[n];
+        _lastTicker = new string?[n];
+    }
+
+    public MarketDataOptions Options { get; }
+
+    public InstrumentRegistry Instruments => _pipeline.Instruments;
+
+    /// <summary>Resync notices sent to slow consumers (send queue overflows).</summary>
+    public long OverflowNotices => Interlocked.Read(ref _overflowNotices);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < _books.Length; i++)
+        {
+            _halted[i] = _pipeline.RiskBook.Instrument(i)?.Halted ?? false;
+        }
+        _thread = new Thread(Run) { IsBackground = true, Name = "hft-marketdata" };
+        _thread.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        _wake.Set();
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        foreach (var c in _connections) c.Abort();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _wake.Dispose();
+
+    // ---- called from connection threads: applied on the publisher thread ----------------------------------------
+
+    internal void Post(Action action)
+    {
+        _control.Enqueue(action);
+        _wake.Set();
+    }
+
+    public void Register(WsConnection c) => Post(() => _connections.Add(c));
+
+    public void Unregister(WsConnection c) => Post(() =>
+    {
+        _connections.Remove(c);
+        DropSubscriptions(c);
+    });
+
+    public void Subscribe(WsConnection c, Channel channel, Instrument inst) => Post(() =>
+    {
+        Interlocked.Decrement(ref c.PendingRequests);
+        var key = (channel, inst.Index);
+        if (!_connections.Contains(c)) return;
+        if (!_subscribers.TryGetValue(key, out var set)) _subscribers[key] = set = new HashSet<WsConnection>();
+        set.Add(c);
+        c.Subscriptions.Add(key);
+        // the mirror book is seeded lazily, when the first level2 or ticker subscriber needs it
+        if (channel is Channel.Level2 or Channel.Ticker && !_books[inst.Index].Ready && !_seedInFlight[inst.Index]) RequestSeed(inst.Index);
+        Send(c, Message(w => { w.WriteString("op", "subscribed"); w.WriteString("channel", Name(channel)); w.WriteString("symbol", inst.Symbol); }), channel, inst);
+        switch (channel)
+        {
+            case Channel.Level2 when _books[inst.Index].Ready:
+                Send(c, Snapshot(inst), channel, inst);
+                break;
+            case Channel.Ticker:
+                Send(c, Ticker(inst), channel, inst);
+                break;
+            case Channel.Status:
+                Send(c, Status(inst), channel, inst);
+                break;
+        }
+    });
+
+    public void Unsubscribe(WsConnection c, Channel channel, Instrument inst) => Post(() =>
+    {
+        Interlocked.Decrement(ref c.PendingRequests);
+        var key = (channel, inst.Index);
+        bool was = c.Subscriptions.Remove(key);
+        if (_subscribers.TryGetValue(key, out var set)) set.Remove(c);
+        Send(c, was
+            ? Message(w => { w.WriteString("op", "unsubscribed"); w.WriteString("channel", Name(channel)); w.WriteString("symbol", inst.Symbol); })
+            : Error("not_subscribed", $"not subscribed to {Name(channel)} {inst.Symbol}"), channel, inst);
+    });
+
+    // ---- the publisher thread -----------------------------------------------------------------------------------
+
+    private void Run()
+    {
+        var spare = new List<MdItem>();
+        long lastPoll = 0, lastBeat = Stopwatch.GetTimestamp();
+        long pollTicks = Stopwatch.Frequency / 10;
+        while (!_stopping)
+        {
+            _wake.Reset();
+            bool busy = false;
+            for (int k = 0; k < 10_000 && _control.TryDequeue(out var action); k++)
+            {
+                action();
+                busy = true;
+            }
+            var items = _observer.Take(spare);
+            if (items.Count > 0) busy = true;
+            Process(items);
+            spare = items;
+            for (int i = 0; i < _books.Length; i++)
+            {
+                if (_observer.TakeLost(i)) Lost(i);
+                if (_seedPending[i] && Stopwatch.GetTimestamp() - lastPoll >= pollTicks) RequestSeed(i);
+            }
+            long now = Stopwatch.GetTimestamp();
+            if (now - lastPoll >= pollTicks)
+            {
+                lastPoll = now;
+                PollStatus();
+            }
+            if (Stopwatch.GetElapsedTime(lastBeat, now) >= Options.Heartbeat)
+            {
+                lastBeat = now;
+                var beat = Message(w => { w.WriteString("op", "heartbeat"); w.WriteString("time", DateTimeOffset.UtcNow); });
+                foreach (var c in _connections.ToList()) Send(c, beat, null, null);
+            }
+            if (!busy) _wake.Wait(5);
+        }
+    }
+
+    private void Process(List<MdItem> items)
+    {
+        foreach (var item in items)
+        {
+            var e = item.Event;
+            switch (item.Kind)
+            {
+                case MdKind.Seed when item.Instrument < _books.Length:
+                    _seedInFlight[item.Instrument] = false;
+                    _books[item.Instrument].Seed(item.Orders!);
+                    var inst0 = _pipeline.Instruments[item.Instrument];
+                    Broadcast(Channel.Level2, inst0, Snapshot(inst0));
+                    Flush(item.Instrument); // the ticker, if the best prices moved
+                    break;
+                case MdKind.Rest when e.Instrument >= 0 && e.Instrument < _books.Length:
+                    if (_books[e.Instrument].Ready) _books[e.Instrument].Add(e.OrderId, e.Side, e.Price, e.Quantity);
+                    _touched[e.Instrument] = true;
+                    break;
+                case MdKind.End:
+                    for (int i = 0; i < _touched.Length; i++)
+                        if (_touched[i]) Flush(i);
+                    break;
+                case MdKind.Event when e.Instrument >= 0 && e.Instrument < _books.Length:
+                    var book = _books[e.Instrument];
+                    _touched[e.Instrument] = true;
+                    if (e.Kind == EventKind.Trade) PublishTrade(e);
+                    if (!book.Ready) break; // not mirrored (no subscriber yet, or waiting for a reseed): the seed replaces it all
+                    switch (e.Kind)
+                    {
+                        case EventKind.Trade:
+                            book.SetRemaining(e.MakerOrderId, e.MakerRemaining);
+                            book.SetRemaining(e.OrderId, e.Remaining);
+                            break;
+                        case EventKind.Canceled:
+                            book.SetRemaining(e.OrderId, 0);
+                            break;
+                        case EventKind.Replaced:
+                            book.Replace(e.OrderId, e.Price, e.Quantity);
+                            break;
+                    }
+                    break;
+            }
+        }
+    }
+
+    private void PublishTrade(in EngineEvent e)
+    {
+        var inst = _pipeline.Instruments[e.Instrument];
+        long seq = ++_tradeSeq[e.Instrument];
+        _last[e.Instrument] = e.Price;
+        _volume[e.Instrument].Add(e.Quantity, DateTimeOffset.UtcNow);
+        _traded[e.Instrument] = true;
+        long price = e.Price, qty = e.Quantity;
+        var side = e.Side;
+        Broadcast(Channel.Trades, inst, Message(w =>
+        {
+            w.WriteString("channel", "trades");
+            w.WriteString("symbol", inst.Symbol);
+            w.WriteString("price", inst.FormatPrice(price));
+            w.WriteString("qty", inst.FormatQuantity(qty));
+            w.WriteString("takerSide", side == Side.Buy ? "buy" : "sell");
+            w.WriteNumber("seq", seq);
+            w.WriteString("time", DateTimeOffset.UtcNow);
+        }));
+    }
+
+    /// <summary>End of a command: one level2 update (next seq) with the levels it changed, and the ticker if it moved.</summary>
+    private void Flush(int i)
+    {
+        _touched[i] = false;
+        var book = _books[i];
+        var inst = _pipeline.Instruments[i];
+        if (book.Ready && book.HasChanges)
+        {
+            var changes = book.TakeChanges();
+            long seq = ++book.Sequence;
+            Broadcast(Channel.Level2, inst, Message(w =>
+            {
+                w.WriteString("channel", "level2");
+                w.WriteString("symbol", inst.Symbol);
+                w.WriteString("type", "update");
+                w.WriteNumber("seq", seq);
+                foreach (var side in new[] { Side.Buy, Side.Sell })
+                {
+                    w.WriteStartArray(side == Side.Buy ? "bids" : "asks");
+                    foreach (var c in changes)
+                        if (c.Side == side) WriteLevel(w, inst, c.Price, c.Qty, c.Count);
+                    w.WriteEndArray();
+                }
+            }));
+        }
+        bool traded = _traded[i];
+        _traded[i] = false;
+        var ticker = Ticker(inst);
+        var text = System.Text.Encoding.UTF8.GetString(ticker);
+        if (traded || text != _lastTicker[i])
+        {
+            _lastTicker[i] = text;
+            Broadcast(Channel.Ticker, inst, ticker);
+        }
+    }
+
+    private void Lost(int i)
+    {
+        var inst = _pipeline.Instruments[i];
+        bool wanted = _books[i].Ready || _seedInFlight[i] || _seedPending[i];
+        _books[i].Invalidate();
+        foreach (var channel in new[] { Channel.Level2, Channel.Trades })
+            Broadcast(channel, inst, Resync(channel, inst, "the publisher fell behind the matching engine; a level2 snapshot follows"));
+        if (wanted) RequestSeed(i);
+    }
+
+    private void RequestSeed(int i)
+    {
+        // retried from the loop when the shard's queue is full
+        _seedPending[i] = !_pipeline.Query(_pipeline.ShardOf(i).Index, new SeedQuery(_observer, i));
+        _seedInFlight[i] |= !_seedPending[i];
+    }
+
+    private void PollStatus()
+    {
+        for (int i = 0; i < _halted.Length; i++)
+        {
+            bool halted = _pipeline.RiskBook.Instrument(i)?.Halted ?? false;
+            if (halted == _halted[i]) continue;
+            _halted[i] = halted;
+            var inst = _pipeline.Instruments[i];
+            Broadcast(Channel.Status, inst, Status(inst));
+        }
+    }
+
+    // ---- fan-out with slow-consumer handling ----------------------------------------------------------------------
+
+    private void Broadcast(Channel channel, Instrument inst, byte[] message)
+    {
+        if (!_subscribers.TryGetValue((channel, inst.Index), out var set) || set.Count == 0) return;
+        List<WsConnection>? slow = null;
+        foreach (var c in set)
+            if (!c.TrySend(message)) (slow ??= new()).Add(c);
+        if (slow is null) return;
+        foreach (var c in slow) SlowConsumer(c, channel, inst);
+    }
+
+    private void Send(WsConnection c, byte[] message, Channel? channel, Instrument? inst)
+    {
+        if (!c.TrySend(message)) SlowConsumer(c, channel, inst);
+    }
+
+    private void SlowConsumer(WsConnection c, Channel? channel, Instrument? inst)
+    {
+        DropSubscriptions(c);
+        Interlocked.Increment(ref _overflowNotices);
+        c.Overflow(Message(w =>
+        {
+            if (channel is { } ch) w.WriteString("channel", Name(ch));
+            w.WriteString("type", "resync");
+            if (inst is not null) w.WriteString("symbol", inst.Symbol);
+            w.WriteString("reason", "slow_consumer");
+            w.WriteString("message", "the send buffer overflowed; queued messages were dropped and every subscription ended: resubscribe");
+        }));
+    }
+
+    private void DropSubscriptions(WsConnection c)
+    {
+        foreach (var key in c.Subscriptions)
+            if (_subscribers.TryGetValue(key, out var set)) set.Remove(c);
+        c.Subscriptions.Clear();
+    }
+
+    // ---- messages ---------------------------------------------------------------------------------------------------
+
+    public static string Name(Channel c) => c switch
+    {
+        Channel.Trades => "trades",
+        Channel.Level2 => "level2",
+        Channel.Ticker => "ticker",
+        _ => "status",
+    };
+
+    public static bool TryParseChannel(string? name, out Channel channel)
+    {
+        channel = name switch { "trades" => Channel.Trades, "level2" => Channel.Level2, "ticker" => Channel.Ticker, "status" => Channel.Status, _ => (Channel)(-1) };
+        return (int)channel >= 0;
+    }
+
+    private byte[] Snapshot(Instrument inst)
+    {
+        var book = _books[inst.Index];
+        return Message(w =>
+        {
+            w.WriteString("channel", "level2");
+            w.WriteString("symbol", inst.Symbol);
+            w.WriteString("type", "snapshot");
+            w.WriteNumber("seq", book.Sequence);
+            foreach (var side in new[] { Side.Buy, Side.Sell })
+            {
+                w.WriteStartArray(side == Side.Buy ? "bids" : "asks");
+                foreach (var l in book.Levels(side)) WriteLevel(w, inst, l.Key, l.Value.Qty, l.Value.Count);
+                w.WriteEndArray();
+            }
+        });
+    }
+
+    private byte[] Ticker(Instrument inst)
+    {
+        var book = _books[inst.Index];
+        var bid = book.Best(Side.Buy);
+        var ask = book.Best(Side.Sell);
+        long last = _last[inst.Index];
+        long volume = _volume[inst.Index].Sum(DateTimeOffset.UtcNow);
+        return Message(w =>
+        {
+            w.WriteString("channel", "ticker");
+            w.WriteString("symbol", inst.Symbol);
+            WriteOptional(w, "bid", bid is { } b ? inst.FormatPrice(b.Price) : null);
+            WriteOptional(w, "bidQty", bid is { } bq ? inst.FormatQuantity(bq.Qty) : null);
+            WriteOptional(w, "ask", ask is { } a ? inst.FormatPrice(a.Price) : null);
+            WriteOptional(w, "askQty", ask is { } aq ? inst.FormatQuantity(aq.Qty) : null);
+            WriteOptional(w, "last", last == 0 ? null : inst.FormatPrice(last));
+            w.WriteString("volume24h", inst.FormatQuantity(volume));
+        });
+    }
+
+    private byte[] Status(Instrument inst) => Message(w =>
+    {
+        w.WriteString("channel", "status");
+        w.WriteString("symbol", inst.Symbol);
+        w.WriteString("status", _halted[inst.Index] ? "halted" : "trading");
+    });
+
+    private static byte[] Resync(Channel channel, Instrument inst, string why) => Message(w =>
+    {
+        w.WriteString("channel", Name(channel));
+        w.WriteString("type", "resync");
+        w.WriteString("symbol", inst.Symbol);
+        w.WriteString("message", why);
+    });
+
+    public static byte[] Error(string code, string message) => Message(w =>
+    {
+        w.WriteStartObject("error");
+        w.WriteString("code", code);
+        w.WriteString("message", message);
+        w.WriteEndObject();
+    });
+
+    public static byte[] Message(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteLevel(Utf8JsonWriter w, Instrument inst, long price, long qty, int count)
+    {
+        w.WriteStartArray();
+        w.WriteStringValue(inst.FormatPrice(price));
+        w.WriteStringValue(inst.FormatQuantity(qty));
+        w.WriteNumberValue(count);
+        w.WriteEndArray();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name);
+        else w.WriteString(name, value);
+    }
+}
+
+/// <summary>A rolling 24h traded quantity in one-minute buckets (bounded memory).</summary>
+internal sealed class VolumeWindow
+{
+    private const int Minutes = 24 * 60;
+    private readonly long[] _qty = new long[Minutes];
+    private readonly long[] _minute = new long[Minutes];
+
+    public void Add(long qty, DateTimeOffset now)
+    {
+        long m = now.ToUnixTimeSeconds() / 60;
+        int slot = (int)(m % Minutes);
+        if (_minute[slot] != m)
+        {
+            _minute[slot] = m;
+            _qty[slot] = 0;
+        }
+        _qty[slot] += qty;
+    }
+
+    public long Sum(DateTimeOffset now)
+    {
+        long m = now.ToUnixTimeSeconds() / 60, sum = 0;
+        for (int i = 0; i < Minutes; i++)
+            if (m - _minute[i] < Minutes) sum += _qty[i];
+        return sum;
+    }
+}

@@ -1,0 +1,99 @@
+using Hft.Core.Book;
+using Hft.Core.Orders;
+
+namespace Hft.Server.MarketData;
+
+/// <summary>
+/// The publisher's copy of one instrument's L2 book, rebuilt from the events (orders by id with side, price and
+/// remaining; levels per side). Records which levels changed since the last <see cref="TakeChanges"/>.
+/// </summary>
+internal sealed class MirrorBook
+{
+    private readonly Dictionary<long, (Side Side, long Price, long Remaining)> _orders = new();
+    private readonly SortedDictionary<long, (long Qty, int Count)> _bids = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+    private readonly SortedDictionary<long, (long Qty, int Count)> _asks = new();
+    private readonly HashSet<(Side, long)> _changed = new();
+
+    /// <summary>False until seeded (and again after events were lost, until reseeded).</summary>
+    public bool Ready { get; private set; }
+
+    public long Sequence { get; set; }
+
+    public bool HasChanges => _changed.Count > 0;
+
+    public SortedDictionary<long, (long Qty, int Count)> Levels(Side side) => side == Side.Buy ? _bids : _asks;
+
+    public void Invalidate()
+    {
+        Ready = false;
+        _orders.Clear();
+        _bids.Clear();
+        _asks.Clear();
+        _changed.Clear();
+    }
+
+    public void Seed(OrderView[] orders)
+    {
+        Invalidate();
+        foreach (var o in orders) Add(o.OrderId, o.Side, o.Price, o.Remaining);
+        _changed.Clear();
+        Ready = true;
+    }
+
+    public void Add(long id, Side side, long price, long remaining)
+    {
+        if (remaining <= 0 || !_orders.TryAdd(id, (side, price, remaining))) return;
+        Change(side, price, remaining, +1);
+    }
+
+    /// <summary>Sets an order's remaining quantity (0 removes it); unknown ids are ignored.</summary>
+    public void SetRemaining(long id, long remaining)
+    {
+        if (!_orders.TryGetValue(id, out var o)) return;
+        if (remaining <= 0)
+        {
+            _orders.Remove(id);
+            Change(o.Side, o.Price, -o.Remaining, -1);
+            return;
+        }
+        _orders[id] = (o.Side, o.Price, remaining);
+        Change(o.Side, o.Price, remaining - o.Remaining, 0);
+    }
+
+    public void Replace(long id, long price, long remaining)
+    {
+        if (!_orders.TryGetValue(id, out var o)) return;
+        SetRemaining(id, 0);
+        Add(id, o.Side, price, remaining);
+    }
+
+    private void Change(Side side, long price, long qty, int count)
+    {
+        var levels = Levels(side);
+        var l = levels.GetValueOrDefault(price);
+        l = (l.Qty + qty, l.Count + count);
+        if (l.Count <= 0 || l.Qty <= 0) levels.Remove(price);
+        else levels[price] = l;
+        _changed.Add((side, price));
+    }
+
+    /// <summary>The changed levels since the last call with their current (qty, count); qty 0 = gone.</summary>
+    public List<(Side Side, long Price, long Qty, int Count)> TakeChanges()
+    {
+        var list = new List<(Side, long, long, int)>(_changed.Count);
+        foreach (var (side, price) in _changed)
+        {
+            var l = Levels(side).GetValueOrDefault(price);
+            list.Add((side, price, l.Qty, l.Count));
+        }
+        _changed.Clear();
+        list.Sort((a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : a.Item1 == Side.Buy ? b.Item2.CompareTo(a.Item2) : a.Item2.CompareTo(b.Item2));
+        return list;
+    }
+
+    public (long Price, long Qty)? Best(Side side)
+    {
+        foreach (var kv in Levels(side)) return (kv.Key, kv.Value.Qty);
+        return null;
+    }
+}
