@@ -78,6 +78,19 @@ public sealed class RiskStage
     // ---- pre-trade ----
 
     /// <summary>
+    /// The pre-trade step of every pipeline: a new order or replace is first validated by the engine (symbol, grid,
+    /// ids — without side effects), and only then checked against risk; the first reason found becomes the command's
+    /// <see cref="OrderCommand.EdgeReject"/>, which the engine turns into the rejected event. A command already
+    /// carrying an edge reason, and cancels, pass through unchanged.
+    /// </summary>
+    public void PreTrade(MatchingEngine engine, ref OrderCommand cmd)
+    {
+        if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
+            && engine.Validate(in cmd) == RejectReason.None)
+            cmd.EdgeReject = Check(ref cmd);
+    }
+
+    /// <summary>
     /// Checks a new order or replace that the engine itself has already validated. Returns the reason to reject
     /// it, or <see cref="RejectReason.None"/>. A market order inside a price band gets its protection limit here
     /// (<see cref="OrderCommand.HasPrice"/>), so matching never trades it beyond the band.

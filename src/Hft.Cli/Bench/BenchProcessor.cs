@@ -44,11 +44,7 @@ internal readonly struct RiskPipelineProcessor(MatchingEngine engine, RiskStage 
     {
         // Check may give a market order its band protection price: work on a copy, the stream stays unchanged.
         var cmd = source;
-        if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
-            && engine.Validate(in cmd) == RejectReason.None)
-        {
-            cmd.EdgeReject = risk.Check(ref cmd);
-        }
+        risk.PreTrade(engine, ref cmd);
         var events = engine.Process(in cmd);
         risk.Apply(events);
         // The span is the engine's event buffer, not the local copy (the compiler cannot tell): re-create it

@@ -64,11 +64,7 @@ public sealed class ReplayPipeline
 
     private void Submit(ref OrderCommand cmd)
     {
-        if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
-            && Engine.Validate(in cmd) == RejectReason.None)
-        {
-            cmd.EdgeReject = Risk.Check(ref cmd);
-        }
+        Risk.PreTrade(Engine, ref cmd);
         Publish(Engine.Process(in cmd));
     }
 

@@ -129,9 +129,7 @@ public sealed class MatchingShard
         if (account is null)
         {
             // Unknown to risk: nothing of an account to protect; risk rejects new orders, the engine the rest.
-            if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
-                && Engine.Validate(in cmd) == RejectReason.None)
-                cmd.EdgeReject = Risk.Check(ref cmd);
+            Risk.PreTrade(Engine, ref cmd);
             ts.Risked = Stopwatch.GetTimestamp();
             events = Engine.Process(in cmd);
             ts.Matched = Stopwatch.GetTimestamp();
@@ -141,9 +139,7 @@ public sealed class MatchingShard
         {
             lock (account.Sync)
             {
-                if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
-                    && Engine.Validate(in cmd) == RejectReason.None)
-                    cmd.EdgeReject = Risk.Check(ref cmd);
+                Risk.PreTrade(Engine, ref cmd);
                 ts.Risked = Stopwatch.GetTimestamp();
                 events = Engine.Process(in cmd);
                 ts.Matched = Stopwatch.GetTimestamp();

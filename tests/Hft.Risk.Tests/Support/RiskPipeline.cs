@@ -48,11 +48,7 @@ public sealed class RiskPipeline
     /// <summary>Runs one command through the pipeline; the events are valid until the next call.</summary>
     public ReadOnlySpan<EngineEvent> Run(ref OrderCommand cmd)
     {
-        if (cmd.Op is CommandOp.New or CommandOp.Replace && cmd.EdgeReject == RejectReason.None
-            && Engine.Validate(in cmd) == RejectReason.None)
-        {
-            cmd.EdgeReject = Risk.Check(ref cmd);
-        }
+        Risk.PreTrade(Engine, ref cmd);
         var events = Engine.Process(in cmd);
         Risk.Apply(events);
         return events;
