@@ -4,6 +4,7 @@ using Hft.Server.Configuration;
 using Hft.Server.MarketData;
 using Hft.Server.Operations;
 using Hft.Server.Pipeline;
+using Hft.Server.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -96,7 +97,16 @@ public sealed class HftServer : IAsyncDisposable
                 forbidden ? "403 forbidden" : "401 unauthorized", forbidden ? "the endpoint needs a role the token lacks" : message);
         });
 
+        // 3b. Sessions, revocation list and the public market-data cache: in Redis when [redis] connection is set
+        // (shared by replicas; an outage never stops trading), else in memory. Sessions/SessionServices.cs.
+        builder.Services.AddSessionsAndCache(config);
+
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<Hft.Server.Redis.RedisMetrics>(); // hft_redis_* exported from the first scrape
+        if (config.Redis.IsConfigured)
+            app.Logger.LogInformation("redis: sessions and market-data cache in {Endpoint} (connecting in the background)", config.Redis.Connection);
+        else
+            app.Logger.LogInformation("redis: not configured; sessions and market-data cache in memory (one replica)");
         if (keys.IsDevelopmentSecret)
             app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
         app.Logger.LogInformation("audit: admin actions, auth failures and token grants to {Path}", audit.Path);

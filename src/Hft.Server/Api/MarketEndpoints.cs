@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Hft.Core.Book;
 using Hft.Core.Instruments;
+using Hft.Server.Cache;
 using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,14 +9,19 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hft.Server.Api;
 
-/// <summary>Public market data: <c>GET /api/v1/book/{symbol}?depth=</c>, <c>/trades/{symbol}</c>, <c>/instruments</c>.</summary>
+/// <summary>
+/// Public market data: <c>GET /api/v1/book/{symbol}?depth=</c>, <c>/ticker/{symbol}</c>, <c>/trades/{symbol}</c>,
+/// <c>/instruments</c>. L2 books and tickers are served through the market-data cache (<c>[redis] cache_ttl_ms</c>):
+/// they may be that much older than the book; L3 and <c>/debug/orderbook</c> are always read fresh.
+/// </summary>
 public static class MarketEndpoints
 {
     public const int MaxDepth = 1000;
 
     public static void MapMarketEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/book/{symbol}", Book);
+        app.MapGet("/api/v1/book/{symbol}", CachedBook);
+        app.MapGet("/api/v1/ticker/{symbol}", Ticker);
         app.MapGet("/api/v1/trades/{symbol}", Trades);
         app.MapGet("/api/v1/instruments", Instruments);
     }
@@ -22,16 +29,37 @@ public static class MarketEndpoints
     /// <summary>L2 (and L3 with <paramref name="level"/> = 3) of a book, taken on its shard thread.</summary>
     public static async Task<IResult> Book(string symbol, TradingPipeline pipeline, int? depth, int? level)
     {
-        if (!pipeline.Instruments.TryGet(symbol, out var inst)) return ApiError.NotFound("unknown_symbol", $"unknown symbol '{symbol}'");
+        var (body, error) = await BookBody(symbol, pipeline, depth, level);
+        return error ?? Results.Json(body);
+    }
+
+    /// <summary><see cref="Book"/> for the public route: L2 answers come from the cache when fresh enough.</summary>
+    public static async Task<IResult> CachedBook(string symbol, TradingPipeline pipeline, MarketCacheReader cache, int? depth, int? level,
+        HttpContext http)
+    {
+        if (level == 3 || !cache.Enabled || !pipeline.Instruments.TryGet(symbol, out var inst) || depth is < 1 or > MaxDepth || level is not (null or 2))
+            return await Book(symbol, pipeline, depth, level);
+        string key = $"book:{inst.Symbol}:{depth ?? 50}";
+        if (await cache.TryGetAsync(key, http.RequestAborted) is { } hit) return Results.Bytes(hit, "application/json");
+        var (body, error) = await BookBody(symbol, pipeline, depth, level);
+        if (error is not null) return error;
+        var json = JsonSerializer.SerializeToUtf8Bytes(body!, body!.GetType(), JsonSerializerOptions.Web);
+        cache.Store(key, json);
+        return Results.Bytes(json, "application/json");
+    }
+
+    private static async Task<(object? Body, IResult? Error)> BookBody(string symbol, TradingPipeline pipeline, int? depth, int? level)
+    {
+        if (!pipeline.Instruments.TryGet(symbol, out var inst)) return (null, ApiError.NotFound("unknown_symbol", $"unknown symbol '{symbol}'"));
         int d = depth ?? 50;
-        if (d is < 1 or > MaxDepth) return ApiError.BadRequest("invalid_request", $"depth must be between 1 and {MaxDepth}");
-        if (level is not (null or 2 or 3)) return ApiError.BadRequest("invalid_request", "level must be 2 or 3");
+        if (d is < 1 or > MaxDepth) return (null, ApiError.BadRequest("invalid_request", $"depth must be between 1 and {MaxDepth}"));
+        if (level is not (null or 2 or 3)) return (null, ApiError.BadRequest("invalid_request", "level must be 2 or 3"));
         var query = new BookSnapshotQuery(inst.Index, d, level == 3);
         if (!pipeline.Query(pipeline.ShardOf(inst.Index).Index, query))
-            return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry");
+            return (null, ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry"));
         var snap = await query.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var risk = pipeline.RiskBook.Instrument(inst.Index)!;
-        return Results.Json(new
+        return (new
         {
             symbol = inst.Symbol,
             halted = risk.Halted,
@@ -39,7 +67,34 @@ public static class MarketEndpoints
             asks = Levels(snap.Asks, inst),
             bidOrders = level == 3 ? Orders(snap.BidOrders, inst, pipeline) : null,
             askOrders = level == 3 ? Orders(snap.AskOrders, inst, pipeline) : null,
-        });
+        }, null);
+    }
+
+    /// <summary>Best bid and ask (price and quantity), last trade, mark and halt state of one instrument; cached like L2.</summary>
+    public static async Task<IResult> Ticker(string symbol, TradingPipeline pipeline, MarketCacheReader cache, HttpContext http)
+    {
+        if (!pipeline.Instruments.TryGet(symbol, out var inst)) return ApiError.NotFound("unknown_symbol", $"unknown symbol '{symbol}'");
+        string key = $"ticker:{inst.Symbol}";
+        if (cache.Enabled && await cache.TryGetAsync(key, http.RequestAborted) is { } hit) return Results.Bytes(hit, "application/json");
+        var query = new BookSnapshotQuery(inst.Index, 1, false);
+        if (!pipeline.Query(pipeline.ShardOf(inst.Index).Index, query))
+            return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry");
+        var snap = await query.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var risk = pipeline.RiskBook.Instrument(inst.Index)!;
+        var json = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            symbol = inst.Symbol,
+            bid = snap.Bids.Length > 0 ? inst.FormatPrice(snap.Bids[0].Price) : null,
+            bidQty = snap.Bids.Length > 0 ? inst.FormatQuantity(snap.Bids[0].Quantity) : null,
+            ask = snap.Asks.Length > 0 ? inst.FormatPrice(snap.Asks[0].Price) : null,
+            askQty = snap.Asks.Length > 0 ? inst.FormatQuantity(snap.Asks[0].Quantity) : null,
+            last = risk.LastTrade == 0 ? null : inst.FormatPrice(risk.LastTrade),
+            mark = risk.Mark == 0 ? null : inst.FormatPrice(risk.Mark),
+            halted = risk.Halted,
+            time = DateTimeOffset.UtcNow,
+        }, JsonSerializerOptions.Web);
+        if (cache.Enabled) cache.Store(key, json);
+        return Results.Bytes(json, "application/json");
     }
 
     private static object[][] Levels(LevelView[] levels, Instrument inst)

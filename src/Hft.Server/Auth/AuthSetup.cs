@@ -1,5 +1,6 @@
 using Hft.Server.Api;
 using Hft.Server.Configuration;
+using Hft.Server.Sessions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,12 +28,25 @@ public static class AuthSetup
                 options.TokenValidationParameters = tokens.ValidationParameters();
                 options.Events = new JwtBearerEvents
                 {
+                    // Logout and admin revoke take effect here: a lookup in this process's copy of the revocation
+                    // list (Sessions/RevocationList.cs), no I/O per request.
+                    OnTokenValidated = context =>
+                    {
+                        var user = context.Principal!;
+                        var sessions = context.HttpContext.RequestServices.GetRequiredService<ISessionStore>();
+                        string account = TokenService.AccountOf(user) ?? "";
+                        var issued = long.TryParse(user.FindFirst("iat")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : DateTimeOffset.MinValue;
+                        if (sessions.IsRevoked(user.FindFirst(TokenService.SessionClaim)?.Value, account, issued))
+                            context.Fail(new TokenRevokedException());
+                        return Task.CompletedTask;
+                    },
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();
                         string message = context.AuthenticateFailure switch
                         {
                             SecurityTokenExpiredException => "token expired",
+                            TokenRevokedException => "token revoked (logged out, or the account's sessions were revoked)",
                             SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "invalid token signature",
                             SecurityTokenInvalidAudienceException => "token not issued for this API",
                             SecurityTokenInvalidIssuerException => "token from an unknown issuer",
@@ -56,3 +70,6 @@ public static class AuthSetup
         return services;
     }
 }
+
+/// <summary>The token is valid but its session was ended (logout, refresh token reuse) or its account's tokens revoked.</summary>
+public sealed class TokenRevokedException() : SecurityTokenException("token revoked");

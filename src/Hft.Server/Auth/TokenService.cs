@@ -20,6 +20,9 @@ public sealed class TokenService
     public const string AccountClaim = "sub";
     public const string RoleClaim = "role";
 
+    /// <summary>The session a token belongs to (absent on tokens minted by <c>./hft token</c>); checked against the revocation list.</summary>
+    public const string SessionClaim = "sid";
+
     private readonly AuthConfig _auth;
     private readonly SigningKeys _keys;
     private readonly JsonWebTokenHandler _handler = new();
@@ -32,7 +35,7 @@ public sealed class TokenService
 
     public int LifetimeSeconds => _auth.TokenLifetimeSeconds;
 
-    public string Mint(string account, string role, TimeSpan? lifetime = null, DateTime? now = null)
+    public string Mint(string account, string role, TimeSpan? lifetime = null, DateTime? now = null, string? sessionId = null)
     {
         if (_keys.Signing is null) throw new InvalidOperationException("[auth] key_file holds a public key only: this process cannot mint tokens");
         var issued = now ?? DateTime.UtcNow;
@@ -46,6 +49,11 @@ public sealed class TokenService
             SigningCredentials = _keys.Signing,
             Claims = new Dictionary<string, object> { [AccountClaim] = account, [RoleClaim] = role },
         };
+        if (sessionId is not null)
+        {
+            descriptor.Claims[SessionClaim] = sessionId;
+            descriptor.Claims["jti"] = Guid.NewGuid().ToString("N");
+        }
         return _handler.CreateToken(descriptor);
     }
 
@@ -57,7 +65,7 @@ public sealed class TokenService
         ValidateIssuerSigningKey = true,
         ValidateLifetime = true,
         RequireExpirationTime = true,
-        ClockSkew = TimeSpan.FromSeconds(5),
+        ClockSkew = Sessions.SessionLifetimes.ClockSkew,
         NameClaimType = AccountClaim,
         RoleClaimType = RoleClaim,
     };

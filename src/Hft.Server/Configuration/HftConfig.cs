@@ -142,6 +142,9 @@ public sealed record AuthConfig
 
     public int TokenLifetimeSeconds { get; init; } = 900;
 
+    /// <summary>How long a session (its refresh token chain) lives from login; refresh rotates the token, not this.</summary>
+    public int RefreshTokenLifetimeSeconds { get; init; } = 86_400;
+
     public IReadOnlyList<ApiKeyConfig> ApiKeys { get; init; } = [];
 
     public const string DevelopmentSecret = "hft-development-secret-do-not-use-in-production-0123456789";
@@ -185,10 +188,4 @@ public sealed record JournalConfig
 
     /// <summary>Seconds between periodic snapshots; 0 = only on shutdown and by admin command.</summary>
     public int SnapshotIntervalSeconds { get; init; } = 300;
-}
-
-public sealed record RedisConfig
-{
-    /// <summary>StackExchange.Redis connection string; empty = in-memory (no Redis).</summary>
-    public string? Connection { get; init; }
 }

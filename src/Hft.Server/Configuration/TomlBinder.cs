@@ -159,6 +159,7 @@ internal static class TomlBinder
             Issuer = r.String("issuer", d.Issuer),
             Audience = r.String("audience", d.Audience),
             Secret = r.StringOrNull("secret", d.Secret),
+            RefreshTokenLifetimeSeconds = r.Int("refresh_token_lifetime_seconds", d.RefreshTokenLifetimeSeconds, 60, 90 * 86_400),
             KeyFile = r.StringOrNull("key_file", d.KeyFile),
             TokenLifetimeSeconds = r.Int("token_lifetime_seconds", d.TokenLifetimeSeconds, 60, 86_400),
             ApiKeys = r.TableArray("api_keys")?.Select(BindApiKey).ToList() ?? d.ApiKeys,
@@ -195,7 +196,20 @@ internal static class TomlBinder
 
     private static RedisConfig BindRedis(SectionReader r, RedisConfig d)
     {
-        var c = new RedisConfig { Connection = r.StringOrNull("connection", d.Connection) };
+        var c = new RedisConfig
+        {
+            Connection = r.StringOrNull("connection", d.Connection),
+            KeyPrefix = r.String("key_prefix", d.KeyPrefix),
+            ConnectTimeoutMs = r.Int("connect_timeout_ms", d.ConnectTimeoutMs, 100, 60_000),
+            CommandTimeoutMs = r.Int("command_timeout_ms", d.CommandTimeoutMs, 10, 10_000),
+            ReconnectIntervalMs = r.Int("reconnect_interval_ms", d.ReconnectIntervalMs, 100, 60_000),
+            RevocationSyncSeconds = r.Int("revocation_sync_seconds", d.RevocationSyncSeconds, 1, 3600),
+            CacheTtlMs = r.Int("cache_ttl_ms", d.CacheTtlMs, 0, 60_000),
+        };
+        if (c.Connection is { Length: > 0 } connection && RedisConfig.ConnectionProblem(connection) is { } problem)
+            throw r.Error("connection", problem);
+        if (c.KeyPrefix.Length > 64 || c.KeyPrefix.Any(char.IsWhiteSpace))
+            throw r.Error("key_prefix", "must be at most 64 characters without whitespace");
         r.RejectUnknownKeys();
         return c;
     }
