@@ -79,9 +79,13 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
         }
         var interval = TimeSpan.FromMilliseconds(_config.ReconnectIntervalMs);
         bool warned = false;
+        int failures = 0;
         while (!stop.IsCancellationRequested)
         {
-            bool ok = await ProbeAsync();
+            var probe = await ProbeAsync();
+            // a closed connection counts at once; a slow PING only twice in a row (a loaded host is not an outage)
+            failures = probe == Probe.Ok ? 0 : failures + 1;
+            bool ok = probe == Probe.Ok || (probe == Probe.Slow && failures < 2 && _up);
             if (ok && !_up)
             {
                 _up = true;
@@ -106,27 +110,31 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task<bool> ProbeAsync()
+    private enum Probe { Ok, Slow, Closed }
+
+    private async Task<Probe> ProbeAsync()
     {
-        if (_mux is not { IsConnected: true } mux) return false;
+        if (_mux is not { IsConnected: true } mux) return Probe.Closed;
         try
         {
             await mux.GetDatabase().PingAsync().WaitAsync(CommandTimeout);
-            return true;
+            return Probe.Ok;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        catch (TimeoutException)
         {
-            return false;
+            return Probe.Slow;
+        }
+        catch (Exception e) when (e is RedisException or ObjectDisposedException)
+        {
+            return Probe.Closed;
         }
     }
 
     private void MarkDown(string why)
     {
-        bool was = _up;
         _up = false;
         _metrics.SetUp(false);
-        if (was || why.Length > 0)
-            _log.LogWarning("redis: {Endpoint} unreachable ({Why}); trading continues, sessions fall back to the local revocation copy and the cache to the book",
+        _log.LogWarning("redis: {Endpoint} unreachable ({Why}); trading continues, sessions fall back to the local revocation copy and the cache to the book",
                 _config.Connection, why);
     }
 

@@ -1,0 +1,79 @@
+using Hft.Server.Configuration;
+using Hft.Server.Redis;
+using Hft.Server.Sessions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Prometheus;
+
+namespace Hft.Server.Tests.Support;
+
+/// <summary>A started <see cref="RedisConnection"/> (own metrics registry) and a <see cref="RedisSessionStore"/> on it, as a server wires them.</summary>
+public sealed class RedisStores : IAsyncDisposable
+{
+    private RedisStores(RedisConnection connection, RedisSessionStore sessions, CollectorRegistry registry)
+    {
+        Connection = connection;
+        Sessions = sessions;
+        Registry = registry;
+    }
+
+    public RedisConnection Connection { get; }
+
+    public RedisSessionStore Sessions { get; }
+
+    public CollectorRegistry Registry { get; }
+
+    public static RedisConfig Config(string connection, string prefix = "hft:") => new()
+    {
+        Connection = connection,
+        KeyPrefix = prefix,
+        ConnectTimeoutMs = 500,
+        CommandTimeoutMs = 2000, // generous: the test host is shared and loaded; the outage tests kill Redis outright
+        ReconnectIntervalMs = 100,
+        RevocationSyncSeconds = 1,
+    };
+
+    /// <summary>Starts both and waits (at most 10 s) until the connection is up and the first sync ran.</summary>
+    public static async Task<RedisStores> StartAsync(string connection, SessionLifetimes lifetimes, string prefix = "hft:")
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var config = Config(connection, prefix);
+        var redis = new RedisConnection(config, new RedisMetrics(registry, configured: true), NullLogger.Instance);
+        var sessions = new RedisSessionStore(redis, lifetimes, TimeSpan.FromSeconds(config.RevocationSyncSeconds), NullLogger.Instance);
+        await redis.StartAsync(CancellationToken.None);
+        await sessions.StartAsync(CancellationToken.None);
+        await Wait.UntilAsync(() => redis.IsUp, TimeSpan.FromSeconds(10), "redis connection up");
+        Assert.True(await sessions.SyncAsync(push: false));
+        return new RedisStores(redis, sessions, registry);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sessions.StopAsync(CancellationToken.None);
+        await Connection.StopAsync(CancellationToken.None);
+        await Connection.DisposeAsync();
+    }
+}
+
+/// <summary>Bounded polling for state that another thread or process changes.</summary>
+public static class Wait
+{
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting for: {what}");
+            await Task.Delay(25);
+        }
+    }
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting for: {what}");
+            await Task.Delay(50);
+        }
+    }
+}
