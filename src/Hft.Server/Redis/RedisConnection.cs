@@ -21,6 +21,7 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     private Task? _loop;
     private volatile bool _up;
     private int _upEpoch;
+    private int _disposed;
 
     public RedisConnection(RedisConfig config, RedisMetrics metrics, ILogger log)
     {
@@ -146,7 +147,9 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return; // the container disposes it as singleton and as hosted service
         await _stop.CancelAsync();
+        if (_loop is not null) await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_mux is not null) await _mux.DisposeAsync();
         _stop.Dispose();
     }

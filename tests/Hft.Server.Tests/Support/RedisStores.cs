@@ -77,3 +77,15 @@ public static class Wait
         }
     }
 }
+
+/// <summary>Servers wired to a <see cref="RedisFixture"/>.</summary>
+public static class RedisServer
+{
+    /// <summary>A config edit for <see cref="ApiServerFixture.StartAsync"/>: [redis] on <paramref name="redis"/>, test timings.</summary>
+    public static Func<HftConfig, HftConfig> WithRedis(RedisFixture redis, int cacheTtlMs = 0)
+        => c => c with { Redis = RedisStores.Config(redis.Connection) with { CacheTtlMs = cacheTtlMs } };
+
+    /// <summary>Waits (at most 15 s) until the server's hft_redis_up reads <paramref name="up"/>.</summary>
+    public static Task WaitUpAsync(ApiServerFixture api, double up = 1)
+        => Wait.UntilAsync(async () => (await api.MetricsAsync()).Value("hft_redis_up") == up, TimeSpan.FromSeconds(15), $"hft_redis_up {up}");
+}
