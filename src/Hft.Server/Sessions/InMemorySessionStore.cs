@@ -17,6 +17,7 @@ public sealed class InMemorySessionStore : ISessionStore
 
     private readonly object _gate = new();
     private readonly Dictionary<string, State> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<string>> _byAccount = new(StringComparer.Ordinal); // session ids in login order
     private readonly SessionLifetimes _lifetimes;
     private readonly TimeProvider _time;
     private int _createdSinceSweep;
@@ -44,10 +45,18 @@ public sealed class InMemorySessionStore : ISessionStore
         string sid = RefreshToken.NewSessionId();
         string token = RefreshToken.New(sid);
         var expires = now + _lifetimes.Session;
+        long until = (now + _lifetimes.RevocationRetention).ToUnixTimeMilliseconds();
         lock (_gate)
         {
             if (++_createdSinceSweep >= 1024) Sweep(now);
             _sessions[sid] = new State(account, role, RefreshToken.Hash(token), expires);
+            if (!_byAccount.TryGetValue(account, out var logins)) _byAccount[account] = logins = new Queue<string>();
+            logins.Enqueue(sid);
+            while (logins.Count > _lifetimes.MaxPerAccount)
+            {
+                string oldest = logins.Dequeue();
+                if (_sessions.Remove(oldest)) Revocations.RevokeSession(oldest, until);
+            }
         }
         return Task.FromResult<SessionGrant?>(new SessionGrant(sid, token, expires));
     }
@@ -98,6 +107,7 @@ public sealed class InMemorySessionStore : ISessionStore
             foreach (var (sid, s) in _sessions)
                 if (s.Account == account) ended.Add(sid);
             foreach (var sid in ended) _sessions.Remove(sid);
+            _byAccount.Remove(account);
         }
         foreach (var sid in ended) Revocations.RevokeSession(sid, until);
         Revocations.RevokeAccount(account, now.ToUnixTimeSeconds());
@@ -113,6 +123,13 @@ public sealed class InMemorySessionStore : ISessionStore
         foreach (var (sid, s) in _sessions)
             if (s.Expires <= now) expired.Add(sid);
         foreach (var sid in expired) _sessions.Remove(sid);
+        var idle = new List<string>();
+        foreach (var (account, logins) in _byAccount)
+        {
+            while (logins.Count > 0 && !_sessions.ContainsKey(logins.Peek())) logins.Dequeue();
+            if (logins.Count == 0) idle.Add(account);
+        }
+        foreach (var account in idle) _byAccount.Remove(account);
         Revocations.Prune();
     }
 }

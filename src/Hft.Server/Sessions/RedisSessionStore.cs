@@ -11,7 +11,8 @@ namespace Hft.Server.Sessions;
 /// <list type="bullet">
 /// <item><c>session:{sid}</c> hash (account, role, current refresh hash, expiry), expiring with the session, and
 /// <c>session:{sid}:spent</c>, the hashes already rotated away (presenting one again revokes the session);</item>
-/// <item><c>account:{account}:sessions</c>, the account's session ids (for admin revoke);</item>
+/// <item><c>account:{account}:sessions</c>, the account's session ids by login time (admin revoke, and the bound of
+/// <see cref="SessionLifetimes.MaxPerAccount"/> sessions per account);</item>
 /// <item><c>revoked:sessions</c> sorted set (sid scored by the time its last access token expires) and
 /// <c>revoked:accounts</c> hash (account → cutoff, unix seconds), announced on the <c>revocations</c> channel.</item>
 /// </list>
@@ -41,12 +42,24 @@ public sealed class RedisSessionStore : ISessionStore, IHostedService
         return {'invalid'}
         """;
 
+    // Also keeps the account's logins (a sorted set by login time) to the newest ARGV[7]: older sessions are revoked
+    // here and returned, so the caller announces them. (Builds session keys from ARGV[8]: one Redis, not a cluster.)
     private const string CreateScript = """
         redis.call('HSET', KEYS[1], 'account', ARGV[1], 'role', ARGV[2], 'current', ARGV[3], 'expires', ARGV[4])
         redis.call('PEXPIREAT', KEYS[1], ARGV[4])
-        redis.call('SADD', KEYS[2], ARGV[5])
+        redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5])
         redis.call('PEXPIREAT', KEYS[2], ARGV[4])
-        return 1
+        local evicted = {}
+        local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[7])
+        if excess > 0 then
+          local old = redis.call('ZPOPMIN', KEYS[2], excess)
+          for i = 1, #old, 2 do
+            redis.call('DEL', ARGV[8] .. old[i], ARGV[8] .. old[i] .. ':spent')
+            redis.call('ZADD', KEYS[3], ARGV[9], old[i])
+            table.insert(evicted, old[i])
+          end
+        end
+        return evicted
         """;
 
     // Revoking deletes the session, records the id and leaves the account's set (members of expired sessions are
@@ -109,10 +122,18 @@ public sealed class RedisSessionStore : ISessionStore, IHostedService
         string token = RefreshToken.New(sid);
         var expires = _time.GetUtcNow() + _lifetimes.Session;
         long expiresMs = expires.ToUnixTimeMilliseconds();
+        long until = RevokedUntilMs;
         try
         {
-            await db.ScriptEvaluateAsync(CreateScript, [SessionKey(sid), AccountKey(account)],
-                [account, role, RefreshToken.Hash(token), expiresMs, sid]).WaitAsync(_redis.CommandTimeout, cancellationToken);
+            var evicted = (RedisResult[])(await db.ScriptEvaluateAsync(CreateScript, [SessionKey(sid), AccountKey(account), _revokedSessions],
+                [account, role, RefreshToken.Hash(token), expiresMs, sid, NowMs, _lifetimes.MaxPerAccount, _redis.KeyPrefix + "session:", until])
+                .WaitAsync(_redis.CommandTimeout, cancellationToken))!;
+            foreach (var old in evicted)
+            {
+                string oldSid = (string)old!;
+                Revocations.RevokeSession(oldSid, until);
+                await PublishAsync(db, $"s|{oldSid}|{until}");
+            }
             return new SessionGrant(sid, token, expires);
         }
         catch (Exception e) when (IsRedisFailure(e))
@@ -189,7 +210,7 @@ public sealed class RedisSessionStore : ISessionStore, IHostedService
         }
         try
         {
-            var members = await db.SetMembersAsync(AccountKey(account)).WaitAsync(_redis.CommandTimeout, cancellationToken);
+            var members = await db.SortedSetRangeByRankAsync(AccountKey(account)).WaitAsync(_redis.CommandTimeout, cancellationToken);
             int ended = 0;
             foreach (var member in members)
                 if (await RevokeSessionAsync(member.ToString(), cancellationToken)) ended++;

@@ -20,10 +20,10 @@ public abstract class MarketCacheContract : IAsyncLifetime
     {
         Assert.Null(await GetText("book:BTCUSD:50"));
         Cache.Set("book:BTCUSD:50", Encoding.UTF8.GetBytes("{\"v\":1}"), TimeSpan.FromSeconds(30));
-        await Wait.UntilAsync(async () => await GetText("book:BTCUSD:50") is not null, TimeSpan.FromSeconds(5), "set lands"); // Redis sets are fire-and-forget
+        await Poll.UntilAsync(async () => await GetText("book:BTCUSD:50") is not null, TimeSpan.FromSeconds(5), "set lands"); // Redis sets are fire-and-forget
         Assert.Equal("{\"v\":1}", await GetText("book:BTCUSD:50"));
         Cache.Set("book:BTCUSD:50", Encoding.UTF8.GetBytes("{\"v\":2}"), TimeSpan.FromSeconds(30));
-        await Wait.UntilAsync(async () => await GetText("book:BTCUSD:50") == "{\"v\":2}", TimeSpan.FromSeconds(5), "overwrite lands");
+        await Poll.UntilAsync(async () => await GetText("book:BTCUSD:50") == "{\"v\":2}", TimeSpan.FromSeconds(5), "overwrite lands");
         Assert.Null(await GetText("book:BTCUSD:51"));
     }
 
@@ -31,8 +31,8 @@ public abstract class MarketCacheContract : IAsyncLifetime
     public async Task Entries_expire_after_their_ttl()
     {
         Cache.Set("ticker:ETHUSD", [1, 2, 3], TimeSpan.FromMilliseconds(300));
-        await Wait.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is not null, TimeSpan.FromSeconds(5), "set lands");
-        await Wait.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is null, TimeSpan.FromSeconds(5), "entry expires");
+        await Poll.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is not null, TimeSpan.FromSeconds(5), "set lands");
+        await Poll.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is null, TimeSpan.FromSeconds(5), "entry expires");
     }
 }
 
@@ -78,9 +78,9 @@ public sealed class RedisMarketCacheTests : MarketCacheContract
     public async Task Lookups_while_redis_is_down_are_misses_without_waiting_for_it()
     {
         Cache.Set("book:X:1", [1], TimeSpan.FromMinutes(1));
-        await Wait.UntilAsync(async () => await Cache.GetAsync("book:X:1") is not null, TimeSpan.FromSeconds(5), "set lands");
+        await Poll.UntilAsync(async () => await Cache.GetAsync("book:X:1") is not null, TimeSpan.FromSeconds(5), "set lands");
         _redis.Kill();
-        await Wait.UntilAsync(() => !_stores.Connection.IsUp, TimeSpan.FromSeconds(10), "connection noticed down");
+        await Poll.UntilAsync(() => !_stores.Connection.IsUp, TimeSpan.FromSeconds(10), "connection noticed down");
         Assert.Null(await Cache.GetAsync("book:X:1"));
         Cache.Set("book:X:1", [2], TimeSpan.FromMinutes(1)); // dropped, no exception
     }

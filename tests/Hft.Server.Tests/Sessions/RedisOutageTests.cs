@@ -81,7 +81,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         // the revocation made while Redis was away reached Redis: a replica started now refuses the token
         await using var replica = await ApiServerFixture.StartAsync(RedisServer.WithRedis(_redis));
         await RedisServer.WaitUpAsync(replica);
-        await Wait.UntilAsync(async () => (await replica.AccountAsync(doomed.Token)).Status == HttpStatusCode.Unauthorized,
+        await Poll.UntilAsync(async () => (await replica.AccountAsync(doomed.Token)).Status == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(10), "the new replica learns the outage-time revocation");
         (await replica.AccountAsync(after.Token)).AssertStatus(HttpStatusCode.OK);
     }

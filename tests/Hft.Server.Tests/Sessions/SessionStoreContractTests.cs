@@ -114,6 +114,26 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_the_newest_logins_of_an_account_keep_their_sessions()
+    {
+        var store = await CreateAsync(new SessionLifetimes(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), MaxPerAccount: 3));
+        var grants = new List<SessionGrant>();
+        for (int i = 0; i < 5; i++)
+        {
+            grants.Add((await store.CreateAsync("A1", "trader"))!);
+            await Task.Delay(5); // distinct login times
+        }
+        var other = (await store.CreateAsync("A2", "trader"))!;
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.True(store.IsRevoked(grants[i].SessionId, "A1", DateTimeOffset.UtcNow), $"login {i} evicted");
+            Assert.Equal(RefreshStatus.Invalid, (await store.RefreshAsync(grants[i].RefreshToken)).Status);
+        }
+        for (int i = 2; i < 5; i++) Assert.Equal(RefreshStatus.Rotated, (await store.RefreshAsync(grants[i].RefreshToken)).Status);
+        Assert.Equal(RefreshStatus.Rotated, (await store.RefreshAsync(other.RefreshToken)).Status);
+    }
+
+    [Fact]
     public async Task Concurrent_refreshes_of_one_token_rotate_it_at_most_once()
     {
         var grant = (await Store.CreateAsync("A1", "trader"))!;
@@ -163,11 +183,11 @@ public sealed class RedisSessionStoreTests : SessionStoreContract
         Assert.Equal(RefreshStatus.Rotated, rotated.Status);
 
         Assert.True(await Store.RevokeSessionAsync(grant.SessionId));
-        await Wait.UntilAsync(() => other.IsRevoked(grant.SessionId, "A1", DateTimeOffset.UtcNow), TimeSpan.FromSeconds(5), "revocation reaches the other replica");
+        await Poll.UntilAsync(() => other.IsRevoked(grant.SessionId, "A1", DateTimeOffset.UtcNow), TimeSpan.FromSeconds(5), "revocation reaches the other replica");
         Assert.Equal(RefreshStatus.Invalid, (await other.RefreshAsync(rotated.Grant!.RefreshToken)).Status);
 
         await Store.RevokeAccountAsync("A2");
-        await Wait.UntilAsync(() => other.IsRevoked(null, "A2", DateTimeOffset.UtcNow.AddSeconds(-1)), TimeSpan.FromSeconds(5), "account cutoff reaches the other replica");
+        await Poll.UntilAsync(() => other.IsRevoked(null, "A2", DateTimeOffset.UtcNow.AddSeconds(-1)), TimeSpan.FromSeconds(5), "account cutoff reaches the other replica");
     }
 
     [Fact]

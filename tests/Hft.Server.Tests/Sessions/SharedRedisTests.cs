@@ -45,7 +45,7 @@ public sealed class SharedRedisTests : IAsyncLifetime
         (await _a.AccountAsync(second.Token)).AssertStatus(HttpStatusCode.OK);
         (await _b.LogoutAsync(second.Token)).AssertStatus(HttpStatusCode.OK);
         (await _b.AccountAsync(second.Token)).AssertError(HttpStatusCode.Unauthorized, "unauthorized");
-        await Wait.UntilAsync(async () => (await _a.AccountAsync(second.Token)).Status == HttpStatusCode.Unauthorized,
+        await Poll.UntilAsync(async () => (await _a.AccountAsync(second.Token)).Status == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(5), "logout on B honoured by A");
         (await _a.RefreshAsync(second.RefreshToken)).AssertError(HttpStatusCode.Unauthorized, "invalid_refresh_token");
     }
@@ -71,7 +71,7 @@ public sealed class SharedRedisTests : IAsyncLifetime
         Assert.Equal(1, mb.Value("hft_cache_requests_total", ("result", "miss")));
 
         // after the TTL (5 s here) B computes its own answer again
-        await Wait.UntilAsync(async () => (await _b.Anonymous.Get("api/v1/book/BTCUSD?depth=5")).Body.GetProperty("bids").GetArrayLength() == 0,
+        await Poll.UntilAsync(async () => (await _b.Anonymous.Get("api/v1/book/BTCUSD?depth=5")).Body.GetProperty("bids").GetArrayLength() == 0,
             TimeSpan.FromSeconds(15), "cached book expires");
         (await _b.Anonymous.Get("api/v1/ticker/DOGEUSD")).AssertError(HttpStatusCode.NotFound, "unknown_symbol");
     }

@@ -41,7 +41,7 @@ public sealed class RedisStores : IAsyncDisposable
         var sessions = new RedisSessionStore(redis, lifetimes, TimeSpan.FromSeconds(config.RevocationSyncSeconds), NullLogger.Instance);
         await redis.StartAsync(CancellationToken.None);
         await sessions.StartAsync(CancellationToken.None);
-        await Wait.UntilAsync(() => redis.IsUp, TimeSpan.FromSeconds(10), "redis connection up");
+        await Poll.UntilAsync(() => redis.IsUp, TimeSpan.FromSeconds(10), "redis connection up");
         Assert.True(await sessions.SyncAsync(push: false));
         return new RedisStores(redis, sessions, registry);
     }
@@ -55,7 +55,7 @@ public sealed class RedisStores : IAsyncDisposable
 }
 
 /// <summary>Bounded polling for state that another thread or process changes.</summary>
-public static class Wait
+public static class Poll
 {
     public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
@@ -87,5 +87,5 @@ public static class RedisServer
 
     /// <summary>Waits (at most 15 s) until the server's hft_redis_up reads <paramref name="up"/>.</summary>
     public static Task WaitUpAsync(ApiServerFixture api, double up = 1)
-        => Wait.UntilAsync(async () => (await api.MetricsAsync()).Value("hft_redis_up") == up, TimeSpan.FromSeconds(15), $"hft_redis_up {up}");
+        => Poll.UntilAsync(async () => (await api.MetricsAsync()).Value("hft_redis_up") == up, TimeSpan.FromSeconds(15), $"hft_redis_up {up}");
 }
