@@ -85,4 +85,27 @@ public sealed class RedisOutageTests : IAsyncLifetime
             TimeSpan.FromSeconds(10), "the new replica learns the outage-time revocation");
         (await replica.AccountAsync(after.Token)).AssertStatus(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task Server_starts_and_trades_when_redis_is_configured_but_never_reachable()
+    {
+        // as staging/production would run with the redis service missing: nothing listens on this port
+        using var hole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        hole.Start();
+        int port = ((IPEndPoint)hole.LocalEndpoint).Port;
+        hole.Stop();
+        await using var api = await ApiServerFixture.StartAsync(c => c with
+        {
+            Redis = RedisStores.Config($"127.0.0.1:{port}") with { CacheTtlMs = 500 },
+        });
+        (await api.Anonymous.Get("ready")).AssertStatus(HttpStatusCode.OK);
+        var m = await api.MetricsAsync();
+        Assert.Equal((0, 1), (m.Value("hft_redis_up"), m.Value("hft_redis_configured")));
+        var login = await api.LoginAsync();
+        Assert.Null(login.RefreshToken);
+        (await api.PlaceAsync(login.Token, Rest.Limit("buy", "49000", "0.1"))).AssertStatus(HttpStatusCode.Created);
+        Assert.Single((await api.Anonymous.Get("api/v1/book/BTCUSD")).Body.GetProperty("bids").EnumerateArray());
+        (await api.LogoutAsync(login.Token)).AssertStatus(HttpStatusCode.OK);
+        (await api.AccountAsync(login.Token)).AssertError(HttpStatusCode.Unauthorized, "unauthorized");
+    }
 }
