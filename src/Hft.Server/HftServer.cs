@@ -71,13 +71,15 @@ public sealed class HftServer : IAsyncDisposable
         var metrics = builder.Services.AddOperations(config);
         marketData ??= new MarketDataOptions();
         var feed = new MarketDataObserver(marketData.EventQueueCapacity);
-        var pipeline = new TradingPipeline(config, [directory, tape, metrics, feed]);
+        var accountEvents = new AccountEventHub(); // private order-event streams: WebSocket user channel, binary and FIX sessions
+        var pipeline = new TradingPipeline(config, [directory, tape, metrics, feed, accountEvents]);
         builder.Services.AttachOperations(metrics, pipeline);
         var rates = config.Accounts.ToDictionary(a => pipeline.Accounts.GetOrAdd(a.Id), a => a.RequestsPerSecond);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(pipeline);
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(tape);
+        builder.Services.AddSingleton(accountEvents);
         builder.Services.AddSingleton(new ReadinessChecks());
         var publisher = new MarketDataPublisher(pipeline, feed, marketData); // WebSocket market data, off the shard threads
         builder.Services.AddSingleton(publisher);
