@@ -38,6 +38,10 @@ public static class Yaml
         return current;
     }
 
+    /// <summary>A scalar under a key that itself contains dots (e.g. "kubernetes.io/metadata.name").</summary>
+    public static string? Literal(this YamlNode node, string key)
+        => node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var v) ? (v as YamlScalarNode)?.Value : null;
+
     public static string? Str(this YamlNode node, string path) => (node.At(path) as YamlScalarNode)?.Value;
 
     public static string Req(this YamlNode node, string path)
