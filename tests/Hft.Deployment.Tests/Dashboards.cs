@@ -29,13 +29,15 @@ public sealed record Dashboard(string Uid, string Title, List<PanelQuery> Querie
     }
 
     /// <summary>
-    /// A panel query as Prometheus can run it: Grafana's variables replaced by what "All" selects (".*" for the
-    /// multi-value label variables) and $__rate_interval by 1m (four scrape intervals of the test's Prometheus).
+    /// A panel query as Prometheus can run it: Grafana's variables set to one real value each (the scraped instance,
+    /// BTCUSD, account A1: a concrete value, unlike "All" = ".*", also catches a misspelt label name) and
+    /// $__rate_interval to 1m (several scrape intervals of the test's Prometheus).
     /// </summary>
-    public static string Substitute(string expr)
+    public static string Substitute(string expr, string instance)
     {
         var s = expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$__interval", "1m", StringComparison.Ordinal);
-        foreach (var v in new[] { "$instance", "$symbol", "$account" }) s = s.Replace(v, ".*", StringComparison.Ordinal);
+        s = s.Replace("$instance", instance, StringComparison.Ordinal).Replace("$symbol", "BTCUSD", StringComparison.Ordinal)
+            .Replace("$account", "A1", StringComparison.Ordinal);
         Assert.DoesNotContain("$", s.Replace("$labels", "", StringComparison.Ordinal));
         return s;
     }

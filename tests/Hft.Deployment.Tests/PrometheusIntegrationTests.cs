@@ -22,7 +22,7 @@ namespace Hft.Deployment.Tests;
 /// hold is that each alert COULD fire on this server's metrics: (1) the whole expression parses and evaluates;
 /// (2) every condition (each and/or/unless operand, without its "op threshold" comparison) returns series; (3) every
 /// metric selector in it (name and label matchers) returns series. A misspelt metric or label, or a label value the
-/// server never exports, fails (2) or (3). Panel queries must return series as they are (variables set to "All").
+/// server never exports, fails (2) or (3). Panel queries must return series with their variables set to real values.
 /// Families added by other branches (Redis, price feed) are tolerated while this server does not export them at all.
 /// </summary>
 public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
@@ -81,7 +81,7 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
             var dashboards = Dashboard.Load();
             foreach (var d in dashboards)
             {
-                foreach (var q in d.Queries) await Check($"dashboard {d.Uid} panel '{q.Panel}'", Dashboard.Substitute(q.Expr), true);
+                foreach (var q in d.Queries) await Check($"dashboard {d.Uid} panel '{q.Panel}'", Dashboard.Substitute(q.Expr, $"127.0.0.1:{target.Port}"), true);
                 foreach (var (name, query) in d.Variables)
                 {
                     // label_values(metric, label) is Grafana's: the metric must have series carrying the label.
