@@ -7,6 +7,27 @@ namespace Hft.Journal;
 public readonly record struct JournalStats(long Records, long Batches, long Fsyncs, long Bytes, long LastSequence, int Segments);
 
 /// <summary>
+/// Told by the journal thread about each fsync and each I/O failure, for metrics. Called off the trading hot path (on
+/// the journal thread, after the I/O); implementations must be quick and must not throw.
+/// </summary>
+public interface IJournalObserver
+{
+    /// <summary>One fsync of the current segment took <paramref name="elapsedTicks"/> Stopwatch ticks.</summary>
+    void OnFsync(long elapsedTicks);
+
+    /// <summary>A write, fsync or segment open failed (the journal stops after it).</summary>
+    void OnError(JournalOperation operation);
+}
+
+/// <summary>The journal I/O operations whose failures are counted.</summary>
+public enum JournalOperation
+{
+    Write = 0,
+    Fsync = 1,
+    Open = 2,
+}
+
+/// <summary>
 /// The write-ahead journal: any thread appends records (copied into the current batch under a short lock, which
 /// also fixes their sequence); one journal thread writes each batch with a single write and, in sync mode, a
 /// single fsync (group commit), then tells each record's <see cref="IDurableCallback"/>. Segments roll at
@@ -30,6 +51,9 @@ public sealed class JournalWriter : IDisposable
     private long _records, _batches, _fsyncs, _bytes, _durableSequence, _writtenSequence, _syncedSequence;
     private int _segments;
     private Exception? _failure;
+    private long _fsyncTicks, _errors;
+    private JournalOperation _current;
+    private volatile IJournalObserver? _observer;
 
     public JournalWriter(string dir, JournalMode mode, long nextSequence, long segmentBytes = 64L << 20, int fsyncIntervalMs = 10)
     {
@@ -46,6 +70,19 @@ public sealed class JournalWriter : IDisposable
     }
 
     public JournalMode Mode => _mode;
+
+    /// <summary>Told about every fsync and failure from now on (set before the first append to see them all).</summary>
+    public IJournalObserver? Observer
+    {
+        get => _observer;
+        set => _observer = value;
+    }
+
+    /// <summary>Total time spent in fsync of journal segments (Stopwatch ticks).</summary>
+    public long FsyncTicks => Interlocked.Read(ref _fsyncTicks);
+
+    /// <summary>Failed writes, fsyncs and segment opens (0 or 1: the first failure stops the journal).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
 
     /// <summary>Set when a write or fsync failed: the journal stopped and every later append is refused.</summary>
     public Exception? Failure => _failure;
@@ -155,6 +192,8 @@ public sealed class JournalWriter : IDisposable
         }
         catch (Exception e)
         {
+            Interlocked.Increment(ref _errors);
+            _observer?.OnError(_current);
             lock (_gate) _failure = e;
             // Nothing in flight can be made durable any more: tell every waiter (sequence -1 = failed).
             _spare.NotifyFailedAndClear();
@@ -169,6 +208,7 @@ public sealed class JournalWriter : IDisposable
         // Roll before a batch that would overflow the segment (a segment always holds whole batches).
         if (_segment is null || (_segmentLength > JournalFormat.SegmentHeaderSize && _segmentLength + bytes.Length > _segmentBytes))
             OpenSegment(batch.FirstSequence);
+        _current = JournalOperation.Write;
         RandomAccess.Write(_segment!, bytes, _segmentLength);
         _segmentLength += bytes.Length;
         offset += bytes.Length;
@@ -180,6 +220,7 @@ public sealed class JournalWriter : IDisposable
 
     private void OpenSegment(long firstSequence)
     {
+        _current = JournalOperation.Open;
         if (_segment is not null)
         {
             RandomAccess.FlushToDisk(_segment);
@@ -201,8 +242,13 @@ public sealed class JournalWriter : IDisposable
     private void Fsync()
     {
         if (_segment is null) return;
+        _current = JournalOperation.Fsync;
+        long start = Stopwatch.GetTimestamp();
         RandomAccess.FlushToDisk(_segment);
+        long elapsed = Stopwatch.GetTimestamp() - start;
+        Interlocked.Add(ref _fsyncTicks, elapsed);
         Interlocked.Increment(ref _fsyncs);
+        _observer?.OnFsync(elapsed);
         Volatile.Write(ref _syncedSequence, Volatile.Read(ref _writtenSequence));
     }
 

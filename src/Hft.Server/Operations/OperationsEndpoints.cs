@@ -50,6 +50,7 @@ public static class OperationsEndpoints
     {
         metrics.Attach(pipeline);
         services.AddSingleton(sp => new StateMetrics(pipeline, metrics, sp.GetRequiredService<CollectorRegistry>()));
+        services.AddSingleton(sp => new JournalMetrics(pipeline.Journal, sp.GetRequiredService<CollectorRegistry>()));
     }
 
     public static void MapOperationsEndpoints(this IEndpointRouteBuilder app, HftConfig config)
@@ -57,6 +58,7 @@ public static class OperationsEndpoints
         if (config.Monitoring.EnablePrometheus)
         {
             _ = app.ServiceProvider.GetRequiredService<StateMetrics>(); // registers the scrape-time callback
+            _ = app.ServiceProvider.GetRequiredService<JournalMetrics>(); // and the journal's (before the first append)
             app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<CollectorRegistry>());
         }
         else

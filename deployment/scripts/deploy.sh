@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Deploys the hft trading system to Kubernetes with Helm (or plain kubectl), waits for the rollout, smoke-checks
+# /health and /ready through the Service, and rolls back automatically when any of that fails.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+CHART="$ROOT/deployment/helm/hft-trading"
+MANIFESTS="$ROOT/deployment/kubernetes"
+RELEASE="hft-trading"
+DEPLOYMENT="hft-trading-system"
+SERVICE="hft-trading-service"
+CONTAINER="hft-trading"
+IMAGE_REPOSITORY="hft/trading-system"
+
+ENVIRONMENT=""
+TAG=""
+NAMESPACE="hft"
+METHOD="helm"
+TIMEOUT="600s"
+DRY_RUN=0
+
+usage() {
+  cat <<USAGE
+usage: deploy.sh --environment production|staging|development --tag TAG [options]
+
+Deploys hft/trading-system:TAG into namespace hft (Deployment $DEPLOYMENT, Service $SERVICE):
+  1. checks the tools (kubectl, helm) and the kubectl context,
+  2. creates the namespace and, when missing, Secret hft-secrets from \$HFT_AUTH__SECRET,
+  3. helm upgrade --install $RELEASE with values-ENV.yaml and config/ENV.toml
+     (--method kubectl: kubectl apply -f deployment/kubernetes/ and kubectl set image),
+  4. waits for the rollout, 5. checks /health and /ready through the Service (kubectl port-forward),
+  6. on any failure after step 3, rolls back (helm rollback / kubectl rollout undo) and exits 1.
+
+options:
+  -e, --environment ENV  production, staging or development (required)
+  -t, --tag TAG          image tag, e.g. v1.0.0 (required)
+  -n, --namespace NS     namespace (default hft)
+      --method M         helm (default) or kubectl (uses deployment/kubernetes/, production profile)
+      --timeout T        rollout timeout (default 600s)
+      --dry-run          print every command that changes the cluster instead of running it
+  -h, --help             this text
+exit codes: 0 deployed, 1 failed (rolled back when something was applied), 2 bad arguments or missing tools
+USAGE
+}
+
+die() { echo "deploy: $*" >&2; exit 2; }
+log() { echo "deploy: $*" >&2; }
+
+# Runs a command that changes the cluster, or prints it with --dry-run.
+run() {
+  if [ "$DRY_RUN" -eq 1 ]; then
+    printf '[dry-run]'
+    printf ' %q' "$@"
+    printf '\n'
+  else
+    "$@"
+  fi
+}
+
+parse_args() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -e|--environment) [ $# -ge 2 ] || die "$1 needs a value"; ENVIRONMENT="$2"; shift 2 ;;
+      -t|--tag) [ $# -ge 2 ] || die "$1 needs a value"; TAG="$2"; shift 2 ;;
+      -n|--namespace) [ $# -ge 2 ] || die "$1 needs a value"; NAMESPACE="$2"; shift 2 ;;
+      --method) [ $# -ge 2 ] || die "$1 needs a value"; METHOD="$2"; shift 2 ;;
+      --timeout) [ $# -ge 2 ] || die "$1 needs a value"; TIMEOUT="$2"; shift 2 ;;
+      --dry-run) DRY_RUN=1; shift ;;
+      -h|--help) usage; exit 0 ;;
+      *) usage >&2; die "unknown argument '$1'" ;;
+    esac
+  done
+  case "$ENVIRONMENT" in
+    production|staging|development) ;;
+    "") usage >&2; die "--environment is required" ;;
+    *) die "unknown environment '$ENVIRONMENT' (production, staging or development)" ;;
+  esac
+  [ -n "$TAG" ] || { usage >&2; die "--tag is required"; }
+  [[ "$TAG" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "invalid image tag '$TAG'"
+  case "$METHOD" in
+    helm|kubectl) ;;
+    *) die "unknown method '$METHOD' (helm or kubectl)" ;;
+  esac
+  if [ "$METHOD" = kubectl ] && [ "$ENVIRONMENT" != production ]; then
+    die "--method kubectl deploys deployment/kubernetes/ (production profile); use helm for $ENVIRONMENT"
+  fi
+  [ -f "$ROOT/config/$ENVIRONMENT.toml" ] || die "missing config/$ENVIRONMENT.toml"
+  [ -f "$CHART/values-$ENVIRONMENT.yaml" ] || die "missing $CHART/values-$ENVIRONMENT.yaml"
+}
+
+check_tools() {
+  local missing=()
+  local tool
+  for tool in kubectl curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  if [ "$METHOD" = helm ]; then command -v helm >/dev/null 2>&1 || missing+=("helm"); fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$DRY_RUN" -eq 1 ]; then
+      log "warning: not installed: ${missing[*]} (needed for a real deployment)"
+    else
+      die "required tools not installed: ${missing[*]}"
+    fi
+  fi
+}
+
+check_context() {
+  if [ "$DRY_RUN" -eq 1 ] && ! command -v kubectl >/dev/null 2>&1; then return 0; fi
+  local context
+  context="$(kubectl config current-context 2>/dev/null || true)"
+  if [ -z "$context" ]; then
+    if [ "$DRY_RUN" -eq 1 ]; then log "warning: no kubectl context"; return 0; fi
+    die "no kubectl context: configure kubectl for the target cluster"
+  fi
+  log "context '$context', namespace '$NAMESPACE', environment '$ENVIRONMENT', image $IMAGE_REPOSITORY:$TAG"
+  if [ "$DRY_RUN" -eq 0 ] && ! kubectl version --request-timeout=10s >/dev/null 2>&1; then
+    die "the cluster of context '$context' does not answer"
+  fi
+}
+
+ensure_namespace_and_secret() {
+  if [ "$DRY_RUN" -eq 1 ]; then
+    run kubectl create namespace "$NAMESPACE"
+    log "would create Secret hft-secrets from \$HFT_AUTH__SECRET if it does not exist"
+    return 0
+  fi
+  kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
+  if ! kubectl get secret hft-secrets -n "$NAMESPACE" >/dev/null 2>&1; then
+    if [ -n "${HFT_AUTH__SECRET:-}" ]; then
+      kubectl create secret generic hft-secrets -n "$NAMESPACE" --from-literal=HFT_AUTH__SECRET="$HFT_AUTH__SECRET"
+    elif [ "$ENVIRONMENT" != development ]; then
+      die "Secret hft-secrets is missing in $NAMESPACE: export HFT_AUTH__SECRET (at least 32 bytes) and run again"
+    fi
+  fi
+}
+
+PREVIOUS_REVISION=""
+APPLIED=0
+
+apply_helm() {
+  if [ "$DRY_RUN" -eq 0 ]; then
+    PREVIOUS_REVISION="$(helm history "$RELEASE" -n "$NAMESPACE" --max 1 -o json 2>/dev/null | sed -n 's/.*"revision":\([0-9]*\).*/\1/p' | head -n 1 || true)"
+  fi
+  APPLIED=1
+  run helm upgrade --install "$RELEASE" "$CHART" --namespace "$NAMESPACE" \
+    -f "$CHART/values-$ENVIRONMENT.yaml" \
+    --set "image.tag=$TAG" \
+    --set-file "config.toml=$ROOT/config/$ENVIRONMENT.toml" \
+    --timeout "$TIMEOUT"
+}
+
+apply_kubectl() {
+  APPLIED=1
+  run kubectl apply -f "$MANIFESTS/"
+  run kubectl set image "deployment/$DEPLOYMENT" "$CONTAINER=$IMAGE_REPOSITORY:$TAG" "restore=$IMAGE_REPOSITORY:$TAG" -n "$NAMESPACE"
+}
+
+wait_rollout() {
+  run kubectl rollout status "deployment/$DEPLOYMENT" -n "$NAMESPACE" --timeout "$TIMEOUT"
+}
+
+free_port() {
+  local port
+  for port in $(seq 18080 18180); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+
+smoke_check() {
+  if [ "$DRY_RUN" -eq 1 ]; then
+    run kubectl port-forward "service/$SERVICE" "18080:8080" -n "$NAMESPACE"
+    run curl -fsS "http://127.0.0.1:18080/health"
+    run curl -fsS "http://127.0.0.1:18080/ready"
+    return 0
+  fi
+  local port pf ok=1 attempt
+  port="$(free_port)" || { log "no free local port for the smoke check"; return 1; }
+  kubectl port-forward "service/$SERVICE" "$port:8080" -n "$NAMESPACE" >/dev/null 2>&1 &
+  pf=$!
+  for attempt in $(seq 1 30); do
+    if curl -fsS --max-time 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1 \
+      && curl -fsS --max-time 2 "http://127.0.0.1:$port/ready" >/dev/null 2>&1; then
+      ok=0
+      log "smoke check passed (/health and /ready answer 200, attempt $attempt)"
+      break
+    fi
+    sleep 2
+  done
+  kill "$pf" 2>/dev/null || true
+  wait "$pf" 2>/dev/null || true
+  [ "$ok" -eq 0 ] || log "smoke check failed: /health or /ready did not answer 200 within 60 s"
+  return "$ok"
+}
+
+rollback() {
+  [ "$APPLIED" -eq 1 ] || return 0
+  log "rolling back"
+  if [ "$METHOD" = helm ]; then
+    if [ -n "$PREVIOUS_REVISION" ]; then
+      run helm rollback "$RELEASE" "$PREVIOUS_REVISION" -n "$NAMESPACE" --wait --timeout "$TIMEOUT" || log "helm rollback failed"
+    else
+      log "first installation: nothing to roll back to; uninstalling"
+      run helm uninstall "$RELEASE" -n "$NAMESPACE" || log "helm uninstall failed"
+    fi
+  else
+    run kubectl rollout undo "deployment/$DEPLOYMENT" -n "$NAMESPACE" || log "kubectl rollout undo failed"
+  fi
+}
+
+main() {
+  parse_args "$@"
+  check_tools
+  check_context
+  ensure_namespace_and_secret
+  local status=0
+  if [ "$METHOD" = helm ]; then apply_helm || status=1; else apply_kubectl || status=1; fi
+  if [ "$status" -eq 0 ]; then wait_rollout || status=1; fi
+  if [ "$status" -eq 0 ]; then smoke_check || status=1; fi
+  if [ "$status" -ne 0 ]; then
+    rollback
+    log "FAILED: $IMAGE_REPOSITORY:$TAG not deployed to $ENVIRONMENT"
+    exit 1
+  fi
+  if [ "$DRY_RUN" -eq 1 ]; then
+    log "dry run complete: nothing was changed"
+  else
+    log "deployed $IMAGE_REPOSITORY:$TAG to $ENVIRONMENT (namespace $NAMESPACE)"
+  fi
+}
+
+main "$@"
