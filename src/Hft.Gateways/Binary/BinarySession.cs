@@ -63,7 +63,6 @@ public sealed partial class BinarySession
         await receiving;
         _subscription?.Dispose();
         if (_loggedIn) _metrics.Sessions.Dec();
-        _metrics.Disconnected(_reason);
         ArrayPool<byte>.Shared.Return(_receiveBuffer);
         ArrayPool<byte>.Shared.Return(_sendBuffer);
         return _reason;
@@ -86,6 +85,7 @@ public sealed partial class BinarySession
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         _reason = reason;
+        _metrics.Disconnected(reason);
         _signal.Set();
     }
 

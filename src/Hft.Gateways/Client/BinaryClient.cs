@@ -10,7 +10,7 @@ namespace Hft.Gateways.Client;
 
 /// <summary>
 /// A client of the binary order-entry protocol (docs/protocol/binary.md): connect, log in with an API key or a JWT,
-/// send orders, receive responses either through an <see cref="IBinaryClientHandler"/> (on the client's receive
+/// send orders, receive responses (all but the login's answer, which <see cref="LoginAsync"/> returns) either through an <see cref="IBinaryClientHandler"/> (on the client's receive
 /// thread, allocation-free) or, without one, from <see cref="Messages"/>. Sends heartbeats while idle. Sends are
 /// buffered and written with one syscall per <see cref="Flush"/> (or per message with <c>flush: true</c>).
 /// Thread-safe for senders; one receive thread.
@@ -232,10 +232,10 @@ public sealed class BinaryClient : IDisposable
 
     private void Dispatch(in BinaryMessage m)
     {
-        if (m.Type is MessageType.LoginAccepted or MessageType.LoginRejected) _login.TrySetResult(m);
         if (m.Type == MessageType.LogoutNotice) _logoutReason = (DisconnectReason)m.Reason;
         if (_handler is not null) _handler.OnMessage(in m);
-        else _messages.Writer.TryWrite(m);
+        else if (m.Type is not (MessageType.LoginAccepted or MessageType.LoginRejected)) _messages.Writer.TryWrite(m); // those answer LoginAsync
+        if (m.Type is MessageType.LoginAccepted or MessageType.LoginRejected) _login.TrySetResult(m);
     }
 
     public void Dispose()
