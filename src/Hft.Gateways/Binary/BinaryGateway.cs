@@ -116,6 +116,7 @@ public sealed class BinaryGateway : IHostedService
     /// <summary>The journal made something durable: sessions holding responses for it may send them now.</summary>
     internal void WakeBlocked()
     {
+        Interlocked.MemoryBarrier(); // the journal's durable sequence is published before we read who waits
         foreach (var s in Volatile.Read(ref _sessions))
             if (s.Blocked) s.Wake();
     }

@@ -18,8 +18,9 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
     private int _count;
     private uint _nextOut = 1;
     private long _execId;
-    private volatile bool _blocked;
+    private int _blockedFlag;
     private bool _logoutSent;
+    private readonly bool[] _reportedReject;
 
     /// <summary>Responses that need no durability (session messages, rejections decided at the gateway): they leave with the next batch.</summary>
     internal void EnqueueImmediate(in BinaryMessage message)
@@ -84,6 +85,8 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
                             Op = (byte)e.Op, Reason = (byte)e.RejectReason,
                         }, needsDurable, shard, processed);
                         if (e.Op == CommandOp.New || e.RejectReason == RejectReason.UnknownOrder) Remove(e.OrderId, o);
+                        if (e.Op is CommandOp.Cancel or CommandOp.Replace && command.OrderId == e.OrderId)
+                            _reportedReject[_pipeline.ShardOf(command.Instrument).Index] = true;
                         any = true;
                         break;
                     case EventKind.Trade:
@@ -141,6 +144,31 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
     /// <summary>Shard thread, after the hub: nothing to do here - the responses are queued; a rejection may leave now.</summary>
     public void Complete(in OrderCommand command, ReadOnlySpan<EngineEvent> events, bool awaitingDurability)
     {
+        if (command.Op is CommandOp.Cancel or CommandOp.Replace)
+        {
+            int shard = _pipeline.ShardOf(command.Instrument).Index;
+            lock (_gate)
+            {
+                _pending[shard].TryPop(out _, out ulong clientOrderId);
+                bool reported = _reportedReject[shard];
+                _reportedReject[shard] = false;
+                // Refused because the order finished meanwhile (filled, canceled): it left the session's map, so
+                // the hub could not name it - answer the request here.
+                if (!reported)
+                {
+                    foreach (ref readonly var e in events)
+                    {
+                        if (e.Kind != EventKind.Rejected || e.OrderId != command.OrderId) continue;
+                        Enqueue(new BinaryMessage
+                        {
+                            Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = command.Instrument,
+                            Op = (byte)e.Op, Reason = (byte)e.RejectReason,
+                        }, needsDurable: false, 0, 0);
+                        break;
+                    }
+                }
+            }
+        }
         if (!awaitingDurability) _signal.Set();
     }
 
@@ -149,7 +177,7 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
 
     internal void NotifyDurable() => _gateway.WakeBlocked();
 
-    internal bool Blocked => _blocked;
+    internal bool Blocked => Volatile.Read(ref _blockedFlag) != 0;
 
     internal void Wake() => _signal.Set();
 
@@ -173,6 +201,9 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
         var buffer = _sendBuffer.AsSpan(0, SendBufferSize);
         lock (_gate)
         {
+            // Announce "waiting on the journal" before looking (a full fence): a durability notice that comes
+            // between the look and the announcement would otherwise find nobody waiting and the wake-up be lost.
+            Interlocked.Exchange(ref _blockedFlag, 1);
             bool blocked = false;
             while (_count > 0 && n + BinaryProtocol.MaxServerMessageSize <= buffer.Length)
             {
@@ -187,7 +218,7 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
                 _head = (_head + 1) % _queue.Length;
                 _count--;
             }
-            _blocked = blocked;
+            Volatile.Write(ref _blockedFlag, blocked ? 1 : 0);
             if (closing && !_logoutSent && n + BinaryProtocol.MaxServerMessageSize <= buffer.Length && (_count == 0 || blocked))
             {
                 _logoutSent = true;

@@ -14,6 +14,7 @@ public sealed partial class BinarySession
     private readonly Dictionary<long, OrderRef> _byExchangeId = new(4096);
     private readonly Dictionary<ulong, long> _byClientId = new(4096);
     private uint _expectedIn = 1;
+    private readonly PendingRequests[] _pending;
 
     private enum FrameOutcome : byte
     {
@@ -258,7 +259,17 @@ public sealed partial class BinarySession
                 Op = CommandOp.Replace, OrderId = id, Account = _account, Instrument = instrument, Price = hasPrice ? m.Price : 0,
                 HasPrice = hasPrice, Quantity = m.Quantity,
             };
-        Submit(in cmd, m.ClientOrderId, received);
+        var pending = _pending[_pipeline.ShardOf(instrument).Index];
+        bool queued;
+        lock (_gate) queued = pending.TryPush(id, m.ClientOrderId);
+        if (!queued)
+        {
+            Reject(m.ClientOrderId, id, instrument, op, RejectReason.Overloaded);
+            return;
+        }
+        if (_pipeline.Submit(in cmd, this, received) == AdmitResult.Accepted) return;
+        lock (_gate) pending.DropNewest();
+        Reject(m.ClientOrderId, id, instrument, op, RejectReason.Overloaded);
     }
 
     private void Submit(in OrderCommand cmd, ulong clientOrderId, long received)

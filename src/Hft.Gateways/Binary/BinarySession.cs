@@ -41,6 +41,9 @@ public sealed partial class BinarySession
         _throttle = new SessionThrottle(gateway.Config.BinaryMaxMessagesPerSecond);
         _lastReceived = _lastSent = _connectedAt;
         _queue = new OutboundItem[QueueCapacity];
+        _pending = new PendingRequests[_pipeline.Shards.Count];
+        _reportedReject = new bool[_pipeline.Shards.Count];
+        for (int i = 0; i < _pending.Length; i++) _pending[i] = new PendingRequests(QueueCapacity);
     }
 
     /// <summary>The account the session trades for (-1 before login).</summary>
@@ -108,6 +111,6 @@ public sealed partial class BinarySession
             Volatile.Write(ref _lastSent, now);
             EnqueueImmediate(new BinaryMessage { Type = MessageType.ServerHeartbeat });
         }
-        else if (_blocked) _signal.Set();
+        else if (Blocked) _signal.Set();
     }
 }
