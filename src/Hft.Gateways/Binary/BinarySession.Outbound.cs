@@ -121,7 +121,9 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
                 }
             }
         }
-        if (any && !needsDurable) _signal.Set();
+        if (!any) return;
+        if (needsDurable) Interlocked.Exchange(ref _blockedFlag, 1); // waiting on the journal: its durability notices wake us
+        else _signal.Set();
     }
 
     private void Fill(in EngineEvent e, OrderRef order, long orderId, long leaves, Liquidity liquidity, int shard, long processed)
@@ -173,7 +175,11 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
     }
 
     /// <summary>Journal thread: one of this session's commands is durable; wake every session waiting on the journal.</summary>
-    public void OnDurable(long sequence) => _gateway.WakeBlocked();
+    public void OnDurable(long sequence)
+    {
+        _signal.Set();
+        _gateway.WakeBlocked();
+    }
 
     internal void NotifyDurable() => _gateway.WakeBlocked();
 
