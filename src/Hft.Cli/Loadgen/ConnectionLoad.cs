@@ -6,7 +6,8 @@ namespace Hft.Cli.Loadgen;
 /// <summary>
 /// The book-keeping of one loadgen connection: its orders (live or not, the request outstanding on each and when it
 /// was sent), counters and its round-trip histogram (nanoseconds). Answers arrive on the target's receive thread,
-/// requests are made by the sending thread: one lock.
+/// requests are made by the sending thread: one lock. A request's start is the time it was due to be sent (paced
+/// runs: its slot in the schedule, so a late sender does not hide latency - coordinated omission), else its send time.
 /// </summary>
 public sealed class ConnectionLoad : ITargetListener
 {
@@ -14,16 +15,11 @@ public sealed class ConnectionLoad : ITargetListener
     private readonly Dictionary<ulong, long> _pendingSince = new();
     private readonly HashSet<ulong> _live = new();
     private readonly List<ulong> _liveList = new();
-    private readonly long _expectedIntervalNs;
     private ulong _nextId;
     private long _answered, _errors, _late, _sent, _newOrders;
     private string? _closed;
 
-    public ConnectionLoad(int index, long expectedIntervalNs)
-    {
-        _nextId = (ulong)index << 40;
-        _expectedIntervalNs = expectedIntervalNs;
-    }
+    public ConnectionLoad(int index) => _nextId = (ulong)index << 40;
 
     public LongHistogram Histogram { get; } = new(1, 60_000_000_000L, 3);
 
@@ -91,8 +87,7 @@ public sealed class ConnectionLoad : ITargetListener
             if (answer == Answer.TooLate) _late++;
             if (answer == Answer.Accepted && _live.Add(clientOrderId)) _liveList.Add(clientOrderId);
             long ns = (long)((timestamp - since) * (1e9 / Stopwatch.Frequency));
-            if (_expectedIntervalNs > 0) Histogram.RecordValueWithExpectedInterval(Math.Max(1, ns), _expectedIntervalNs);
-            else Histogram.RecordValue(Math.Max(1, ns));
+            Histogram.RecordValue(Math.Clamp(ns, 1, Histogram.HighestTrackableValue));
         }
     }
 

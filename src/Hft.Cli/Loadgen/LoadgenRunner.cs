@@ -5,8 +5,8 @@ namespace Hft.Cli.Loadgen;
 
 /// <summary>
 /// Runs a load: connects the targets, then one sending thread drives every connection - paced (the k-th request is
-/// due at start + k / rate, connections in turn; the round trip of each is measured from its send and recorded with
-/// its connection's expected interval, which corrects for coordinated omission) or flat out (each connection keeps
+/// due at start + k / rate, connections in turn; the round trip of each is measured from that due time, not from when
+/// it was actually sent, which corrects for coordinated omission) or flat out (each connection keeps
 /// up to --window requests in flight). Stops at --duration or --count, waits briefly for the last answers, reports.
 /// </summary>
 public sealed class LoadgenRunner(LoadgenOptions options)
@@ -31,13 +31,12 @@ public sealed class LoadgenRunner(LoadgenOptions options)
     public async Task<LoadgenReport> RunAsync(CancellationToken cancel)
     {
         using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(10) };
-        long expectedNs = options.Rate > 0 ? (long)(1e9 * options.Connections / options.Rate) : 0;
         _loads = new ConnectionLoad[options.Connections];
         try
         {
             for (int i = 0; i < options.Connections; i++)
             {
-                var load = new ConnectionLoad(i + 1, expectedNs);
+                var load = new ConnectionLoad(i + 1);
                 string key = options.Keys[i % options.Keys.Count];
                 load.Target = options.Protocol == "rest"
                     ? await RestTarget.ConnectAsync(options.Url, key, options.Instrument, load)
@@ -87,7 +86,7 @@ public sealed class LoadgenRunner(LoadgenOptions options)
                 while (k < limit && start + (long)(k * interval) <= now)
                 {
                     int c = (int)(k % _loads.Length);
-                    if (_loads[c].Closed is null) mix.Next(_loads[c], Stopwatch.GetTimestamp());
+                    if (_loads[c].Closed is null) mix.Next(_loads[c], start + (long)(k * interval)); // latency from the intended send time
                     dirty[c] = true;
                     k++;
                 }

@@ -10,7 +10,7 @@ namespace Hft.Gateways.Binary;
 public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
 {
     /// <summary>Responses a session may have waiting; a client that lets more pile up is disconnected (slow consumer).</summary>
-    private const int QueueCapacity = 8192;
+    private const int QueueCapacity = 32768;
 
     private readonly object _gate = new();
     private readonly OutboundItem[] _queue;

@@ -65,6 +65,9 @@ public sealed class BinaryClient : IDisposable
     /// <summary>Completes when the connection ends, with the server's Logout reason (null: closed without one).</summary>
     public Task<DisconnectReason?> Closed => _closed.Task;
 
+    /// <summary>What the handler threw, if it did (the connection was closed then).</summary>
+    public Exception? Failure { get; private set; }
+
     /// <summary>The sequence number the next message sent will carry (tests craft raw frames with it).</summary>
     public uint NextSequence
     {
@@ -223,6 +226,12 @@ public sealed class BinaryClient : IDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidDataException)
         {
+        }
+        catch (Exception e) when (_handler is not null)
+        {
+            // A handler that throws must not take the process down from this thread: the connection ends instead.
+            Failure = e;
+            _socket.Dispose();
         }
         _login.TrySetException(new IOException("the connection closed before the login was answered"));
         _handler?.OnClosed(_logoutReason);
