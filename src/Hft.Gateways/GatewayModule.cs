@@ -1,4 +1,6 @@
+using Hft.Gateways.Binary;
 using Hft.Server;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Gateways;
 
@@ -11,8 +13,13 @@ public static class GatewayModule
 {
     public static void Register(ServerModuleContext context)
     {
-        // Binary TCP gateway: registered here when [gateway] binary_enabled.
+        // Binary TCP gateway (docs/protocol/binary.md): resolve it from the server's services to find its port.
+        if (context.Config.Gateway.BinaryEnabled)
+        {
+            context.Builder.Services.AddSingleton(sp => new BinaryGateway(context.Config, context.Pipeline, context.AccountEvents, sp,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BinaryGateway>>()));
+            context.Builder.Services.AddHostedService(sp => sp.GetRequiredService<BinaryGateway>());
+        }
         // FIX 4.4 acceptor: registered here when [gateway] fix_enabled.
-        _ = context;
     }
 }

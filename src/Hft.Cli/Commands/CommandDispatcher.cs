@@ -13,6 +13,7 @@ public static class CommandDispatcher
           token                 mint a bearer token for an account of the profile (printed alone on stdout)
           crashtest             kill -9 the real server at random moments, restart it, verify what it recovered
           backup                online or offline backup (snapshot + journal) to a .tar.gz; --verify FILE checks one
+          loadgen               load a running server over the binary protocol (or REST): throughput and latency
           restore FILE          verify a backup and extract it into an empty data directory (--force to overwrite)
           test                  run every test (handled by the ./hft launcher)
 
@@ -36,6 +37,7 @@ public static class CommandDispatcher
             case "crashtest": return CrashTestCommand.Run(rest, stdout, stderr);
             case "backup": return BackupCommand.Run(rest, stdout, stderr);
             case "restore": return RestoreCommand.Run(rest, stdout, stderr);
+            case "loadgen": return LoadgenCommand.Run(rest, stdout, stderr);
             default:
                 stderr.WriteLine($"hft: unknown command '{args[0]}'");
                 stderr.WriteLine(Usage);

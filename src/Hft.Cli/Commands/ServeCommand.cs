@@ -47,12 +47,14 @@ public static class ServeCommand
         {
             server.StartAsync().GetAwaiter().GetResult();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             stderr.WriteLine($"hft serve: cannot listen: {e.Message}");
             return 1;
         }
         foreach (var url in server.Urls) stdout.WriteLine($"hft: listening on {url} (API /api/v1, /metrics, /health, /ready)");
+        if (Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<Hft.Gateways.Binary.BinaryGateway>(server.Services) is { EndPoint: { } binary })
+            stdout.WriteLine($"hft: binary order entry on {binary} (docs/protocol/binary.md)");
         stdout.WriteLine("hft: ready; stop with Ctrl-C or SIGTERM");
         stdout.Flush();
         server.WaitForShutdownAsync().GetAwaiter().GetResult();

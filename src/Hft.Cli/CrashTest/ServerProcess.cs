@@ -58,6 +58,7 @@ internal sealed class ServerProcess : IDisposable
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("HFT_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["HFT_GATEWAY__BINARY_PORT"] = "0"; // the crashed servers need no fixed gateway port (none collides with a test run beside)
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var server = new ServerProcess(process, port);

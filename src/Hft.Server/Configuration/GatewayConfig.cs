@@ -9,6 +9,15 @@ public sealed record GatewayConfig
     /// <summary>TCP port of the binary protocol on [server] bind; 0 = any free port (tests).</summary>
     public int BinaryPort { get; init; } = 9100;
 
+    /// <summary>Most binary sessions at once; further connections are told SessionLimit and closed.</summary>
+    public int BinaryMaxSessions { get; init; } = 64;
+
+    /// <summary>Binary heartbeat interval (ms): the server sends one when idle that long; a client silent for three intervals is disconnected.</summary>
+    public int BinaryHeartbeatMs { get; init; } = 1000;
+
+    /// <summary>Order messages (new, cancel, replace, mass cancel) per second one binary session may send; more are rejected rate_limited. 0 = unlimited.</summary>
+    public int BinaryMaxMessagesPerSecond { get; init; } = 250_000;
+
     /// <summary>Serve the FIX 4.4 acceptor.</summary>
     public bool FixEnabled { get; init; }
 

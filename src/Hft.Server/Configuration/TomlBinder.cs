@@ -201,6 +201,9 @@ internal static class TomlBinder
         {
             BinaryEnabled = r.Bool("binary_enabled", d.BinaryEnabled),
             BinaryPort = r.Int("binary_port", d.BinaryPort, 0, 65_535),
+            BinaryMaxSessions = r.Int("binary_max_sessions", d.BinaryMaxSessions, 1, 10_000),
+            BinaryHeartbeatMs = r.Int("binary_heartbeat_ms", d.BinaryHeartbeatMs, 100, 60_000),
+            BinaryMaxMessagesPerSecond = r.Int("binary_max_messages_per_second", d.BinaryMaxMessagesPerSecond, 0, 100_000_000),
             FixEnabled = r.Bool("fix_enabled", d.FixEnabled),
             FixPort = r.Int("fix_port", d.FixPort, 0, 65_535),
             FixSessions = r.TableArray("fix_sessions")?.Select(BindFixSession).ToList() ?? d.FixSessions,

@@ -61,6 +61,7 @@ public sealed class HftProcess : IDisposable
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("HFT_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["HFT_GATEWAY__BINARY_PORT"] = "0"; // the development profile serves the binary gateway: any free port, tests run in parallel
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = new System.Diagnostics.Process { StartInfo = psi, EnableRaisingEvents = true };
         var wrapper = new HftProcess(process);

@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace Hft.Cli.Loadgen;
+
+/// <summary>
+/// The server's own receipt → ack histogram, <c>hft_order_latency_seconds</c> (all ops), read from the Prometheus
+/// text of /metrics: cumulative bucket counts by upper bound. Two reads are subtracted to get one run's share.
+/// </summary>
+public sealed record ServerLatency(IReadOnlyList<(double Le, double Count)> Buckets)
+{
+    private const string Prefix = "hft_order_latency_seconds_bucket{";
+
+    public double Count => Buckets.Count == 0 ? 0 : Buckets[^1].Count;
+
+    public static ServerLatency Parse(string text)
+    {
+        var sums = new SortedDictionary<double, double>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (!line.StartsWith(Prefix, StringComparison.Ordinal)) continue;
+            int close = line.IndexOf('}', StringComparison.Ordinal);
+            if (close < 0) continue;
+            string labels = line[Prefix.Length..close];
+            int le = labels.IndexOf("le=\"", StringComparison.Ordinal);
+            if (le < 0) continue;
+            string bound = labels[(le + 4)..labels.IndexOf('"', le + 4)];
+            double upper = bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, CultureInfo.InvariantCulture);
+            string value = line[(close + 1)..].Trim().Split(' ')[0];
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double count)) continue;
+            sums[upper] = sums.GetValueOrDefault(upper) + count;
+        }
+        return new ServerLatency(sums.Select(kv => (kv.Key, kv.Value)).ToList());
+    }
+
+    public static async Task<ServerLatency?> ReadAsync(HttpClient http)
+    {
+        try
+        {
+            return Parse(await http.GetStringAsync("/metrics"));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public ServerLatency Minus(ServerLatency before)
+        => new(Buckets.Select(b => (b.Le, b.Count - before.Buckets.FirstOrDefault(x => x.Le == b.Le).Count)).ToList());
+
+    /// <summary>The quantile in seconds, interpolated linearly inside its bucket (bucket resolution: 1, 2, 5, 10, 20 ... µs); null without samples.</summary>
+    public double? Quantile(double q)
+    {
+        double total = Count;
+        if (total <= 0) return null;
+        double target = q * total, previousLe = 0, previousCount = 0;
+        foreach (var (le, count) in Buckets)
+        {
+            if (count >= target)
+            {
+                if (double.IsPositiveInfinity(le)) return previousLe;
+                double inBucket = count - previousCount;
+                return inBucket <= 0 ? le : previousLe + (le - previousLe) * (target - previousCount) / inBucket;
+            }
+            previousLe = le;
+            previousCount = count;
+        }
+        return previousLe;
+    }
+}

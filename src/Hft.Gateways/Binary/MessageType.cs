@@ -1,0 +1,34 @@
+namespace Hft.Gateways.Binary;
+
+/// <summary>
+/// Binary protocol message type codes (docs/protocol/binary.md). On the wire: append only, never renumber or reuse
+/// (pinned by MessageTypeStabilityTests). Client → server codes are below 0x80, server → client codes 0x80 and above.
+/// </summary>
+public enum MessageType : byte
+{
+    // ---- client → server: session ----
+    Login = 0x01,
+    Logout = 0x02,
+    Heartbeat = 0x03,
+
+    // ---- client → server: orders ----
+    NewOrder = 0x10,
+    CancelOrder = 0x11,
+    ReplaceOrder = 0x12,
+    MassCancel = 0x13,
+
+    // ---- server → client: session ----
+    LoginAccepted = 0x81,
+    LoginRejected = 0x82,
+    LogoutNotice = 0x83,
+    ServerHeartbeat = 0x84,
+    SessionReject = 0x85,
+
+    // ---- server → client: orders ----
+    OrderAccepted = 0x90,
+    OrderRejected = 0x91,
+    Fill = 0x92,
+    Canceled = 0x93,
+    Replaced = 0x94,
+    MassCancelDone = 0x95,
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Hft.Gateways.Tests.Support;
+
+namespace Hft.Gateways.Tests.Binary;
+
+/// <summary>The real <c>hft loadgen</c> process against a real server's binary gateway, briefly: it runs, gets every answer and reads the server's latency.</summary>
+public class LoadgenEndToEndTests
+{
+    private static string CliDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hft.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        return Path.Combine(dir!.FullName, "src", "Hft.Cli", "bin", configuration, "net10.0", "hft.dll");
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(CliDll());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Theory]
+    [InlineData("0")]      // flat out
+    [InlineData("2000")]   // paced, coordinated-omission corrected
+    public async Task Loadgen_drives_the_binary_gateway_and_reports_json(string rate)
+    {
+        await using var s = await GatewayFixture.StartAsync();
+        var (code, stdout, stderr) = await RunAsync("loadgen", "--port", s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--url", s.Server.Urls[0], "--connections", "2", "--duration", "2", "--count", "3000", "--rate", rate, "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        using var doc = JsonDocument.Parse(stdout);
+        var r = doc.RootElement;
+        Assert.Equal("binary", r.GetProperty("protocol").GetString());
+        long requests = r.GetProperty("requests").GetInt64();
+        Assert.InRange(requests, 100, 3000);
+        Assert.Equal(requests, r.GetProperty("answered").GetInt64());
+        Assert.Equal(0, r.GetProperty("errors").GetInt64());
+        Assert.True(r.GetProperty("roundTripP99Us").GetDouble() > 0);
+        Assert.Equal(rate != "0", r.GetProperty("coordinatedOmissionCorrected").GetBoolean());
+        Assert.True(r.GetProperty("serverSamples").GetDouble() >= r.GetProperty("newOrders").GetInt64(), stdout);
+        Assert.True(r.GetProperty("serverP99Us").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Loadgen_refuses_bad_options()
+    {
+        var (code, _, stderr) = await RunAsync("loadgen", "--connections", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--connections must be 1..1024", stderr);
+    }
+}

@@ -1,0 +1,76 @@
+using Hft.Core.Events;
+using Hft.Gateways.Binary;
+
+namespace Hft.Gateways.Tests.Binary;
+
+/// <summary>Wire codes never change meaning: every protocol code, and the Hft.Core reason codes the protocol carries, pinned.</summary>
+public class MessageTypeStabilityTests
+{
+    [Fact]
+    public void Message_type_codes_are_pinned()
+    {
+        var expected = new Dictionary<MessageType, byte>
+        {
+            [MessageType.Login] = 0x01, [MessageType.Logout] = 0x02, [MessageType.Heartbeat] = 0x03,
+            [MessageType.NewOrder] = 0x10, [MessageType.CancelOrder] = 0x11, [MessageType.ReplaceOrder] = 0x12, [MessageType.MassCancel] = 0x13,
+            [MessageType.LoginAccepted] = 0x81, [MessageType.LoginRejected] = 0x82, [MessageType.LogoutNotice] = 0x83,
+            [MessageType.ServerHeartbeat] = 0x84, [MessageType.SessionReject] = 0x85,
+            [MessageType.OrderAccepted] = 0x90, [MessageType.OrderRejected] = 0x91, [MessageType.Fill] = 0x92, [MessageType.Canceled] = 0x93,
+            [MessageType.Replaced] = 0x94, [MessageType.MassCancelDone] = 0x95,
+        };
+        Assert.Equal(expected.Count, Enum.GetValues<MessageType>().Length);
+        foreach (var (type, code) in expected) Assert.Equal(code, (byte)type);
+    }
+
+    [Fact]
+    public void Frame_sizes_are_pinned()
+    {
+        var expected = new Dictionary<MessageType, int>
+        {
+            [MessageType.Login] = 16, [MessageType.Logout] = 16, [MessageType.Heartbeat] = 8, [MessageType.NewOrder] = 48,
+            [MessageType.CancelOrder] = 32, [MessageType.ReplaceOrder] = 48, [MessageType.MassCancel] = 24, [MessageType.LoginAccepted] = 24,
+            [MessageType.LoginRejected] = 16, [MessageType.LogoutNotice] = 16, [MessageType.ServerHeartbeat] = 8, [MessageType.SessionReject] = 16,
+            [MessageType.OrderAccepted] = 48, [MessageType.OrderRejected] = 32, [MessageType.Fill] = 64, [MessageType.Canceled] = 40,
+            [MessageType.Replaced] = 48, [MessageType.MassCancelDone] = 24,
+        };
+        foreach (var type in Enum.GetValues<MessageType>()) Assert.Equal(expected[type], BinaryCodec.FrameSize(type));
+    }
+
+    [Fact]
+    public void Session_codes_are_pinned()
+    {
+        Assert.Equal(Enumerable.Range(0, 14).Select(i => (byte)i), Enum.GetValues<DisconnectReason>().Select(r => (byte)r));
+        Assert.Equal([DisconnectReason.ClientLogout, DisconnectReason.MalformedFrame, DisconnectReason.OversizedFrame, DisconnectReason.TruncatedFrame,
+            DisconnectReason.BadSequence, DisconnectReason.NotLoggedIn, DisconnectReason.UnknownMessageType, DisconnectReason.HeartbeatTimeout,
+            DisconnectReason.SlowConsumer, DisconnectReason.ServerShutdown, DisconnectReason.LoginFailed, DisconnectReason.SessionLimit,
+            DisconnectReason.ConnectionLost, DisconnectReason.UnexpectedLogin], Enum.GetValues<DisconnectReason>());
+        Assert.Equal(1, (byte)LoginRejectReason.UnsupportedVersion);
+        Assert.Equal(2, (byte)LoginRejectReason.BadCredentials);
+        Assert.Equal(3, (byte)LoginRejectReason.UnknownAccount);
+        Assert.Equal(4, (byte)LoginRejectReason.AccountDisabled);
+        Assert.Equal(5, (byte)LoginRejectReason.BadAuthKind);
+        Assert.Equal(1, (byte)AuthKind.ApiKey);
+        Assert.Equal(2, (byte)AuthKind.Jwt);
+        Assert.Equal(1, (byte)Liquidity.Maker);
+        Assert.Equal(2, (byte)Liquidity.Taker);
+        Assert.Equal(1, (byte)SessionRejectReason.InvalidField);
+    }
+
+    [Fact]
+    public void Reject_and_cancel_reason_codes_carried_on_the_wire_are_pinned()
+    {
+        string[] rejects =
+        [
+            "None", "UnknownSymbol", "InvalidPrice", "InvalidQty", "DuplicateId", "UnknownOrder", "InvalidOrderType", "AccountDisabled",
+            "InstrumentHalted", "MaxQty", "MaxNotional", "PriceBand", "MaxOpenOrders", "MaxPosition", "CreditLimit", "NoReferencePrice",
+            "Overloaded", "RateLimited",
+        ];
+        for (int i = 0; i < rejects.Length; i++) Assert.Equal(rejects[i], ((RejectReason)i).ToString());
+        string[] cancels =
+        [
+            "None", "User", "IocRemainder", "FokUnfilled", "PostOnlyWouldCross", "SelfTrade", "MarketNoLiquidity", "PriceBand",
+            "AccountDisabled", "Admin",
+        ];
+        for (int i = 0; i < cancels.Length; i++) Assert.Equal(cancels[i], ((CancelReason)i).ToString());
+    }
+}

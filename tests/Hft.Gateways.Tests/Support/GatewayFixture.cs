@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Hft.Gateways.Binary;
+using Hft.Gateways.Client;
+using Hft.Server;
+using Hft.Server.Auth;
+using Hft.Server.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hft.Gateways.Tests.Support;
+
+/// <summary>
+/// A real <see cref="HftServer"/> with the gateway module and the binary gateway on a free loopback port, the
+/// development profile (API keys dev-key-A1, dev-key-A2), a temporary directory for the audit log and journal, and an
+/// HTTP client for the REST API. <c>await using var s = await GatewayFixture.StartAsync();</c>
+/// </summary>
+public sealed class GatewayFixture : IAsyncDisposable
+{
+    public const string KeyA1 = "dev-key-A1";
+    public const string KeyA2 = "dev-key-A2";
+
+    /// <summary>BTCUSD: tick 0.01, lot 0.0001 (instrument 0). 50000.00 = 5,000,000 ticks; 1 BTC = 10,000 lots.</summary>
+    public const int Btc = 0;
+
+    /// <summary>ETHUSD: tick 0.01, lot 0.001 (instrument 1).</summary>
+    public const int Eth = 1;
+
+    private readonly List<BinaryClient> _clients = new();
+    private readonly bool _ownsDir;
+
+    private GatewayFixture(HftServer server, string dir, bool ownsDir)
+    {
+        Server = server;
+        Dir = dir;
+        _ownsDir = ownsDir;
+        Http = new HttpClient { BaseAddress = new Uri(server.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        Tokens = new TokenService(server.Config.Auth, SigningKeys.From(server.Config.Auth));
+    }
+
+    public HftServer Server { get; }
+
+    public HttpClient Http { get; }
+
+    public TokenService Tokens { get; }
+
+    /// <summary>Temporary directory (audit log, journal); deleted on dispose unless the caller passed it in.</summary>
+    public string Dir { get; }
+
+    public BinaryGateway Gateway => Server.Services.GetRequiredService<BinaryGateway>();
+
+    public int Port => Gateway.EndPoint!.Port;
+
+    /// <summary>The development profile with free ports, the binary gateway on, then <paramref name="configure"/>'s changes.</summary>
+    public static async Task<GatewayFixture> StartAsync(Func<HftConfig, HftConfig>? configure = null, string? dir = null)
+    {
+        bool owns = dir is null;
+        dir ??= Path.Combine(Path.GetTempPath(), "hft-gateway-tests-" + Guid.NewGuid().ToString("N"));
+        var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
+        config = config with
+        {
+            Monitoring = config.Monitoring with { MetricsPort = 0 },
+            Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(dir, "audit.log") },
+            System = config.System with { WorkerQueueSize = 4096 },
+            Journal = config.Journal with { Dir = Path.Combine(dir, "journal") },
+            Gateway = config.Gateway with { BinaryEnabled = true, BinaryPort = 0 },
+        };
+        if (configure is not null) config = configure(config);
+        var server = HftServer.Create(config, logging: _ => { }, modules: [GatewayModule.Register]);
+        try
+        {
+            await server.StartAsync();
+            return new GatewayFixture(server, dir, owns);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A connected client (disposed with the fixture), responses on its channel.</summary>
+    public async Task<BinaryClient> ConnectAsync()
+    {
+        var client = await BinaryClient.ConnectAsync("127.0.0.1", Port);
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>A client logged in with an API key (asserts LoginAccepted).</summary>
+    public async Task<BinaryClient> LoginAsync(string key = KeyA1)
+    {
+        var client = await ConnectAsync();
+        var reply = await client.LoginAsync(AuthKind.ApiKey, key);
+        Assert.Equal(MessageType.LoginAccepted, reply.Type);
+        return client;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path, string account)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Mint(account, Roles.Trader));
+        using var response = await Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.Clone();
+    }
+
+    public async Task<string> MetricsAsync() => await Http.GetStringAsync("/metrics");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _clients) c.Dispose();
+        Http.Dispose();
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        if (!_ownsDir) return;
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
