@@ -85,6 +85,12 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
         builder.Services.AddHostedService(_ => publisher);
 
+        // Reference price feed ([feed]): adapter -> journaled marks, staleness -> feed halt / band widening. Registered
+        // after the pipeline service, so it starts after the shards and stops before they drain.
+        builder.Services.AddSingleton(sp => Feed.FeedStage.Create(pipeline, config,
+            new Feed.FeedMetrics(sp.GetRequiredService<Prometheus.CollectorRegistry>()), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Feed")));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Feed.FeedStage>());
+
         // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token. Every 401/403 is audited.
         var keys = SigningKeys.From(config.Auth);
         var audit = new AuditLog(config.Server.AuditLog);
@@ -146,6 +152,7 @@ public sealed class HftServer : IAsyncDisposable
         app.MapMarketEndpoints();
         app.MapAdminEndpoints();
         app.MapMarketDataSocket();
+        app.MapFeedEndpoints();
         app.MapFallback((HttpContext http) => ApiError.NotFound("not_found", $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return new HftServer(app, pipeline, config, audit);
     }
