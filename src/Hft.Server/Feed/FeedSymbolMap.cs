@@ -31,7 +31,15 @@ public sealed class FeedSymbolMap
         int length = reader.HasValueSequence ? (int)Math.Min(reader.ValueSequence.Length, int.MaxValue) : reader.ValueSpan.Length;
         if (length > MaxProductLength * 6) return false; // at most 6 escaped bytes per char
         Span<char> chars = stackalloc char[MaxProductLength * 6];
-        int n = reader.CopyString(chars);
+        int n;
+        try
+        {
+            n = reader.CopyString(chars);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // invalid UTF-8 or a lone surrogate escape: hostile input, not a product of ours
+        }
         if (n > MaxProductLength) return false;
         if (!_lookup.TryGetValue(chars[..n], out var found)) return false;
         instrument = found;

@@ -5,7 +5,7 @@ namespace Hft.Server.Feed;
 /// <summary>
 /// Development reference prices: a seeded random walk per instrument, in whole ticks (so always on the grid). Each
 /// step moves by a uniform whole number of ticks in ±max(1, price × volatility_bps / 10,000), and a step that would
-/// leave [start / 2, start × 2] is taken the other way, so the walk stays positive and near where it began. The same
+/// leave [start / 2, start × 2] is taken the other way (and clamped to it), so the walk stays positive and near where it began. The same
 /// seed gives the same walk.
 /// </summary>
 public sealed class MockRandomWalkFeed(IReadOnlyList<(int Instrument, long Start)> symbols, int seed, int volatilityBps, TimeSpan interval)
@@ -49,9 +49,10 @@ public sealed class MockRandomWalkFeed(IReadOnlyList<(int Instrument, long Start
                 long max = Math.Max(1, (long)((Int128)price * volatilityBps / 10_000));
                 if (volatilityBps == 0) max = 0;
                 long delta = _random.NextInt64(-max, max + 1);
+                long low = Math.Max(1, start[i] / 2), high = Math.Min(start[i] * 2, Instrument.MaxPriceTicks);
                 long next = price + delta;
-                if (next < start[i] / 2 || next > start[i] * 2 || next < 1 || next > Instrument.MaxPriceTicks) next = price - delta;
-                _prices[i] = Math.Clamp(next, 1, Instrument.MaxPriceTicks);
+                if (next < low || next > high) next = price - delta;
+                _prices[i] = Math.Clamp(next, low, high);
             }
             return _prices;
         }
