@@ -15,7 +15,7 @@ namespace Hft.Server.Feed;
 /// <item>Marks go through <see cref="TradingPipeline.SetMark"/>, the journaled path of an operator's mark, so a replay
 /// makes the same risk decisions. Rate-limited per symbol: applied when at least <c>min_mark_interval_ms</c> passed since
 /// the last applied mark AND the price moved by at least <c>min_mark_move_ticks</c>; a price held back is applied
-/// by the monitor once due, so the last price always lands.</item>
+/// by the monitor once due, so the last price always lands. The first price after staleness is applied at once.</item>
 /// <item>A symbol with no update for <c>staleness_seconds</c> (counted from start before the first) turns stale:
 /// <c>hft_feed_stale</c> = 1, a warning, and on_stale: halt (<see cref="TradingPipeline.SetFeedHalted"/>), widen
 /// (<see cref="TradingPipeline.SetBandWiden"/>) or nothing. The next update lifts what the feed did; an operator's
@@ -165,8 +165,16 @@ public sealed class FeedStage : BackgroundService, IPriceSink
             s.Updates++;
             s.UpdateCount.Inc();
             s.Staleness.Set(0);
-            if (s.Stale) Fresh(s);
-            if (MarkDue(s, now)) ApplyMark(s, now);
+            if (s.Stale)
+            {
+                // Back from stale: the fresh mark first (whatever the interval), then trading resumes on it.
+                if (s.LastPrice != s.AppliedMark) ApplyMark(s, now);
+                Fresh(s);
+            }
+            else if (MarkDue(s, now))
+            {
+                ApplyMark(s, now);
+            }
         }
     }
 

@@ -13,7 +13,7 @@ public abstract class WebSocketFeedAdapter(Uri url, ReconnectBackoff backoff) : 
     public const int MaxMessageBytes = 64 * 1024;
 
     /// <summary>A connection that receives nothing for this long is dropped and reconnected.</summary>
-    public static TimeSpan ReceiveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(60);
 
     public abstract string Source { get; }
 
