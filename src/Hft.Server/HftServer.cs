@@ -43,7 +43,8 @@ public sealed class HftServer : IAsyncDisposable
     /// <summary>The addresses Kestrel actually listens on (port 0 in the config picks free ports).</summary>
     public IReadOnlyList<string> Urls => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
-    public static HftServer Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null)
+    public static HftServer Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
+        IReadOnlyList<Action<ServerModuleContext>>? modules = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -71,13 +72,15 @@ public sealed class HftServer : IAsyncDisposable
         var metrics = builder.Services.AddOperations(config);
         marketData ??= new MarketDataOptions();
         var feed = new MarketDataObserver(marketData.EventQueueCapacity);
-        var pipeline = new TradingPipeline(config, [directory, tape, metrics, feed]);
+        var accountEvents = new AccountEventHub(); // private order-event streams: WebSocket user channel, binary and FIX sessions
+        var pipeline = new TradingPipeline(config, [directory, tape, metrics, feed, accountEvents]);
         builder.Services.AttachOperations(metrics, pipeline);
         var rates = config.Accounts.ToDictionary(a => pipeline.Accounts.GetOrAdd(a.Id), a => a.RequestsPerSecond);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(pipeline);
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(tape);
+        builder.Services.AddSingleton(accountEvents);
         builder.Services.AddSingleton(new ReadinessChecks());
         var publisher = new MarketDataPublisher(pipeline, feed, marketData); // WebSocket market data, off the shard threads
         builder.Services.AddSingleton(publisher);
@@ -90,6 +93,9 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => Feed.FeedStage.Create(pipeline, config,
             new Feed.FeedMetrics(sp.GetRequiredService<Prometheus.CollectorRegistry>()), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Feed")));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Feed.FeedStage>());
+        // 2b. Modules hosted beside the API (the binary and FIX order-entry gateways of Hft.Gateways, wired by the CLI).
+        var moduleContext = new ServerModuleContext(builder, config, pipeline, accountEvents, directory);
+        foreach (var module in modules ?? []) module(moduleContext);
 
         // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token. Every 401/403 is audited.
         var keys = SigningKeys.From(config.Auth);
@@ -221,3 +227,11 @@ internal sealed class PipelineService(TradingPipeline pipeline, HftConfig config
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// What a module hosted in the server (e.g. an order-entry gateway) gets to wire itself in: the host builder for its
+/// services and hosted listeners, the configuration, the pipeline it submits to, the account event streams and the
+/// order directory (client order ids of REST orders).
+/// </summary>
+public sealed record ServerModuleContext(WebApplicationBuilder Builder, HftConfig Config, TradingPipeline Pipeline,
+    AccountEventHub AccountEvents, OrderDirectory Directory);

@@ -36,7 +36,7 @@ public static class ServeCommand
         HftServer server;
         try
         {
-            server = HftServer.Create(config);
+            server = HftServer.Create(config, modules: [Hft.Gateways.GatewayModule.Register]);
         }
         catch (Hft.Journal.JournalCorruptException e)
         {

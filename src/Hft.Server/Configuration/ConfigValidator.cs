@@ -36,7 +36,30 @@ internal static partial class ConfigValidator
         ValidateAuth(c.Auth, c.Accounts, ctx);
         ValidateJournal(c.Journal, ctx);
         ValidateFeed(c, ctx);
+        ValidateGateway(c, ctx);
         if (c.Profile == "production") ValidateProduction(c, ctx);
+    }
+
+    private static void ValidateGateway(HftConfig c, BindContext ctx)
+    {
+        var g = c.Gateway;
+        if (g.BinaryEnabled && g.FixEnabled && g.BinaryPort != 0 && g.BinaryPort == g.FixPort)
+            throw ctx.Error("gateway", "fix_port", $"must differ from binary_port, both are {g.FixPort}");
+        foreach (var (name, enabled, port) in new[] { ("binary_port", g.BinaryEnabled, g.BinaryPort), ("fix_port", g.FixEnabled, g.FixPort) })
+            if (enabled && port != 0 && (port == c.Monitoring.MetricsPort || port == c.Server.HttpPort))
+                throw ctx.Error("gateway", name, $"must differ from the HTTP ports, got {port}");
+        var pairs = new HashSet<(string, string)>();
+        for (int i = 0; i < g.FixSessions.Count; i++)
+        {
+            var f = g.FixSessions[i];
+            var s = $"gateway.fix_sessions[{i}]";
+            if (!Sha256Pattern().IsMatch(f.PasswordSha256))
+                throw ctx.Error(s, "password_sha256", "must be 64 hex digits (printf '%s' 'password' | sha256sum)");
+            if (!c.Accounts.Any(a => a.Id == f.Account))
+                throw ctx.Error(s, "account", $"names no [[accounts]] entry: \"{f.Account}\"");
+            if (!pairs.Add((f.SenderCompId, f.TargetCompId)))
+                throw ctx.Error(s, "sender_comp_id", $"duplicate session {f.SenderCompId}->{f.TargetCompId}");
+        }
     }
 
     private static void ValidateTrading(TradingConfig t, BindContext ctx)

@@ -23,6 +23,7 @@ public sealed record HftConfig
     public JournalConfig Journal { get; init; } = new();
     public RedisConfig Redis { get; init; } = new();
     public FeedConfig Feed { get; init; } = new();
+    public GatewayConfig Gateway { get; init; } = new();
 }
 
 public sealed record SystemConfig

@@ -29,6 +29,7 @@ internal static class TomlBinder
             Journal = BindJournal(root.Table("journal"), defaults.Journal),
             Redis = BindRedis(root.Table("redis"), defaults.Redis),
             Feed = BindFeed(root.Table("feed"), defaults.Feed),
+            Gateway = BindGateway(root.Table("gateway"), defaults.Gateway),
         };
         root.RejectUnknownKeys();
 
@@ -189,6 +190,33 @@ internal static class TomlBinder
             SegmentMegabytes = r.Int("segment_megabytes", d.SegmentMegabytes, 1, 4096),
             FsyncIntervalMs = r.Int("fsync_interval_ms", d.FsyncIntervalMs, 1, 10_000),
             SnapshotIntervalSeconds = r.Int("snapshot_interval_seconds", d.SnapshotIntervalSeconds, 0, 86_400),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static GatewayConfig BindGateway(SectionReader r, GatewayConfig d)
+    {
+        var c = new GatewayConfig
+        {
+            BinaryEnabled = r.Bool("binary_enabled", d.BinaryEnabled),
+            BinaryPort = r.Int("binary_port", d.BinaryPort, 0, 65_535),
+            FixEnabled = r.Bool("fix_enabled", d.FixEnabled),
+            FixPort = r.Int("fix_port", d.FixPort, 0, 65_535),
+            FixSessions = r.TableArray("fix_sessions")?.Select(BindFixSession).ToList() ?? d.FixSessions,
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static FixSessionConfig BindFixSession(SectionReader r)
+    {
+        var c = new FixSessionConfig
+        {
+            SenderCompId = r.String("sender_comp_id", "", required: true),
+            TargetCompId = r.String("target_comp_id", new FixSessionConfig().TargetCompId),
+            Account = r.String("account", "", required: true),
+            PasswordSha256 = r.String("password_sha256", "", required: true).Trim().ToLowerInvariant(),
         };
         r.RejectUnknownKeys();
         return c;
