@@ -85,10 +85,11 @@ public sealed class FeedStage : BackgroundService, IPriceSink
         Instrument Find(string symbol) => pipeline.Instruments.TryGet(symbol, out var i) ? i : throw new InvalidOperationException($"feed: unknown symbol {symbol}");
         var mapped = f.Symbols.Select(s => (Instrument: Find(s.Symbol), s.Product)).ToList();
         IPriceFeedAdapter? adapter = null;
-        switch (f.Adapter)
+        switch (f.Enabled ? f.Adapter : "none")
         {
             case "mock":
-                var symbols = ConfigValidator.MockSymbols(config).Select(Find).ToList();
+                // The walk starts from the mark in force (configured mark_price, or the last one recovered from the journal).
+                var symbols = ConfigValidator.MockSymbols(config).Select(Find).Where(i => pipeline.RiskBook.Instrument(i.Index)!.Mark > 0).ToList();
                 mapped = symbols.Select(i => (i, i.Symbol)).ToList();
                 var starts = symbols.Select(i => (i.Index, pipeline.RiskBook.Instrument(i.Index)!.Mark)).ToList();
                 adapter = new MockRandomWalkFeed(starts, f.MockSeed, f.MockVolatilityBps, TimeSpan.FromMilliseconds(f.MockIntervalMs));

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Hft.Server.Feed;
 using Hft.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Hft.Server.Tests.Feed.FeedTestSupport;
 
 namespace Hft.Server.Tests.Feed;
@@ -122,10 +124,13 @@ public sealed class FeedEndToEndTests
 
         // Only the operator resumes; and an operator halt placed while the feed was fresh also survives the next staleness cycle.
         (await s.AdminAsync(Post, "/instruments/BTCUSD/resume")).ShouldBe(HttpStatusCode.OK);
-        Assert.False(Btc(s).Halted);
+        Assert.False(Btc(s).OperatorHalted);
         (await s.AdminAsync(Post, "/instruments/BTCUSD/halt")).ShouldBe(HttpStatusCode.OK);
-        await Until(() => Btc(s).FeedHalted, "stale again");
+        var stage = s.Server.Services.GetRequiredService<FeedStage>();
         await feed.SendAsync(LocalFeedServer.CoinbaseTicker("BTC-USD", "49501"));
+        await Until(() => stage.Status().Symbols[0].LastPrice == "49501", "fresh price 49501");
+        await Until(() => Btc(s).FeedHalted, "stale again");
+        await feed.SendAsync(LocalFeedServer.CoinbaseTicker("BTC-USD", "49502"));
         await Until(() => !Btc(s).FeedHalted, "the feed's halt lifted again");
         Assert.True(Btc(s).OperatorHalted);
     }
@@ -138,8 +143,11 @@ public sealed class FeedEndToEndTests
         await using var __ = s;
         string a1 = s.Token("A1");
 
+        var stage = s.Server.Services.GetRequiredService<FeedStage>();
         await feed.SendAsync(LocalFeedServer.CoinbaseTicker("BTC-USD", "50000"));
-        await Until(() => Btc(s).Mark == 5_000_000 && Btc(s).BandWidenPpm == 3_000_000, "BTCUSD mark 50000, then stale: band x3");
+        await Until(() => stage.Status().Symbols[0].LastPrice == "50000", "BTCUSD price 50000 received");
+        await Until(() => Btc(s).BandWidenPpm == 3_000_000, "stale again after 0.6 s: band x3");
+        Assert.Equal(5_000_000, Btc(s).Mark);
         Assert.False(Btc(s).Halted);
         // band 10% around 50000 is 45000..55000; x3 is 35000..65000
         (await s.PlaceLimitAsync(a1, "BTCUSD", "buy", "60000", "0.001")).ShouldBe(HttpStatusCode.Created);
