@@ -54,7 +54,13 @@ public sealed class FeedStage : BackgroundService, IPriceSink
         _byInstrument = new FeedSymbolState?[pipeline.Instruments.Count];
         string source = _adapter?.Source ?? "none";
         _rejected = new Prometheus.Counter.Child[FeedParseResults.Count];
-        for (int i = 0; i < _rejected.Length; i++) _rejected[i] = metrics.Rejected.WithLabels(source, ((FeedParseResult)i).Label());
+        for (int i = 0; i < _rejected.Length; i++)
+        {
+            var reason = (FeedParseResult)i;
+            var child = metrics.Rejected.WithLabels(source, reason.Label());
+            if (reason is FeedParseResult.Price or FeedParseResult.Ignored) child.Remove(); // never a rejection: not exported
+            _rejected[i] = child;
+        }
         long now = Stopwatch.GetTimestamp();
         if (_adapter is not null)
         {
@@ -181,6 +187,7 @@ public sealed class FeedStage : BackgroundService, IPriceSink
 
     public void OnRejected(FeedParseResult reason)
     {
+        if (reason is FeedParseResult.Price or FeedParseResult.Ignored) return;
         Interlocked.Increment(ref _rejectedTotal);
         _rejected[(int)reason].Inc();
     }
