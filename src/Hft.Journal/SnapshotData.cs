@@ -29,7 +29,11 @@ public sealed class SnapshotData
 }
 
 /// <summary>Risk state of an instrument: band, mark, last trade, halt. The symbol checks that indices still match.</summary>
-public readonly record struct SnapshotInstrument(int Index, string Symbol, Amount? BandPct, long Mark, long LastTrade, bool Halted);
+/// <param name="Halted">Halted by an operator (or not enabled in the configuration).</param>
+/// <param name="FeedHalted">Halted by the reference price feed (stale prices).</param>
+/// <param name="BandWidenPpm">Band widening by the reference price feed, in millionths (0 = none).</param>
+public readonly record struct SnapshotInstrument(int Index, string Symbol, Amount? BandPct, long Mark, long LastTrade, bool Halted,
+    bool FeedHalted = false, long BandWidenPpm = 0);
 
 /// <summary>An account's risk state. Open totals are recorded to be checked: restore rebuilds them from the orders.</summary>
 public sealed class SnapshotAccount

@@ -18,7 +18,8 @@ public sealed class SnapshotCorruptException(string file, string problem) : Exce
 /// <code>
 /// header (48 bytes): magic "HFTS" | u16 version | u16 reserved | i64 journal sequence covered | i64 next order id
 ///                    | i64 created (unix ms) | i64 body length | u32 crc32c of the body | u32 crc32c of the first 44 bytes
-/// body:  u32 instruments, each: i32 index | str symbol | u8 flags (1 halted, 2 has band) | i128 band pct | i64 mark | i64 last trade
+/// body:  u32 instruments, each: i32 index | str symbol | u8 flags (1 halted by an operator, 2 has band, 4 halted by the feed)
+///                               | i128 band pct | i64 mark | i64 last trade | i64 band widen ppm (version 2 on)
 ///        u32 accounts, each: i32 id | str name | u8 flags (1 declared, 2 enabled) | limits | i32 open orders
 ///                            | i32 saturated open orders | i128 open notional | u32 positions, each: i32 instrument | i64 position
 ///                            | i64 open buy | i64 open sell | i128 cost | i128 realized | i128 fees | u8 active
@@ -27,12 +28,13 @@ public sealed class SnapshotCorruptException(string file, string problem) : Exce
 ///                          | i64 remaining | i64 quantity | i64 filled | i64 created (unix µs) | str client order id
 ///        str: u16 byte length | UTF-8
 /// </code>
+/// Version 1 (no band widen field, no feed halt flag) is still read.
 /// Files are named <c>snapshot-{sequence:D20}.snap</c>, so that name order is sequence order.
 /// </summary>
 public static class SnapshotFormat
 {
     public const uint Magic = 0x53544648; // "HFTS" little-endian
-    public const ushort Version = 1;
+    public const ushort Version = 2;
     public const int HeaderSize = 48;
     public const string Prefix = "snapshot-";
     public const string Suffix = ".snap";
@@ -62,10 +64,11 @@ public static class SnapshotFormat
             {
                 w.Write(i.Index);
                 Str(w, i.Symbol);
-                w.Write((byte)((i.Halted ? 1 : 0) | (i.BandPct is null ? 0 : 2)));
+                w.Write((byte)((i.Halted ? 1 : 0) | (i.BandPct is null ? 0 : 2) | (i.FeedHalted ? 4 : 0)));
                 I128(w, (i.BandPct ?? Amount.Zero).Raw);
                 w.Write(i.Mark);
                 w.Write(i.LastTrade);
+                w.Write(i.BandWidenPpm);
             }
             w.Write((uint)s.Accounts.Count);
             foreach (var a in s.Accounts)
@@ -138,7 +141,7 @@ public static class SnapshotFormat
         if (BinaryPrimitives.ReadUInt32LittleEndian(file) != Magic) return "not a snapshot (bad magic)";
         if (BinaryPrimitives.ReadUInt32LittleEndian(file[44..]) != Crc32C.Compute(file[..44])) return "header checksum mismatch";
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(file[4..]);
-        if (version != Version) return $"unsupported snapshot format version {version} (this build reads {Version})";
+        if (version is < 1 or > Version) return $"unsupported snapshot format version {version} (this build reads 1 to {Version})";
         long length = BinaryPrimitives.ReadInt64LittleEndian(file[32..]);
         if (length < 0 || length > MaxBody || HeaderSize + length != file.Length)
             return $"body length {length} does not match the file ({file.Length - HeaderSize} bytes after the header)";
@@ -151,6 +154,7 @@ public static class SnapshotFormat
     public static SnapshotData Decode(byte[] file, string name)
     {
         if (Check(file, out long sequence) is { } problem) throw new SnapshotCorruptException(name, problem);
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(4));
         try
         {
             using var r = new BinaryReader(new MemoryStream(file, HeaderSize, file.Length - HeaderSize, writable: false), Encoding.UTF8);
@@ -169,7 +173,9 @@ public static class SnapshotFormat
                 var band = new Amount(ReadI128(r));
                 long mark = r.ReadInt64();
                 long last = r.ReadInt64();
-                data.Instruments.Add(new SnapshotInstrument(index, symbol, (flags & 2) != 0 ? band : null, mark, last, (flags & 1) != 0));
+                long widen = version >= 2 ? r.ReadInt64() : 0;
+                data.Instruments.Add(new SnapshotInstrument(index, symbol, (flags & 2) != 0 ? band : null, mark, last, (flags & 1) != 0,
+                    (flags & 4) != 0, widen));
             }
             uint accounts = r.ReadUInt32();
             for (uint k = 0; k < accounts; k++)

@@ -42,7 +42,8 @@ public static class SnapshotStore
         foreach (var inst in instruments.All)
         {
             if (risk.Instrument(inst.Index) is { } ri)
-                data.Instruments.Add(new SnapshotInstrument(inst.Index, inst.Symbol, ri.BandPct, ri.Mark, ri.LastTrade, ri.Halted));
+                data.Instruments.Add(new SnapshotInstrument(inst.Index, inst.Symbol, ri.BandPct, ri.Mark, ri.LastTrade, ri.OperatorHalted,
+                    ri.FeedHalted, ri.BandWidenPpm));
             if (!books.TryGetValue(inst.Index, out var b)) continue;
             foreach (var side in new[] { Side.Buy, Side.Sell })
             {
@@ -99,6 +100,8 @@ public static class SnapshotStore
             ri.Mark = si.Mark;
             ri.LastTrade = si.LastTrade;
             ri.Halted = si.Halted;
+            ri.FeedHalted = si.FeedHalted;
+            ri.BandWidenPpm = si.BandWidenPpm;
         }
         foreach (var sa in data.Accounts)
         {

@@ -61,7 +61,8 @@ public sealed class StateHash : IDisposable
                 h.Int128(ri.BandPct?.Raw ?? -1);
                 h.Long(ri.Mark);
                 h.Long(ri.LastTrade);
-                h.Long(ri.Halted ? 1 : 0);
+                h.Long((long)ri.HaltedBy);
+                h.Long(ri.BandWidenPpm);
             }
         }
         var accounts = new List<(string Name, AccountRisk Account)>();

@@ -22,8 +22,46 @@ public sealed class RiskInstrument
     /// <summary>One tick × one lot in units of 10^-18 money: notional = ticks × lots × NotionalUnit.</summary>
     public Int128 NotionalUnit { get; }
 
-    /// <summary>Price band as a percentage (e.g. 5 = ±5%), or null for none.</summary>
-    public Amount? BandPct { get; set; }
+    private Amount? _bandPct;
+    private long _bandWidenPpm;
+    private volatile StrongBandPct? _effectiveBand; // what the shard reads: one reference, never a torn struct
+
+    /// <summary>Price band as a percentage (e.g. 5 = ±5%), or null for none: the configured band, before any widening.</summary>
+    public Amount? BandPct
+    {
+        get => _bandPct;
+        set
+        {
+            _bandPct = value;
+            UpdateEffectiveBand();
+        }
+    }
+
+    /// <summary>
+    /// Reference price feed stale with <c>on_stale = "widen"</c>: the band is multiplied by this factor in millionths
+    /// (2_000_000 = twice as wide); 0 = as configured. Set by the pipeline (journaled), read by every shard.
+    /// </summary>
+    public long BandWidenPpm
+    {
+        get => Volatile.Read(ref _bandWidenPpm);
+        set
+        {
+            Volatile.Write(ref _bandWidenPpm, value);
+            UpdateEffectiveBand();
+        }
+    }
+
+    /// <summary>The band the checks use: <see cref="BandPct"/> × <see cref="BandWidenPpm"/> / 10^6 (floored), or BandPct.</summary>
+    public Amount? EffectiveBandPct => _effectiveBand?.Pct;
+
+    private void UpdateEffectiveBand()
+    {
+        long ppm = Volatile.Read(ref _bandWidenPpm);
+        _effectiveBand = _bandPct is not { } pct ? null
+            : new StrongBandPct(ppm > 0 ? new Amount(pct.Raw * ppm / 1_000_000) : pct);
+    }
+
+    private sealed record StrongBandPct(Amount Pct);
 
     private long _mark;
 
@@ -35,7 +73,7 @@ public sealed class RiskInstrument
     }
 
     private long _lastTrade;
-    private volatile bool _halted;
+    private int _haltedBy; // HaltSource bits
 
     /// <summary>Last trade price in ticks (0 = none). Written by the instrument's shard, read by every shard.</summary>
     public long LastTrade
@@ -44,12 +82,36 @@ public sealed class RiskInstrument
         set => Volatile.Write(ref _lastTrade, value);
     }
 
-    /// <summary>Set by an operator (any thread), read by the instrument's shard.</summary>
+    /// <summary>
+    /// Halted by anyone (operator or reference price feed); read by the instrument's shard. Setting it is the
+    /// operator's act: true adds an operator halt, false resumes completely (operator and feed halts both lifted).
+    /// </summary>
     public bool Halted
     {
-        get => _halted;
-        set => _halted = value;
+        get => Volatile.Read(ref _haltedBy) != 0;
+        set
+        {
+            if (value) Interlocked.Or(ref _haltedBy, (int)HaltSource.Operator);
+            else Volatile.Write(ref _haltedBy, 0);
+        }
     }
+
+    /// <summary>Who holds the instrument halted (none, operator, feed, or both).</summary>
+    public HaltSource HaltedBy => (HaltSource)Volatile.Read(ref _haltedBy);
+
+    /// <summary>The reference price feed's halt (stale prices), independent of an operator's halt.</summary>
+    public bool FeedHalted
+    {
+        get => (Volatile.Read(ref _haltedBy) & (int)HaltSource.Feed) != 0;
+        set
+        {
+            if (value) Interlocked.Or(ref _haltedBy, (int)HaltSource.Feed);
+            else Interlocked.And(ref _haltedBy, ~(int)HaltSource.Feed);
+        }
+    }
+
+    /// <summary>An operator's halt (or a symbol not enabled in the configuration).</summary>
+    public bool OperatorHalted => (Volatile.Read(ref _haltedBy) & (int)HaltSource.Operator) != 0;
 
     /// <summary>Reference for the price band: last trade, else mark; 0 when neither exists.</summary>
     public long ReferencePrice => LastTrade != 0 ? LastTrade : Mark;
@@ -65,7 +127,8 @@ public sealed class RiskInstrument
     public bool WithinBand(long price)
     {
         long reference = ReferencePrice;
-        if (BandPct is not { } pct || reference == 0) return true;
+        if (_effectiveBand is not { } band || reference == 0) return true;
+        var pct = band.Pct;
         // |price - reference| × 100 ≤ pct × reference, exactly, in 10^-18 units
         Int128 distance = Int128.Abs((Int128)price - reference) * 100 * Amount.One;
         Int128 allowed = pct.Raw * reference;
@@ -80,7 +143,8 @@ public sealed class RiskInstrument
     {
         ticks = 0;
         long reference = ReferencePrice;
-        if (BandPct is not { } pct || reference == 0) return false;
+        if (_effectiveBand is not { } band || reference == 0) return false;
+        var pct = band.Pct;
         // The band's offset changes only with the reference price: computed (one 128-bit division) once per new
         // reference, by the instrument's own shard, the only caller.
         if (reference != _protectionReference || pct.Raw != _protectionPct)
@@ -99,4 +163,13 @@ public sealed class RiskInstrument
 
     private long _protectionReference, _protectionBuy, _protectionSell;
     private Int128 _protectionPct;
+}
+
+/// <summary>Who halted an instrument (bits).</summary>
+[Flags]
+public enum HaltSource
+{
+    None = 0,
+    Operator = 1,
+    Feed = 2,
 }

@@ -89,6 +89,11 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
         builder.Services.AddHostedService(_ => publisher);
 
+        // Reference price feed ([feed]): adapter -> journaled marks, staleness -> feed halt / band widening. Registered
+        // after the pipeline service, so it starts after the shards and stops before they drain.
+        builder.Services.AddSingleton(sp => Feed.FeedStage.Create(pipeline, config,
+            new Feed.FeedMetrics(sp.GetRequiredService<Prometheus.CollectorRegistry>()), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Feed")));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Feed.FeedStage>());
         // 2b. Modules hosted beside the API (the binary and FIX order-entry gateways of Hft.Gateways, wired by the CLI).
         var moduleContext = new ServerModuleContext(builder, config, pipeline, accountEvents, directory);
         foreach (var module in modules ?? []) module(moduleContext);
@@ -163,6 +168,7 @@ public sealed class HftServer : IAsyncDisposable
         app.MapMarketEndpoints();
         app.MapAdminEndpoints();
         app.MapMarketDataSocket();
+        app.MapFeedEndpoints();
         app.MapFallback((HttpContext http) => ApiError.NotFound("not_found", $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return new HftServer(app, pipeline, config, audit);
     }

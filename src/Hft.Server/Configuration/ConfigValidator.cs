@@ -35,6 +35,7 @@ internal static partial class ConfigValidator
         ValidateServer(c, ctx);
         ValidateAuth(c.Auth, c.Accounts, ctx);
         ValidateJournal(c.Journal, ctx);
+        ValidateFeed(c, ctx);
         ValidateGateway(c, ctx);
         if (c.Profile == "production") ValidateProduction(c, ctx);
     }

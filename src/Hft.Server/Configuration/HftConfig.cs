@@ -22,6 +22,7 @@ public sealed record HftConfig
     public AuthConfig Auth { get; init; } = new();
     public JournalConfig Journal { get; init; } = new();
     public RedisConfig Redis { get; init; } = new();
+    public FeedConfig Feed { get; init; } = new();
     public GatewayConfig Gateway { get; init; } = new();
 }
 

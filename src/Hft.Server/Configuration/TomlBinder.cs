@@ -28,6 +28,7 @@ internal static class TomlBinder
             Auth = BindAuth(root.Table("auth"), defaults.Auth),
             Journal = BindJournal(root.Table("journal"), defaults.Journal),
             Redis = BindRedis(root.Table("redis"), defaults.Redis),
+            Feed = BindFeed(root.Table("feed"), defaults.Feed),
             Gateway = BindGateway(root.Table("gateway"), defaults.Gateway),
         };
         root.RejectUnknownKeys();
@@ -241,6 +242,38 @@ internal static class TomlBinder
             throw r.Error("connection", problem);
         if (c.KeyPrefix.Length > 64 || c.KeyPrefix.Any(char.IsWhiteSpace))
             throw r.Error("key_prefix", "must be at most 64 characters without whitespace");
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static FeedConfig BindFeed(SectionReader r, FeedConfig d)
+    {
+        var c = new FeedConfig
+        {
+            Enabled = r.Bool("enabled", d.Enabled),
+            Adapter = r.String("adapter", d.Adapter).Trim().ToLowerInvariant(),
+            Url = r.StringOrNull("url", d.Url),
+            Symbols = r.TableArray("symbols")?.Select(BindFeedSymbol).ToList() ?? d.Symbols,
+            StalenessSeconds = r.Double("staleness_seconds", d.StalenessSeconds, 0.05, 3600),
+            OnStale = r.String("on_stale", d.OnStale).Trim().ToLowerInvariant(),
+            WidenFactor = r.Decimal("widen_factor", d.WidenFactor) ?? throw r.Error("widen_factor", "must not be empty"),
+            MinMarkIntervalMs = r.Int("min_mark_interval_ms", d.MinMarkIntervalMs, 0, 3_600_000),
+            MinMarkMoveTicks = r.Int("min_mark_move_ticks", d.MinMarkMoveTicks, 1, 1_000_000_000),
+            MockSeed = r.Int("mock_seed", d.MockSeed, int.MinValue, int.MaxValue),
+            MockVolatilityBps = r.Int("mock_volatility_bps", d.MockVolatilityBps, 0, 10_000),
+            MockIntervalMs = r.Int("mock_interval_ms", d.MockIntervalMs, 1, 60_000),
+            ReconnectMinMs = r.Int("reconnect_min_ms", d.ReconnectMinMs, 1, 600_000),
+            ReconnectMaxMs = r.Int("reconnect_max_ms", d.ReconnectMaxMs, 1, 3_600_000),
+        };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static FeedSymbolConfig BindFeedSymbol(SectionReader r)
+    {
+        var symbol = r.String("symbol", "", required: true);
+        r.AddEnvAlias(symbol);
+        var c = new FeedSymbolConfig { Symbol = symbol, Product = r.String("product", "", required: true) };
         r.RejectUnknownKeys();
         return c;
     }

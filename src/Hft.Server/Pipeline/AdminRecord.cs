@@ -12,12 +12,18 @@ public enum AdminKind : byte
     Mark = 3,
     AccountEnabled = 4,
     AccountLimits = 5,
+
+    /// <summary>The reference price feed halts (value 1) or lifts its halt (value 0); an operator's halt is separate.</summary>
+    FeedHalt = 6,
+
+    /// <summary>The reference price feed widens the band by value millionths (0 = back to the configured band).</summary>
+    BandWiden = 7,
 }
 
 /// <summary>
 /// An operator's change as a journal payload (little-endian):
 /// <code>
-/// 0 u8 kind | 1 i32 instrument | 5 i32 account | 9 i64 value (mark ticks, or enabled 0/1)
+/// 0 u8 kind | 1 i32 instrument | 5 i32 account | 9 i64 value (mark ticks, enabled 0/1, feed halt 0/1, band widen ppm)
 /// kind AccountLimits: 17 u8 presence bits (credit, max qty, max notional, max position, max open orders) then
 ///   credit, max qty, max notional, max position as i128 raw Amounts (16 bytes each), i32 max open orders, maker and taker fee bps as i128
 /// </code>
@@ -81,7 +87,8 @@ public readonly record struct AdminRecord(AdminKind Kind, int Instrument, int Ac
                 MaxOpenOrders = (bits & 16) != 0 ? maxOpen : null, MakerFeeBps = maker, TakerFeeBps = taker,
             };
         }
-        else if (src.Length != 17 || kind is not (AdminKind.Halt or AdminKind.Resume or AdminKind.Mark or AdminKind.AccountEnabled))
+        else if (src.Length != 17 || kind is not (AdminKind.Halt or AdminKind.Resume or AdminKind.Mark or AdminKind.AccountEnabled
+            or AdminKind.FeedHalt or AdminKind.BandWiden))
         {
             return false;
         }

@@ -310,7 +310,10 @@ public sealed class TradingPipeline
         return enabled || CancelAll(account, -1, CancelReason.AccountDisabled, completion);
     }
 
-    /// <summary>Halts or resumes trading in an instrument (journaled).</summary>
+    /// <summary>
+    /// An operator halts or resumes trading in an instrument (journaled). Resuming lifts a reference price feed's halt
+    /// too (the operator overrides it; the feed halts again only after it has been fresh and goes stale again).
+    /// </summary>
     public void SetHalted(int instrument, bool halted)
     {
         RiskBook.Instrument(instrument)!.Halted = halted;
@@ -322,6 +325,20 @@ public sealed class TradingPipeline
     {
         RiskBook.Instrument(instrument)!.Mark = ticks;
         JournalAdmin(new AdminRecord(AdminKind.Mark, instrument, -1, ticks, null));
+    }
+
+    /// <summary>The reference price feed halts or lifts its halt (journaled); an operator's halt stays in force either way.</summary>
+    public void SetFeedHalted(int instrument, bool halted)
+    {
+        RiskBook.Instrument(instrument)!.FeedHalted = halted;
+        JournalAdmin(new AdminRecord(AdminKind.FeedHalt, instrument, -1, halted ? 1 : 0, null));
+    }
+
+    /// <summary>The reference price feed widens the band (factor in millionths; 0 = as configured), journaled.</summary>
+    public void SetBandWiden(int instrument, long ppm)
+    {
+        RiskBook.Instrument(instrument)!.BandWidenPpm = ppm;
+        JournalAdmin(new AdminRecord(AdminKind.BandWiden, instrument, -1, ppm, null));
     }
 
     /// <summary>Replaces an account's limits (journaled); <paramref name="change"/> runs under the account's lock.</summary>
@@ -348,6 +365,12 @@ public sealed class TradingPipeline
                 break;
             case AdminKind.Mark:
                 if (RiskBook.Instrument(r.Instrument) is { } mi) mi.Mark = r.Value;
+                break;
+            case AdminKind.FeedHalt:
+                if (RiskBook.Instrument(r.Instrument) is { } fi) fi.FeedHalted = r.Value != 0;
+                break;
+            case AdminKind.BandWiden:
+                if (RiskBook.Instrument(r.Instrument) is { } wi) wi.BandWidenPpm = r.Value;
                 break;
             case AdminKind.AccountEnabled:
                 RiskBook.Account(r.Account).Enabled = r.Value != 0;

@@ -18,7 +18,7 @@ public sealed class SnapshotStoreTests
     {
         Assert.Equal(0x53544648u, SnapshotFormat.Magic);
         Assert.Equal("HFTS", Encoding.ASCII.GetString(BitConverter.GetBytes(SnapshotFormat.Magic)));
-        Assert.Equal(1, SnapshotFormat.Version);
+        Assert.Equal(2, SnapshotFormat.Version);
         Assert.Equal(48, SnapshotFormat.HeaderSize);
         Assert.Equal("snapshot-00000000000000000042.snap", SnapshotFormat.FileName(42));
         Assert.True(SnapshotFormat.TryParseFileName("snapshot-00000000000000000042.snap", out long seq));
@@ -27,7 +27,7 @@ public sealed class SnapshotStoreTests
         // header layout: magic, version, sequence, next order id, created, body length, body crc, header crc
         var bytes = SnapshotFormat.Encode(new SnapshotData { Sequence = 7, NextOrderId = 9, CreatedUnixMs = 11 });
         Assert.Equal("HFTS", Encoding.ASCII.GetString(bytes, 0, 4));
-        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(7, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
         Assert.Equal(9, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16)));
         Assert.Equal(11, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(24)));
@@ -42,10 +42,50 @@ public sealed class SnapshotStoreTests
     public void A_future_version_is_refused()
     {
         var bytes = SnapshotFormat.Encode(Sample(3));
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 3);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(44), Crc32C.Compute(bytes.AsSpan(0, 44)));
         var e = Assert.Throws<SnapshotCorruptException>(() => SnapshotFormat.Decode(bytes, "x"));
-        Assert.Contains("version 2", e.Message);
+        Assert.Contains("version 3", e.Message);
+    }
+
+    [Fact]
+    public void Feed_halt_and_band_widening_round_trip_and_version_1_files_still_read()
+    {
+        var data = new SnapshotData { Sequence = 4, NextOrderId = 1, CreatedUnixMs = 1 };
+        data.Instruments.Add(new SnapshotInstrument(0, "BTCUSD", new Hft.Core.Numerics.Amount(5 * Hft.Core.Numerics.Amount.One), 100, 0,
+            Halted: true, FeedHalted: true, BandWidenPpm: 2_500_000));
+        var back = SnapshotFormat.Decode(SnapshotFormat.Encode(data), "x").Instruments.Single();
+        Assert.Equal(data.Instruments[0], back);
+
+        // The same instrument as version 1 wrote it: flags 1 | 2, no widen field.
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(1u);
+            w.Write(0);
+            w.Write((ushort)6);
+            w.Write("BTCUSD"u8);
+            w.Write((byte)3);
+            var raw = (Int128)5 * Hft.Core.Numerics.Amount.One;
+            Span<byte> i128 = stackalloc byte[16];
+            BinaryPrimitives.WriteInt128LittleEndian(i128, raw);
+            w.Write(i128);
+            w.Write(100L);
+            w.Write(0L);
+            w.Write(0u);
+            w.Write(0L);
+        }
+        byte[] body = ms.ToArray();
+        var file = new byte[48 + body.Length];
+        body.CopyTo(file, 48);
+        BinaryPrimitives.WriteUInt32LittleEndian(file, SnapshotFormat.Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(4), 1);
+        BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(8), 4);
+        BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(32), body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(40), Crc32C.Compute(body));
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(44), Crc32C.Compute(file.AsSpan(0, 44)));
+        var v1 = SnapshotFormat.Decode(file, "v1").Instruments.Single();
+        Assert.Equal(data.Instruments[0] with { FeedHalted = false, BandWidenPpm = 0 }, v1);
     }
 
     [Fact]

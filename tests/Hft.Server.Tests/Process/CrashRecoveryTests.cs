@@ -34,6 +34,7 @@ public sealed class CrashRecoveryTests : IDisposable
         ["HFT_MONITORING__METRICS_PORT"] = port.ToString(CultureInfo.InvariantCulture),
         ["HFT_JOURNAL__MODE"] = "sync",
         ["HFT_JOURNAL__DIR"] = JournalDir,
+        ["HFT_FEED__ENABLED"] = "false", // the development mock feed would journal marks of its own
     };
 
     private sealed class Server(HftProcess process, int port) : IDisposable

@@ -56,6 +56,7 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
     {
         var config = DevelopmentConfig();
         config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 } };
+        config = config with { Feed = config.Feed with { Enabled = false } }; // the mock feed moves marks: tests that want it turn it on
         if (_configure is not null) config = _configure(config);
         _server = HftServer.Create(config, logging: _ => { }, _marketData); // quiet: no console logger in tests
         await _server.StartAsync();

@@ -36,6 +36,7 @@ public sealed class MetricsServerFixture : IAsyncDisposable
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
         config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 } };
+        config = config with { Feed = config.Feed with { Enabled = false } }; // the mock feed moves marks: tests that want it turn it on
         return edit is null ? config : edit(config);
     }
 

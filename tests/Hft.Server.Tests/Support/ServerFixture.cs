@@ -52,6 +52,7 @@ public sealed class ServerFixture : IAsyncDisposable
             Monitoring = config.Monitoring with { MetricsPort = 0 },
             Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(temp, "audit", "audit.log") },
             System = config.System with { WorkerQueueSize = 1024 },
+            Feed = config.Feed with { Enabled = false }, // the mock feed moves marks: tests that want it turn it on
         };
         if (configure is not null) config = configure(config);
         var server = HftServer.Create(config, logging: _ => { });
