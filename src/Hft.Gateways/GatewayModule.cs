@@ -1,4 +1,8 @@
+using Hft.Gateways.Fix;
 using Hft.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Hft.Gateways;
 
@@ -12,7 +16,14 @@ public static class GatewayModule
     public static void Register(ServerModuleContext context)
     {
         // Binary TCP gateway: registered here when [gateway] binary_enabled.
-        // FIX 4.4 acceptor: registered here when [gateway] fix_enabled.
-        _ = context;
+
+        // FIX 4.4 acceptor ([gateway] fix_enabled): docs/protocol/fix.md.
+        if (context.Config.Gateway.FixEnabled)
+        {
+            var services = context.Builder.Services;
+            services.AddSingleton(sp => new FixAcceptor(context.Config, context.Pipeline, context.AccountEvents, context.Directory,
+                new FixMetrics(sp.GetRequiredService<CollectorRegistry>()), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Gateways.Fix")));
+            services.AddHostedService(sp => sp.GetRequiredService<FixAcceptor>());
+        }
     }
 }
