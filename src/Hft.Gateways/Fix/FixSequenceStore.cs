@@ -34,7 +34,7 @@ public sealed class FixSequenceStore : IDisposable
         {
             var text = new byte[RecordLength];
             int n = RandomAccess.Read(_file, text, 0);
-            var parts = Encoding.ASCII.GetString(text, 0, n).Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries);
+            var parts = Encoding.ASCII.GetString(text, 0, n).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long o) ||
                 !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long i) || o < 1 || i < 1)
             {
