@@ -44,7 +44,7 @@ public static class FixFramer
         if (data.Length < Begin44.Length) return IsPrefixOf(data, Begin44) ? FrameStatus.NeedMore : Resync(data, out consumed);
         if (!data.StartsWith(Begin44))
         {
-            if (data.StartsWith(BeginAny) && data.IndexOf(Soh) is > 0 and var end && data[..end].IndexOf((byte)'=') == 1)
+            if (data.StartsWith(BeginAny) && data.IndexOf(Soh) is > 0 and var end && IsVersionText(data[2..end]))
             {
                 consumed = end + 1;
                 return data[..end].SequenceEqual("8=FIX.4.4"u8) ? Resync(data, out consumed) : FrameStatus.WrongBeginString;
@@ -103,6 +103,15 @@ public static class FixFramer
             if (b is < (byte)'0' or > (byte)'9') return false;
             value = value * 10 + (b - '0');
         }
+        return true;
+    }
+
+    // "FIX.4.2", "FIXT.1.1": another FIX version (as opposed to noise that happens to contain "8=FIX")
+    private static bool IsVersionText(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > 16) return false;
+        foreach (byte b in value)
+            if (b is not ((>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9') or (byte)'.')) return false;
         return true;
     }
 
