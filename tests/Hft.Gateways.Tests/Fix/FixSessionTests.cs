@@ -183,6 +183,36 @@ public class FixSessionTests
     }
 
     [Fact]
+    public async Task Gateway_metrics_count_sessions_messages_and_disconnects()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using (var c = await f.LogonAsync())
+        {
+            c.Send("1", FixClient.Body("112=m"));
+            c.Expect(m => m.MsgType == "0");
+            using var http = new HttpClient { BaseAddress = new Uri(f.Server.Urls[0]) };
+            var text = await http.GetStringAsync("/metrics");
+            Assert.Contains("hft_gateway_sessions{protocol=\"fix\"} 1", text, StringComparison.Ordinal);
+            Assert.Matches("hft_gateway_messages_total\\{protocol=\"fix\",direction=\"in\"\\} [2-9]", text);
+            Assert.Matches("hft_gateway_messages_total\\{protocol=\"fix\",direction=\"out\"\\} [2-9]", text);
+            c.Logout();
+            c.Expect(m => m.MsgType == "5");
+        }
+        await using (var bad = await f.ConnectAsync())
+            Assert.Equal("5", bad.Logon("nope").MsgType);
+        using var http2 = new HttpClient { BaseAddress = new Uri(f.Server.Urls[0]) };
+        string after = "";
+        for (int i = 0; i < 50 && !after.Contains("reason=\"bad_password\"", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(20);
+            after = await http2.GetStringAsync("/metrics");
+        }
+        Assert.Contains("hft_gateway_disconnects_total{protocol=\"fix\",reason=\"logout\"} 1", after, StringComparison.Ordinal);
+        Assert.Contains("hft_gateway_disconnects_total{protocol=\"fix\",reason=\"bad_password\"} 1", after, StringComparison.Ordinal);
+        Assert.Contains("hft_gateway_sessions{protocol=\"fix\"} 0", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sequence_numbers_survive_a_server_restart()
     {
         await using var f = await FixServerFixture.StartAsync();
