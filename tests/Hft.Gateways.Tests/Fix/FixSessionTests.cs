@@ -183,6 +183,34 @@ public class FixSessionTests
     }
 
     [Fact]
+    public async Task Silent_counterparty_gets_heartbeats_then_a_test_request_then_a_logout()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var c = await f.LogonAsync(heartBtInt: 1);
+        c.AutoHeartbeat = false;
+        Assert.Equal("0", c.Expect(m => m.MsgType is "0" or "1" or "5", TimeSpan.FromSeconds(5)).MsgType);
+        var test = c.Expect(m => m.MsgType is "1" or "5", TimeSpan.FromSeconds(5));
+        Assert.Equal("1", test.MsgType);
+        Assert.NotNull(test[FixTags.TestReqId]);
+        var logout = c.Expect(m => m.MsgType == "5", TimeSpan.FromSeconds(5));
+        Assert.Contains("heartbeat", logout[FixTags.Text]);
+    }
+
+    [Fact]
+    public async Task A_possdup_order_already_processed_is_not_executed_twice()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var c = await f.LogonAsync();
+        var body = FixClient.Body("11=PD1|55=BTCUSD|54=1|60=20260101-00:00:00|38=0.1|40=2|44=49000.00");
+        c.Send("D", body);
+        Assert.Equal("0", c.Expect(m => m.MsgType == "8")[FixTags.ExecType]);
+        c.Send("D", body, possDup: true);
+        var again = c.Expect(m => m.MsgType == "8");
+        Assert.Equal(("8", "6"), (again[FixTags.ExecType], again[FixTags.OrdRejReason]));
+        Assert.Equal("NONE", again[FixTags.OrderId]);
+    }
+
+    [Fact]
     public async Task Gateway_metrics_count_sessions_messages_and_disconnects()
     {
         await using var f = await FixServerFixture.StartAsync();
