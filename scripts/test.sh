@@ -7,7 +7,7 @@ cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the tests use; installed only when missing.
-TEST_PACKAGES=(shellcheck yamllint docker-compose prometheus prometheus-alertmanager redis-server)
+TEST_PACKAGES=(shellcheck yamllint docker-compose prometheus prometheus-alertmanager redis-server g++ libquickfix-dev)
 missing=()
 for p in "${TEST_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

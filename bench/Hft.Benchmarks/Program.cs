@@ -7,6 +7,7 @@ namespace Hft.Benchmarks;
 /// <c>dotnet run -c Release --project bench/Hft.Benchmarks -- --filter '*' --job short</c>.
 /// <c>--journal-latency [seconds] [dir]</c> instead runs the journal's throughput and append→durable latency loop
 /// (<see cref="JournalLatency"/>). <c>--recovery [commands] [dir]</c> measures start-up recovery and backup (<see cref="RecoveryBench"/>).
+/// <c>--fix [orders] [connections] [journal]</c> measures FIX order-entry throughput (<see cref="FixThroughput"/>).
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--journal-latency")
         {
             JournalLatency.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "--fix")
+        {
+            FixThroughput.Run(args[1..]);
             return;
         }
         if (args.Length > 0 && args[0] == "--recovery")

@@ -1,6 +1,9 @@
 using Hft.Gateways.Binary;
+using Hft.Gateways.Fix;
 using Hft.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Hft.Gateways;
 
@@ -20,6 +23,14 @@ public static class GatewayModule
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BinaryGateway>>()));
             context.Builder.Services.AddHostedService(sp => sp.GetRequiredService<BinaryGateway>());
         }
-        // FIX 4.4 acceptor: registered here when [gateway] fix_enabled.
+
+        // FIX 4.4 acceptor ([gateway] fix_enabled): docs/protocol/fix.md.
+        if (context.Config.Gateway.FixEnabled)
+        {
+            var services = context.Builder.Services;
+            services.AddSingleton(sp => new FixAcceptor(context.Config, context.Pipeline, context.AccountEvents, context.Directory,
+                new FixMetrics(sp.GetRequiredService<CollectorRegistry>()), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Gateways.Fix")));
+            services.AddHostedService(sp => sp.GetRequiredService<FixAcceptor>());
+        }
     }
 }

@@ -55,6 +55,8 @@ public static class ServeCommand
         foreach (var url in server.Urls) stdout.WriteLine($"hft: listening on {url} (API /api/v1, /metrics, /health, /ready)");
         if (Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<Hft.Gateways.Binary.BinaryGateway>(server.Services) is { EndPoint: { } binary })
             stdout.WriteLine($"hft: binary order entry on {binary} (docs/protocol/binary.md)");
+        if (Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<Hft.Gateways.Fix.FixAcceptor>(server.Services) is { EndPoint: { } fix })
+            stdout.WriteLine($"hft: FIX 4.4 acceptor listening on {fix} (sessions: {string.Join(", ", config.Gateway.FixSessions.Select(s => s.SenderCompId))})");
         stdout.WriteLine("hft: ready; stop with Ctrl-C or SIGTERM");
         stdout.Flush();
         server.WaitForShutdownAsync().GetAwaiter().GetResult();

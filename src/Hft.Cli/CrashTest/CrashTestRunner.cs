@@ -107,6 +107,8 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         {
             ["HFT_JOURNAL__MODE"] = options.Mode,
             ["HFT_SERVER__HTTP_PORT"] = "0",
+            ["HFT_GATEWAY__FIX_PORT"] = "0", // the FIX acceptor (on in development) on a free port, its files under the test's root
+            ["HFT_GATEWAY__FIX_STORE_DIR"] = Path.Combine(_root, "fix"),
             ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(_root, "audit.log"),
             // The reference price feed changes the state on its own (journaled marks): the restarted server's hash
             // would move between recovery and the comparison. The feed's replay is tested in Hft.Server.Tests/Feed.

@@ -48,6 +48,8 @@ internal static partial class ConfigValidator
         foreach (var (name, enabled, port) in new[] { ("binary_port", g.BinaryEnabled, g.BinaryPort), ("fix_port", g.FixEnabled, g.FixPort) })
             if (enabled && port != 0 && (port == c.Monitoring.MetricsPort || port == c.Server.HttpPort))
                 throw ctx.Error("gateway", name, $"must differ from the HTTP ports, got {port}");
+        if (g.FixHeartbeatMinSeconds > g.FixHeartbeatMaxSeconds)
+            throw ctx.Error("gateway", "fix_heartbeat_min_seconds", $"must not exceed fix_heartbeat_max_seconds ({g.FixHeartbeatMaxSeconds}), got {g.FixHeartbeatMinSeconds}");
         var pairs = new HashSet<(string, string)>();
         for (int i = 0; i < g.FixSessions.Count; i++)
         {

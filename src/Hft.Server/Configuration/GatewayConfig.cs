@@ -26,6 +26,28 @@ public sealed record GatewayConfig
 
     /// <summary>The FIX sessions the acceptor knows; a Logon from any other CompID pair is refused.</summary>
     public IReadOnlyList<FixSessionConfig> FixSessions { get; init; } = [];
+
+    // ---- FIX acceptor tuning (docs/protocol/fix.md) ----
+
+    /// <summary>Directory of the FIX sessions' sequence number files (one small file per session).</summary>
+    public string FixStoreDir { get; init; } = "data/fix";
+
+    /// <summary>Sequence files are fsynced at most this often (and always on logon, logout and close).</summary>
+    public int FixSeqFsyncMs { get; init; } = 50;
+
+    /// <summary>Smallest and largest HeartBtInt (108) a Logon may ask for, in seconds.</summary>
+    public int FixHeartbeatMinSeconds { get; init; } = 1;
+
+    public int FixHeartbeatMaxSeconds { get; init; } = 120;
+
+    /// <summary>Largest BodyLength accepted; a longer message ends the connection.</summary>
+    public int FixMaxMessageBytes { get; init; } = 8192;
+
+    /// <summary>Sent application messages kept per session to answer ResendRequests (older ones are gap-filled).</summary>
+    public int FixResendStoreMessages { get; init; } = 100_000;
+
+    /// <summary>Inbound messages per second one session may send (0 = unlimited); beyond it, a Logout and a disconnect.</summary>
+    public int FixMessagesPerSecond { get; init; }
 }
 
 /// <summary>One [[gateway.fix_sessions]] entry: a counterparty's CompIDs, the account it trades for and its password.</summary>

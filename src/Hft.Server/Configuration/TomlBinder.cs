@@ -208,6 +208,13 @@ internal static class TomlBinder
             FixEnabled = r.Bool("fix_enabled", d.FixEnabled),
             FixPort = r.Int("fix_port", d.FixPort, 0, 65_535),
             FixSessions = r.TableArray("fix_sessions")?.Select(BindFixSession).ToList() ?? d.FixSessions,
+            FixStoreDir = r.String("fix_store_dir", d.FixStoreDir),
+            FixSeqFsyncMs = r.Int("fix_seq_fsync_ms", d.FixSeqFsyncMs, 0, 60_000),
+            FixHeartbeatMinSeconds = r.Int("fix_heartbeat_min_seconds", d.FixHeartbeatMinSeconds, 1, 3600),
+            FixHeartbeatMaxSeconds = r.Int("fix_heartbeat_max_seconds", d.FixHeartbeatMaxSeconds, 1, 3600),
+            FixMaxMessageBytes = r.Int("fix_max_message_bytes", d.FixMaxMessageBytes, 256, 1_048_576),
+            FixResendStoreMessages = r.Int("fix_resend_store_messages", d.FixResendStoreMessages, 1, 10_000_000),
+            FixMessagesPerSecond = r.Int("fix_messages_per_second", d.FixMessagesPerSecond, 0, 100_000_000),
         };
         r.RejectUnknownKeys();
         return c;

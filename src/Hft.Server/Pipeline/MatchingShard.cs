@@ -60,6 +60,15 @@ public sealed class MatchingShard
 
     public bool IsRunning => _thread is { IsAlive: true } && !_stopping;
 
+    [ThreadStatic]
+    private static MatchingShard? t_current;
+
+    /// <summary>
+    /// The shard whose thread is calling (null elsewhere). Observers use it with <see cref="Processed"/>: a command
+    /// seen at <c>Processed == p</c> has been handed to the journal once <c>Processed &gt; p</c>.
+    /// </summary>
+    public static MatchingShard? Current => t_current;
+
     public void Start()
     {
         _thread = new Thread(Run) { IsBackground = true, Name = $"hft-shard-{Index}", Priority = ThreadPriority.AboveNormal };
@@ -87,6 +96,7 @@ public sealed class MatchingShard
 
     private void Run()
     {
+        t_current = this;
         if (_cpu >= 0) CpuAffinity.TryPinCurrentThread(_cpu);
         var spinner = new SpinWait();
         while (true)

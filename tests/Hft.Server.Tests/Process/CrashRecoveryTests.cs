@@ -32,6 +32,7 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         ["HFT_CONFIG_DIR"] = Repo.ConfigDir,
         ["HFT_MONITORING__METRICS_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+        ["HFT_GATEWAY__FIX_PORT"] = "0", // the development profile serves FIX: any free port
         ["HFT_JOURNAL__MODE"] = "sync",
         ["HFT_JOURNAL__DIR"] = JournalDir,
         ["HFT_FEED__ENABLED"] = "false", // the development mock feed would journal marks of its own

@@ -18,6 +18,7 @@ public sealed class ServeProcessTests
     {
         ["HFT_CONFIG_DIR"] = Repo.ConfigDir,
         ["HFT_MONITORING__METRICS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["HFT_GATEWAY__FIX_PORT"] = "0", // the development profile serves FIX: any free port
     };
 
     private static HttpClient Client(int port, string? token)
@@ -42,6 +43,7 @@ public sealed class ServeProcessTests
             await serve.WaitReadyAsync(s_startTimeout);
             Assert.Contains($"hft: listening on http://127.0.0.1:{port}", serve.Stdout, StringComparison.Ordinal);
             Assert.Contains("profile=development", serve.Stdout, StringComparison.Ordinal);
+            Assert.Contains("hft: FIX 4.4 acceptor listening on 127.0.0.1:", serve.Stdout, StringComparison.Ordinal);
 
             // A token from the CLI (`hft token`), and one from the API key exchange.
             var (tokenExit, tokenRun) = await HftProcess.RunAsync(["token", "--account", "A1", "--role", "trader"],

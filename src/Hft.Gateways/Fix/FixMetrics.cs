@@ -1,0 +1,34 @@
+using Prometheus;
+
+namespace Hft.Gateways.Fix;
+
+/// <summary>
+/// The gateway metrics, labelled protocol="fix" (the binary gateway uses the same names with protocol="binary"):
+/// <c>hft_gateway_sessions</c>, <c>hft_gateway_messages_total{direction}</c>, <c>hft_gateway_disconnects_total{reason}</c>.
+/// </summary>
+public sealed class FixMetrics
+{
+    private const string Protocol = "fix";
+
+    public FixMetrics(CollectorRegistry registry)
+    {
+        var f = Metrics.WithCustomRegistry(registry);
+        Sessions = f.CreateGauge("hft_gateway_sessions", "Order-entry sessions logged on, by protocol.", "protocol").WithLabels(Protocol);
+        var messages = f.CreateCounter("hft_gateway_messages_total", "Order-entry protocol messages, by protocol and direction (in, out).",
+            "protocol", "direction");
+        In = messages.WithLabels(Protocol, "in");
+        Out = messages.WithLabels(Protocol, "out");
+        Disconnects = f.CreateCounter("hft_gateway_disconnects_total", "Order-entry connections closed, by protocol and reason.",
+            "protocol", "reason");
+    }
+
+    public Gauge.Child Sessions { get; }
+
+    public Counter.Child In { get; }
+
+    public Counter.Child Out { get; }
+
+    private Counter Disconnects { get; }
+
+    public void Disconnected(string reason) => Disconnects.WithLabels(Protocol, reason).Inc();
+}

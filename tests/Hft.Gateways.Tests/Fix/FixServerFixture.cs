@@ -1,0 +1,88 @@
+using Hft.Gateways.Fix;
+using Hft.Gateways.Fix.Client;
+using Hft.Server;
+using Hft.Server.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hft.Gateways.Tests.Fix;
+
+/// <summary>
+/// A real <see cref="HftServer"/> with the development profile, the FIX acceptor on a free loopback port, its
+/// sequence files and journal under a temporary directory (kept across <see cref="RestartAsync"/>).
+/// </summary>
+public sealed class FixServerFixture : IAsyncDisposable
+{
+    public const string PasswordA1 = "dev-fix-A1";
+    public const string PasswordA2 = "dev-fix-A2";
+
+    private readonly Func<HftConfig, HftConfig>? _configure;
+
+    private FixServerFixture(string dir, Func<HftConfig, HftConfig>? configure)
+    {
+        Dir = dir;
+        _configure = configure;
+    }
+
+    public string Dir { get; }
+
+    public HftServer Server { get; private set; } = null!;
+
+    public int Port => Server.Services.GetRequiredService<FixAcceptor>().EndPoint!.Port;
+
+    public static async Task<FixServerFixture> StartAsync(Func<HftConfig, HftConfig>? configure = null, string journalMode = "sync")
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "hft-fix-tests-" + Guid.NewGuid().ToString("N"));
+        var fixture = new FixServerFixture(dir, c => (configure ?? (x => x))(c with { Journal = c.Journal with { Mode = journalMode } }));
+        await fixture.StartServerAsync();
+        return fixture;
+    }
+
+    private async Task StartServerAsync()
+    {
+        var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
+        config = config with
+        {
+            Monitoring = config.Monitoring with { MetricsPort = 0 },
+            Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(Dir, "audit.log") },
+            System = config.System with { WorkerQueueSize = 4096 },
+            Journal = config.Journal with { Dir = Path.Combine(Dir, "journal") },
+            Gateway = config.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = Path.Combine(Dir, "fix") },
+        };
+        if (_configure is not null) config = _configure(config);
+        Server = HftServer.Create(config, logging: _ => { }, modules: [GatewayModule.Register]);
+        await Server.StartAsync();
+    }
+
+    /// <summary>Stops the server gracefully and starts a new one on the same directories.</summary>
+    public async Task RestartAsync()
+    {
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        await StartServerAsync();
+    }
+
+    public Task<FixClient> ConnectAsync(string sender = "CLIENT_A1", long nextOut = 1)
+        => FixClient.ConnectAsync("127.0.0.1", Port, sender, "HFT", nextOut);
+
+    /// <summary>Connects and logs on (new sequence numbers unless <paramref name="nextOut"/> says otherwise).</summary>
+    public async Task<FixClient> LogonAsync(string sender = "CLIENT_A1", string? password = null, long nextOut = 1, int heartBtInt = 30)
+    {
+        var client = await ConnectAsync(sender, nextOut);
+        var reply = client.Logon(password ?? (sender == "CLIENT_A2" ? PasswordA2 : PasswordA1), heartBtInt);
+        Assert.True(reply.MsgType == "A", "logon refused: " + reply);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
