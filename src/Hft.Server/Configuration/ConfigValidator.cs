@@ -36,6 +36,8 @@ internal static partial class ConfigValidator
         ValidateAuth(c.Auth, c.Accounts, ctx);
         ValidateJournal(c.Journal, ctx);
         ValidateGateway(c, ctx);
+        if (c.MarketData.DefaultConflateMs is > 0 and var dc && dc < c.MarketData.MinConflateMs)
+            throw ctx.Error("market_data", "default_conflate_ms", $"must be 0 or at least min_conflate_ms ({c.MarketData.MinConflateMs}), got {dc}");
         if (c.Profile == "production") ValidateProduction(c, ctx);
     }
 
