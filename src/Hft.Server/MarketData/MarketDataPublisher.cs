@@ -109,11 +109,26 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _wake.Set();
     }
 
-    public void Register(WsConnection c) => Post(() => _connections.Add(c));
+    private volatile WsConnection[] _connectionSnapshot = [];
+
+    public void Register(WsConnection c) => Post(() =>
+    {
+        _connections.Add(c);
+        _connectionSnapshot = [.. _connections];
+    });
+
+    /// <summary>The longest send queue of any open connection (bounded by the send queue limit plus resync notices).</summary>
+    public int MaxQueued()
+    {
+        int max = 0;
+        foreach (var c in _connectionSnapshot) max = Math.Max(max, c.Queued);
+        return max;
+    }
 
     public void Unregister(WsConnection c) => Post(() =>
     {
         _connections.Remove(c);
+        _connectionSnapshot = [.. _connections];
         DropSubscriptions(c);
         DropUserStreams(c);
     });
