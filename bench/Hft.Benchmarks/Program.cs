@@ -7,6 +7,7 @@ namespace Hft.Benchmarks;
 /// <c>dotnet run -c Release --project bench/Hft.Benchmarks -- --filter '*' --job short</c>.
 /// <c>--journal-latency [seconds] [dir]</c> instead runs the journal's throughput and append→durable latency loop
 /// (<see cref="JournalLatency"/>). <c>--recovery [commands] [dir]</c> measures start-up recovery and backup (<see cref="RecoveryBench"/>).
+/// <c>--ws-fanout [orders] [subscribers,...]</c> measures WebSocket market data fan-out (<see cref="WsFanout"/>).
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--journal-latency")
         {
             JournalLatency.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "--ws-fanout")
+        {
+            WsFanout.Run(args[1..]);
             return;
         }
         if (args.Length > 0 && args[0] == "--recovery")

@@ -99,7 +99,12 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _wake.Dispose();
+    public void Dispose()
+    {
+        _stopping = true;
+        _wake.Set();
+        if (_thread is null || _thread.Join(TimeSpan.FromSeconds(5))) _wake.Dispose();
+    }
 
     // ---- called from connection threads: applied on the publisher thread ----------------------------------------
 
