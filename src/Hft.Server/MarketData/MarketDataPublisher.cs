@@ -76,6 +76,21 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
 
     public AccountRegistry Accounts => _pipeline.Accounts;
 
+    private int _openConnections;
+
+    /// <summary>Open /ws connections of this server.</summary>
+    public int OpenConnections => Volatile.Read(ref _openConnections);
+
+    /// <summary>Counts a new connection; false (and not counted) when <see cref="MarketDataOptions.MaxConnections"/> are open.</summary>
+    public bool TryOpenConnection()
+    {
+        if (Interlocked.Increment(ref _openConnections) <= Options.MaxConnections) return true;
+        Interlocked.Decrement(ref _openConnections);
+        return false;
+    }
+
+    public void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
+
     /// <summary>Resync notices sent to slow consumers (send queue overflows).</summary>
     public long OverflowNotices => Interlocked.Read(ref _overflowNotices);
 
@@ -406,6 +421,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     /// </summary>
     private void SlowConsumer(WsConnection c, Channel? channel, Instrument? inst)
     {
+        if (c.CloseReason is not null) return; // already being closed
         bool hadPublic = c.Subscriptions.Count > 0 || c.UserStreams.Count == 0;
         DropSubscriptions(c);
         Interlocked.Increment(ref _overflowNotices);

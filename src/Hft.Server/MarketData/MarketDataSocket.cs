@@ -19,11 +19,6 @@ public static class MarketDataSocket
     /// <summary>Subscribe/unsubscribe requests of one connection the publisher may have queued at once.</summary>
     public const int MaxPendingRequests = 256;
 
-    private static int _open;
-
-    /// <summary>Open /ws connections.</summary>
-    public static int OpenConnections => Volatile.Read(ref _open);
-
     public static void MapMarketDataSocket(this IEndpointRouteBuilder app)
         => app.Map("/ws", (HttpContext http, MarketDataPublisher publisher, WsAuth auth) => Handle(http, publisher, auth));
 
@@ -45,9 +40,8 @@ public static class MarketDataSocket
             }
             identity = id;
         }
-        if (Interlocked.Increment(ref _open) > publisher.Options.MaxConnections)
+        if (!publisher.TryOpenConnection())
         {
-            Interlocked.Decrement(ref _open);
             await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "too_many_connections",
                 $"this server accepts {publisher.Options.MaxConnections} WebSocket connections; retry later");
             return;
@@ -58,7 +52,7 @@ public static class MarketDataSocket
         }
         finally
         {
-            Interlocked.Decrement(ref _open);
+            publisher.ConnectionClosed();
         }
     }
 

@@ -225,4 +225,18 @@ public sealed class UserChannelTests
                 $"neither a resync notice nor a close: state {slow.Socket.State}, {seen.Count} messages");
         }
     }
+
+    [Fact]
+    public async Task Connections_beyond_max_connections_are_refused_with_503()
+    {
+        await using var s = await ApiServerFixture.StartAsync(c => c, new MarketDataOptions { MaxConnections = 2 });
+        await using var first = await WsClient.ConnectAsync(s.BaseAddress);
+        await using var second = await WsClient.ConnectAsync(s.BaseAddress);
+        using var third = new ClientWebSocket();
+        third.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => third.ConnectAsync(WsClient.Address(s.BaseAddress), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.HttpStatusCode);
+        await first.SendAsync(new { op = "ping" });
+        Assert.Equal("pong", WsClient.Str(await first.NextAsync(), "op"));
+    }
 }
