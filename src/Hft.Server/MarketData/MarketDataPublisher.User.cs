@@ -88,7 +88,8 @@ public sealed partial class MarketDataPublisher
             {
                 busy = true;
                 Interlocked.Increment(ref _userResyncs);
-                if (++stream.Resyncs >= Options.MaxOverflows) stream.Connection.Overflow(); // keeps overflowing: close
+                if (++stream.Resyncs >= Options.MaxOverflows)
+                    stream.Connection.Close($"slow consumer: the user stream of {stream.AccountName} overflowed {stream.Resyncs} times");
                 else if (!stream.Connection.TrySend(UserResync(stream, "the account's event queue overflowed"))) SlowConsumer(stream.Connection, null, null);
             }
             if (events.Count == 0) continue;
@@ -96,6 +97,12 @@ public sealed partial class MarketDataPublisher
             _filledInstruments.Clear();
             foreach (var e in events)
             {
+                if (UserStream.IsCommandEnd(e))
+                {
+                    // after each command with fills: the account's position in each instrument it traded
+                    if (!SendPositions(stream)) break;
+                    continue;
+                }
                 if (!SendUser(stream, OrderEvent(stream, e))) break;
                 if (e.Kind == EventKind.Trade && e.Account == stream.Account && e.MakerAccount == stream.Account)
                 {
@@ -104,11 +111,17 @@ public sealed partial class MarketDataPublisher
                 }
                 if (e.Kind == EventKind.Trade) _filledInstruments.Add(e.Instrument);
             }
-            foreach (int i in _filledInstruments)
-                if (!SendUser(stream, Position(stream, i))) break;
             if (k < _userStreams.Count && _userStreams[k] != stream) k--; // the stream was dropped while sending
         }
         return busy;
+    }
+
+    private bool SendPositions(UserStream stream)
+    {
+        foreach (int i in _filledInstruments)
+            if (!SendUser(stream, Position(stream, i))) return false;
+        _filledInstruments.Clear();
+        return true;
     }
 
     // false when the message could not be queued (the connection was treated as a slow consumer)

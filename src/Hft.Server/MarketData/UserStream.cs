@@ -48,7 +48,7 @@ internal sealed class UserStream : IAccountEventSink
         lock (_gate)
         {
             if (_lost) return;
-            if (_events.Count + n > _limit)
+            if (_events.Count + n + 1 > _limit)
             {
                 _lost = true;
                 _events.Clear();
@@ -56,8 +56,12 @@ internal sealed class UserStream : IAccountEventSink
             }
             foreach (ref readonly var e in events)
                 if (AccountEventHub.Concerns(Account, in e)) _events.Add(e);
+            _events.Add(default); // end of the command (Kind 0): its position updates follow here
         }
     }
+
+    /// <summary>Marks the end of one command's events in the list <see cref="Take"/> returns.</summary>
+    public static bool IsCommandEnd(in EngineEvent e) => e.Kind == 0;
 
     /// <summary>Publisher: swaps the queued events out; <paramref name="lost"/> when some were dropped since the last call.</summary>
     public List<EngineEvent> Take(List<EngineEvent> spare, out bool lost)

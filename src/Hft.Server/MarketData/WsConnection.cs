@@ -90,6 +90,18 @@ public sealed class WsConnection : IDisposable
         }
     }
 
+    /// <summary>Closes the connection with <paramref name="reason"/> (close frame after what is queued is dropped).</summary>
+    public void Close(string reason)
+    {
+        lock (_queue)
+        {
+            if (_closed || _closeReason is not null) return;
+            _queue.Clear();
+            _closeReason = reason;
+            if (_signal.CurrentCount == 0) _signal.Release();
+        }
+    }
+
     public void Abort()
     {
         lock (_queue)
