@@ -71,7 +71,7 @@ public sealed class HftServer : IAsyncDisposable
         var directory = new OrderDirectory();
         var tape = new TradeTape();
         var metrics = builder.Services.AddOperations(config);
-        marketData ??= new MarketDataOptions();
+        marketData ??= MarketDataOptions.From(config.MarketData);
         var feed = new MarketDataObserver(marketData.EventQueueCapacity);
         var accountEvents = new AccountEventHub(); // private order-event streams: WebSocket user channel, binary and FIX sessions
         var pipeline = new TradingPipeline(config, [directory, tape, metrics, feed, accountEvents]);
@@ -83,8 +83,10 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddSingleton(tape);
         builder.Services.AddSingleton(accountEvents);
         builder.Services.AddSingleton(new ReadinessChecks());
-        var publisher = new MarketDataPublisher(pipeline, feed, marketData); // WebSocket market data, off the shard threads
+        // WebSocket market data and user channel (/ws), off the shard threads
+        var publisher = new MarketDataPublisher(pipeline, feed, marketData, accountEvents, directory);
         builder.Services.AddSingleton(publisher);
+        builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), pipeline.Accounts, config));
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
         builder.Services.AddHostedService(_ => publisher);

@@ -26,30 +26,34 @@ public static class AccountEndpoints
 
     public static List<object> PositionsOf(TradingPipeline pipeline, int account)
     {
-        var risk = pipeline.RiskBook.Account(account);
         var list = new List<object>();
+        foreach (var inst in pipeline.Instruments.All)
+            if (PositionOf(pipeline, account, inst) is { } p) list.Add(p);
+        return list;
+    }
+
+    /// <summary>One position as GET /positions shows it (null when the account never had one in the instrument).</summary>
+    public static object? PositionOf(TradingPipeline pipeline, int account, Hft.Core.Instruments.Instrument inst)
+    {
+        var risk = pipeline.RiskBook.Account(account);
         lock (risk.Sync)
         {
-            foreach (var inst in pipeline.Instruments.All)
+            if (inst.Index >= risk.InstrumentCapacity) return null;
+            ref var p = ref risk.Position(inst.Index);
+            if (!p.Active) return null;
+            var ri = pipeline.RiskBook.Instrument(inst.Index)!;
+            return new
             {
-                if (inst.Index >= risk.InstrumentCapacity) continue;
-                ref var p = ref risk.Position(inst.Index);
-                if (!p.Active) continue;
-                var ri = pipeline.RiskBook.Instrument(inst.Index)!;
-                list.Add(new
-                {
-                    symbol = inst.Symbol,
-                    qty = inst.FormatQuantity(p.Position),
-                    avgPrice = p.Position == 0 ? "0" : Hft.Core.Numerics.Amount.FormatRatio(p.Cost.Raw, (Int128)p.Position * ri.LotUnit, 10),
-                    realizedPnl = p.Realized.ToString(),
-                    unrealizedPnl = p.Unrealized(ri.ValuationPrice, ri.NotionalUnit).ToString(),
-                    fees = p.Fees.ToString(),
-                    openBuyQty = inst.FormatQuantity(p.OpenBuy),
-                    openSellQty = inst.FormatQuantity(p.OpenSell),
-                });
-            }
+                symbol = inst.Symbol,
+                qty = inst.FormatQuantity(p.Position),
+                avgPrice = p.Position == 0 ? "0" : Hft.Core.Numerics.Amount.FormatRatio(p.Cost.Raw, (Int128)p.Position * ri.LotUnit, 10),
+                realizedPnl = p.Realized.ToString(),
+                unrealizedPnl = p.Unrealized(ri.ValuationPrice, ri.NotionalUnit).ToString(),
+                fees = p.Fees.ToString(),
+                openBuyQty = inst.FormatQuantity(p.OpenBuy),
+                openSellQty = inst.FormatQuantity(p.OpenSell),
+            };
         }
-        return list;
     }
 
     private static IResult Account(HttpContext http, TradingPipeline pipeline, RequestAccount caller)

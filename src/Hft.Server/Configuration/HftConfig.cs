@@ -24,6 +24,7 @@ public sealed record HftConfig
     public RedisConfig Redis { get; init; } = new();
     public FeedConfig Feed { get; init; } = new();
     public GatewayConfig Gateway { get; init; } = new();
+    public MarketDataConfig MarketData { get; init; } = new();
 }
 
 public sealed record SystemConfig
@@ -95,6 +96,9 @@ public sealed record AccountConfig
 
     /// <summary>Per-account REST request limit (requests/s); 0 = unlimited.</summary>
     public int RequestsPerSecond { get; init; } = 1000;
+
+    /// <summary>Entitled to the order-by-order WebSocket channel <c>level3</c> (admins always are).</summary>
+    public bool MarketDataLevel3 { get; init; }
 }
 
 public sealed record LatencyProfilingConfig

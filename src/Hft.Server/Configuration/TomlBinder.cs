@@ -30,6 +30,7 @@ internal static class TomlBinder
             Redis = BindRedis(root.Table("redis"), defaults.Redis),
             Feed = BindFeed(root.Table("feed"), defaults.Feed),
             Gateway = BindGateway(root.Table("gateway"), defaults.Gateway),
+            MarketData = BindMarketData(root.Table("market_data"), defaults.MarketData),
         };
         root.RejectUnknownKeys();
 
@@ -113,6 +114,7 @@ internal static class TomlBinder
             MakerFeeBps = r.Decimal("maker_fee_bps", null),
             TakerFeeBps = r.Decimal("taker_fee_bps", null),
             RequestsPerSecond = r.Int("requests_per_second", d.RequestsPerSecond, 0, 1_000_000),
+            MarketDataLevel3 = r.Bool("market_data_level3", d.MarketDataLevel3),
         };
         r.RejectUnknownKeys();
         return c;
@@ -281,6 +283,25 @@ internal static class TomlBinder
         var symbol = r.String("symbol", "", required: true);
         r.AddEnvAlias(symbol);
         var c = new FeedSymbolConfig { Symbol = symbol, Product = r.String("product", "", required: true) };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static MarketDataConfig BindMarketData(SectionReader r, MarketDataConfig d)
+    {
+        var c = new MarketDataConfig
+        {
+            SendQueueLimit = r.Int("send_queue_limit", d.SendQueueLimit, 16, 1_000_000),
+            MaxOverflows = r.Int("max_overflows", d.MaxOverflows, 1, 1000),
+            UserQueueLimit = r.Int("user_queue_limit", d.UserQueueLimit, 16, 1_000_000),
+            MaxSubscriptions = r.Int("max_subscriptions", d.MaxSubscriptions, 1, 100_000),
+            MaxConnections = r.Int("max_connections", d.MaxConnections, 1, 1_000_000),
+            HeartbeatSeconds = r.Int("heartbeat_seconds", d.HeartbeatSeconds, 1, 3600),
+            DefaultConflateMs = r.Int("default_conflate_ms", d.DefaultConflateMs, 0, 60_000),
+            MinConflateMs = r.Int("min_conflate_ms", d.MinConflateMs, 1, 60_000),
+            EventQueueCapacity = r.Int("event_queue_capacity", d.EventQueueCapacity, 1024, 16_777_216),
+            MaxMessageBytes = r.Int("max_message_bytes", d.MaxMessageBytes, 256, 1_048_576),
+        };
         r.RejectUnknownKeys();
         return c;
     }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Hft.Server.MarketData;
 
-public enum Channel { Trades, Level2, Ticker, Status }
+public enum Channel { Trades, Level2, Ticker, Status, Level3 }
 
 /// <summary>
 /// The market data publisher: one background thread, off the matching threads, that drains the
@@ -17,7 +17,7 @@ public enum Channel { Trades, Level2, Ticker, Status }
 /// (consecutive <c>seq</c> per symbol), tickers, halt status and heartbeats to the subscribed <see cref="WsConnection"/>s.
 /// Subscriptions are applied on this thread too, so a level2 snapshot is consistent with the updates that follow.
 /// </summary>
-public sealed class MarketDataPublisher : IHostedService, IDisposable
+public sealed partial class MarketDataPublisher : IHostedService, IDisposable
 {
     private readonly TradingPipeline _pipeline;
     private readonly MarketDataObserver _observer;
@@ -38,11 +38,16 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
     private Thread? _thread;
     private volatile bool _stopping;
     private long _overflowNotices;
+    private readonly AccountEventHub? _accountEvents;
+    private readonly OrderDirectory? _directory;
 
-    public MarketDataPublisher(TradingPipeline pipeline, MarketDataObserver observer, MarketDataOptions options)
+    public MarketDataPublisher(TradingPipeline pipeline, MarketDataObserver observer, MarketDataOptions options,
+        AccountEventHub? accountEvents = null, OrderDirectory? directory = null)
     {
         _pipeline = pipeline;
         _observer = observer;
+        _accountEvents = accountEvents;
+        _directory = directory;
         observer.Attach(pipeline.Instruments.Count);
         Options = options;
         int n = pipeline.Instruments.Count;
@@ -61,11 +66,30 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         _tradeSeq = new long[n];
         _last = new long[n];
         _lastTicker = new string?[n];
+        _conflatedByInstrument = new List<ConflatedLevel2>[n];
+        for (int i = 0; i < n; i++) _conflatedByInstrument[i] = new List<ConflatedLevel2>();
     }
 
     public MarketDataOptions Options { get; }
 
     public InstrumentRegistry Instruments => _pipeline.Instruments;
+
+    public AccountRegistry Accounts => _pipeline.Accounts;
+
+    private int _openConnections;
+
+    /// <summary>Open /ws connections of this server.</summary>
+    public int OpenConnections => Volatile.Read(ref _openConnections);
+
+    /// <summary>Counts a new connection; false (and not counted) when <see cref="MarketDataOptions.MaxConnections"/> are open.</summary>
+    public bool TryOpenConnection()
+    {
+        if (Interlocked.Increment(ref _openConnections) <= Options.MaxConnections) return true;
+        Interlocked.Decrement(ref _openConnections);
+        return false;
+    }
+
+    public void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
 
     /// <summary>Resync notices sent to slow consumers (send queue overflows).</summary>
     public long OverflowNotices => Interlocked.Read(ref _overflowNotices);
@@ -90,7 +114,12 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _wake.Dispose();
+    public void Dispose()
+    {
+        _stopping = true;
+        _wake.Set();
+        if (_thread is null || _thread.Join(TimeSpan.FromSeconds(5))) _wake.Dispose();
+    }
 
     // ---- called from connection threads: applied on the publisher thread ----------------------------------------
 
@@ -100,29 +129,70 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         _wake.Set();
     }
 
-    public void Register(WsConnection c) => Post(() => _connections.Add(c));
+    private volatile WsConnection[] _connectionSnapshot = [];
+
+    public void Register(WsConnection c) => Post(() =>
+    {
+        _connections.Add(c);
+        _connectionSnapshot = [.. _connections];
+    });
+
+    /// <summary>The longest send queue of any open connection (bounded by the send queue limit plus resync notices).</summary>
+    public int MaxQueued()
+    {
+        int max = 0;
+        foreach (var c in _connectionSnapshot) max = Math.Max(max, c.Queued);
+        return max;
+    }
 
     public void Unregister(WsConnection c) => Post(() =>
     {
         _connections.Remove(c);
+        _connectionSnapshot = [.. _connections];
         DropSubscriptions(c);
+        DropUserStreams(c);
     });
 
-    public void Subscribe(WsConnection c, Channel channel, Instrument inst) => Post(() =>
+    /// <summary>Subscribes to a public channel; <paramref name="conflateMs"/> (level2 only, validated by the caller) batches updates.</summary>
+    public void Subscribe(WsConnection c, Channel channel, Instrument inst, int conflateMs = 0) => Post(() =>
     {
         Interlocked.Decrement(ref c.PendingRequests);
         var key = (channel, inst.Index);
         if (!_connections.Contains(c)) return;
-        if (!_subscribers.TryGetValue(key, out var set)) _subscribers[key] = set = new HashSet<WsConnection>();
-        set.Add(c);
+        if (c.Subscriptions.Contains(key))
+        {
+            Send(c, Error("already_subscribed", $"already subscribed to {Name(channel)} {inst.Symbol}"), channel, inst);
+            return;
+        }
+        if (SubscriptionCount(c) >= Options.MaxSubscriptions)
+        {
+            Send(c, Error("too_many_subscriptions", $"a connection may hold {Options.MaxSubscriptions} subscriptions"), channel, inst);
+            return;
+        }
         c.Subscriptions.Add(key);
-        // the mirror book is seeded lazily, when the first level2 or ticker subscriber needs it
-        if (channel is Channel.Level2 or Channel.Ticker && !_books[inst.Index].Ready && !_seedInFlight[inst.Index]) RequestSeed(inst.Index);
-        Send(c, Message(w => { w.WriteString("op", "subscribed"); w.WriteString("channel", Name(channel)); w.WriteString("symbol", inst.Symbol); }), channel, inst);
+        if (channel == Channel.Level2 && conflateMs > 0)
+            AddConflated(c, inst.Index, conflateMs);
+        else
+        {
+            if (!_subscribers.TryGetValue(key, out var set)) _subscribers[key] = set = new HashSet<WsConnection>();
+            set.Add(c);
+        }
+        // the mirror book is seeded lazily, when the first level2, level3 or ticker subscriber needs it
+        if (channel is Channel.Level2 or Channel.Ticker or Channel.Level3 && !_books[inst.Index].Ready && !_seedInFlight[inst.Index]) RequestSeed(inst.Index);
+        Send(c, Message(w =>
+        {
+            w.WriteString("op", "subscribed");
+            w.WriteString("channel", Name(channel));
+            w.WriteString("symbol", inst.Symbol);
+            if (channel == Channel.Level2) w.WriteNumber("conflate_ms", conflateMs);
+        }), channel, inst);
         switch (channel)
         {
             case Channel.Level2 when _books[inst.Index].Ready:
                 Send(c, Snapshot(inst), channel, inst);
+                break;
+            case Channel.Level3 when _books[inst.Index].Ready:
+                Send(c, Level3Snapshot(inst), channel, inst);
                 break;
             case Channel.Ticker:
                 Send(c, Ticker(inst), channel, inst);
@@ -139,6 +209,7 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         var key = (channel, inst.Index);
         bool was = c.Subscriptions.Remove(key);
         if (_subscribers.TryGetValue(key, out var set)) set.Remove(c);
+        if (channel == Channel.Level2) RemoveConflated(c, inst.Index);
         Send(c, was
             ? Message(w => { w.WriteString("op", "unsubscribed"); w.WriteString("channel", Name(channel)); w.WriteString("symbol", inst.Symbol); })
             : Error("not_subscribed", $"not subscribed to {Name(channel)} {inst.Symbol}"), channel, inst);
@@ -164,6 +235,8 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
             if (items.Count > 0) busy = true;
             Process(items);
             spare = items;
+            busy |= PumpUserStreams();
+            PumpConflated();
             for (int i = 0; i < _books.Length; i++)
             {
                 if (_observer.TakeLost(i)) Lost(i);
@@ -197,6 +270,8 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
                     _books[item.Instrument].Seed(item.Orders!);
                     var inst0 = _pipeline.Instruments[item.Instrument];
                     Broadcast(Channel.Level2, inst0, Snapshot(inst0));
+                    ResetConflated(item.Instrument);
+                    Broadcast(Channel.Level3, inst0, Level3Snapshot(inst0));
                     Flush(item.Instrument); // the ticker, if the best prices moved
                     break;
                 case MdKind.Rest when e.Instrument >= 0 && e.Instrument < _books.Length:
@@ -261,12 +336,14 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         {
             var changes = book.TakeChanges();
             long seq = ++book.Sequence;
+            NoteConflated(i, changes);
             Broadcast(Channel.Level2, inst, Message(w =>
             {
                 w.WriteString("channel", "level2");
                 w.WriteString("symbol", inst.Symbol);
                 w.WriteString("type", "update");
                 w.WriteNumber("seq", seq);
+                w.WriteNumber("prevSeq", seq - 1);
                 foreach (var side in new[] { Side.Buy, Side.Sell })
                 {
                     w.WriteStartArray(side == Side.Buy ? "bids" : "asks");
@@ -274,8 +351,9 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
                         if (c.Side == side) WriteLevel(w, inst, c.Price, c.Qty, c.Count);
                     w.WriteEndArray();
                 }
-            }));
+            }), includeConflated: false);
         }
+        if (book.Ready && book.HasOrderChanges) FlushLevel3(inst, book);
         bool traded = _traded[i];
         _traded[i] = false;
         var ticker = Ticker(inst);
@@ -292,8 +370,8 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         var inst = _pipeline.Instruments[i];
         bool wanted = _books[i].Ready || _seedInFlight[i] || _seedPending[i];
         _books[i].Invalidate();
-        foreach (var channel in new[] { Channel.Level2, Channel.Trades })
-            Broadcast(channel, inst, Resync(channel, inst, "the publisher fell behind the matching engine; a level2 snapshot follows"));
+        foreach (var channel in new[] { Channel.Level2, Channel.Trades, Channel.Level3 })
+            Broadcast(channel, inst, Resync(channel, inst, $"the publisher fell behind the matching engine; a {(channel == Channel.Level3 ? "level3" : "level2")} snapshot follows"));
         if (wanted) RequestSeed(i);
     }
 
@@ -318,12 +396,16 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
 
     // ---- fan-out with slow-consumer handling ----------------------------------------------------------------------
 
-    private void Broadcast(Channel channel, Instrument inst, byte[] message)
+    /// <summary>Sends to a channel's subscribers (for level2 also to the conflated ones unless <paramref name="includeConflated"/> is false).</summary>
+    private void Broadcast(Channel channel, Instrument inst, byte[] message, bool includeConflated = true)
     {
-        if (!_subscribers.TryGetValue((channel, inst.Index), out var set) || set.Count == 0) return;
         List<WsConnection>? slow = null;
-        foreach (var c in set)
-            if (!c.TrySend(message)) (slow ??= new()).Add(c);
+        if (channel == Channel.Level2 && includeConflated)
+            foreach (var sub in _conflatedByInstrument[inst.Index])
+                if (!sub.Connection.TrySend(message)) (slow ??= new()).Add(sub.Connection);
+        if (_subscribers.TryGetValue((channel, inst.Index), out var set))
+            foreach (var c in set)
+                if (!c.TrySend(message)) (slow ??= new()).Add(c);
         if (slow is null) return;
         foreach (var c in slow) SlowConsumer(c, channel, inst);
     }
@@ -333,24 +415,42 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         if (!c.TrySend(message)) SlowConsumer(c, channel, inst);
     }
 
+    /// <summary>
+    /// A full send queue: queued messages are dropped, public subscriptions end (their continuity is lost: resubscribe),
+    /// user-channel subscriptions stay and get a resync notice (re-read orders over REST, the stream goes on).
+    /// </summary>
     private void SlowConsumer(WsConnection c, Channel? channel, Instrument? inst)
     {
+        if (c.CloseReason is not null) return; // already being closed
+        bool hadPublic = c.Subscriptions.Count > 0 || c.UserStreams.Count == 0;
         DropSubscriptions(c);
         Interlocked.Increment(ref _overflowNotices);
-        c.Overflow(Message(w =>
+        var notices = new List<byte[]>();
+        if (hadPublic)
+            notices.Add(Message(w =>
+            {
+                if (channel is { } ch) w.WriteString("channel", Name(ch));
+                w.WriteString("type", "resync");
+                if (inst is not null) w.WriteString("symbol", inst.Symbol);
+                w.WriteString("reason", "slow_consumer");
+                w.WriteString("message", "the send buffer overflowed; queued messages were dropped and every market data subscription ended: resubscribe");
+            }));
+        foreach (var stream in c.UserStreams.Values)
         {
-            if (channel is { } ch) w.WriteString("channel", Name(ch));
-            w.WriteString("type", "resync");
-            if (inst is not null) w.WriteString("symbol", inst.Symbol);
-            w.WriteString("reason", "slow_consumer");
-            w.WriteString("message", "the send buffer overflowed; queued messages were dropped and every subscription ended: resubscribe");
-        }));
+            Interlocked.Increment(ref _userResyncs);
+            stream.Resyncs++;
+            notices.Add(UserResync(stream, "the send buffer overflowed"));
+        }
+        c.Overflow([.. notices]);
     }
 
     private void DropSubscriptions(WsConnection c)
     {
         foreach (var key in c.Subscriptions)
+        {
             if (_subscribers.TryGetValue(key, out var set)) set.Remove(c);
+            if (key.Channel == Channel.Level2) RemoveConflated(c, key.Instrument);
+        }
         c.Subscriptions.Clear();
     }
 
@@ -361,12 +461,13 @@ public sealed class MarketDataPublisher : IHostedService, IDisposable
         Channel.Trades => "trades",
         Channel.Level2 => "level2",
         Channel.Ticker => "ticker",
+        Channel.Level3 => "level3",
         _ => "status",
     };
 
     public static bool TryParseChannel(string? name, out Channel channel)
     {
-        channel = name switch { "trades" => Channel.Trades, "level2" => Channel.Level2, "ticker" => Channel.Ticker, "status" => Channel.Status, _ => (Channel)(-1) };
+        channel = name switch { "trades" => Channel.Trades, "level2" => Channel.Level2, "ticker" => Channel.Ticker, "status" => Channel.Status, "level3" => Channel.Level3, _ => (Channel)(-1) };
         return (int)channel >= 0;
     }
 

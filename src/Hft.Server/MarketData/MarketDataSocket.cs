@@ -8,31 +8,63 @@ using Microsoft.AspNetCore.Routing;
 namespace Hft.Server.MarketData;
 
 /// <summary>
-/// <c>/ws</c>: public market data over WebSocket. Client messages: <c>{"op":"subscribe"|"unsubscribe","channel":"trades"|
-/// "level2"|"ticker"|"status","symbol":"BTCUSD"}</c> and <c>{"op":"ping"}</c> (answered <c>{"op":"pong"}</c>); bad ones
-/// get <c>{"error":{"code","message"}}</c>.
+/// <c>/ws</c>: market data and the private user channel over WebSocket. Client messages: <c>{"op":"subscribe"|"unsubscribe",
+/// "channel":"trades"|"level2"|"ticker"|"status"|"level3","symbol":"BTCUSD"}</c> (level2 may add <c>"conflate_ms"</c>),
+/// <c>{"op":"subscribe","channel":"user"}</c> (admins may add <c>"account"</c>), <c>{"op":"auth","token":"..."}</c> and
+/// <c>{"op":"ping"}</c> (answered <c>{"op":"pong"}</c>); bad ones get <c>{"error":{"code","message"}}</c>. A JWT may also
+/// come with the upgrade request (Authorization header or <c>?token=</c>).
 /// </summary>
 public static class MarketDataSocket
 {
     /// <summary>Subscribe/unsubscribe requests of one connection the publisher may have queued at once.</summary>
     public const int MaxPendingRequests = 256;
 
-    public static void MapMarketDataSocket(this IEndpointRouteBuilder app) => app.Map("/ws", (HttpContext http, MarketDataPublisher publisher) => Handle(http, publisher));
+    public static void MapMarketDataSocket(this IEndpointRouteBuilder app)
+        => app.Map("/ws", (HttpContext http, MarketDataPublisher publisher, WsAuth auth) => Handle(http, publisher, auth));
 
-    private static async Task Handle(HttpContext http, MarketDataPublisher publisher)
+    private static async Task Handle(HttpContext http, MarketDataPublisher publisher, WsAuth auth)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
             await ApiError.Write(http, StatusCodes.Status400BadRequest, "websocket_required", "/ws speaks WebSocket only: send an upgrade request");
             return;
         }
+        WsIdentity? identity = null;
+        if (WsAuth.TokenOf(http.Request) is { } token)
+        {
+            var (id, error) = await auth.Validate(token);
+            if (id is null)
+            {
+                await ApiError.Write(http, StatusCodes.Status401Unauthorized, "unauthorized", error!);
+                return;
+            }
+            identity = id;
+        }
+        if (!publisher.TryOpenConnection())
+        {
+            await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "too_many_connections",
+                $"this server accepts {publisher.Options.MaxConnections} WebSocket connections; retry later");
+            return;
+        }
+        try
+        {
+            await Serve(http, publisher, auth, identity);
+        }
+        finally
+        {
+            publisher.ConnectionClosed();
+        }
+    }
+
+    private static async Task Serve(HttpContext http, MarketDataPublisher publisher, WsAuth auth, WsIdentity? identity)
+    {
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        using var connection = new WsConnection(socket, publisher.Options);
+        using var connection = new WsConnection(socket, publisher.Options) { Identity = identity };
         publisher.Register(connection);
         var sending = connection.SendLoop();
         try
         {
-            await Receive(socket, connection, publisher, http.RequestAborted);
+            await Receive(socket, connection, publisher, auth, http.RequestAborted);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
@@ -56,7 +88,7 @@ public static class MarketDataSocket
         }
     }
 
-    private static async Task Receive(WebSocket socket, WsConnection connection, MarketDataPublisher publisher, CancellationToken aborted)
+    private static async Task Receive(WebSocket socket, WsConnection connection, MarketDataPublisher publisher, WsAuth auth, CancellationToken aborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Closed);
         var buffer = new byte[publisher.Options.MaxMessageBytes];
@@ -82,17 +114,17 @@ public static class MarketDataSocket
             else if (result.MessageType != WebSocketMessageType.Text)
                 connection.TrySend(MarketDataPublisher.Error("bad_request", "send JSON text messages"));
             else
-                Handle(buffer.AsSpan(0, length), connection, publisher);
+                await Handle(buffer.AsMemory(0, length), connection, publisher, auth);
         }
     }
 
-    private static void Handle(ReadOnlySpan<byte> message, WsConnection connection, MarketDataPublisher publisher)
+    private static async Task Handle(ReadOnlyMemory<byte> message, WsConnection connection, MarketDataPublisher publisher, WsAuth auth)
     {
-        string? op, channelName, symbol;
+        string? op, channelName, symbol, token, account;
+        JsonElement conflate;
         try
         {
-            var reader = new Utf8JsonReader(message);
-            using var doc = JsonDocument.ParseValue(ref reader);
+            using var doc = JsonDocument.Parse(message);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 connection.TrySend(MarketDataPublisher.Error("bad_request", "a message is a JSON object with an \"op\""));
@@ -101,6 +133,9 @@ public static class MarketDataSocket
             op = Text(doc.RootElement, "op");
             channelName = Text(doc.RootElement, "channel");
             symbol = Text(doc.RootElement, "symbol");
+            token = Text(doc.RootElement, "token");
+            account = Text(doc.RootElement, "account");
+            conflate = doc.RootElement.TryGetProperty("conflate_ms", out var cm) ? cm.Clone() : default;
         }
         catch (JsonException e)
         {
@@ -112,19 +147,27 @@ public static class MarketDataSocket
             case "ping":
                 connection.TrySend(MarketDataPublisher.Message(w => w.WriteString("op", "pong")));
                 return;
+            case "auth":
+                await Authenticate(token, connection, auth);
+                return;
             case "subscribe" or "unsubscribe":
                 break;
             case null:
-                connection.TrySend(MarketDataPublisher.Error("bad_request", "the \"op\" field (a string) is required: subscribe, unsubscribe or ping"));
+                connection.TrySend(MarketDataPublisher.Error("bad_request", "the \"op\" field (a string) is required: subscribe, unsubscribe, auth or ping"));
                 return;
             default:
-                connection.TrySend(MarketDataPublisher.Error("unknown_op", $"unknown op '{op}': use subscribe, unsubscribe or ping"));
+                connection.TrySend(MarketDataPublisher.Error("unknown_op", $"unknown op '{op}': use subscribe, unsubscribe, auth or ping"));
                 return;
+        }
+        if (channelName == "user")
+        {
+            User(op, account, connection, publisher);
+            return;
         }
         if (!MarketDataPublisher.TryParseChannel(channelName, out var channel))
         {
             connection.TrySend(MarketDataPublisher.Error("unknown_channel",
-                channelName is null ? "the \"channel\" field is required: trades, level2, ticker or status" : $"unknown channel '{channelName}': use trades, level2, ticker or status"));
+                channelName is null ? $"the \"channel\" field is required: {Channels}" : $"unknown channel '{channelName}': use {Channels}"));
             return;
         }
         if (symbol is null || !publisher.Instruments.TryGet(symbol, out var inst))
@@ -132,14 +175,97 @@ public static class MarketDataSocket
             connection.TrySend(MarketDataPublisher.Error("unknown_symbol", symbol is null ? "the \"symbol\" field is required" : $"unknown symbol '{symbol}'"));
             return;
         }
-        if (Interlocked.Increment(ref connection.PendingRequests) > MaxPendingRequests)
+        int conflateMs = 0;
+        if (op == "subscribe" && channel == Channel.Level3 && connection.Identity is not { Level3: true })
         {
-            Interlocked.Decrement(ref connection.PendingRequests);
-            connection.TrySend(MarketDataPublisher.Error("too_many_requests", $"more than {MaxPendingRequests} requests are waiting; slow down"));
+            connection.TrySend(MarketDataPublisher.Error(connection.Identity is null ? "unauthorized" : "forbidden", connection.Identity is null
+                ? "level3 needs authentication: connect with a token or send {\"op\":\"auth\",\"token\":\"...\"} first"
+                : $"account '{connection.Identity.AccountName}' is not entitled to level3 (an admin token or market_data_level3 = true in its [[accounts]] entry)"));
             return;
         }
-        if (op == "subscribe") publisher.Subscribe(connection, channel, inst);
+        if (op == "subscribe" && !TryConflation(conflate, channel, publisher.Options, connection, out conflateMs)) return;
+        if (!TryReserve(connection)) return;
+        if (op == "subscribe") publisher.Subscribe(connection, channel, inst, conflateMs);
         else publisher.Unsubscribe(connection, channel, inst);
+    }
+
+    private const string Channels = "trades, level2, ticker, status, level3 or user";
+
+    private static bool TryReserve(WsConnection connection)
+    {
+        if (Interlocked.Increment(ref connection.PendingRequests) <= MaxPendingRequests) return true;
+        Interlocked.Decrement(ref connection.PendingRequests);
+        connection.TrySend(MarketDataPublisher.Error("too_many_requests", $"more than {MaxPendingRequests} requests are waiting; slow down"));
+        return false;
+    }
+
+    private static bool TryConflation(JsonElement value, Channel channel, MarketDataOptions options, WsConnection connection, out int ms)
+    {
+        ms = channel == Channel.Level2 ? options.DefaultConflateMs : 0;
+        if (value.ValueKind == JsonValueKind.Undefined) return true;
+        string? error = null;
+        if (channel != Channel.Level2) error = "conflate_ms applies to level2 only";
+        else if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out ms)) error = "conflate_ms must be an integer number of milliseconds";
+        else if (ms != 0 && (ms < options.MinConflateMs || ms > 60_000))
+            error = $"conflate_ms must be 0 (every change) or {options.MinConflateMs}..60000, got {ms}";
+        if (error is null) return true;
+        connection.TrySend(MarketDataPublisher.Error("bad_request", error));
+        return false;
+    }
+
+    private static async Task Authenticate(string? token, WsConnection connection, WsAuth auth)
+    {
+        if (connection.Identity is { } current)
+        {
+            connection.TrySend(MarketDataPublisher.Error("already_authenticated", $"this connection is authenticated as '{current.AccountName}'; open a new connection for another account"));
+            return;
+        }
+        if (token is null)
+        {
+            connection.TrySend(MarketDataPublisher.Error("bad_request", "the \"token\" field (a JWT string) is required"));
+            return;
+        }
+        var (identity, error) = await auth.Validate(token);
+        if (identity is null)
+        {
+            connection.TrySend(MarketDataPublisher.Error("unauthorized", error!));
+            return;
+        }
+        connection.Identity = identity;
+        connection.TrySend(MarketDataPublisher.Message(w =>
+        {
+            w.WriteString("op", "authenticated");
+            w.WriteString("account", identity.AccountName);
+            w.WriteString("role", identity.IsAdmin ? "admin" : "trader");
+        }));
+    }
+
+    /// <summary>The user channel: the caller's own account; an admin may name any account.</summary>
+    private static void User(string op, string? accountName, WsConnection connection, MarketDataPublisher publisher)
+    {
+        if (connection.Identity is not { } identity)
+        {
+            connection.TrySend(MarketDataPublisher.Error("unauthorized",
+                "the user channel needs authentication: connect with a token or send {\"op\":\"auth\",\"token\":\"...\"} first"));
+            return;
+        }
+        int account = identity.Account;
+        if (accountName is not null && accountName != identity.AccountName)
+        {
+            if (!identity.IsAdmin)
+            {
+                connection.TrySend(MarketDataPublisher.Error("forbidden", "only an admin may follow another account's user channel"));
+                return;
+            }
+            if (!publisher.Accounts.TryGet(accountName, out account))
+            {
+                connection.TrySend(MarketDataPublisher.Error("unknown_account", $"account '{accountName}' is not known to this venue"));
+                return;
+            }
+        }
+        if (!TryReserve(connection)) return;
+        if (op == "subscribe") publisher.SubscribeUser(connection, account);
+        else publisher.UnsubscribeUser(connection, account);
     }
 
     private static string? Text(JsonElement obj, string name)

@@ -5,7 +5,8 @@ namespace Hft.Server.MarketData;
 
 /// <summary>
 /// The publisher's copy of one instrument's L2 book, rebuilt from the events (orders by id with side, price and
-/// remaining; levels per side). Records which levels changed since the last <see cref="TakeChanges"/>.
+/// remaining; levels per side). Records which levels changed since the last <see cref="TakeChanges"/>, and which
+/// orders were added, modified or deleted since the last <see cref="TakeOrderChanges"/> (the level3 feed).
 /// </summary>
 internal sealed class MirrorBook
 {
@@ -13,13 +14,20 @@ internal sealed class MirrorBook
     private readonly SortedDictionary<long, (long Qty, int Count)> _bids = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
     private readonly SortedDictionary<long, (long Qty, int Count)> _asks = new();
     private readonly HashSet<(Side, long)> _changed = new();
+    private readonly List<OrderChange> _orderChanges = new();
 
     /// <summary>False until seeded (and again after events were lost, until reseeded).</summary>
     public bool Ready { get; private set; }
 
+    /// <summary>Sequence of the last level2 message (snapshot or update).</summary>
     public long Sequence { get; set; }
 
+    /// <summary>Sequence of the last level3 message (snapshot or update).</summary>
+    public long Level3Sequence { get; set; }
+
     public bool HasChanges => _changed.Count > 0;
+
+    public bool HasOrderChanges => _orderChanges.Count > 0;
 
     public SortedDictionary<long, (long Qty, int Count)> Levels(Side side) => side == Side.Buy ? _bids : _asks;
 
@@ -30,6 +38,7 @@ internal sealed class MirrorBook
         _bids.Clear();
         _asks.Clear();
         _changed.Clear();
+        _orderChanges.Clear();
     }
 
     public void Seed(OrderView[] orders)
@@ -37,6 +46,7 @@ internal sealed class MirrorBook
         Invalidate();
         foreach (var o in orders) Add(o.OrderId, o.Side, o.Price, o.Remaining);
         _changed.Clear();
+        _orderChanges.Clear();
         Ready = true;
     }
 
@@ -44,6 +54,7 @@ internal sealed class MirrorBook
     {
         if (remaining <= 0 || !_orders.TryAdd(id, (side, price, remaining))) return;
         Change(side, price, remaining, +1);
+        _orderChanges.Add(new OrderChange(OrderAction.Add, id, side, price, remaining));
     }
 
     /// <summary>Sets an order's remaining quantity (0 removes it); unknown ids are ignored.</summary>
@@ -54,18 +65,46 @@ internal sealed class MirrorBook
         {
             _orders.Remove(id);
             Change(o.Side, o.Price, -o.Remaining, -1);
+            _orderChanges.Add(new OrderChange(OrderAction.Delete, id, o.Side, o.Price, 0));
             return;
         }
         _orders[id] = (o.Side, o.Price, remaining);
         Change(o.Side, o.Price, remaining - o.Remaining, 0);
+        _orderChanges.Add(new OrderChange(OrderAction.Modify, id, o.Side, o.Price, remaining));
     }
 
     public void Replace(long id, long price, long remaining)
     {
         if (!_orders.TryGetValue(id, out var o)) return;
+        int mark = _orderChanges.Count;
         SetRemaining(id, 0);
         Add(id, o.Side, price, remaining);
+        // level3 sees one modify (new price and qty), not the delete and add the levels needed
+        _orderChanges.RemoveRange(mark, _orderChanges.Count - mark);
+        _orderChanges.Add(new OrderChange(remaining > 0 ? OrderAction.Modify : OrderAction.Delete, id, o.Side, price, remaining));
     }
+
+    /// <summary>The order changes since the last call, in the order they happened.</summary>
+    public List<OrderChange> TakeOrderChanges()
+    {
+        var list = new List<OrderChange>(_orderChanges);
+        _orderChanges.Clear();
+        return list;
+    }
+
+    /// <summary>The resting orders, best price first per side, then by order id (arrival order unless replaced).</summary>
+    public List<OrderChange> Orders()
+    {
+        var list = new List<OrderChange>(_orders.Count);
+        foreach (var (id, o) in _orders) list.Add(new OrderChange(OrderAction.Add, id, o.Side, o.Price, o.Remaining));
+        list.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side)
+            : a.Price != b.Price ? (a.Side == Side.Buy ? b.Price.CompareTo(a.Price) : a.Price.CompareTo(b.Price))
+            : a.Id.CompareTo(b.Id));
+        return list;
+    }
+
+    /// <summary>Current (qty, count) of a level (0, 0 when empty).</summary>
+    public (long Qty, int Count) Level(Side side, long price) => Levels(side).GetValueOrDefault(price);
 
     private void Change(Side side, long price, long qty, int count)
     {
@@ -97,3 +136,8 @@ internal sealed class MirrorBook
         return null;
     }
 }
+
+internal enum OrderAction : byte { Add, Modify, Delete }
+
+/// <summary>A level3 change: an order added, its remaining (or price, on replace) modified, or deleted.</summary>
+internal readonly record struct OrderChange(OrderAction Action, long Id, Side Side, long Price, long Qty);

@@ -86,6 +86,9 @@ public sealed class MarketDataSocketTests
             book.Apply(update);
         }
         Assert.Equal(expected.Text(), book.Text());
+        var debug = new L2();
+        debug.Apply((await s.Anonymous.Get("debug/orderbook/BTCUSD?depth=1000")).Body);
+        Assert.Equal(debug.Text(), book.Text());
 
         // a second subscriber's snapshot carries the current seq and the same book
         await using var late = await WsClient.ConnectAsync(s.BaseAddress);

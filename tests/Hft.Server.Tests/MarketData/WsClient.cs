@@ -14,14 +14,36 @@ public sealed class WsClient : IAsyncDisposable
 
     public ClientWebSocket Socket => _socket;
 
+    /// <summary>Every message received so far that matched nothing yet is still queued; this drains what arrives within <paramref name="seconds"/>.</summary>
+    public async Task<List<JsonElement>> DrainAsync(double seconds)
+    {
+        var list = new List<JsonElement>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (true) list.Add(await _received.Reader.ReadAsync(cts.Token));
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+        return list;
+    }
+
     public static Uri Address(Uri baseAddress) => new($"ws://{baseAddress.Authority}/ws");
 
-    /// <summary>Connects; with <paramref name="read"/> false nothing is ever read (a slow consumer).</summary>
-    public static async Task<WsClient> ConnectAsync(Uri baseAddress, bool read = true)
+    /// <summary>
+    /// Connects; with <paramref name="read"/> false nothing is ever read (a slow consumer). A <paramref name="bearer"/>
+    /// goes in the Authorization header, a <paramref name="queryToken"/> in <c>?token=</c>.
+    /// </summary>
+    public static async Task<WsClient> ConnectAsync(Uri baseAddress, bool read = true, string? bearer = null, string? queryToken = null)
     {
         var client = new WsClient();
+        client._socket.Options.CollectHttpResponseDetails = true;
+        if (bearer is not null) client._socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
+        var uri = Address(baseAddress);
+        if (queryToken is not null) uri = new Uri(uri + "?token=" + Uri.EscapeDataString(queryToken));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await client._socket.ConnectAsync(Address(baseAddress), cts.Token);
+        await client._socket.ConnectAsync(uri, cts.Token);
         if (read) client.StartReading();
         return client;
     }

@@ -1,0 +1,60 @@
+using Hft.Server.Auth;
+using Hft.Server.Configuration;
+using Hft.Server.Pipeline;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Hft.Server.MarketData;
+
+/// <summary>
+/// Validates a JWT for <c>/ws</c> with the same parameters as the REST API's JwtBearer (issuer, audience, key,
+/// lifetime) and resolves the account it acts for, its role and its level3 entitlement.
+/// </summary>
+public sealed class WsAuth
+{
+    private readonly TokenService _tokens;
+    private readonly AccountRegistry _accounts;
+    private readonly HashSet<string> _level3;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public WsAuth(TokenService tokens, AccountRegistry accounts, HftConfig config)
+    {
+        _tokens = tokens;
+        _accounts = accounts;
+        _level3 = config.Accounts.Where(a => a.MarketDataLevel3).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The identity of <paramref name="token"/>, or null with a reason a client can act on.</summary>
+    public async Task<(WsIdentity? Identity, string? Error)> Validate(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token)) return (null, "missing token");
+        if (token.Length > 8192) return (null, "malformed token");
+        var result = await _handler.ValidateTokenAsync(token, _tokens.ValidationParameters());
+        if (!result.IsValid)
+        {
+            return (null, result.Exception switch
+            {
+                Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "token expired",
+                Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException or Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException => "invalid token signature",
+                Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException => "token not issued for this API",
+                Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException => "token from an unknown issuer",
+                Microsoft.IdentityModel.Tokens.SecurityTokenMalformedException => "malformed token",
+                _ => "invalid token",
+            });
+        }
+        var principal = new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity);
+        string? name = TokenService.AccountOf(principal);
+        bool admin = TokenService.IsAdmin(principal);
+        if (!admin && !principal.IsInRole(Roles.Trader)) return (null, "the token carries no trader or admin role");
+        if (name is null || !_accounts.TryGet(name, out int account)) return (null, $"account '{name}' is not known to this venue");
+        return (new WsIdentity(account, name, admin, admin || _level3.Contains(name)), null);
+    }
+
+    /// <summary>The bearer token of an upgrade request: the Authorization header, else the <c>token</c> query parameter.</summary>
+    public static string? TokenOf(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        string? header = request.Headers.Authorization;
+        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
+        if (header is not null) return header; // a malformed header is reported, not ignored
+        return request.Query.TryGetValue("token", out var q) ? q.ToString() : null;
+    }
+}
