@@ -86,7 +86,7 @@ public sealed class HftServer : IAsyncDisposable
         // WebSocket market data and user channel (/ws), off the shard threads
         var publisher = new MarketDataPublisher(pipeline, feed, marketData, accountEvents, directory);
         builder.Services.AddSingleton(publisher);
-        builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), pipeline.Accounts, config));
+        builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<Hft.Server.Sessions.ISessionStore>(), pipeline.Accounts, config));
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
         builder.Services.AddHostedService(_ => publisher);

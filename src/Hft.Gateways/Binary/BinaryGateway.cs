@@ -59,7 +59,8 @@ public sealed class BinaryGateway : IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Metrics = new GatewayMetrics(_services.GetRequiredService<CollectorRegistry>(), "binary");
-        Authenticator = new SessionAuthenticator(_services.GetRequiredService<ApiKeyStore>(), _services.GetRequiredService<TokenService>(), Pipeline);
+        Authenticator = new SessionAuthenticator(_services.GetRequiredService<ApiKeyStore>(), _services.GetRequiredService<TokenService>(),
+            _services.GetRequiredService<Hft.Server.Sessions.ISessionStore>(), Pipeline);
         var address = IPAddress.Parse(_config.Server.Bind);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);

@@ -1,12 +1,13 @@
 using System.Text;
 using Hft.Server.Auth;
 using Hft.Server.Pipeline;
+using Hft.Server.Sessions;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Hft.Gateways.Binary;
 
 /// <summary>Checks a binary Login's credential - an API key, or a JWT as REST accepts it - and names the account it acts for.</summary>
-public sealed class SessionAuthenticator(ApiKeyStore keys, TokenService tokens, TradingPipeline pipeline)
+public sealed class SessionAuthenticator(ApiKeyStore keys, TokenService tokens, Hft.Server.Sessions.ISessionStore sessions, TradingPipeline pipeline)
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
@@ -22,6 +23,7 @@ public sealed class SessionAuthenticator(ApiKeyStore keys, TokenService tokens, 
             case AuthKind.Jwt:
                 var result = await _handler.ValidateTokenAsync(Encoding.UTF8.GetString(credential), tokens.ValidationParameters());
                 if (!result.IsValid) return (LoginRejectReason.BadCredentials, -1, "");
+                if (sessions.IsRevoked(new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity))) return (LoginRejectReason.BadCredentials, -1, "");
                 name = result.Claims.TryGetValue(TokenService.AccountClaim, out var sub) ? sub as string : null;
                 if (name is null) return (LoginRejectReason.BadCredentials, -1, "");
                 break;

@@ -32,11 +32,8 @@ public static class AuthSetup
                     // list (Sessions/RevocationList.cs), no I/O per request.
                     OnTokenValidated = context =>
                     {
-                        var user = context.Principal!;
                         var sessions = context.HttpContext.RequestServices.GetRequiredService<ISessionStore>();
-                        string account = TokenService.AccountOf(user) ?? "";
-                        var issued = long.TryParse(user.FindFirst("iat")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : DateTimeOffset.MinValue;
-                        if (sessions.IsRevoked(user.FindFirst(TokenService.SessionClaim)?.Value, account, issued))
+                        if (sessions.IsRevoked(context.Principal!))
                             context.Fail(new TokenRevokedException());
                         return Task.CompletedTask;
                     },

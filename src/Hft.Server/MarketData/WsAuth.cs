@@ -7,18 +7,20 @@ namespace Hft.Server.MarketData;
 
 /// <summary>
 /// Validates a JWT for <c>/ws</c> with the same parameters as the REST API's JwtBearer (issuer, audience, key,
-/// lifetime) and resolves the account it acts for, its role and its level3 entitlement.
+/// lifetime, revocation) and resolves the account it acts for, its role and its level3 entitlement.
 /// </summary>
 public sealed class WsAuth
 {
     private readonly TokenService _tokens;
+    private readonly Hft.Server.Sessions.ISessionStore _sessions;
     private readonly AccountRegistry _accounts;
     private readonly HashSet<string> _level3;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public WsAuth(TokenService tokens, AccountRegistry accounts, HftConfig config)
+    public WsAuth(TokenService tokens, Hft.Server.Sessions.ISessionStore sessions, AccountRegistry accounts, HftConfig config)
     {
         _tokens = tokens;
+        _sessions = sessions;
         _accounts = accounts;
         _level3 = config.Accounts.Where(a => a.MarketDataLevel3).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
     }
@@ -42,6 +44,8 @@ public sealed class WsAuth
             });
         }
         var principal = new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity);
+        if (Hft.Server.Sessions.SessionRevocationCheck.IsRevoked(_sessions, principal))
+            return (null, "token revoked (logged out, or the account's sessions were revoked)");
         string? name = TokenService.AccountOf(principal);
         bool admin = TokenService.IsAdmin(principal);
         if (!admin && !principal.IsInRole(Roles.Trader)) return (null, "the token carries no trader or admin role");

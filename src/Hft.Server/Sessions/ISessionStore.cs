@@ -44,3 +44,16 @@ public enum RefreshStatus
 }
 
 public readonly record struct RefreshResult(RefreshStatus Status, SessionGrant? Grant = null, string Account = "", string Role = "");
+
+/// <summary>The revocation check every door that accepts an access token makes (REST, /ws, the binary gateway).</summary>
+public static class SessionRevocationCheck
+{
+    /// <summary>Whether the validated token behind <paramref name="user"/> was revoked (logout, session or account revoke).</summary>
+    public static bool IsRevoked(this ISessionStore sessions, System.Security.Claims.ClaimsPrincipal user)
+    {
+        string account = Hft.Server.Auth.TokenService.AccountOf(user) ?? "";
+        var issued = long.TryParse(user.FindFirst("iat")?.Value, System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out long iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : DateTimeOffset.MinValue;
+        return sessions.IsRevoked(user.FindFirst(Hft.Server.Auth.TokenService.SessionClaim)?.Value, account, issued);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using Hft.Server.Sessions;
+using Hft.Server.Tests.MarketData;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Sessions;
@@ -39,6 +40,27 @@ public sealed class SessionEndpointTests : IClassFixture<ApiServerFixture>
         // another session of the same account is untouched
         var again = await _api.LoginAsync();
         (await _api.AccountAsync(again.Token)).AssertStatus(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_logged_out_token_is_refused_by_the_websocket_too()
+    {
+        var login = await _api.LoginAsync();
+        await using (var ok = await WsClient.ConnectAsync(_api.BaseAddress, bearer: login.Token)) { }
+        (await _api.LogoutAsync(login.Token)).AssertStatus(HttpStatusCode.OK);
+
+        // at connect: the upgrade is refused with 401
+        using var refused = new System.Net.WebSockets.ClientWebSocket();
+        refused.Options.SetRequestHeader("Authorization", "Bearer " + login.Token);
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(
+            () => refused.ConnectAsync(WsClient.Address(_api.BaseAddress), CancellationToken.None));
+
+        // by auth message: a clear error naming the revocation
+        await using var ws = await WsClient.ConnectAsync(_api.BaseAddress);
+        await ws.SendAsync(new { op = "auth", token = login.Token });
+        var m = await ws.NextAsync();
+        Assert.Equal("unauthorized", m.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("revoked", m.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
