@@ -98,7 +98,8 @@ public sealed partial class BinarySession
                 return Stop(DisconnectReason.ClientLogout);
         }
         long now = Stopwatch.GetTimestamp();
-        if (!_throttle.TryTake(now))
+        // a mass cancel is never throttled: a client over its rate must still be able to pull all its orders at once
+        if (type != MessageType.MassCancel && !_throttle.TryTake(now))
         {
             Reject(m.ClientOrderId, m.OrderId, m.Instrument, OpOf(type), RejectReason.RateLimited);
             return FrameOutcome.Continue;

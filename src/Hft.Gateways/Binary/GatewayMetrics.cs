@@ -13,13 +13,11 @@ public sealed class GatewayMetrics
 
     public GatewayMetrics(CollectorRegistry registry, string protocol)
     {
-        var factory = Metrics.WithCustomRegistry(registry);
-        Sessions = factory.CreateGauge("hft_gateway_sessions", "Logged-in order-entry sessions.", "protocol").WithLabels(protocol);
-        var messages = factory.CreateCounter("hft_gateway_messages_total", "Order-entry gateway messages, by direction (in = from clients).",
-            "protocol", "direction");
+        Sessions = GatewayMetricFamilies.Sessions(registry).WithLabels(protocol);
+        var messages = GatewayMetricFamilies.Messages(registry);
         MessagesIn = messages.WithLabels(protocol, "in");
         MessagesOut = messages.WithLabels(protocol, "out");
-        var disconnects = factory.CreateCounter("hft_gateway_disconnects_total", "Order-entry sessions ended, by reason.", "protocol", "reason");
+        var disconnects = GatewayMetricFamilies.Disconnects(registry);
         var reasons = Enum.GetValues<DisconnectReason>();
         _disconnects = new Counter.Child[reasons.Max(r => (int)r) + 1];
         foreach (var r in reasons) _disconnects[(int)r] = disconnects.WithLabels(protocol, ReasonName(r));

@@ -12,14 +12,11 @@ public sealed class FixMetrics
 
     public FixMetrics(CollectorRegistry registry)
     {
-        var f = Metrics.WithCustomRegistry(registry);
-        Sessions = f.CreateGauge("hft_gateway_sessions", "Order-entry sessions logged on, by protocol.", "protocol").WithLabels(Protocol);
-        var messages = f.CreateCounter("hft_gateway_messages_total", "Order-entry protocol messages, by protocol and direction (in, out).",
-            "protocol", "direction");
+        Sessions = GatewayMetricFamilies.Sessions(registry).WithLabels(Protocol);
+        var messages = GatewayMetricFamilies.Messages(registry);
         In = messages.WithLabels(Protocol, "in");
         Out = messages.WithLabels(Protocol, "out");
-        Disconnects = f.CreateCounter("hft_gateway_disconnects_total", "Order-entry connections closed, by protocol and reason.",
-            "protocol", "reason");
+        Disconnects = GatewayMetricFamilies.Disconnects(registry);
     }
 
     public Gauge.Child Sessions { get; }

@@ -219,6 +219,18 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
 
     private void Run()
     {
+        try
+        {
+            Loop();
+        }
+        catch (ObjectDisposedException) when (_stopping)
+        {
+            // the host disposed what the publisher was using (a server disposed without a graceful stop): just end
+        }
+    }
+
+    private void Loop()
+    {
         var spare = new List<MdItem>();
         long lastPoll = 0, lastBeat = Stopwatch.GetTimestamp();
         long pollTicks = Stopwatch.Frequency / 10;

@@ -46,7 +46,8 @@ public sealed class FixServerFixture : IAsyncDisposable
             Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(Dir, "audit.log") },
             System = config.System with { WorkerQueueSize = 4096 },
             Journal = config.Journal with { Dir = Path.Combine(Dir, "journal") },
-            Gateway = config.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = Path.Combine(Dir, "fix") },
+            Gateway = config.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = Path.Combine(Dir, "fix"), BinaryEnabled = false },
+            Feed = config.Feed with { Enabled = false }, // the mock feed moves marks (and the band): tests stay deterministic
         };
         if (_configure is not null) config = _configure(config);
         Server = HftServer.Create(config, logging: _ => { }, modules: [GatewayModule.Register]);

@@ -62,7 +62,8 @@ public sealed class GatewayFixture : IAsyncDisposable
             Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(dir, "audit.log") },
             System = config.System with { WorkerQueueSize = 4096 },
             Journal = config.Journal with { Dir = Path.Combine(dir, "journal") },
-            Gateway = config.Gateway with { BinaryEnabled = true, BinaryPort = 0 },
+            Gateway = config.Gateway with { BinaryEnabled = true, BinaryPort = 0, FixEnabled = false },
+            Feed = config.Feed with { Enabled = false }, // the mock feed moves marks (and the band): tests stay deterministic
         };
         if (configure is not null) config = configure(config);
         var server = HftServer.Create(config, logging: _ => { }, modules: [GatewayModule.Register]);
