@@ -85,6 +85,7 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddSingleton(new ReadinessChecks());
         // WebSocket market data and user channel (/ws), off the shard threads
         var publisher = new MarketDataPublisher(pipeline, feed, marketData, accountEvents, directory);
+        builder.Services.AddSingleton(sp => new MarketDataMetrics(publisher, feed, sp.GetRequiredService<Prometheus.CollectorRegistry>()));
         builder.Services.AddSingleton(publisher);
         builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<Hft.Server.Sessions.ISessionStore>(), pipeline.Accounts, config));
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
@@ -116,6 +117,7 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddSessionsAndCache(config);
 
         var app = builder.Build();
+        if (config.Monitoring.EnablePrometheus) _ = app.Services.GetRequiredService<MarketDataMetrics>(); // scrape-time gauges
         _ = app.Services.GetRequiredService<Hft.Server.Redis.RedisMetrics>(); // hft_redis_* exported from the first scrape
         if (config.Redis.IsConfigured)
             app.Logger.LogInformation("redis: sessions and market-data cache in {Endpoint} (connecting in the background)", config.Redis.Connection);

@@ -201,6 +201,23 @@ public sealed class UserChannelTests
         for (int i = 0; i < 200 && publisher.UserResyncs < 1; i++) await Task.Delay(50);
         Assert.True(publisher.UserResyncs >= 1, "the user stream never overflowed");
 
+        // and operators see it: the resyncs and the open connection are Prometheus metrics
+        using (var http = new HttpClient { BaseAddress = s.BaseAddress })
+        {
+            var text = await http.GetStringAsync("/metrics");
+            double Metric(string name)
+            {
+                var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+                Assert.True(line is not null, $"{name} not exported");
+                return double.Parse(line![(name.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+            Assert.True(Metric("hft_ws_user_resyncs_total") >= 1);
+            Assert.True(Metric("hft_ws_connections") >= 1);
+            Assert.InRange(Metric("hft_ws_max_queued_messages"), 0, 40 + 2);
+            Assert.True(Metric("hft_ws_slow_consumer_notices_total") >= 0);
+            Assert.Equal(0, Metric("hft_marketdata_dropped_commands_total"));
+        }
+
         // memory stays bounded: no connection holds more than its queue limit (plus notices)
         Assert.True(publisher.MaxQueued() <= 40 + 2, $"a connection queued {publisher.MaxQueued()} messages");
 
