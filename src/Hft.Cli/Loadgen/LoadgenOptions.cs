@@ -8,14 +8,17 @@ public sealed record LoadgenOptions
     public const string Usage = """
         usage: hft loadgen [options]
 
-        Drives a running server over the binary order-entry protocol (or REST) from N loopback connections, at a
+        Drives a running server over the binary order-entry protocol (or FIX, or REST) from N loopback connections, at a
         target rate or flat out, for a bounded time and/or count, with a realistic order mix (limits around a mid,
         some crossing, IOC, cancels, replaces). Reports achieved orders/s, round-trip latency (p50/p99/p99.9/max,
         HdrHistogram) and the error rate, beside the server's own receipt->ack latency read from /metrics.
 
-          --protocol binary|rest  target (default binary; a FIX target can be added behind the same interface)
-          --host HOST             binary gateway host (default 127.0.0.1)
+          --protocol binary|fix|rest  target (default binary)
+          --host HOST             binary gateway / FIX acceptor host (default 127.0.0.1)
           --port N                binary gateway port (default 9100)
+          --fix-port N            FIX acceptor port (default 9878)
+          --fix-sessions S1:P1,S2:P2  FIX SenderCompID:password per connection, one connection per session (FIX allows
+                                  one logon per session); default CLIENT_A1:dev-fix-A1,CLIENT_A2:dev-fix-A2
           --url URL               the server's HTTP base (REST target and /metrics; default http://127.0.0.1:8080)
           --keys K1,K2            API keys, used round-robin by the connections (default dev-key-A1,dev-key-A2)
           --connections N         connections (default 1)
@@ -32,6 +35,8 @@ public sealed record LoadgenOptions
     public string Protocol { get; init; } = "binary";
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 9100;
+    public int FixPort { get; init; } = 9878;
+    public IReadOnlyList<string> FixSessions { get; init; } = ["CLIENT_A1:dev-fix-A1", "CLIENT_A2:dev-fix-A2"];
     public string Url { get; init; } = "http://127.0.0.1:8080";
     public IReadOnlyList<string> Keys { get; init; } = ["dev-key-A1", "dev-key-A2"];
     public int Connections { get; init; } = 1;
@@ -59,7 +64,7 @@ public sealed record LoadgenOptions
                 case "--json": o = o with { Json = true }; break;
                 case "--protocol":
                     var p = Next();
-                    if (p is not ("binary" or "rest")) return Fail($"--protocol must be binary or rest, got '{p}'", out error);
+                    if (p is not ("binary" or "fix" or "rest")) return Fail($"--protocol must be binary, fix or rest, got '{p}'", out error);
                     o = o with { Protocol = p };
                     break;
                 case "--host": o = o with { Host = Next() ?? "" }; break;
@@ -68,6 +73,16 @@ public sealed record LoadgenOptions
                 case "--port":
                     if (!int.TryParse(Next(), out int port) || port is < 1 or > 65535) return Fail("--port must be 1..65535", out error);
                     o = o with { Port = port };
+                    break;
+                case "--fix-port":
+                    if (!int.TryParse(Next(), out int fixPort) || fixPort is < 1 or > 65535) return Fail("--fix-port must be 1..65535", out error);
+                    o = o with { FixPort = fixPort };
+                    break;
+                case "--fix-sessions":
+                    var sessions = (Next() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+                    if (sessions.Length == 0 || sessions.Any(x => x.IndexOf(':', StringComparison.Ordinal) <= 0))
+                        return Fail("--fix-sessions must be SENDER:password[,SENDER:password...]", out error);
+                    o = o with { FixSessions = sessions };
                     break;
                 case "--connections":
                     if (!int.TryParse(Next(), out int n) || n is < 1 or > 1024) return Fail("--connections must be 1..1024", out error);
@@ -107,6 +122,8 @@ public sealed record LoadgenOptions
             }
         }
         if (o.Keys.Count == 0) return Fail("--keys needs at least one API key", out error);
+        if (o.Protocol == "fix" && o.Connections > o.FixSessions.Count)
+            return Fail($"--protocol fix: {o.Connections} connections need as many --fix-sessions (FIX allows one logon per session), got {o.FixSessions.Count}", out error);
         return o;
     }
 

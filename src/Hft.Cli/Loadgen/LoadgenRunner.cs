@@ -38,9 +38,12 @@ public sealed class LoadgenRunner(LoadgenOptions options)
             {
                 var load = new ConnectionLoad(i + 1);
                 string key = options.Keys[i % options.Keys.Count];
-                load.Target = options.Protocol == "rest"
-                    ? await RestTarget.ConnectAsync(options.Url, key, options.Instrument, load)
-                    : await BinaryTarget.ConnectAsync(options.Host, options.Port, key, options.Instrument, load);
+                load.Target = options.Protocol switch
+                {
+                    "rest" => await RestTarget.ConnectAsync(options.Url, key, options.Instrument, load),
+                    "fix" => await FixTarget.ConnectAsync(options.Host, options.FixPort, options.Url, options.FixSessions[i], options.Instrument, load),
+                    _ => await BinaryTarget.ConnectAsync(options.Host, options.Port, key, options.Instrument, load),
+                };
                 _loads[i] = load;
             }
             var before = await ServerLatency.ReadAsync(http);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Text.Json;
 using Hft.Gateways.Tests.Support;
@@ -64,10 +65,35 @@ public class LoadgenEndToEndTests
     }
 
     [Fact]
+    public async Task Loadgen_drives_the_fix_acceptor_with_one_connection_per_session()
+    {
+        string store = Path.Combine(Path.GetTempPath(), "hft-loadgen-fix-" + Guid.NewGuid().ToString("N"));
+        await using var s = await GatewayFixture.StartAsync(c => c with { Gateway = c.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = store } });
+        int port = s.Server.Services.GetRequiredService<Hft.Gateways.Fix.FixAcceptor>().EndPoint!.Port;
+        var (code, stdout, stderr) = await RunAsync("loadgen", "--protocol", "fix", "--fix-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--url", s.Server.Urls[0], "--connections", "2", "--duration", "2", "--count", "2000", "--rate", "2000", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        using var doc = JsonDocument.Parse(stdout);
+        var r = doc.RootElement;
+        Assert.Equal("fix", r.GetProperty("protocol").GetString());
+        long requests = r.GetProperty("requests").GetInt64();
+        Assert.InRange(requests, 100, 2000);
+        Assert.InRange(r.GetProperty("answered").GetInt64(), requests * 99 / 100, requests);
+        Assert.InRange(r.GetProperty("errors").GetInt64(), 0, requests / 100);
+        Assert.True(r.GetProperty("serverSamples").GetDouble() > 0, stdout);
+    }
+
+    [Fact]
     public async Task Loadgen_refuses_bad_options()
     {
         var (code, _, stderr) = await RunAsync("loadgen", "--connections", "0");
         Assert.Equal(2, code);
         Assert.Contains("--connections must be 1..1024", stderr);
+        (code, _, stderr) = await RunAsync("loadgen", "--protocol", "fix", "--connections", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("3 connections need as many --fix-sessions", stderr);
+        (code, _, stderr) = await RunAsync("loadgen", "--protocol", "fix", "--fix-sessions", "NOPASSWORD");
+        Assert.Equal(2, code);
+        Assert.Contains("--fix-sessions must be SENDER:password", stderr);
     }
 }
