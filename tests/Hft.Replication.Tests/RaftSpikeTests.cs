@@ -91,8 +91,9 @@ public sealed class RaftSpikeTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Appends on whoever leads now. Only a refusal before the append (NotLeaderException: nothing was written) is
-    /// retried, on the then leader; anything else fails the test, so a retry can never duplicate an entry.
+    /// Appends on whoever leads now. A NotLeaderException is retried on the then leader; it does NOT prove nothing was
+    /// written (a run here saw the first attempt committed too), so the state machine dedupes by value - the lesson
+    /// for the pipeline: replicated commands carry an id and apply is idempotent on it. Anything else fails the test.
     /// </summary>
     private async Task ReplicateOnLeader(long value)
     {
@@ -107,7 +108,8 @@ public sealed class RaftSpikeTests(ITestOutputHelper output) : IAsyncLifetime
             }
             catch (NotLeaderException) when (attempt < 5)
             {
-                output.WriteLine($"value {value}: {leader.EndPoint} lost leadership before appending; retrying");
+                // the first attempt may still be committed by the next leader: applying dedupes by value (request id)
+                output.WriteLine($"value {value}: {leader.EndPoint} lost leadership while appending; retrying");
             }
         }
     }

@@ -95,11 +95,27 @@ internal sealed class RaftTestNode : IAsyncDisposable
     }
 }
 
-/// <summary>Keeps every committed 8-byte value in the order Raft applied it; never asks for a snapshot.</summary>
+/// <summary>
+/// Keeps every committed 8-byte value in the order Raft applied it; never asks for a snapshot. Applying is idempotent
+/// by value (each value is the request's unique id): a client that retries after a NotLeaderException may have had its
+/// first attempt committed after all, so the log can hold it twice - the standard Raft answer (client request ids,
+/// deduplicated at apply) that the trading pipeline will need for commands too.
+/// </summary>
 internal sealed class RecordingStateMachine(DirectoryInfo location) : SimpleStateMachine(location)
 {
     private readonly object _gate = new();
     private readonly List<long> _applied = new();
+    private readonly HashSet<long> _seen = new();
+    private int _duplicates;
+
+    /// <summary>Committed entries skipped because their value was applied already (a retried request).</summary>
+    public int Duplicates
+    {
+        get
+        {
+            lock (_gate) return _duplicates;
+        }
+    }
 
     public long[] Applied
     {
@@ -114,7 +130,12 @@ internal sealed class RecordingStateMachine(DirectoryInfo location) : SimpleStat
         // A new leader's no-op entry and membership entries carry no value.
         if (entry.IsConfiguration || entry.IsSnapshot || entry.Length is not sizeof(long)) return false;
         byte[] payload = await entry.ToByteArrayAsync(token: token);
-        lock (_gate) _applied.Add(BinaryPrimitives.ReadInt64LittleEndian(payload));
+        long value = BinaryPrimitives.ReadInt64LittleEndian(payload);
+        lock (_gate)
+        {
+            if (_seen.Add(value)) _applied.Add(value);
+            else _duplicates++;
+        }
         return false;
     }
 
