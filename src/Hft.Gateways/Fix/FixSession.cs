@@ -93,6 +93,10 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
 
     private readonly ConcurrentQueue<string> _finished = new();
 
+    // Finished orders by exchange id (as many as ByClOrdId keeps): a cancel or replace that raced the order's last
+    // fill is refused by the engine after the order finished, and still owes the client an OrderCancelReject.
+    private readonly ConcurrentDictionary<long, FixOrder> _finishedById = new();
+
     /// <summary>Finished orders remembered for late cancel requests (answered "too late to cancel").</summary>
     public const int RetainFinished = 10_000;
 
@@ -381,7 +385,12 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
         }
         ref readonly var e = ref item.Event;
         long id = item.Maker ? e.MakerOrderId : e.OrderId;
-        if (!Orders.TryGetValue(id, out var order)) return;
+        if (!Orders.TryGetValue(id, out var order))
+        {
+            if (e.Kind == EventKind.Rejected && e.Op is CommandOp.Cancel or CommandOp.Replace && _finishedById.TryGetValue(id, out var finished))
+                OnRejected(finished, in e); // too late: the order finished while the request was on its way
+            return;
+        }
         switch (e.Kind)
         {
             case EventKind.Accepted:
@@ -409,9 +418,14 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
     {
         order.Done = true;
         Orders.TryRemove(order.OrderId, out _);
+        _finishedById[order.OrderId] = order;
         _finished.Enqueue(order.ClOrdId);
         while (_finished.Count > RetainFinished && _finished.TryDequeue(out var old))
-            if (ByClOrdId.TryGetValue(old, out var o) && o.Done) ByClOrdId.TryRemove(old, out _);
+        {
+            if (!ByClOrdId.TryGetValue(old, out var o) || !o.Done) continue;
+            ByClOrdId.TryRemove(old, out _);
+            _finishedById.TryRemove(o.OrderId, out _);
+        }
     }
 
     internal long NextExecId() => Interlocked.Increment(ref _execCounter);
