@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Hft.Core.Orders;
 using Hft.Gateways.Fix;
 using Hft.Gateways.Fix.Client;
@@ -19,8 +18,7 @@ public sealed class FixTarget : IOrderEntryTarget
 {
     private readonly FixClient _client;
     private readonly ITargetListener _listener;
-    private readonly string _symbol;
-    private readonly decimal _tick, _lot;
+    private readonly LoadInstrument _instrument;
     private readonly ConcurrentDictionary<ulong, (string ClOrdId, char Side)> _live = new();
     private readonly HashSet<ulong> _newAnswered = new(); // reader thread only
     private readonly Thread _reader;
@@ -28,13 +26,11 @@ public sealed class FixTarget : IOrderEntryTarget
     private long _requests;
     private volatile bool _stopping;
 
-    private FixTarget(FixClient client, ITargetListener listener, string symbol, decimal tick, decimal lot)
+    private FixTarget(FixClient client, ITargetListener listener, LoadInstrument instrument)
     {
         _client = client;
         _listener = listener;
-        _symbol = symbol;
-        _tick = tick;
-        _lot = lot;
+        _instrument = instrument;
         _reader = new Thread(Read) { IsBackground = true, Name = "loadgen-fix-read" };
         _reader.Start();
     }
@@ -45,8 +41,7 @@ public sealed class FixTarget : IOrderEntryTarget
         int colon = session.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0) throw new ArgumentException($"FIX session '{session}' must be SENDER:password");
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
-        using var instruments = JsonDocument.Parse(await http.GetStringAsync("/api/v1/instruments"));
-        var inst = instruments.RootElement.EnumerateArray().ElementAt(instrument);
+        var traded = await LoadInstrument.FetchAsync(http, instrument);
         var client = await FixClient.ConnectAsync(host, port, session[..colon]);
         var reply = client.Logon(session[(colon + 1)..], heartBtInt: 30, reset: true);
         if (reply.MsgType != "A")
@@ -54,14 +49,8 @@ public sealed class FixTarget : IOrderEntryTarget
             await client.DisposeAsync();
             throw new InvalidOperationException($"FIX logon refused: {reply[FixTags.Text]}");
         }
-        return new FixTarget(client, listener, inst.GetProperty("symbol").GetString()!,
-            decimal.Parse(inst.GetProperty("tick").GetString()!, CultureInfo.InvariantCulture),
-            decimal.Parse(inst.GetProperty("lot").GetString()!, CultureInfo.InvariantCulture));
+        return new FixTarget(client, listener, traded);
     }
-
-    private string Price(long ticks) => (ticks * _tick).ToString(CultureInfo.InvariantCulture);
-
-    private string Qty(long lots) => (lots * _lot).ToString(CultureInfo.InvariantCulture);
 
     private string Next(char prefix, ulong order)
         => string.Create(CultureInfo.InvariantCulture, $"{prefix}{order}.{_run}.{Interlocked.Increment(ref _requests)}");
@@ -71,20 +60,20 @@ public sealed class FixTarget : IOrderEntryTarget
         string id = string.Create(CultureInfo.InvariantCulture, $"N{clientOrderId}.{_run}");
         char fixSide = side == Side.Buy ? '1' : '2';
         _live[clientOrderId] = (id, fixSide);
-        _client.NewOrder(id, _symbol, fixSide, Qty(quantity), Price(price), '2', tif == TimeInForce.Ioc ? '3' : '1');
+        _client.NewOrder(id, _instrument.Symbol, fixSide, _instrument.Qty(quantity), _instrument.Price(price), '2', tif == TimeInForce.Ioc ? '3' : '1');
     }
 
     // An order that finished (its last fill was read) after loadgen picked it: answered at once, as the server would.
     public void Cancel(ulong clientOrderId)
     {
-        if (_live.TryGetValue(clientOrderId, out var order)) _client.Cancel(Next('X', clientOrderId), order.ClOrdId, _symbol, order.Side);
+        if (_live.TryGetValue(clientOrderId, out var order)) _client.Cancel(Next('X', clientOrderId), order.ClOrdId, _instrument.Symbol, order.Side);
         else _listener.OnAnswer(clientOrderId, Answer.TooLate, Stopwatch.GetTimestamp());
     }
 
     public void Replace(ulong clientOrderId, long quantity, long price)
     {
         if (_live.TryGetValue(clientOrderId, out var order))
-            _client.Replace(Next('R', clientOrderId), order.ClOrdId, _symbol, order.Side, Qty(quantity), Price(price));
+            _client.Replace(Next('R', clientOrderId), order.ClOrdId, _instrument.Symbol, order.Side, _instrument.Qty(quantity), _instrument.Price(price));
         else _listener.OnAnswer(clientOrderId, Answer.TooLate, Stopwatch.GetTimestamp());
     }
 

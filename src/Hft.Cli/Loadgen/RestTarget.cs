@@ -17,17 +17,14 @@ public sealed class RestTarget : IOrderEntryTarget
 {
     private readonly HttpClient _http;
     private readonly ITargetListener _listener;
-    private readonly string _symbol;
-    private readonly decimal _tick, _lot;
+    private readonly LoadInstrument _instrument;
     private readonly ConcurrentDictionary<ulong, long> _ids = new();
 
-    private RestTarget(HttpClient http, ITargetListener listener, string symbol, decimal tick, decimal lot)
+    private RestTarget(HttpClient http, ITargetListener listener, LoadInstrument instrument)
     {
         _http = http;
         _listener = listener;
-        _symbol = symbol;
-        _tick = tick;
-        _lot = lot;
+        _instrument = instrument;
     }
 
     public static async Task<RestTarget> ConnectAsync(string url, string apiKey, int instrument, ITargetListener listener)
@@ -38,23 +35,15 @@ public sealed class RestTarget : IOrderEntryTarget
         using var token = JsonDocument.Parse(await tokenReply.Content.ReadAsStringAsync());
         string jwt = token.RootElement.TryGetProperty("accessToken", out var t) ? t.GetString()! : token.RootElement.GetProperty("token").GetString()!;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", jwt);
-        using var instruments = JsonDocument.Parse(await http.GetStringAsync("/api/v1/instruments"));
-        var inst = instruments.RootElement.EnumerateArray().ElementAt(instrument);
-        return new RestTarget(http, listener, inst.GetProperty("symbol").GetString()!,
-            decimal.Parse(inst.GetProperty("tick").GetString()!, CultureInfo.InvariantCulture),
-            decimal.Parse(inst.GetProperty("lot").GetString()!, CultureInfo.InvariantCulture));
+        return new RestTarget(http, listener, await LoadInstrument.FetchAsync(http, instrument));
     }
-
-    private string Price(long ticks) => (ticks * _tick).ToString(CultureInfo.InvariantCulture);
-
-    private string Qty(long lots) => (lots * _lot).ToString(CultureInfo.InvariantCulture);
 
     public void NewOrder(ulong clientOrderId, Side side, TimeInForce tif, long price, long quantity)
     {
         var body = JsonSerializer.Serialize(new
         {
-            symbol = _symbol, side = side == Side.Buy ? "buy" : "sell", type = "limit", tif = tif == TimeInForce.Ioc ? "ioc" : "gtc",
-            price = Price(price), qty = Qty(quantity),
+            symbol = _instrument.Symbol, side = side == Side.Buy ? "buy" : "sell", type = "limit", tif = tif == TimeInForce.Ioc ? "ioc" : "gtc",
+            price = _instrument.Price(price), qty = _instrument.Qty(quantity),
         });
         _ = Send(clientOrderId, HttpMethod.Post, "/api/v1/orders", body, Answer.Accepted);
     }
@@ -68,7 +57,7 @@ public sealed class RestTarget : IOrderEntryTarget
     public void Replace(ulong clientOrderId, long quantity, long price)
     {
         if (!_ids.TryGetValue(clientOrderId, out long id)) return;
-        _ = Send(clientOrderId, HttpMethod.Patch, $"/api/v1/orders/{id}", JsonSerializer.Serialize(new { qty = Qty(quantity), price = Price(price) }), Answer.Replaced);
+        _ = Send(clientOrderId, HttpMethod.Patch, $"/api/v1/orders/{id}", JsonSerializer.Serialize(new { qty = _instrument.Qty(quantity), price = _instrument.Price(price) }), Answer.Replaced);
     }
 
     private async Task Send(ulong clientOrderId, HttpMethod method, string path, string? body, Answer ok)
