@@ -38,18 +38,9 @@ exit codes: 0 every backup made and verified, 1 a backup failed, 2 bad arguments
 USAGE
 }
 
-die() { echo "backup: $*" >&2; exit 2; }
-log() { echo "backup: $*" >&2; }
-
-run() {
-  if [ "$DRY_RUN" -eq 1 ]; then
-    printf '[dry-run]'
-    printf ' %q' "$@"
-    printf '\n'
-  else
-    "$@"
-  fi
-}
+SCRIPT_NAME=backup
+# shellcheck source=deployment/scripts/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in

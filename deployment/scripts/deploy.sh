@@ -43,19 +43,9 @@ exit codes: 0 deployed, 1 failed (rolled back when something was applied), 2 bad
 USAGE
 }
 
-die() { echo "deploy: $*" >&2; exit 2; }
-log() { echo "deploy: $*" >&2; }
-
-# Runs a command that changes the cluster, or prints it with --dry-run.
-run() {
-  if [ "$DRY_RUN" -eq 1 ]; then
-    printf '[dry-run]'
-    printf ' %q' "$@"
-    printf '\n'
-  else
-    "$@"
-  fi
-}
+SCRIPT_NAME=deploy
+# shellcheck source=deployment/scripts/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 
 parse_args() {
   while [ $# -gt 0 ]; do

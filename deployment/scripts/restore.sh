@@ -46,18 +46,9 @@ exit codes: 0 restored (or staged), 1 failed (nothing changed when the archive d
 USAGE
 }
 
-die() { echo "restore: $*" >&2; exit 2; }
-log() { echo "restore: $*" >&2; }
-
-run() {
-  if [ "$DRY_RUN" -eq 1 ]; then
-    printf '[dry-run]'
-    printf ' %q' "$@"
-    printf '\n'
-  else
-    "$@"
-  fi
-}
+SCRIPT_NAME=restore
+# shellcheck source=deployment/scripts/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in

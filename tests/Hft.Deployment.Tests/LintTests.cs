@@ -12,6 +12,7 @@ public sealed class LintTests
         "deployment/scripts/deploy.sh",
         "deployment/scripts/backup.sh",
         "deployment/scripts/restore.sh",
+        "deployment/scripts/common.sh",
         "deployment/docker/healthcheck.sh",
         "hft",
     ];
