@@ -2,15 +2,12 @@ using System.Text;
 using Hft.Server.Auth;
 using Hft.Server.Pipeline;
 using Hft.Server.Sessions;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Hft.Gateways.Binary;
 
 /// <summary>Checks a binary Login's credential - an API key, or a JWT as REST accepts it - and names the account it acts for.</summary>
-public sealed class SessionAuthenticator(ApiKeyStore keys, TokenService tokens, Hft.Server.Sessions.ISessionStore sessions, TradingPipeline pipeline)
+public sealed class SessionAuthenticator(ApiKeyStore keys, TokenService tokens, ISessionStore sessions, TradingPipeline pipeline)
 {
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-
     public async Task<(LoginRejectReason? Rejected, int Account, string Name)> AuthenticateAsync(AuthKind kind, byte[] credential)
     {
         string? name;
@@ -21,10 +18,9 @@ public sealed class SessionAuthenticator(ApiKeyStore keys, TokenService tokens, 
                 name = account;
                 break;
             case AuthKind.Jwt:
-                var result = await _handler.ValidateTokenAsync(Encoding.UTF8.GetString(credential), tokens.ValidationParameters());
-                if (!result.IsValid) return (LoginRejectReason.BadCredentials, -1, "");
-                if (sessions.IsRevoked(new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity))) return (LoginRejectReason.BadCredentials, -1, "");
-                name = result.Claims.TryGetValue(TokenService.AccountClaim, out var sub) ? sub as string : null;
+                var (user, _) = await tokens.ValidateAsync(Encoding.UTF8.GetString(credential));
+                if (user is null || sessions.IsRevoked(user)) return (LoginRejectReason.BadCredentials, -1, "");
+                name = TokenService.AccountOf(user);
                 if (name is null) return (LoginRejectReason.BadCredentials, -1, "");
                 break;
             default:

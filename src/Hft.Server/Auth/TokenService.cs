@@ -26,6 +26,7 @@ public sealed class TokenService
     private readonly AuthConfig _auth;
     private readonly SigningKeys _keys;
     private readonly JsonWebTokenHandler _handler = new();
+    private readonly JsonWebTokenHandler _inbound = new() { MapInboundClaims = false }; // claim names as issued, like JwtBearer here
 
     public TokenService(AuthConfig auth, SigningKeys keys)
     {
@@ -71,6 +72,16 @@ public sealed class TokenService
     };
 
     /// <summary>The account a validated principal acts for.</summary>
+    /// <summary>
+    /// Validates an access token outside the HTTP pipeline (WebSocket auth, the binary gateway's login) with the same
+    /// parameters as JwtBearer: the user, or null and the validation failure.
+    /// </summary>
+    public async Task<(ClaimsPrincipal? User, Exception? Error)> ValidateAsync(string token)
+    {
+        var result = await _inbound.ValidateTokenAsync(token, ValidationParameters());
+        return result.IsValid ? (new ClaimsPrincipal(result.ClaimsIdentity), null) : (null, result.Exception);
+    }
+
     public static string? AccountOf(ClaimsPrincipal user) => user.FindFirst(AccountClaim)?.Value;
 
     public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);

@@ -1,7 +1,6 @@
 using Hft.Server.Auth;
 using Hft.Server.Configuration;
 using Hft.Server.Pipeline;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Hft.Server.MarketData;
 
@@ -15,7 +14,6 @@ public sealed class WsAuth
     private readonly Hft.Server.Sessions.ISessionStore _sessions;
     private readonly AccountRegistry _accounts;
     private readonly HashSet<string> _level3;
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     public WsAuth(TokenService tokens, Hft.Server.Sessions.ISessionStore sessions, AccountRegistry accounts, HftConfig config)
     {
@@ -30,10 +28,10 @@ public sealed class WsAuth
     {
         if (string.IsNullOrWhiteSpace(token)) return (null, "missing token");
         if (token.Length > 8192) return (null, "malformed token");
-        var result = await _handler.ValidateTokenAsync(token, _tokens.ValidationParameters());
-        if (!result.IsValid)
+        var (principal, error) = await _tokens.ValidateAsync(token);
+        if (principal is null)
         {
-            return (null, result.Exception switch
+            return (null, error switch
             {
                 Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "token expired",
                 Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException or Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException => "invalid token signature",
@@ -43,7 +41,6 @@ public sealed class WsAuth
                 _ => "invalid token",
             });
         }
-        var principal = new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity);
         if (Hft.Server.Sessions.SessionRevocationCheck.IsRevoked(_sessions, principal))
             return (null, "token revoked (logged out, or the account's sessions were revoked)");
         string? name = TokenService.AccountOf(principal);
