@@ -186,13 +186,36 @@ public static class JournalReader
         return false;
     }
 
+    /// <summary>
+    /// Reads records in the on-disk format from memory (a replicated batch: <see cref="JournalWriter"/> hands whole
+    /// group-commit batches to its replicator), checking each CRC and that sequences run without a gap. Returns null
+    /// when every record was delivered, else the problem (nothing after it is delivered).
+    /// </summary>
+    public static string? ReadBatch(ReadOnlySpan<byte> records, JournalRecordHandler handler)
+    {
+        int offset = 0;
+        long next = -1;
+        while (offset < records.Length)
+        {
+            string? problem = TryRecord(records[offset..], out int size, out long seq, out long ts, out RecordType type, out var payload);
+            if (problem is null && next >= 0 && seq != next) problem = $"sequence {seq} where {next} was expected";
+            if (problem is not null) return $"batch offset {offset}: {problem}";
+            handler(new JournalRecord(seq, ts, type, payload));
+            next = seq + 1;
+            offset += size;
+        }
+        return null;
+    }
+
     private static string? TryRecord(byte[] data, long offset, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload)
+        => TryRecord(data.AsSpan((int)offset), out size, out seq, out ts, out type, out payload);
+
+    private static string? TryRecord(ReadOnlySpan<byte> rest, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload)
     {
         size = 0;
         seq = ts = 0;
         type = 0;
         payload = default;
-        var rest = data.AsSpan((int)offset);
         if (rest.Length < JournalFormat.RecordHeaderSize) return "record header truncated";
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(rest);
         if (length > JournalFormat.MaxPayload) return $"record length {length} exceeds the maximum";

@@ -25,6 +25,9 @@ public enum JournalOperation
     Write = 0,
     Fsync = 1,
     Open = 2,
+
+    /// <summary>Handing a batch to the replicated log (lost leadership, or the log failed).</summary>
+    Replicate = 3,
 }
 
 /// <summary>
@@ -54,6 +57,7 @@ public sealed class JournalWriter : IDisposable
     private long _fsyncTicks, _errors;
     private JournalOperation _current;
     private volatile IJournalObserver? _observer;
+    private IJournalReplicator? _replicator;
 
     public JournalWriter(string dir, JournalMode mode, long nextSequence, long segmentBytes = 64L << 20, int fsyncIntervalMs = 10)
     {
@@ -70,6 +74,29 @@ public sealed class JournalWriter : IDisposable
     }
 
     public JournalMode Mode => _mode;
+
+    /// <summary>
+    /// Replicated mode: this node's own records (<see cref="Append"/>) are handed batch by batch to the replicated log
+    /// and count as durable only as it says (<see cref="IJournalReplicator"/>); records that came from the log
+    /// (<see cref="AppendReplicated"/>) are written as they are. Set before the first append.
+    /// </summary>
+    public IJournalReplicator? Replicator
+    {
+        get => _replicator;
+        set => _replicator = value;
+    }
+
+    /// <summary>The sequence the next record will get (replicated mode: a record from the log must carry exactly it).</summary>
+    public long NextSequence
+    {
+        get
+        {
+            lock (_gate) return _nextSequence;
+        }
+    }
+
+    /// <summary>Highest sequence written to this node's segments (replicated mode: committed records only).</summary>
+    public long WrittenSequence => Interlocked.Read(ref _writtenSequence);
 
     /// <summary>Told about every fsync and failure from now on (set before the first append to see them all).</summary>
     public IJournalObserver? Observer
@@ -132,12 +159,34 @@ public sealed class JournalWriter : IDisposable
             }
             else
             {
-                _filling.Add(seq, type, payload, callback);
+                if (_filling.FromLog > 0) throw new InvalidOperationException("own records and replicated records in one journal batch");
+                _filling.Add(seq, -1, type, payload, callback, own: true);
             }
         }
         if (_mode == JournalMode.None) callback?.OnDurable(seq);
         else _work.Set();
         return seq;
+    }
+
+    /// <summary>
+    /// Replicated mode: appends a record decided by the leader, with the leader's sequence and timestamp (a follower,
+    /// or a new leader catching up). The sequence must be exactly <see cref="NextSequence"/>: a record already held is
+    /// the caller's to skip, a gap is lost data and refused.
+    /// </summary>
+    public void AppendReplicated(long sequence, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length > JournalFormat.MaxPayload) throw new ArgumentOutOfRangeException(nameof(payload), "journal record payload too large");
+        if (_mode == JournalMode.None) throw new InvalidOperationException("journal mode none cannot hold a replicated log");
+        lock (_gate)
+        {
+            if (_failure is { } failed) throw new IOException("the journal has failed; no record can be made durable", failed);
+            if (sequence != _nextSequence)
+                throw new InvalidOperationException($"replicated record {sequence} where {_nextSequence} was expected (records are missing)");
+            if (_filling.Own > 0) throw new InvalidOperationException("replicated records and own records in one journal batch");
+            _nextSequence++;
+            _filling.Add(sequence, timestampMicros, type, payload, null, own: false);
+        }
+        _work.Set();
     }
 
     private void Run()
@@ -159,6 +208,7 @@ public sealed class JournalWriter : IDisposable
                 }
                 if (batch.Count > 0)
                 {
+                    if (batch.Own > 0 && _replicator is { } replicator) Replicate(replicator, batch);
                     WriteBatch(batch);
                     dirty = true;
                     if (_mode == JournalMode.Sync)
@@ -199,6 +249,25 @@ public sealed class JournalWriter : IDisposable
             _spare.NotifyFailedAndClear();
             lock (_gate) _filling.NotifyFailedAndClear();
         }
+    }
+
+    /// <summary>
+    /// Hands the batch to the replicated log and waits until it is committed. With ack = leader its records are
+    /// acknowledged as soon as the leader's own log holds them. Written to this node's segments only once committed,
+    /// so every node's journal holds committed records only.
+    /// </summary>
+    private void Replicate(IJournalReplicator replicator, Batch batch)
+    {
+        _current = JournalOperation.Replicate;
+        long ticket = replicator.Append(batch.Bytes);
+        if (ticket < 0) throw new ReplicationLostException($"records {batch.FirstSequence}..{batch.LastSequence}: this node is no longer the leader");
+        if (replicator.AcknowledgeOnAppend)
+        {
+            Volatile.Write(ref _durableSequence, batch.LastSequence);
+            batch.NotifyCallbacks();
+        }
+        if (!replicator.WaitCommitted(ticket))
+            throw new ReplicationLostException($"records {batch.FirstSequence}..{batch.LastSequence} were not committed: leadership lost or the log failed");
     }
 
     private void WriteBatch(Batch batch)
@@ -296,17 +365,24 @@ public sealed class JournalWriter : IDisposable
 
         public int Count { get; private set; }
 
+        /// <summary>Records appended by this node (to replicate) and records that came from the replicated log.</summary>
+        public int Own { get; private set; }
+
+        public int FromLog { get; private set; }
+
         public long FirstSequence { get; private set; }
 
         public long LastSequence { get; private set; }
 
         public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
 
-        public void Add(long seq, RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback)
+        public void Add(long seq, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback, bool own)
         {
             int size = JournalFormat.RecordHeaderSize + payload.Length;
             if (_length + size > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + size));
-            long micros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+            long micros = timestampMicros >= 0 ? timestampMicros : (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+            if (own) Own++;
+            else FromLog++;
             _length += JournalFormat.WriteRecord(_bytes.AsSpan(_length), seq, micros, type, payload);
             if (Count == 0) FirstSequence = seq;
             LastSequence = seq;
@@ -317,17 +393,27 @@ public sealed class JournalWriter : IDisposable
         public void NotifyFailedAndClear()
         {
             foreach (var (_, cb) in _callbacks) cb.OnDurable(-1);
+            Clear();
+        }
+
+        /// <summary>Tells every waiter its record is durable (once: the list is emptied).</summary>
+        public void NotifyCallbacks()
+        {
+            foreach (var (seq, cb) in _callbacks) cb.OnDurable(seq);
             _callbacks.Clear();
-            _length = 0;
-            Count = 0;
         }
 
         public void NotifyAndClear()
         {
-            foreach (var (seq, cb) in _callbacks) cb.OnDurable(seq);
+            NotifyCallbacks();
+            Clear();
+        }
+
+        private void Clear()
+        {
             _callbacks.Clear();
             _length = 0;
-            Count = 0;
+            Count = Own = FromLog = 0;
         }
     }
 }

@@ -90,6 +90,14 @@ public sealed class HftServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<Hft.Server.Sessions.ISessionStore>(), pipeline.Accounts, config));
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         builder.Services.AddHostedService(sp => new PipelineService(pipeline, config, sp.GetRequiredService<ILogger<PipelineService>>()));
+        // 2a. [replication]: this node's member of its Raft group (started after the shards, stopped before they drain).
+        if (config.Replication.Enabled)
+        {
+            builder.Services.AddSingleton(sp => new Replication.ReplicationService(pipeline, directory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Replication")));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Replication.ReplicationService>());
+            builder.Services.AddSingleton(sp => new Replication.ReplicationMetrics(sp.GetRequiredService<Replication.ReplicationService>(),
+                sp.GetRequiredService<Prometheus.CollectorRegistry>()));
+        }
         builder.Services.AddHostedService(_ => publisher);
 
         // Reference price feed ([feed]): adapter -> journaled marks, staleness -> feed halt / band widening. Registered
@@ -132,6 +140,14 @@ public sealed class HftServer : IAsyncDisposable
             app.Logger.LogInformation("journal: mode {Mode} in {Dir}; recovery: {Report}", pipeline.Journal.Mode, config.Journal.Dir, pipeline.Recovery);
         foreach (var warning in pipeline.Recovery.Warnings) app.Logger.LogWarning("recovery: {Warning}", warning);
         app.Services.GetRequiredService<ReadinessChecks>().Add(() => pipeline.Journal.Failure is { } f ? $"journal failed: {f.Message}" : null);
+        if (config.Replication.Enabled)
+        {
+            _ = app.Services.GetRequiredService<Replication.ReplicationMetrics>();
+            var replication = app.Services.GetRequiredService<Replication.ReplicationService>();
+            app.Services.GetRequiredService<ReadinessChecks>().Add(() => replication.Node is null
+                ? "replication: not joined to the group yet"
+                : pipeline.Role == ReplicationRole.Follower && replication.LeaderIndex() is null ? "replication: no leader known (election in progress)" : null);
+        }
 
         // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
         // such as ?limit=abc) get the API's error shape too.
@@ -147,6 +163,10 @@ public sealed class HftServer : IAsyncDisposable
             catch (JournalFailedException) when (!http.Response.HasStarted)
             {
                 await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "journal_failed", "the journal could not make the command durable; it was not acknowledged");
+            }
+            catch (NotLeaderException e) when (!http.Response.HasStarted)
+            {
+                await ApiError.WriteNotLeader(http, e.LeaderUrl);
             }
             catch (TimeoutException) when (!http.Response.HasStarted)
             {
@@ -165,6 +185,7 @@ public sealed class HftServer : IAsyncDisposable
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapStateHashEndpoint();
+        Replication.ReplicationEndpoints.MapReplicationEndpoints(app);
         app.MapOperationsEndpoints(config);
         app.MapAuthEndpoints((http, action, result) => audit.Write(http, action, RequestTarget(http), result));
         app.MapOrderEndpoints();

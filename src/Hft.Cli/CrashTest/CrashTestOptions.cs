@@ -27,8 +27,18 @@ public sealed record CrashTestOptions
     /// <summary>Keep the data directory (printed) instead of deleting it.</summary>
     public bool Keep { get; init; }
 
+    /// <summary>Run a 3-node replicated group and kill -9 its leader instead (<see cref="FailoverTestRunner"/>).</summary>
+    public bool Replicated { get; init; }
+
+    /// <summary>Replicated: [replication] election_timeout_ms of the nodes.</summary>
+    public int ElectionTimeoutMs { get; init; } = 400;
+
+    /// <summary>Replicated: [replication] ack of the nodes.</summary>
+    public string Ack { get; init; } = "majority";
+
     public const string Help = """
         usage: hft crashtest [--iterations N] [--seconds S] [--mode sync|async] [--seed X] [--clients N] [--keep]
+                             [--replicated [--election-ms N] [--ack majority|leader]]
 
         Crash-recovery test against the real server: starts 'hft serve' (journal on, temp data dir, free loopback
         port), runs concurrent clients (A1 buys, A2 sells around 50000, plus cancels and replaces) recording every
@@ -42,6 +52,12 @@ public sealed record CrashTestOptions
           --seed X        random seed (printed; rerun with it to repeat the same choices)
           --clients N     concurrent clients per account (1..16, default 3)
           --keep          keep the data directory
+          --replicated    start a 3-node replicated group instead ([replication] on, Raft on loopback); each cycle
+                          kill -9s the LEADER, measures the time until another node takes order entry, restarts
+                          the killed node (it catches up as a follower) and checks the same facts on the new
+                          leader, plus identical state hashes on all three nodes at the same journal sequence
+          --election-ms N replicated: election timeout lower bound (50..10000, default 400)
+          --ack A         replicated: majority (default) or leader
         Exit 0 when every check held, 1 on any violation (printed), 2 on a usage error.
         """;
 
@@ -78,6 +94,18 @@ public sealed record CrashTestOptions
                     break;
                 case "--keep":
                     options = options with { Keep = true };
+                    break;
+                case "--replicated":
+                    options = options with { Replicated = true };
+                    break;
+                case "--election-ms":
+                    if (!Int(Next(), 50, 10_000, out int e)) return Fail("--election-ms must be a number 50..10000", out error);
+                    options = options with { ElectionTimeoutMs = e };
+                    break;
+                case "--ack":
+                    string? ack = Next();
+                    if (ack is not ("majority" or "leader")) return Fail("--ack must be majority or leader", out error);
+                    options = options with { Ack = ack };
                     break;
                 default:
                     return Fail($"unknown argument '{a}'", out error);

@@ -40,7 +40,9 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
             stderr.WriteLine($"hft crashtest: {error}");
             return 2;
         }
-        return new CrashTestRunner(options, stdout, stderr).RunAsync().GetAwaiter().GetResult();
+        return options.Replicated
+            ? new FailoverTestRunner(options, stdout, stderr).RunAsync().GetAwaiter().GetResult()
+            : new CrashTestRunner(options, stdout, stderr).RunAsync().GetAwaiter().GetResult();
     }
 
     public async Task<int> RunAsync()

@@ -62,6 +62,9 @@ public enum RejectReason : byte
 
     /// <summary>The order rate limit was exceeded; nothing was done.</summary>
     RateLimited = 17,
+
+    /// <summary>This node of a replicated group is not the leader: send order entry to the leader; nothing was done.</summary>
+    NotLeader = 18,
 }
 
 public static class RejectReasonNames
@@ -70,7 +73,7 @@ public static class RejectReasonNames
     [
         "none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type",
         "account_disabled", "instrument_halted", "max_qty", "max_notional", "price_band", "max_open_orders", "max_position",
-        "credit_limit", "no_reference_price", "overloaded", "rate_limited",
+        "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader",
     ];
 
     public static string Name(this RejectReason reason)

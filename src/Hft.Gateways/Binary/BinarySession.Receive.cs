@@ -268,9 +268,10 @@ public sealed partial class BinarySession
             Reject(m.ClientOrderId, id, instrument, op, RejectReason.Overloaded);
             return;
         }
-        if (_pipeline.Submit(in cmd, this, received) == AdmitResult.Accepted) return;
+        var admitted = _pipeline.Submit(in cmd, this, received);
+        if (admitted == AdmitResult.Accepted) return;
         lock (_gate) pending.DropNewest();
-        Reject(m.ClientOrderId, id, instrument, op, RejectReason.Overloaded);
+        Reject(m.ClientOrderId, id, instrument, op, ReasonOf(admitted));
     }
 
     private void Submit(in OrderCommand cmd, ulong clientOrderId, long received)
@@ -278,15 +279,26 @@ public sealed partial class BinarySession
         var admitted = _pipeline.Submit(in cmd, this, received);
         if (admitted == AdmitResult.Accepted) return;
         if (cmd.Op == CommandOp.New) Forget(cmd.OrderId);
-        Reject(clientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op,
-            admitted == AdmitResult.RateLimited ? RejectReason.RateLimited : RejectReason.Overloaded);
+        Reject(clientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op, ReasonOf(admitted));
     }
+
+    private static RejectReason ReasonOf(AdmitResult admitted) => admitted switch
+    {
+        AdmitResult.RateLimited => RejectReason.RateLimited,
+        AdmitResult.NotLeader => RejectReason.NotLeader,
+        _ => RejectReason.Overloaded,
+    };
 
     private void MassCancel(in BinaryMessage m)
     {
         if (m.Instrument < -1 || m.Instrument >= _pipeline.Instruments.Count)
         {
             Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.MassCancel, RejectReason.UnknownSymbol);
+            return;
+        }
+        if (!_pipeline.OrderEntryEnabled)
+        {
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.MassCancel, RejectReason.NotLeader);
             return;
         }
         var completion = new MassCancelCompletion(this, m.ClientOrderId, m.Instrument >= 0 ? 1 : _pipeline.Shards.Count);

@@ -201,6 +201,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
             {
                 AdmitResult.RateLimited => RejectReason.RateLimited.Name(),
                 AdmitResult.Overloaded => RejectReason.Overloaded.Name(),
+                AdmitResult.NotLeader => RejectReason.NotLeader.Name(),
                 _ => "shutting_down",
             };
             Reject(99, reason, clOrdIdBytes, symbolBytes, qtyBytes);
@@ -283,7 +284,12 @@ internal sealed class FixOrderEntry(FixConnection connection)
         if (admitted != AdmitResult.Accepted)
         {
             order.DropLastPending();
-            Refuse(order.OrderId, order.Status, 99, admitted == AdmitResult.Overloaded ? RejectReason.Overloaded.Name() : "shutting_down");
+            Refuse(order.OrderId, order.Status, 99, admitted switch
+            {
+                AdmitResult.Overloaded => RejectReason.Overloaded.Name(),
+                AdmitResult.NotLeader => RejectReason.NotLeader.Name(),
+                _ => "shutting_down",
+            });
         }
     }
 
@@ -326,6 +332,11 @@ internal sealed class FixOrderEntry(FixConnection connection)
             return;
         }
         var outcome = new MassCancelOutcome { ClOrdId = clOrdId, ReportId = reportId, RequestType = type, Symbol = symbol };
+        if (!session.Pipeline.OrderEntryEnabled)
+        {
+            Refuse(99, RejectReason.NotLeader.Name());
+            return;
+        }
         var completion = new FixMassCancel(session, outcome, instrument >= 0 ? 1 : session.Pipeline.Shards.Count);
         if (!session.Pipeline.CancelAll(session.AccountId, instrument, CancelReason.User, completion))
             Refuse(99, RejectReason.Overloaded.Name());

@@ -39,6 +39,23 @@ public static class ApiError
         return Write(context, status, code, message);
     }
 
+    /// <summary>421: this node of a replicated group does not take order entry; <c>leader</c> is the leader's API URL when known.</summary>
+    public static IResult NotLeader(string? leader)
+        => Results.Json(new NotLeaderBody(new NotLeaderDetail("not_leader", new Pipeline.NotLeaderException(leader).Message, leader)),
+            statusCode: StatusCodes.Status421MisdirectedRequest);
+
+    public static Task WriteNotLeader(HttpContext context, string? leader)
+    {
+        context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(
+            new NotLeaderBody(new NotLeaderDetail("not_leader", new Pipeline.NotLeaderException(leader).Message, leader)), JsonSerializerOptions.Web));
+    }
+
+    private sealed record NotLeaderBody(NotLeaderDetail Error);
+
+    private sealed record NotLeaderDetail(string Code, string Message, string? Leader);
+
     public static IResult BadRequest(string code, string message) => Result(StatusCodes.Status400BadRequest, code, message);
 
     public static IResult NotFound(string code, string message) => Result(StatusCodes.Status404NotFound, code, message);
@@ -53,6 +70,7 @@ public static class ApiError
         RejectReason.RateLimited => StatusCodes.Status429TooManyRequests,
         RejectReason.Overloaded or RejectReason.InstrumentHalted => StatusCodes.Status503ServiceUnavailable,
         RejectReason.AccountDisabled => StatusCodes.Status403Forbidden,
+        RejectReason.NotLeader => StatusCodes.Status421MisdirectedRequest,
         _ => StatusCodes.Status422UnprocessableEntity, // risk limits
     };
 
@@ -75,6 +93,7 @@ public static class ApiError
         RejectReason.NoReferencePrice => "no reference price to check a market order against",
         RejectReason.Overloaded => "the matching queue is full; retry",
         RejectReason.RateLimited => "order rate limit exceeded; retry later",
+        RejectReason.NotLeader => "this node is not the leader of its replication group",
         _ => reason.Name(),
     };
 

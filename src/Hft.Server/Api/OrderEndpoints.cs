@@ -142,6 +142,8 @@ public static class OrderEndpoints
                 return ApiError.FromReject(RejectReason.RateLimited);
             case AdmitResult.Overloaded:
                 return ApiError.FromReject(RejectReason.Overloaded);
+            case AdmitResult.NotLeader:
+                return ApiError.NotLeader(http.RequestServices.GetService(typeof(TradingPipeline)) is TradingPipeline p ? p.LeaderUrl : null);
             default:
                 return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "shutting_down", "the server is shutting down");
         }

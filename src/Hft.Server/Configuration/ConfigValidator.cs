@@ -37,6 +37,7 @@ internal static partial class ConfigValidator
         ValidateJournal(c.Journal, ctx);
         ValidateFeed(c, ctx);
         ValidateGateway(c, ctx);
+        ValidateReplication(c, ctx);
         if (c.MarketData.DefaultConflateMs is > 0 and var dc && dc < c.MarketData.MinConflateMs)
             throw ctx.Error("market_data", "default_conflate_ms", $"must be 0 or at least min_conflate_ms ({c.MarketData.MinConflateMs}), got {dc}");
         if (c.Profile == "production") ValidateProduction(c, ctx);

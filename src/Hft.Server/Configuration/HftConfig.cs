@@ -25,6 +25,8 @@ public sealed record HftConfig
     public FeedConfig Feed { get; init; } = new();
     public GatewayConfig Gateway { get; init; } = new();
     public MarketDataConfig MarketData { get; init; } = new();
+
+    public ReplicationConfig Replication { get; init; } = new();
 }
 
 public sealed record SystemConfig

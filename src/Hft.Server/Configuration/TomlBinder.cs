@@ -31,6 +31,7 @@ internal static class TomlBinder
             Feed = BindFeed(root.Table("feed"), defaults.Feed),
             Gateway = BindGateway(root.Table("gateway"), defaults.Gateway),
             MarketData = BindMarketData(root.Table("market_data"), defaults.MarketData),
+            Replication = BindReplication(root.Table("replication"), defaults.Replication),
         };
         root.RejectUnknownKeys();
 
@@ -283,6 +284,29 @@ internal static class TomlBinder
         var symbol = r.String("symbol", "", required: true);
         r.AddEnvAlias(symbol);
         var c = new FeedSymbolConfig { Symbol = symbol, Product = r.String("product", "", required: true) };
+        r.RejectUnknownKeys();
+        return c;
+    }
+
+    private static ReplicationConfig BindReplication(SectionReader r, ReplicationConfig d)
+    {
+        var c = new ReplicationConfig
+        {
+            Enabled = r.Bool("enabled", d.Enabled),
+            NodeId = r.Int("node_id", d.NodeId, -1, 63),
+            Peers = r.StringList("peers", d.Peers),
+            ApiUrls = r.StringList("api_urls", d.ApiUrls),
+            Ack = r.String("ack", d.Ack),
+            ElectionTimeoutMs = r.Int("election_timeout_ms", d.ElectionTimeoutMs, 50, 60_000),
+            Dir = r.String("dir", d.Dir),
+            Group = r.Int("group", d.Group, 0, 1023),
+        };
+        if (c.Ack is not ("majority" or "leader")) throw r.Error("ack", $"must be \"majority\" or \"leader\", got \"{c.Ack}\"");
+        foreach (var peer in c.Peers)
+            if (ReplicationConfig.PeerProblem(peer) is { } problem) throw r.Error("peers", problem);
+        foreach (var url in c.ApiUrls)
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+                throw r.Error("api_urls", $"\"{url}\" is not an http(s) URL");
         r.RejectUnknownKeys();
         return c;
     }

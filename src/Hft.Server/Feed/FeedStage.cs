@@ -232,6 +232,7 @@ public sealed class FeedStage : BackgroundService, IPriceSink
 
     private void ApplyMark(FeedSymbolState s, long now)
     {
+        if (!_pipeline.OrderEntryEnabled) return; // a follower of a replicated group: the leader's feed marks, followers apply its records
         try
         {
             _pipeline.SetMark(s.Instrument.Index, s.LastPrice);
@@ -252,6 +253,7 @@ public sealed class FeedStage : BackgroundService, IPriceSink
         s.StaleFlag.Set(1);
         _log.LogWarning("feed: {Symbol} STALE: no reference price from {Source} for {Age:N1} s (limit {Limit} s); on_stale={Action}",
             s.Instrument.Symbol, _adapter!.Source, (double)age / Stopwatch.Frequency, _config.StalenessSeconds, _config.OnStale);
+        if (!_pipeline.OrderEntryEnabled) return;
         try
         {
             if (_config.OnStale == "halt") _pipeline.SetFeedHalted(s.Instrument.Index, true);
@@ -276,6 +278,7 @@ public sealed class FeedStage : BackgroundService, IPriceSink
     private void Lift(int instrument)
     {
         var ri = _pipeline.RiskBook.Instrument(instrument)!;
+        if (!_pipeline.OrderEntryEnabled) return;
         try
         {
             if (ri.FeedHalted) _pipeline.SetFeedHalted(instrument, false);

@@ -11,12 +11,17 @@ public static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/ready", (TradingPipeline pipeline, ReadinessChecks checks) =>
+        // /ready: ready for reads (a follower of a replicated group counts); /ready?role=leader: takes order entry too.
+        app.MapGet("/ready", (TradingPipeline pipeline, ReadinessChecks checks, string? role) =>
         {
             var problems = checks.Problems(pipeline);
+            if (role is not null && role != "leader")
+                return Api.ApiError.BadRequest("invalid_request", $"role must be \"leader\" or absent, got \"{role}\"");
+            if (role == "leader" && !pipeline.OrderEntryEnabled) problems.Add("not the leader of its replication group (no order entry)");
+            string name = Replication.ReplicationEndpoints.RoleName(pipeline.Role);
             return problems.Count == 0
-                ? Results.Json(new { status = "ready" })
-                : Results.Json(new { status = "not_ready", problems }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                ? Results.Json(new { status = "ready", role = name })
+                : Results.Json(new { status = "not_ready", role = name, problems, leader = pipeline.LeaderUrl }, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
     }
 }

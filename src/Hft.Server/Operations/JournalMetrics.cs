@@ -18,7 +18,7 @@ public sealed class JournalMetrics : IJournalObserver
     ];
 
     private static readonly double s_secondsPerTick = 1.0 / Stopwatch.Frequency;
-    private static readonly string[] s_operations = ["write", "fsync", "open"];
+    private static readonly string[] s_operations = ["write", "fsync", "open", "replicate"];
 
     private readonly JournalWriter _journal;
     private readonly Histogram _fsync;

@@ -200,6 +200,9 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
             case AdmitResult.Overloaded:
                 _rejectsByReason[symbol * RejectReasonNames.All.Count + (int)RejectReason.Overloaded].Inc();
                 break;
+            case AdmitResult.NotLeader:
+                _rejectsByReason[symbol * RejectReasonNames.All.Count + (int)RejectReason.NotLeader].Inc();
+                break;
             default:
                 _refusedStopping[symbol].Inc();
                 break;

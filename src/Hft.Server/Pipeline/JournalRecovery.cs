@@ -73,14 +73,7 @@ public static class JournalRecovery
             if (cmd.Op == CommandOp.New)
             {
                 maxOrderId = Math.Max(maxOrderId, cmd.OrderId);
-                directory?.TryRegister(new OrderRecord
-                {
-                    Id = cmd.OrderId, Account = cmd.Account, ClientOrderId = clientOrderId, Instrument = cmd.Instrument,
-                    Side = cmd.Side, Type = cmd.Type, Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp,
-                    CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(r.TimestampMicros * 10),
-                    Price = cmd.Type == Hft.Core.Orders.OrderType.Limit ? cmd.Price : 0, Quantity = cmd.Quantity,
-                    Remaining = cmd.Quantity, Status = OrderStatus.Pending,
-                });
+                directory?.RegisterJournaled(in cmd, clientOrderId, r.TimestampMicros);
             }
             if (cmd.Instrument >= 0 && cmd.Instrument < pipeline.Instruments.Count)
             {

@@ -26,6 +26,7 @@ public sealed class MatchingShard
     private long _processed;
     private JournalWriter? _journal;
     private readonly byte[] _payload = new byte[CommandCodec.MaxSize];
+    private IPipelineObserver[] _replicaObservers = [];
 
     /// <summary>SpinWait iterations (the later ones yield) before the shard thread parks on its wake event.</summary>
     public static int SpinsBeforePark { get; set; } = Environment.ProcessorCount > 4 ? 200 : 30;
@@ -46,6 +47,9 @@ public sealed class MatchingShard
 
     /// <summary>Before <see cref="Start"/>: from now on commands that change state are journaled before their ack.</summary>
     internal void AttachJournal(JournalWriter journal) => _journal = journal;
+
+    /// <summary>Replicated mode: who sees the commands this shard re-applies from the log (client-visible state and market data, not latency metrics).</summary>
+    internal void AttachReplicaObservers(IPipelineObserver[] observers) => _replicaObservers = observers;
 
     /// <summary>The shard's books. Only the shard thread may touch them (queries run there).</summary>
     public MatchingEngine Engine { get; }
@@ -130,6 +134,11 @@ public sealed class MatchingShard
         if (slot.Query is { } query)
         {
             query.Run(this);
+            return;
+        }
+        if (slot.Replicated)
+        {
+            Replay(in slot.Command, _replicaObservers);
             return;
         }
         var ts = new StageTimestamps { Received = slot.ReceivedTimestamp, Dequeued = Stopwatch.GetTimestamp() };

@@ -28,6 +28,20 @@ public sealed class OrderDirectory : IPipelineObserver
         return true;
     }
 
+    /// <summary>
+    /// Recovery and replication: registers a journaled new order (pending; the shard's events then bring it up to
+    /// date) with the time the journal recorded for it.
+    /// </summary>
+    internal void RegisterJournaled(in OrderCommand cmd, string? clientOrderId, long timestampMicros)
+        => TryRegister(new OrderRecord
+        {
+            Id = cmd.OrderId, Account = cmd.Account, ClientOrderId = clientOrderId, Instrument = cmd.Instrument,
+            Side = cmd.Side, Type = cmd.Type, Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp,
+            CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(timestampMicros * 10),
+            Price = cmd.Type == Hft.Core.Orders.OrderType.Limit ? cmd.Price : 0, Quantity = cmd.Quantity,
+            Remaining = cmd.Quantity, Status = OrderStatus.Pending,
+        });
+
     /// <summary>Forgets an order that never entered the pipeline (refused at admission).</summary>
     public void Unregister(OrderRecord record)
     {

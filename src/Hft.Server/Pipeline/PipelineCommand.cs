@@ -22,6 +22,12 @@ public struct PipelineCommand
 
     /// <summary>Gateway: the client's own order id, journaled with the order so that recovery keeps it.</summary>
     public string? ClientOrderId;
+
+    /// <summary>
+    /// Replicated mode: a command the leader decided and the group committed; the shard re-applies it as recovery
+    /// does (no risk check, nothing journaled, nobody to answer).
+    /// </summary>
+    public bool Replicated;
 }
 
 /// <summary>

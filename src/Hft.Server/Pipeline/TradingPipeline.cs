@@ -16,6 +16,32 @@ public enum AdmitResult : byte
     RateLimited = 1,
     Overloaded = 2,
     Stopping = 3,
+
+    /// <summary>Replicated mode: this node is not the group's leader (or not yet caught up as one).</summary>
+    NotLeader = 4,
+}
+
+/// <summary>What this node is in its replication group.</summary>
+public enum ReplicationRole : byte
+{
+    /// <summary>Replication off: the node is its own leader.</summary>
+    Single = 0,
+
+    /// <summary>Applies what the leader decided; serves reads; refuses order entry and operator changes.</summary>
+    Follower = 1,
+
+    /// <summary>Decides: order entry and operator changes, replicated before they are acknowledged.</summary>
+    Leader = 2,
+}
+
+/// <summary>An order-entry or operator change reached a node that is not its group's leader (HTTP 421, code not_leader).</summary>
+public sealed class NotLeaderException(string? leaderUrl)
+    : InvalidOperationException(leaderUrl is null
+        ? "this node is not the leader of its replication group and no leader is known yet; retry shortly"
+        : $"this node is not the leader of its replication group; the leader is {leaderUrl}")
+{
+    /// <summary>The leader's API URL when known.</summary>
+    public string? LeaderUrl { get; } = leaderUrl;
 }
 
 /// <summary>What one snapshot wrote and how long it took (<see cref="Paused"/>: shards held still).</summary>
@@ -43,12 +69,16 @@ public sealed class TradingPipeline
     private long _nextOrderId;
     private volatile bool _accepting;
     private volatile bool _stopped;
+    private volatile bool _orderEntry;
     private readonly OrderDirectory? _directory;
     private readonly object _snapshotGate = new();
 
     public TradingPipeline(HftConfig config, IReadOnlyList<IPipelineObserver> observers)
     {
         Config = config;
+        Role = config.Replication.Enabled ? ReplicationRole.Follower : ReplicationRole.Single;
+        _orderEntry = !config.Replication.Enabled; // a replicated node leads only once elected and caught up
+        _nextOrderId = (long)config.Replication.Group << ReplicationConfig.GroupIdShift;
         Instruments = new InstrumentRegistry();
         RiskBook = new RiskBook();
         Accounts = new AccountRegistry();
@@ -108,6 +138,61 @@ public sealed class TradingPipeline
         Journal = new JournalWriter(config.Journal.Dir, mode, Recovery.LastSequence + 1,
             (long)config.Journal.SegmentMegabytes << 20, config.Journal.FsyncIntervalMs);
         foreach (var shard in _shards) shard.AttachJournal(Journal);
+        IPipelineObserver[] replicaObservers = observers.Where(o => o is not IAdmissionObserver).ToArray();
+        foreach (var shard in _shards) shard.AttachReplicaObservers(replicaObservers);
+    }
+
+    // ---- replication role ----
+
+    /// <summary>Single node, follower or leader (<see cref="Hft.Server.Replication.ReplicationService"/> moves it).</summary>
+    public ReplicationRole Role { get; private set; }
+
+    /// <summary>Order entry and operator changes are taken here (single node, or a leader that has caught up).</summary>
+    public bool OrderEntryEnabled => _orderEntry;
+
+    /// <summary>The leader's API URL for a not_leader answer (null when unknown or this node leads).</summary>
+    public string? LeaderUrl { get; private set; }
+
+    /// <summary>
+    /// Held while committed records are handed to the journal and the shard rings, and by whoever needs the journal's
+    /// last sequence to match the shards' state (snapshot, state hash): pausing the shards under it leaves nothing
+    /// appended but unapplied.
+    /// </summary>
+    public object ApplyGate { get; } = new();
+
+    /// <summary>Replication: this node becomes leader (order entry on) or follower (off, with the leader to send clients to).</summary>
+    internal void SetRole(ReplicationRole role, string? leaderUrl)
+    {
+        _orderEntry = role != ReplicationRole.Follower;
+        Role = role;
+        LeaderUrl = role == ReplicationRole.Follower ? leaderUrl : null;
+    }
+
+    /// <summary>Refuses an operator change on a follower (it would fork the group's state).</summary>
+    private void EnsureLeader()
+    {
+        if (!_orderEntry) throw new NotLeaderException(LeaderUrl);
+    }
+
+    /// <summary>Replication: hands one committed command to the shard(s) it belongs to, in log order (see <see cref="ApplyGate"/>).</summary>
+    internal void EnqueueReplicated(in OrderCommand command, bool allShards)
+    {
+        var slot = new PipelineCommand { Command = command, Replicated = true, ReceivedTimestamp = Stopwatch.GetTimestamp() };
+        if (allShards)
+            foreach (var shard in _shards) EnqueueBlocking(shard, in slot);
+        else
+            EnqueueBlocking(ShardOf(command.Instrument), in slot);
+    }
+
+    /// <summary>A committed command must not be dropped: wait for ring space (the shard keeps draining).</summary>
+    private static void EnqueueBlocking(MatchingShard shard, in PipelineCommand slot)
+    {
+        var spinner = new SpinWait();
+        while (!shard.TryEnqueue(in slot))
+        {
+            if (!shard.IsRunning && shard.QueueDepth >= shard.QueueCapacity) throw new InvalidOperationException($"shard {shard.Index} stopped with a full ring");
+            spinner.SpinOnce();
+        }
     }
 
     /// <summary>The write-ahead journal (mode none: sequences only, nothing written).</summary>
@@ -126,7 +211,10 @@ public sealed class TradingPipeline
     /// <summary>Recovery only: the order id counter continues after the highest journaled id.</summary>
     internal void AdvanceOrderIds(long seen)
     {
-        if (seen > _nextOrderId) _nextOrderId = seen;
+        long current;
+        while (seen > (current = Interlocked.Read(ref _nextOrderId)) && Interlocked.CompareExchange(ref _nextOrderId, seen, current) != current)
+        {
+        }
     }
 
     public HftConfig Config { get; }
@@ -189,14 +277,17 @@ public sealed class TradingPipeline
         {
             var clock = Stopwatch.StartNew();
             SnapshotData data;
-            // Shards started and not (cleanly) stopped: pause them. Before start or after a drained stop nothing moves.
-            bool live = _shards.Any(s => s.IsRunning) && !_stopped;
-            using (var pause = live ? PipelinePause.TryPause(this, timeout) : null)
+            lock (ApplyGate) // a follower's journal may not run ahead of its shards while they are copied
             {
-                if (live && pause is null) throw new TimeoutException("could not pause every shard for the snapshot");
-                long sequence = Journal.Stats.LastSequence;
-                data = SnapshotStore.Capture(sequence, Interlocked.Read(ref _nextOrderId), Instruments, _shards.Select(s => s.Engine), RiskBook,
-                    Accounts.Name, OrderInfo);
+                // Shards started and not (cleanly) stopped: pause them. Before start or after a drained stop nothing moves.
+                bool live = _shards.Any(s => s.IsRunning) && !_stopped;
+                using (var pause = live ? PipelinePause.TryPause(this, timeout) : null)
+                {
+                    if (live && pause is null) throw new TimeoutException("could not pause every shard for the snapshot");
+                    long sequence = Journal.Stats.LastSequence;
+                    data = SnapshotStore.Capture(sequence, Interlocked.Read(ref _nextOrderId), Instruments, _shards.Select(s => s.Engine), RiskBook,
+                        Accounts.Name, OrderInfo);
+                }
             }
             var paused = clock.Elapsed;
             if (data.Sequence > 0 && !Journal.WaitSynced(data.Sequence, timeout))
@@ -251,6 +342,7 @@ public sealed class TradingPipeline
     private AdmitResult Admit(in OrderCommand command, IOrderCompletion? completion, long receivedTimestamp, string? clientOrderId)
     {
         if (!_accepting || Journal.Failure is not null) return AdmitResult.Stopping;
+        if (!_orderEntry) return AdmitResult.NotLeader;
         if (command.Op is CommandOp.New or CommandOp.Replace && !_throttle.TryAdmit()) return AdmitResult.RateLimited;
         var slot = new PipelineCommand
         {
@@ -304,6 +396,7 @@ public sealed class TradingPipeline
     /// </summary>
     public bool SetAccountEnabled(int account, bool enabled, IOrderCompletion? completion = null)
     {
+        EnsureLeader();
         var risk = RiskBook.Account(account);
         lock (risk.Sync) risk.Enabled = enabled;
         JournalAdmin(new AdminRecord(AdminKind.AccountEnabled, -1, account, enabled ? 1 : 0, null));
@@ -316,6 +409,7 @@ public sealed class TradingPipeline
     /// </summary>
     public void SetHalted(int instrument, bool halted)
     {
+        EnsureLeader();
         RiskBook.Instrument(instrument)!.Halted = halted;
         JournalAdmin(new AdminRecord(halted ? AdminKind.Halt : AdminKind.Resume, instrument, -1, 0, null));
     }
@@ -323,6 +417,7 @@ public sealed class TradingPipeline
     /// <summary>Sets an instrument's mark price in ticks (journaled).</summary>
     public void SetMark(int instrument, long ticks)
     {
+        EnsureLeader();
         RiskBook.Instrument(instrument)!.Mark = ticks;
         JournalAdmin(new AdminRecord(AdminKind.Mark, instrument, -1, ticks, null));
     }
@@ -330,6 +425,7 @@ public sealed class TradingPipeline
     /// <summary>The reference price feed halts or lifts its halt (journaled); an operator's halt stays in force either way.</summary>
     public void SetFeedHalted(int instrument, bool halted)
     {
+        EnsureLeader();
         RiskBook.Instrument(instrument)!.FeedHalted = halted;
         JournalAdmin(new AdminRecord(AdminKind.FeedHalt, instrument, -1, halted ? 1 : 0, null));
     }
@@ -337,6 +433,7 @@ public sealed class TradingPipeline
     /// <summary>The reference price feed widens the band (factor in millionths; 0 = as configured), journaled.</summary>
     public void SetBandWiden(int instrument, long ppm)
     {
+        EnsureLeader();
         RiskBook.Instrument(instrument)!.BandWidenPpm = ppm;
         JournalAdmin(new AdminRecord(AdminKind.BandWiden, instrument, -1, ppm, null));
     }
@@ -344,6 +441,7 @@ public sealed class TradingPipeline
     /// <summary>Replaces an account's limits (journaled); <paramref name="change"/> runs under the account's lock.</summary>
     public AccountLimits SetLimits(int account, Func<AccountLimits, AccountLimits> change)
     {
+        EnsureLeader();
         var risk = RiskBook.Account(account);
         AccountLimits limits;
         lock (risk.Sync)
@@ -412,6 +510,7 @@ public sealed class TradingPipeline
     /// </summary>
     public bool CancelAll(int account, int instrument, CancelReason reason, IOrderCompletion? completion = null)
     {
+        EnsureLeader();
         var cmd = OrderCommand.MassCancel(account, instrument, reason);
         bool all = true;
         foreach (var shard in _shards)

@@ -1,0 +1,357 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Hft.Server.Auth;
+using Hft.Server.Configuration;
+
+namespace Hft.Cli.CrashTest;
+
+/// <summary>
+/// <c>hft crashtest --replicated</c>: three real <c>hft serve</c> processes form a Raft group on loopback; clients
+/// trade against the leader; the leader is killed with SIGKILL at a random moment; then: another node must take
+/// order entry (the time is measured), the killed node restarts and catches up as a follower, every acknowledged
+/// order and fill must be on the new leader exactly as acknowledged (<see cref="RecoveryVerifier"/>), no trade may
+/// appear twice, and all three nodes must reach the same journal sequence with the same state hash. Repeats.
+/// </summary>
+public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdout, TextWriter stderr)
+{
+    private const int NodeCount = 3;
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan s_leaderTimeout = TimeSpan.FromSeconds(30);
+    private readonly Random _rng = new(options.Seed);
+    private readonly List<string> _violations = new();
+    private readonly ServerProcess?[] _nodes = new ServerProcess?[NodeCount];
+    private readonly int[] _httpPorts = new int[NodeCount];
+    private readonly int[] _raftPorts = new int[NodeCount];
+    private readonly List<double> _failoverMs = new();
+    private readonly List<string> _catchUps = new();
+    private readonly AckLedger _ledger = new();
+    private string _root = "";
+    private Dictionary<string, string> _baseEnv = new();
+    private HftConfig _config = null!;
+    private long _totalAcks;
+
+    public async Task<int> RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var budget = TimeSpan.FromSeconds(options.Seconds);
+        _root = Directory.CreateTempSubdirectory("hft-failover-").FullName;
+        try
+        {
+            if (!Setup()) return 2;
+            stdout.WriteLine($"crashtest --replicated: seed {options.Seed}, journal {options.Mode}, ack {options.Ack}, election timeout "
+                + $"{options.ElectionTimeoutMs} ms, 3 nodes (http {string.Join('/', _httpPorts)}, raft {string.Join('/', _raftPorts)}), "
+                + $"up to {options.Iterations} leader kill(s) in {options.Seconds} s, data in {_root}");
+            for (int i = 0; i < NodeCount; i++) Start(i);
+            for (int i = 0; i < NodeCount; i++)
+            {
+                if (await WaitReady(i)) continue;
+                _violations.Add($"node {i} did not become ready\n{_nodes[i]!.Output}");
+                return Finish(clock, 0);
+            }
+            var (leader, firstMs) = await WaitLeaderAsync(except: -1, Stopwatch.StartNew());
+            if (leader < 0) return Finish(clock, 0);
+            stdout.WriteLine($"node {leader} leads after {firstMs:N0} ms");
+            int done = 0;
+            while (done < options.Iterations && clock.Elapsed < budget && _violations.Count == 0)
+            {
+                done++;
+                string burst = await BurstAndKillAsync(done, leader);
+                var killed = Stopwatch.StartNew();
+                var (next, ms) = await WaitLeaderAsync(except: leader, killed);
+                if (next < 0) break;
+                _failoverMs.Add(ms);
+                stdout.Write($"cycle {done}: {burst}; node {next} leads after {ms:N0} ms; ");
+                int old = leader;
+                leader = next;
+                Start(old);
+                if (!await WaitReady(old))
+                {
+                    _violations.Add($"cycle {done}: node {old} did not rejoin after its kill\n{_nodes[old]!.Output}");
+                    break;
+                }
+                if (!await VerifyAsync(done, leader)) break;
+            }
+            if (done > 0 && _violations.Count == 0 && clock.Elapsed < budget) await MeasureCatchUpAsync(leader);
+            return Finish(clock, done);
+        }
+        finally
+        {
+            foreach (var node in _nodes) node?.Dispose();
+            if (!options.Keep)
+            {
+                try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            else
+            {
+                stdout.WriteLine($"crashtest: data kept in {_root}");
+            }
+        }
+    }
+
+    private int Finish(Stopwatch clock, int cycles)
+    {
+        foreach (var v in _violations) stdout.WriteLine($"VIOLATION: {v}");
+        string verdict = _violations.Count == 0 ? "OK" : $"FAILED ({_violations.Count} violation(s))";
+        if (_failoverMs.Count > 0)
+        {
+            var sorted = _failoverMs.Order().ToArray();
+            stdout.WriteLine($"failover: {sorted.Length} leader kill(s); new leader taking order entry after min {sorted[0]:N0} ms, "
+                + $"median {sorted[sorted.Length / 2]:N0} ms, max {sorted[^1]:N0} ms");
+        }
+        foreach (var c in _catchUps) stdout.WriteLine($"catch-up: {c}");
+        stdout.WriteLine($"crashtest --replicated: {cycles} leader kill(s) in {clock.Elapsed.TotalSeconds:F1} s, journal {options.Mode}, ack {options.Ack}, "
+            + $"seed {options.Seed}: {_totalAcks} acknowledged commands - {verdict}");
+        return _violations.Count == 0 ? 0 : 1;
+    }
+
+    private bool Setup()
+    {
+        var env = ConfigLoader.ProcessEnvironment();
+        string? configDir;
+        try
+        {
+            configDir = ConfigLoader.ResolveConfigDir(env);
+        }
+        catch (ConfigException e)
+        {
+            stderr.WriteLine(e.Message);
+            return false;
+        }
+        for (int i = 0; i < NodeCount; i++)
+        {
+            _httpPorts[i] = FreePort();
+            _raftPorts[i] = FreePort();
+        }
+        _baseEnv = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["HFT_JOURNAL__MODE"] = options.Mode,
+            ["HFT_SERVER__HTTP_PORT"] = "0",
+            ["HFT_GATEWAY__FIX_PORT"] = "0",
+            ["HFT_FEED__ENABLED"] = "false", // marks of a feed would move the state on their own
+            ["HFT_REPLICATION__ENABLED"] = "true",
+            ["HFT_REPLICATION__PEERS"] = string.Join(',', _raftPorts.Select(p => $"127.0.0.1:{p}")),
+            ["HFT_REPLICATION__API_URLS"] = string.Join(',', _httpPorts.Select(p => $"http://127.0.0.1:{p}")),
+            ["HFT_REPLICATION__ACK"] = options.Ack,
+            ["HFT_REPLICATION__ELECTION_TIMEOUT_MS"] = options.ElectionTimeoutMs.ToString(CultureInfo.InvariantCulture),
+        };
+        if (configDir is not null) _baseEnv["HFT_CONFIG_DIR"] = Path.GetFullPath(configDir);
+        try
+        {
+            _config = ConfigLoader.Load(["--profile", "development"], NodeEnvironment(0).ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
+        }
+        catch (ConfigException e)
+        {
+            stderr.WriteLine(e.Message);
+            return false;
+        }
+        return true;
+    }
+
+    private Dictionary<string, string> NodeEnvironment(int node)
+    {
+        string dir = Path.Combine(_root, $"node{node}");
+        return new Dictionary<string, string>(_baseEnv, StringComparer.Ordinal)
+        {
+            ["HFT_REPLICATION__NODE_ID"] = node.ToString(CultureInfo.InvariantCulture),
+            ["HFT_JOURNAL__DIR"] = Path.Combine(dir, "journal"),
+            ["HFT_MONITORING__METRICS_PORT"] = _httpPorts[node].ToString(CultureInfo.InvariantCulture),
+            ["HFT_GATEWAY__FIX_STORE_DIR"] = Path.Combine(dir, "fix"),
+            ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(dir, "audit.log"),
+        };
+    }
+
+    private void Start(int node)
+    {
+        _nodes[node]?.Dispose();
+        _nodes[node] = ServerProcess.Start(NodeEnvironment(node), _root, _httpPorts[node], "serve", "--profile", "development");
+    }
+
+    private async Task<bool> WaitReady(int node)
+    {
+        using var anonymous = new ApiClient(_httpPorts[node], null);
+        return await _nodes[node]!.WaitReadyAsync(anonymous.Http, s_startTimeout);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private string Token(string account)
+        => new TokenService(_config.Auth, SigningKeys.From(_config.Auth)).Mint(account, Roles.Trader, TimeSpan.FromHours(1));
+
+    /// <summary>The node (not <paramref name="except"/>) that answers /ready?role=leader, and the time since <paramref name="since"/> started.</summary>
+    private async Task<(int Node, double Ms)> WaitLeaderAsync(int except, Stopwatch since)
+    {
+        var clients = _httpPorts.Select(p => new ApiClient(p, null)).ToArray();
+        try
+        {
+            while (since.Elapsed < s_leaderTimeout)
+            {
+                for (int i = 0; i < NodeCount; i++)
+                {
+                    if (i == except || _nodes[i] is not { HasExited: false }) continue;
+                    var reply = await clients[i].GetAsync("ready?role=leader");
+                    if (reply.Status == 200) return (i, since.Elapsed.TotalMilliseconds);
+                }
+                await Task.Delay(10);
+            }
+            _violations.Add($"no node took order entry within {s_leaderTimeout.TotalSeconds:N0} s" + (except >= 0 ? $" after node {except} was killed" : ""));
+            return (-1, 0);
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    private async Task<string> BurstAndKillAsync(int cycle, int leader)
+    {
+        long acksBefore = Interlocked.Read(ref _ledger.Acks), unansweredBefore = Interlocked.Read(ref _ledger.Unanswered);
+        using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
+        using var a2 = new ApiClient(_httpPorts[leader], Token("A2"));
+        var clients = new List<TradingClient>();
+        for (int c = 0; c < options.ClientsPerAccount; c++)
+        {
+            clients.Add(new TradingClient("A1", "buy", a1, _ledger, new Random(_rng.Next()), $"r{cycle}b{c}"));
+            clients.Add(new TradingClient("A2", "sell", a2, _ledger, new Random(_rng.Next()), $"r{cycle}s{c}"));
+        }
+        int[] share = new int[2];
+        foreach (var facts in _ledger.Orders.Values.Where(f => f.IsOpen).OrderBy(f => f.Id))
+        {
+            int side = facts.Account == "A1" ? 0 : 1;
+            clients[2 * (share[side]++ % options.ClientsPerAccount) + side].Adopt(facts.Id);
+        }
+        int killAfter = _rng.Next(options.MinKillMs, options.MaxKillMs);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var running = clients.Select(c => Task.Run(() => c.RunAsync(maxOps: 2000, deadline))).ToArray();
+        await Task.Delay(killAfter);
+        _nodes[leader]!.Kill();
+        var all = Task.WhenAll(running);
+        if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all) _violations.Add($"cycle {cycle}: clients did not stop after the kill");
+        else await all;
+        long acks = Interlocked.Read(ref _ledger.Acks) - acksBefore;
+        _totalAcks += acks;
+        return $"{acks} acks, {Interlocked.Read(ref _ledger.Unanswered) - unansweredBefore} unanswered, leader node {leader} kill -9 after {killAfter} ms";
+    }
+
+    /// <summary>The new leader holds every acknowledged fact; all nodes converge on one journal sequence and one state hash.</summary>
+    private async Task<bool> VerifyAsync(int cycle, int leader)
+    {
+        var clock = Stopwatch.StartNew();
+        var (sequence, hashes) = await ConvergeAsync();
+        if (hashes is null)
+        {
+            _violations.Add($"cycle {cycle}: the nodes did not reach one journal sequence within 30 s");
+            return false;
+        }
+        if (hashes.Distinct().Count() != 1)
+            _violations.Add($"cycle {cycle}: state hashes differ at journal sequence {sequence}: {string.Join(", ", hashes.Select((h, i) => $"node {i} {h[..12]}"))}");
+        using var anonymous = new ApiClient(_httpPorts[leader], null);
+        using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
+        using var a2 = new ApiClient(_httpPorts[leader], Token("A2"));
+        var (state, problem) = await RecoveredState.ReadAsync(anonymous, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
+        if (state is null)
+        {
+            _violations.Add($"cycle {cycle}: {problem}");
+            return false;
+        }
+        var found = RecoveryVerifier.Check(_ledger, state, hashes[leader], sequence);
+        foreach (var v in found) _violations.Add($"cycle {cycle}: {v}");
+        RecoveryVerifier.Rebase(_ledger, state);
+        stdout.WriteLine($"3 nodes at seq {sequence}, hash {hashes[leader][..12]} on all: {state.Orders.Count} orders, {state.Fills.Count / 2} trades, "
+            + $"A1 position {state.Positions.GetValueOrDefault("A1")}, checked in {clock.Elapsed.TotalSeconds:F1} s: {(found.Count == 0 ? "ok" : $"{found.Count} violation(s)")}");
+        if (state.OrderCounts.Values.Any(n => n > RecoveredState.OrderLimit - 1500) || state.FillCounts.Values.Any(n => n > RecoveredState.FillLimit - 400))
+        {
+            stdout.WriteLine("crashtest --replicated: order/trade listings near their limits; stopping the cycles here");
+            return false;
+        }
+        return found.Count == 0;
+    }
+
+    /// <summary>Waits until every node reports the same journal sequence twice in a row; then each node's state hash.</summary>
+    private async Task<(long Sequence, string[]? Hashes)> ConvergeAsync()
+    {
+        var clients = _httpPorts.Select(p => new ApiClient(p, null)).ToArray();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            long previous = -1;
+            while (clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                var seqs = new long[NodeCount];
+                for (int i = 0; i < NodeCount; i++)
+                {
+                    var reply = await clients[i].GetAsync("replication/status");
+                    seqs[i] = reply.Status == 200 ? reply.Body.GetProperty("journalSequence").GetInt64() : -1 - i;
+                }
+                if (seqs.Distinct().Count() == 1 && seqs[0] == previous)
+                {
+                    var hashes = new string[NodeCount];
+                    for (int i = 0; i < NodeCount; i++)
+                    {
+                        var h = await clients[i].GetAsync("debug/state-hash");
+                        if (h.Status != 200 || h.Body.GetProperty("journalSequence").GetInt64() != seqs[0]) goto retry;
+                        hashes[i] = h.Str("hash");
+                    }
+                    return (seqs[0], hashes);
+                }
+            retry:
+                previous = seqs.Distinct().Count() == 1 ? seqs[0] : -1;
+                await Task.Delay(50);
+            }
+            return (-1, null);
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A follower is stopped (kill -9) while the leader acknowledges a bounded stream of orders, then restarted: the
+    /// time until it holds the leader's journal sequence, and the records it had to take from the log.
+    /// </summary>
+    private async Task MeasureCatchUpAsync(int leader)
+    {
+        int follower = (leader + 1) % NodeCount;
+        using var anonymousFollower = new ApiClient(_httpPorts[follower], null);
+        using var anonymousLeader = new ApiClient(_httpPorts[leader], null);
+        long before = (await anonymousFollower.GetAsync("replication/status")).Body.GetProperty("journalSequence").GetInt64();
+        _nodes[follower]!.Kill();
+        using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
+        var stream = Stopwatch.StartNew();
+        int placed = 0;
+        for (int i = 0; i < 20_000 && stream.Elapsed < TimeSpan.FromSeconds(20); i++)
+        {
+            var reply = await a1.SendAsync(HttpMethod.Post, "api/v1/orders",
+                """{"symbol":"BTCUSD","side":"buy","type":"limit","tif":"ioc","price":"40000.00","qty":"0.01"}""");
+            if (reply.Status is 201 or 422) placed++;
+            else break;
+        }
+        long target = (await anonymousLeader.GetAsync("replication/status")).Body.GetProperty("journalSequence").GetInt64();
+        var restart = Stopwatch.StartNew();
+        Start(follower);
+        while (restart.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var reply = await anonymousFollower.GetAsync("replication/status");
+            if (reply.Status == 200 && reply.Body.TryGetProperty("journalSequence", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.GetInt64() >= target)
+            {
+                double ms = restart.Elapsed.TotalMilliseconds;
+                long behind = target - before;
+                _catchUps.Add($"follower node {follower} down while the leader took {placed} orders ({behind} journal records); restarted and "
+                    + $"at seq {target} after {ms:N0} ms (process start, local recovery and log catch-up: {behind / Math.Max(ms, 1) * 1000:N0} records/s overall)");
+                return;
+            }
+            await Task.Delay(10);
+        }
+        _violations.Add($"catch-up: node {follower} did not reach seq {target} within 60 s\n{_nodes[follower]!.Output}");
+    }
+}

@@ -1,0 +1,180 @@
+using System.Net;
+using DotNext.Net.Cluster;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Hft.Journal;
+
+namespace Hft.Replication;
+
+/// <summary>How one member of a Raft group runs (from <c>[replication]</c>).</summary>
+public sealed record RaftNodeOptions
+{
+    /// <summary>This member's Raft endpoint, exactly as listed in <see cref="Members"/>.</summary>
+    public required EndPoint Self { get; init; }
+
+    public required IReadOnlyList<EndPoint> Members { get; init; }
+
+    /// <summary>Directory of the Raft write-ahead log and state-machine files.</summary>
+    public required string Dir { get; init; }
+
+    public int ElectionTimeoutMs { get; init; } = 300;
+
+    /// <summary><c>ack = leader</c>: a batch is acknowledged once in the leader's own log.</summary>
+    public bool AcknowledgeOnAppend { get; init; }
+}
+
+/// <summary>
+/// One member of a Raft group (DotNext <see cref="RaftCluster"/> over TCP with a persistent <see cref="WriteAheadLog"/>).
+/// As the leader it is the <see cref="IJournalReplicator"/> of the node's journal: every group-commit batch of the
+/// journal becomes one log entry. On every member committed entries go to the <see cref="IReplicatedLogApplier"/>.
+/// </summary>
+public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
+{
+    private readonly RaftCluster _cluster;
+    private readonly WriteAheadLog _log;
+    private readonly JournalStateMachine _machine;
+    private readonly RaftNodeOptions _options;
+    private long _leaderChanges;
+    private long _appendTicks, _commitTicks, _batches;
+    private int _disposed;
+
+    private RaftNode(RaftNodeOptions options, RaftCluster cluster, WriteAheadLog log, JournalStateMachine machine)
+    {
+        _options = options;
+        _cluster = cluster;
+        _log = log;
+        _machine = machine;
+        _cluster.LeaderChanged += OnLeaderChanged;
+    }
+
+    /// <summary>Opens the log (re-applying its committed entries from the start) and joins the group.</summary>
+    public static async Task<RaftNode> StartAsync(RaftNodeOptions options, IReplicatedLogApplier applier, CancellationToken cancellationToken)
+    {
+        var machine = new JournalStateMachine(Directory.CreateDirectory(Path.Combine(options.Dir, "state")), applier);
+        await machine.RestoreAsync(cancellationToken); // before the log: the log reads the restored state's index
+        var log = new WriteAheadLog(new WriteAheadLog.Options
+        {
+            Location = Path.Combine(options.Dir, "wal"), // flushed to disk on every append and commit (DotNext 6: always)
+        }, machine);
+        var storage = new EndPointConfigurationStorage();
+        var builder = storage.CreateInitialConfigurationBuilder();
+        foreach (var member in options.Members) builder.Add(member);
+        builder.Build();
+        int lower = options.ElectionTimeoutMs;
+        var config = new RaftCluster.TcpConfiguration(RaftEndPoints.ListenOn(options.Self))
+        {
+            PublicEndPoint = options.Self,
+            ConfigurationStorage = storage,
+            LowerElectionTimeout = lower,
+            UpperElectionTimeout = 2 * lower,
+            // An AppendEntries round trip must fit well inside an election timeout, else followers would start elections
+            // while the leader waits.
+            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(40, lower * 3 / 4)),
+            ConnectTimeout = TimeSpan.FromMilliseconds(Math.Max(40, lower / 2)),
+            ColdStart = false,
+        };
+        var cluster = new RaftCluster(config) { AuditTrail = log };
+        await cluster.StartAsync(cancellationToken);
+        return new RaftNode(options, cluster, log, machine);
+    }
+
+    /// <summary>Raised (on a DotNext thread) whenever the group's leader changes, including to none.</summary>
+    public event Action? LeaderChanged;
+
+    private void OnLeaderChanged(ICluster cluster, IClusterMember? leader)
+    {
+        Interlocked.Increment(ref _leaderChanges);
+        LeaderChanged?.Invoke();
+    }
+
+    /// <summary>This member holds leadership now (its leadership token is live).</summary>
+    public bool IsLeader => Volatile.Read(ref _disposed) == 0 && !_cluster.LeadershipToken.IsCancellationRequested;
+
+    /// <summary>Live while this member leads; cancelled the moment it stops leading.</summary>
+    public CancellationToken LeadershipToken => _cluster.LeadershipToken;
+
+    /// <summary>The current leader's Raft endpoint (null while there is none, e.g. during an election).</summary>
+    public EndPoint? LeaderEndPoint => _cluster.Leader?.EndPoint;
+
+    public EndPoint Self => _options.Self;
+
+    public long Term => _cluster.Term;
+
+    public long CommitIndex => _log.LastCommittedEntryIndex;
+
+    public long AppliedIndex => _log.LastAppliedIndex;
+
+    public long LastIndex => _log.LastEntryIndex;
+
+    public long LeaderChanges => Interlocked.Read(ref _leaderChanges);
+
+    /// <summary>Committed entries with records that this member applied since it started (replayed ones included).</summary>
+    public long EntriesApplied => _machine.EntriesApplied;
+
+    public bool AcknowledgeOnAppend => _options.AcknowledgeOnAppend;
+
+    /// <summary>Batches this member appended as leader, and the Stopwatch ticks spent appending them locally and waiting for their commit.</summary>
+    public (long Batches, long AppendTicks, long CommitTicks) LeaderTimings
+        => (Interlocked.Read(ref _batches), Interlocked.Read(ref _appendTicks), Interlocked.Read(ref _commitTicks));
+
+    /// <summary>A new leader: completes once every entry committed so far (earlier terms included) has been applied here.</summary>
+    public Task ApplyReadBarrierAsync(CancellationToken cancellationToken) => _cluster.ApplyReadBarrierAsync(cancellationToken).AsTask();
+
+    /// <summary>Journal thread, leader only: appends the batch as one entry of the current term; -1 when not the leader.</summary>
+    public long Append(ReadOnlySpan<byte> records)
+    {
+        var leadership = _cluster.LeadershipToken;
+        if (leadership.IsCancellationRequested) return -1;
+        var entry = new BinaryLogEntry { Content = records.ToArray(), Term = _cluster.Term };
+        try
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            long index = _log.AppendAsync(entry, leadership).AsTask().GetAwaiter().GetResult();
+            Interlocked.Add(ref _appendTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+            Interlocked.Increment(ref _batches);
+            return index;
+        }
+        catch (OperationCanceledException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Journal thread: sends the entry to the followers now and waits until it is committed and applied here.</summary>
+    public bool WaitCommitted(long ticket)
+    {
+        var leadership = _cluster.LeadershipToken;
+        try
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            _cluster.ForceReplicationAsync(leadership).AsTask().GetAwaiter().GetResult();
+            if (_log.LastCommittedEntryIndex < ticket || _log.LastAppliedIndex < ticket)
+                _log.WaitForApplyAsync(ticket, leadership).AsTask().GetAwaiter().GetResult();
+            Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _cluster.LeaderChanged -= OnLeaderChanged;
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                await _cluster.StopAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        _cluster.Dispose();
+        await _log.DisposeAsync();
+        await _machine.DisposeAsync();
+    }
+}
