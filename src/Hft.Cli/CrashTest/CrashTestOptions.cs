@@ -33,12 +33,15 @@ public sealed record CrashTestOptions
     /// <summary>Replicated: [replication] election_timeout_ms of the nodes.</summary>
     public int ElectionTimeoutMs { get; init; } = 400;
 
+    /// <summary>Replicated: freeze the leader (SIGSTOP, a partition as the others see it) and resume it after a new leader is elected, instead of kill -9.</summary>
+    public bool Partition { get; init; }
+
     /// <summary>Replicated: [replication] ack of the nodes.</summary>
     public string Ack { get; init; } = "majority";
 
     public const string Help = """
         usage: hft crashtest [--iterations N] [--seconds S] [--mode sync|async] [--seed X] [--clients N] [--keep]
-                             [--replicated [--election-ms N] [--ack majority|leader]]
+                             [--replicated [--partition] [--election-ms N] [--ack majority|leader]]
 
         Crash-recovery test against the real server: starts 'hft serve' (journal on, temp data dir, free loopback
         port), runs concurrent clients (A1 buys, A2 sells around 50000, plus cancels and replaces) recording every
@@ -56,6 +59,9 @@ public sealed record CrashTestOptions
                           kill -9s the LEADER, measures the time until another node takes order entry, restarts
                           the killed node (it catches up as a follower) and checks the same facts on the new
                           leader, plus identical state hashes on all three nodes at the same journal sequence
+          --partition     replicated: instead of kill -9, freeze the leader with SIGSTOP (to the others it is cut
+                          off), wait for a new leader, then SIGCONT it: it must step down and either follow or,
+                          holding records the group did not commit, exit 75 and be restarted
           --election-ms N replicated: election timeout lower bound (50..10000, default 400)
           --ack A         replicated: majority (default) or leader
         Exit 0 when every check held, 1 on any violation (printed), 2 on a usage error.
@@ -97,6 +103,9 @@ public sealed record CrashTestOptions
                     break;
                 case "--replicated":
                     options = options with { Replicated = true };
+                    break;
+                case "--partition":
+                    options = options with { Partition = true };
                     break;
                 case "--election-ms":
                     if (!Int(Next(), 50, 10_000, out int e)) return Fail("--election-ms must be a number 50..10000", out error);

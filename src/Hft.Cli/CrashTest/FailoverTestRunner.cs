@@ -58,15 +58,14 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             while (done < options.Iterations && clock.Elapsed < budget && _violations.Count == 0)
             {
                 done++;
-                string burst = await BurstAndKillAsync(done, leader);
-                var killed = Stopwatch.StartNew();
+                var (burst, killed) = await BurstAndKillAsync(done, leader);
                 var (next, ms) = await WaitLeaderAsync(except: leader, killed);
                 if (next < 0) break;
                 _failoverMs.Add(ms);
                 stdout.Write($"cycle {done}: {burst}; node {next} leads after {ms:N0} ms; ");
                 int old = leader;
                 leader = next;
-                Start(old);
+                if (!options.Partition || !await RejoinAfterPartitionAsync(done, old)) Start(old);
                 if (!await WaitReady(old))
                 {
                     _violations.Add($"cycle {done}: node {old} did not rejoin after its kill\n{_nodes[old]!.Output}");
@@ -212,7 +211,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         }
     }
 
-    private async Task<string> BurstAndKillAsync(int cycle, int leader)
+    /// <summary>Clients trade on the leader until it is killed (or frozen); the summary, and a clock started at the kill.</summary>
+    private async Task<(string Summary, Stopwatch Killed)> BurstAndKillAsync(int cycle, int leader)
     {
         long acksBefore = Interlocked.Read(ref _ledger.Acks), unansweredBefore = Interlocked.Read(ref _ledger.Unanswered);
         using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
@@ -233,13 +233,46 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         var deadline = DateTime.UtcNow.AddSeconds(20);
         var running = clients.Select(c => Task.Run(() => c.RunAsync(maxOps: 2000, deadline))).ToArray();
         await Task.Delay(killAfter);
-        _nodes[leader]!.Kill();
+        if (options.Partition) _nodes[leader]!.Signal("STOP");
+        else _nodes[leader]!.Kill();
+        var killed = Stopwatch.StartNew();
         var all = Task.WhenAll(running);
         if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all) _violations.Add($"cycle {cycle}: clients did not stop after the kill");
         else await all;
         long acks = Interlocked.Read(ref _ledger.Acks) - acksBefore;
         _totalAcks += acks;
-        return $"{acks} acks, {Interlocked.Read(ref _ledger.Unanswered) - unansweredBefore} unanswered, leader node {leader} kill -9 after {killAfter} ms";
+        return ($"{acks} acks, {Interlocked.Read(ref _ledger.Unanswered) - unansweredBefore} unanswered, leader node {leader} "
+            + (options.Partition ? "frozen (SIGSTOP)" : "kill -9") + $" after {killAfter} ms", killed);
+    }
+
+    /// <summary>
+    /// The frozen old leader is resumed after a new one took over. It must not take order entry again: it follows, or
+    /// (holding records the group never committed) exits with code 75. True when it is running as a follower.
+    /// </summary>
+    private async Task<bool> RejoinAfterPartitionAsync(int cycle, int old)
+    {
+        var node = _nodes[old]!;
+        node.Signal("CONT");
+        using var anonymous = new ApiClient(_httpPorts[old], null);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (node.HasExited)
+            {
+                if (node.ExitCode != 75) _violations.Add($"cycle {cycle}: the resumed old leader exited with {node.ExitCode}, not 75\n{node.Output}");
+                else stdout.Write("old leader exited 75 (uncommitted records), restarted; ");
+                return false;
+            }
+            var status = await anonymous.GetAsync("replication/status");
+            if (status.Status == 200 && status.Str("role") == "follower")
+            {
+                stdout.Write("old leader resumed as follower; ");
+                return true;
+            }
+            await Task.Delay(20);
+        }
+        _violations.Add($"cycle {cycle}: the resumed old leader neither followed nor exited within 20 s");
+        return false;
     }
 
     /// <summary>The new leader holds every acknowledged fact; all nodes converge on one journal sequence and one state hash.</summary>
@@ -329,12 +362,12 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
         var stream = Stopwatch.StartNew();
         int placed = 0;
-        for (int i = 0; i < 20_000 && stream.Elapsed < TimeSpan.FromSeconds(20); i++)
+        for (int i = 0; i < 3000 && stream.Elapsed < TimeSpan.FromSeconds(15); i++)
         {
             var reply = await a1.SendAsync(HttpMethod.Post, "api/v1/orders",
-                """{"symbol":"BTCUSD","side":"buy","type":"limit","tif":"ioc","price":"40000.00","qty":"0.01"}""");
-            if (reply.Status is 201 or 422) placed++;
-            else break;
+                """{"symbol":"BTCUSD","side":"buy","type":"limit","tif":"ioc","price":"49500.00","qty":"0.01"}""");
+            if (reply.Status != 201) break;
+            placed++;
         }
         long target = (await anonymousLeader.GetAsync("replication/status")).Body.GetProperty("journalSequence").GetInt64();
         var restart = Stopwatch.StartNew();

@@ -36,6 +36,16 @@ internal sealed class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Freezes (SIGSTOP) or resumes (SIGCONT) the process: to the others it looks cut off by a partition, then back.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+        });
+        kill?.WaitForExit(5000);
+    }
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Where the CLI itself lives: this command runs inside hft.dll.</summary>

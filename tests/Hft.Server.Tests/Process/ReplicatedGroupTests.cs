@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Hft.Server.Tests.Support;
+
+namespace Hft.Server.Tests.Process;
+
+/// <summary>
+/// Three real <c>hft serve</c> processes forming one Raft group on loopback ([replication] from the environment):
+/// followers refuse order entry and operator changes with not_leader and the leader's URL, serve reads of what the
+/// leader acknowledged, report their role in /ready and /metrics; and the <c>hft crashtest --replicated</c> loop:
+/// the leader is killed with SIGKILL (or frozen with SIGSTOP, a partition as the others see it) under concurrent
+/// trading several times, and every acknowledged order, fill and position must be on the new leader, with identical
+/// state hashes on all three nodes and no trade twice.
+/// </summary>
+public sealed class ReplicatedGroupTests : IDisposable
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(90);
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("hft-replicated-");
+
+    public void Dispose()
+    {
+        try { _work.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    [Fact]
+    public async Task Crashtest_replicated_kills_the_leader_four_times_and_loses_nothing_acknowledged()
+    {
+        var (exit, run) = await HftProcess.RunAsync(
+            ["crashtest", "--replicated", "--iterations", "4", "--seconds", "150", "--clients", "2", "--seed", "20261126"],
+            new Dictionary<string, string> { ["HFT_CONFIG_DIR"] = Repo.ConfigDir }, TimeSpan.FromSeconds(280), _work.FullName);
+        using (run)
+        {
+            string output = run.Stdout + "\n" + run.Stderr;
+            Assert.True(exit == 0, $"exit {exit}\n{output}");
+            Assert.Contains("failover: 4 leader kill(s)", output, StringComparison.Ordinal);
+            Assert.Contains("4 leader kill(s) in", output, StringComparison.Ordinal);
+            Assert.Contains("catch-up: follower node", output, StringComparison.Ordinal);
+            Assert.Contains("- OK", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("VIOLATION", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Crashtest_replicated_partition_freezes_the_leader_and_the_old_leader_steps_down()
+    {
+        var (exit, run) = await HftProcess.RunAsync(
+            ["crashtest", "--replicated", "--partition", "--iterations", "2", "--seconds", "120", "--clients", "2", "--seed", "20261127"],
+            new Dictionary<string, string> { ["HFT_CONFIG_DIR"] = Repo.ConfigDir }, TimeSpan.FromSeconds(280), _work.FullName);
+        using (run)
+        {
+            string output = run.Stdout + "\n" + run.Stderr;
+            Assert.True(exit == 0, $"exit {exit}\n{output}");
+            Assert.Contains("frozen (SIGSTOP)", output, StringComparison.Ordinal);
+            Assert.Matches("old leader (resumed as follower|exited 75)", output);
+            Assert.Contains("2 leader kill(s) in", output, StringComparison.Ordinal);
+            Assert.Contains("- OK", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("VIOLATION", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Followers_refuse_order_entry_with_the_leaders_url_and_serve_what_the_leader_acknowledged()
+    {
+        int[] http = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+        int[] raft = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+        string[] urls = http.Select(p => $"http://127.0.0.1:{p}").ToArray();
+        var nodes = new HftProcess[3];
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                nodes[i] = HftProcess.Start(["serve"], new Dictionary<string, string>
+                {
+                    ["HFT_CONFIG_DIR"] = Repo.ConfigDir,
+                    ["HFT_MONITORING__METRICS_PORT"] = http[i].ToString(CultureInfo.InvariantCulture),
+                    ["HFT_GATEWAY__FIX_PORT"] = "0",
+                    ["HFT_GATEWAY__BINARY_PORT"] = "0",
+                    ["HFT_GATEWAY__FIX_STORE_DIR"] = Path.Combine(_work.FullName, $"n{i}", "fix"),
+                    ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(_work.FullName, $"n{i}", "audit.log"),
+                    ["HFT_JOURNAL__MODE"] = "sync",
+                    ["HFT_JOURNAL__DIR"] = Path.Combine(_work.FullName, $"n{i}", "journal"),
+                    ["HFT_FEED__ENABLED"] = "false",
+                    ["HFT_REPLICATION__ENABLED"] = "true",
+                    ["HFT_REPLICATION__NODE_ID"] = i.ToString(CultureInfo.InvariantCulture),
+                    ["HFT_REPLICATION__PEERS"] = string.Join(',', raft.Select(p => $"127.0.0.1:{p}")),
+                    ["HFT_REPLICATION__API_URLS"] = string.Join(',', urls),
+                }, _work.FullName);
+            }
+            foreach (var node in nodes) await node.WaitReadyAsync(s_startTimeout);
+            var anonymous = http.Select(p => Client(p, null)).ToArray();
+            int leader = await LeaderAsync(anonymous);
+            int follower = (leader + 1) % 3;
+
+            // Roles: /ready (reads) on every node, /ready?role=leader only on the leader; /replication/status agrees.
+            foreach (var a in anonymous) (await a.Get("ready")).AssertStatus(HttpStatusCode.OK);
+            var notLeader = (await anonymous[follower].Get("ready?role=leader")).AssertStatus(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("follower", notLeader.Str("role"));
+            Assert.Equal(urls[leader], notLeader.Str("leader"));
+            (await anonymous[follower].Get("ready?role=boss")).AssertError(HttpStatusCode.BadRequest, "invalid_request");
+            var status = (await anonymous[follower].Get("replication/status")).AssertStatus(HttpStatusCode.OK);
+            Assert.Equal("follower", status.Str("role"));
+            Assert.Equal(leader, status.Body.GetProperty("leader").GetProperty("nodeId").GetInt32());
+            Assert.Equal("leader", (await anonymous[leader].Get("replication/status")).Str("role"));
+
+            // Order entry and operator changes on a follower: 421 not_leader with the leader's URL; nothing changes.
+            string a1Token = (await anonymous[leader].Post("api/v1/auth/token", new { apiKey = "dev-key-A1" })).AssertStatus(HttpStatusCode.OK).Str("token");
+            string adminToken = (await anonymous[leader].Post("api/v1/auth/token", new { apiKey = "dev-key-ADMIN" })).AssertStatus(HttpStatusCode.OK).Str("token");
+            using var a1Follower = Client(http[follower], a1Token);
+            using var a1Leader = Client(http[leader], a1Token);
+            using var adminFollower = Client(http[follower], adminToken);
+            var refused = await a1Follower.Place(Rest.Limit("buy", "49990.00", "0.10", clientOrderId: "on-follower"));
+            refused.AssertError((HttpStatusCode)421, "not_leader");
+            Assert.Equal(urls[leader], refused.Body.GetProperty("error").GetProperty("leader").GetString());
+            (await a1Follower.Delete("api/v1/orders")).AssertError((HttpStatusCode)421, "not_leader");
+            (await adminFollower.Post("api/v1/admin/instruments/BTCUSD/halt", new { })).AssertError((HttpStatusCode)421, "not_leader");
+
+            // What the leader acknowledged is on the follower (reads), with the same state hash at the same sequence.
+            long id = (await a1Leader.Place(Rest.Limit("buy", "49990.00", "0.10", clientOrderId: "on-leader"))).AssertStatus(HttpStatusCode.Created).Id;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            System.Text.Json.JsonElement? seen = null;
+            ApiResult orders = null!;
+            while (clock.Elapsed < TimeSpan.FromSeconds(10) && seen is null)
+            {
+                orders = (await a1Follower.Get("api/v1/orders?status=all")).AssertStatus(HttpStatusCode.OK);
+                // "pending" (registered, not yet through its shard) is transient here as on the leader.
+                foreach (var o in orders.Body.EnumerateArray())
+                    if (o.GetProperty("id").GetInt64() == id && o.GetProperty("status").GetString() != "pending") seen = o;
+                if (seen is null) await Task.Delay(20);
+            }
+            Assert.True(seen.HasValue, $"order {id} acknowledged by the leader is not on the follower: {orders}");
+            Assert.Equal("on-leader", seen.Value.GetProperty("clientOrderId").GetString());
+            Assert.Equal("new", seen.Value.GetProperty("status").GetString());
+            Assert.DoesNotContain(orders.Body.EnumerateArray(), o => o.GetProperty("clientOrderId").GetString() == "on-follower");
+            var leaderHash = (await anonymous[leader].Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
+            var followerHash = (await anonymous[follower].Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
+            Assert.Equal(leaderHash.Body.GetProperty("journalSequence").GetInt64(), followerHash.Body.GetProperty("journalSequence").GetInt64());
+            Assert.Equal(leaderHash.Str("hash"), followerHash.Str("hash"));
+
+            // Metrics say who leads.
+            Assert.Contains("hft_replication_role 1", (await anonymous[leader].Get("metrics")).Text, StringComparison.Ordinal);
+            string followerMetrics = (await anonymous[follower].Get("metrics")).Text;
+            Assert.Contains("hft_replication_role 0", followerMetrics, StringComparison.Ordinal);
+            Assert.Contains("hft_replication_commit_index", followerMetrics, StringComparison.Ordinal);
+            foreach (var a in anonymous) a.Dispose();
+        }
+        finally
+        {
+            foreach (var node in nodes) node?.Dispose();
+        }
+    }
+
+    private static HttpClient Client(int port, string? token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(20) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task<int> LeaderAsync(HttpClient[] nodes)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            for (int i = 0; i < nodes.Length; i++)
+                if ((await nodes[i].Get("ready?role=leader")).Status == HttpStatusCode.OK) return i;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("no node took order entry within 30 s");
+    }
+}
