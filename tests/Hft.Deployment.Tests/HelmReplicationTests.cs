@@ -138,6 +138,74 @@ public sealed class HelmReplicationTests
         Assert.Contains("port: {{ .Values.replication.raftPort }}", Template("networkpolicy.yaml"));
     }
 
+    /// <summary>
+    /// With a Helm binary (on PATH, or HFT_HELM=/path/to/helm): `helm template` of the production values, in replicated
+    /// mode, gives the kustomize overlay's group (same StatefulSet spec, Services, budget, policy, RBAC, ingress
+    /// routes), and single-node mode the Deployment and HPA; `helm lint` passes. Without one (the usual case here: no
+    /// Helm package for this machine) the guard evaluation above is the check, as kustomize's is for kubectl.
+    /// </summary>
+    [Fact]
+    public void Helm_template_when_installed_renders_the_overlays_group()
+    {
+        var helm = Environment.GetEnvironmentVariable("HFT_HELM") is { Length: > 0 } h ? h : Tool.Exists("helm") ? "helm" : null;
+        if (helm is null)
+        {
+            Assert.Contains("statefulset.yaml", RenderedFiles("production", s_replicated));
+            return;
+        }
+        Dictionary<(string Kind, string Name), YamlMappingNode> Render(bool replicated)
+        {
+            var r = Tool.Run(helm, ["template", "hft-trading", s_chart, "--namespace", "hft", "--kube-version", "1.30.0",
+                "-f", Path.Combine(s_chart, "values-production.yaml"), "--set-file", "config.toml=" + Repo.Path("config", "production.toml"),
+                "--set", $"replication.enabled={(replicated ? "true" : "false")}"], timeoutSeconds: 60);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return ReplicatedManifestTests.ByKindAndName(r.Stdout);
+        }
+        var lint = Tool.Run(helm, ["lint", s_chart, "-f", Path.Combine(s_chart, "values-production.yaml"),
+            "--set-file", "config.toml=" + Repo.Path("config", "production.toml"), "--set", "replication.enabled=true"], timeoutSeconds: 60);
+        Assert.True(lint.ExitCode == 0, lint.ToString());
+        var even = Tool.Run(helm, ["template", "x", s_chart, "--kube-version", "1.30.0", "--set", "config.toml=x",
+            "--set", "replication.enabled=true", "--set", "replication.replicas=4"], timeoutSeconds: 60);
+        Assert.NotEqual(0, even.ExitCode);
+        Assert.Contains("odd number >= 3", even.Output);
+
+        var single = Render(replicated: false);
+        Assert.Contains(single.Keys, k => k == ("Deployment", "hft-trading-system"));
+        Assert.Contains(single.Keys, k => k == ("HorizontalPodAutoscaler", "hft-trading-system"));
+        Assert.DoesNotContain(single.Keys, k => k.Kind == "StatefulSet");
+
+        var chart = Render(replicated: true);
+        var overlay = ReplicatedManifestTests.Objects;
+        Assert.DoesNotContain(chart.Keys, k => k.Kind is "Deployment" or "HorizontalPodAutoscaler");
+        Assert.Empty(overlay.Keys.Where(k => k.Kind != "Namespace").Except(chart.Keys));
+        void Same(string kind, string name, params string[] paths)
+        {
+            foreach (var path in paths)
+            {
+                var difference = Yaml.Difference(Yaml.Plain(overlay[(kind, name)].At(path)), Yaml.Plain(chart[(kind, name)].At(path)));
+                Assert.True(difference is null, $"{kind} {name} {path}: overlay vs chart {difference}");
+            }
+        }
+        Same("StatefulSet", "hft", "spec.replicas", "spec.serviceName", "spec.podManagementPolicy", "spec.updateStrategy", "spec.minReadySeconds",
+            "spec.persistentVolumeClaimRetentionPolicy", "spec.selector", "spec.volumeClaimTemplates", "spec.template.spec.affinity",
+            "spec.template.spec.securityContext", "spec.template.spec.serviceAccountName", "spec.template.spec.automountServiceAccountToken",
+            "spec.template.spec.terminationGracePeriodSeconds", "spec.template.spec.containers.1");
+        foreach (var field in new[] { "name", "image", "args", "ports", "env", "resources", "securityContext", "startupProbe", "livenessProbe",
+            "readinessProbe", "lifecycle", "volumeMounts" })
+            Same("StatefulSet", "hft", "spec.template.spec.containers.0." + field);
+        Same("Service", "hft-raft", "spec");
+        Same("Service", "hft-leader", "spec");
+        Same("Service", "hft", "spec.selector", "spec.ports", "spec.sessionAffinity");
+        Same("PodDisruptionBudget", "hft", "spec");
+        Same("NetworkPolicy", "hft-trading-system", "spec");
+        Same("Role", "hft-role-labeler", "rules");
+        Same("RoleBinding", "hft-role-labeler", "roleRef", "subjects");
+        Same("Ingress", "hft-trading", "spec.rules");
+        Same("ServiceMonitor", "hft-trading", "spec.selector");
+        Assert.Equal(overlay[("ConfigMap", "hft-role-labeler")].Map("data").Literal("role-labeler.sh"),
+            chart[("ConfigMap", "hft-role-labeler")].Map("data").Literal("role-labeler.sh"));
+    }
+
     [Fact]
     public void The_charts_role_labeler_is_the_repositorys_script()
     {

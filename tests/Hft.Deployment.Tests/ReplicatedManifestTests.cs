@@ -18,10 +18,16 @@ public sealed class ReplicatedManifestTests
     {
         var r = Tool.Run("kubectl", ["kustomize", "--load-restrictor", "LoadRestrictionsNone", Overlay], timeoutSeconds: 60);
         Assert.True(r.ExitCode == 0, r.ToString());
+        return ByKindAndName(r.Stdout);
+    }
+
+    /// <summary>Multi-document YAML (a kustomize build, a helm template) by kind and name.</summary>
+    internal static Dictionary<(string Kind, string Name), YamlMappingNode> ByKindAndName(string yaml)
+    {
         var stream = new YamlStream();
-        using (var reader = new StringReader(r.Stdout)) stream.Load(reader);
+        using (var reader = new StringReader(yaml)) stream.Load(reader);
         var all = new Dictionary<(string, string), YamlMappingNode>();
-        foreach (var doc in stream.Documents.Select(d => (YamlMappingNode)d.RootNode))
+        foreach (var doc in stream.Documents.Where(d => d.RootNode is YamlMappingNode).Select(d => (YamlMappingNode)d.RootNode))
         {
             var name = doc.Req("metadata.name");
             // The generated ConfigMap's name carries a content hash (hft-role-labeler-<hash>).
@@ -31,7 +37,8 @@ public sealed class ReplicatedManifestTests
         return all;
     }
 
-    private static Dictionary<(string Kind, string Name), YamlMappingNode> Objects => s_built.Value;
+    /// <summary>The overlay's objects by kind and name (built once).</summary>
+    internal static Dictionary<(string Kind, string Name), YamlMappingNode> Objects => s_built.Value;
 
     private static YamlMappingNode Obj(string kind, string name)
         => Objects.TryGetValue((kind, name), out var o) ? o : throw new Xunit.Sdk.XunitException($"no {kind} {name} in the kustomize build of {Overlay}");
