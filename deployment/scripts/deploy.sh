@@ -9,6 +9,10 @@ MANIFESTS="$ROOT/deployment/kubernetes"
 RELEASE="hft-trading"
 DEPLOYMENT="hft-trading-system"
 SERVICE="hft-trading-service"
+# Replicated mode (--replicated): the Raft group's StatefulSet and its read Service.
+STATEFULSET="hft"
+READ_SERVICE="hft"
+WORKLOAD="deployment/$DEPLOYMENT"
 CONTAINER="hft-trading"
 IMAGE_REPOSITORY="hft/trading-system"
 
@@ -17,6 +21,7 @@ TAG=""
 NAMESPACE="hft"
 METHOD="helm"
 TIMEOUT="600s"
+REPLICATED=0
 DRY_RUN=0
 
 usage() {
@@ -28,7 +33,8 @@ Deploys hft/trading-system:TAG into namespace hft (Deployment $DEPLOYMENT, Servi
   2. creates the namespace and, when missing, Secret hft-secrets from \$HFT_AUTH__SECRET,
   3. helm upgrade --install $RELEASE with values-ENV.yaml and config/ENV.toml
      (--method kubectl: kubectl apply -f deployment/kubernetes/ and kubectl set image),
-  4. waits for the rollout, 5. checks /health and /ready through the Service (kubectl port-forward),
+  4. waits for the rollout, 5. checks /health and /ready through the Service (kubectl port-forward; replicated:
+     also /ready?role=leader through Service hft-leader),
   6. on any failure after step 3, rolls back (helm rollback / kubectl rollout undo) and exits 1.
 
 options:
@@ -37,6 +43,9 @@ options:
   -n, --namespace NS     namespace (default hft)
       --method M         helm (default) or kubectl (uses deployment/kubernetes/, production profile)
       --timeout T        rollout timeout (default 600s)
+      --replicated       replicated mode (helm only): replication.enabled=true, a Raft group (StatefulSet $STATEFULSET,
+                         Services $READ_SERVICE and hft-leader) instead of the Deployment; the rollout and the smoke
+                         check then use statefulset/$STATEFULSET and service/$READ_SERVICE
       --dry-run          print every command that changes the cluster instead of running it
   -h, --help             this text
 exit codes: 0 deployed, 1 failed (rolled back when something was applied), 2 bad arguments or missing tools
@@ -55,6 +64,7 @@ parse_args() {
       -n|--namespace) [ $# -ge 2 ] || die "$1 needs a value"; NAMESPACE="$2"; shift 2 ;;
       --method) [ $# -ge 2 ] || die "$1 needs a value"; METHOD="$2"; shift 2 ;;
       --timeout) [ $# -ge 2 ] || die "$1 needs a value"; TIMEOUT="$2"; shift 2 ;;
+      --replicated) REPLICATED=1; shift ;;
       --dry-run) DRY_RUN=1; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument '$1'" ;;
@@ -73,6 +83,11 @@ parse_args() {
   esac
   if [ "$METHOD" = kubectl ] && [ "$ENVIRONMENT" != production ]; then
     die "--method kubectl deploys deployment/kubernetes/ (production profile); use helm for $ENVIRONMENT"
+  fi
+  if [ "$REPLICATED" -eq 1 ]; then
+    [ "$METHOD" = helm ] || die "--replicated deploys with helm; for kubectl see docs/DEPLOYMENT.md (Replicated mode)"
+    WORKLOAD="statefulset/$STATEFULSET"
+    SERVICE="$READ_SERVICE"
   fi
   [ -f "$ROOT/config/$ENVIRONMENT.toml" ] || die "missing config/$ENVIRONMENT.toml"
   [ -f "$CHART/values-$ENVIRONMENT.yaml" ] || die "missing $CHART/values-$ENVIRONMENT.yaml"
@@ -130,9 +145,11 @@ apply_helm() {
     PREVIOUS_REVISION="$(helm history "$RELEASE" -n "$NAMESPACE" --max 1 -o json 2>/dev/null | sed -n 's/.*"revision":\([0-9]*\).*/\1/p' | head -n 1 || true)"
   fi
   APPLIED=1
+  local mode=()
+  if [ "$REPLICATED" -eq 1 ]; then mode=(--set replication.enabled=true); fi
   run helm upgrade --install "$RELEASE" "$CHART" --namespace "$NAMESPACE" \
     -f "$CHART/values-$ENVIRONMENT.yaml" \
-    --set "image.tag=$TAG" \
+    --set "image.tag=$TAG" ${mode[@]+"${mode[@]}"} \
     --set-file "config.toml=$ROOT/config/$ENVIRONMENT.toml" \
     --timeout "$TIMEOUT"
 }
@@ -144,7 +161,7 @@ apply_kubectl() {
 }
 
 wait_rollout() {
-  run kubectl rollout status "deployment/$DEPLOYMENT" -n "$NAMESPACE" --timeout "$TIMEOUT"
+  run kubectl rollout status "$WORKLOAD" -n "$NAMESPACE" --timeout "$TIMEOUT"
 }
 
 free_port() {
@@ -156,28 +173,43 @@ free_port() {
 }
 
 smoke_check() {
+  smoke_service "$SERVICE" /health /ready || return 1
+  # Replicated mode: order entry must reach a leader through Service hft-leader (the role-labeler's label).
+  if [ "$REPLICATED" -eq 1 ]; then smoke_service hft-leader "/ready?role=leader" || return 1; fi
+}
+
+# Port-forwards to SERVICE and waits (up to 60 s) until every PATH answers 200.
+smoke_service() {
+  local service="$1" path
+  shift
   if [ "$DRY_RUN" -eq 1 ]; then
-    run kubectl port-forward "service/$SERVICE" "18080:8080" -n "$NAMESPACE"
-    run curl -fsS "http://127.0.0.1:18080/health"
-    run curl -fsS "http://127.0.0.1:18080/ready"
+    run kubectl port-forward "service/$service" "18080:8080" -n "$NAMESPACE"
+    for path in "$@"; do run curl -fsS "http://127.0.0.1:18080$path"; done
     return 0
   fi
-  local port pf ok=1 attempt
+  local port pf="" ok=1 attempt all
   port="$(free_port)" || { log "no free local port for the smoke check"; return 1; }
-  kubectl port-forward "service/$SERVICE" "$port:8080" -n "$NAMESPACE" >/dev/null 2>&1 &
-  pf=$!
   for attempt in $(seq 1 30); do
-    if curl -fsS --max-time 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1 \
-      && curl -fsS --max-time 2 "http://127.0.0.1:$port/ready" >/dev/null 2>&1; then
+    # (re)start the port-forward: it exits when the Service has no pod yet, e.g. before a leader is labelled
+    if [ -z "$pf" ] || ! kill -0 "$pf" 2>/dev/null; then
+      kubectl port-forward "service/$service" "$port:8080" -n "$NAMESPACE" >/dev/null 2>&1 &
+      pf=$!
+      sleep 1
+    fi
+    all=0
+    for path in "$@"; do
+      curl -fsS --max-time 2 "http://127.0.0.1:$port$path" >/dev/null 2>&1 || { all=1; break; }
+    done
+    if [ "$all" -eq 0 ]; then
       ok=0
-      log "smoke check passed (/health and /ready answer 200, attempt $attempt)"
+      log "smoke check passed (service/$service: $* answer 200, attempt $attempt)"
       break
     fi
     sleep 2
   done
   kill "$pf" 2>/dev/null || true
   wait "$pf" 2>/dev/null || true
-  [ "$ok" -eq 0 ] || log "smoke check failed: /health or /ready did not answer 200 within 60 s"
+  [ "$ok" -eq 0 ] || log "smoke check failed: service/$service: $* did not all answer 200 within 60 s"
   return "$ok"
 }
 

@@ -10,7 +10,13 @@ public sealed partial class DocsTests
     private static readonly string s_runbook = Repo.ReadText("docs", "RUNBOOK.md");
 
     /// <summary>Families of other branches (Redis, reference price feed) that the alerts and dashboards use.</summary>
-    private static readonly string[] s_otherBranches = ["hft_redis_up", "hft_redis_configured", "hft_feed_staleness_seconds", "hft_feed_stale"];
+    private static readonly string[] s_otherBranches =
+    [
+        "hft_redis_up", "hft_redis_configured", "hft_feed_staleness_seconds", "hft_feed_stale",
+        // The replicated journal's families (replication contract, issue 10), named by docs/DEPLOYMENT.md and the runbook.
+        "hft_replication_role", "hft_replication_term", "hft_replication_commit_index", "hft_replication_applied_index",
+        "hft_replication_lag", "hft_replication_leader_changes_total",
+    ];
 
     [Fact]
     public void Every_alert_has_a_runbook_section_its_runbook_url_points_at()

@@ -13,6 +13,8 @@ public sealed class LintTests
         "deployment/scripts/backup.sh",
         "deployment/scripts/restore.sh",
         "deployment/scripts/common.sh",
+        "deployment/scripts/role-labeler.sh",
+        "deployment/helm/hft-trading/files/role-labeler.sh",
         "deployment/docker/healthcheck.sh",
         "hft",
     ];
