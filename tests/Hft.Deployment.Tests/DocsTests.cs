@@ -13,9 +13,6 @@ public sealed partial class DocsTests
     private static readonly string[] s_otherBranches =
     [
         "hft_redis_up", "hft_redis_configured", "hft_feed_staleness_seconds", "hft_feed_stale",
-        // The replicated journal's families (replication contract, issue 10), named by docs/DEPLOYMENT.md and the runbook.
-        "hft_replication_role", "hft_replication_term", "hft_replication_commit_index", "hft_replication_applied_index",
-        "hft_replication_lag", "hft_replication_leader_changes_total",
     ];
 
     [Fact]

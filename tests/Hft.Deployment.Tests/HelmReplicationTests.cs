@@ -110,7 +110,7 @@ public sealed class HelmReplicationTests
         // Every env the template sets is one the kustomize overlay sets too (same contract keys).
         var overlay = File.ReadAllText(Repo.Deployment("kubernetes", "replicated", "statefulset.yaml"));
         foreach (Match m in Regex.Matches(t, @"name: (HFT_REPLICATION__\w+)"))
-            Assert.True(overlay.Contains(m.Value, StringComparison.Ordinal) || m.Groups[1].Value == "HFT_REPLICATION__ELECTION_TIMEOUT_MS", m.Value);
+            Assert.True(overlay.Contains(m.Value, StringComparison.Ordinal), m.Value);
     }
 
     [Fact]
@@ -218,11 +218,9 @@ public sealed class HelmReplicationTests
     {
         var v = Yaml.Load(Path.Combine(s_chart, "values.yaml"));
         Assert.Equal(("3", "majority", "9200", "0"), (v.Req("replication.replicas"), v.Req("replication.ack"), v.Req("replication.raftPort"), v.Req("replication.group")));
-        // Empty = the server's default; when set, the template passes it as a comma-separated list (the config loader's
-        // list form for environment variables).
-        Assert.Empty(v.Seq("replication.electionTimeoutMs"));
-        Assert.Contains("{{- with .Values.replication.electionTimeoutMs }}", Template("statefulset.yaml"));
-        Assert.Contains("value: {{ join \",\" . | quote }}", Template("statefulset.yaml"));
+        // One integer: [replication] election_timeout_ms, the lower bound (a follower waits between it and twice it).
+        Assert.Equal("300", v.Req("replication.electionTimeoutMs"));
+        Assert.Contains("value: {{ .Values.replication.electionTimeoutMs | quote }}", Template("statefulset.yaml"));
         Assert.True(int.Parse(v.Req("replication.terminationGracePeriodSeconds")) >= int.Parse(v.Req("terminationGracePeriodSeconds")));
     }
 }
