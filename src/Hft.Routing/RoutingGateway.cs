@@ -52,11 +52,11 @@ public sealed class RoutingGateway : IAsyncDisposable
         else logging(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        // 1. Kestrel on [routing] listen, bodies capped at max_body_bytes.
+        // 1. Kestrel on [routing] listen.
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = config.MaxBodyBytes;
+            k.Limits.MaxRequestBodySize = ClientBody.KestrelLimit(config.MaxBodyBytes); // the handlers enforce max_body_bytes
             if (config.Listen.Address is { } address) k.Listen(address, config.Listen.Port);
             else k.ListenLocalhost(config.Listen.Port);
         });

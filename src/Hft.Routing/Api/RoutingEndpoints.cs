@@ -17,8 +17,8 @@ public static class RoutingEndpoints
         app.MapPost("/api/v1/orders", h.PlaceOrder);
         app.MapMethods("/api/v1/orders/{id}", ["DELETE", "PATCH"], h.OrderById);
         app.MapDelete("/api/v1/orders", h.MassCancel);
-        app.MapPost("/api/v1/admin/instruments/{symbol}/{action:regex(^(halt|resume|mark)$)}", h.BySymbolToLeader);
-        app.MapPost("/api/v1/auth/{action:regex(^(token|refresh|logout)$)}", h.Auth);
+        foreach (var action in new[] { "halt", "resume", "mark" }) app.MapPost($"/api/v1/admin/instruments/{{symbol}}/{action}", h.BySymbolToLeader);
+        foreach (var action in new[] { "token", "refresh", "logout" }) app.MapPost($"/api/v1/auth/{action}", h.Auth);
 
         // The account's own state: every group's leader, merged.
         app.MapGet("/api/v1/orders", h.ListOrders);

@@ -37,7 +37,10 @@ public sealed class ForwardRequest
     public static ForwardRequest From(HttpContext http, byte[]? body, string? pathAndQuery = null)
     {
         var request = http.Request;
-        bool hasBody = body is { Length: > 0 } || request.Method is "POST" or "PUT" or "PATCH";
+        // Every method but GET/HEAD carries a body, empty if need be: SocketsHttpHandler may re-send a request WITHOUT
+        // a body on a new connection when a reused one is closed after the headers went out (dotnet/runtime#86714);
+        // a DELETE (cancel) must not be sent twice by the transport.
+        bool hasBody = body is { Length: > 0 } || request.Method is not ("GET" or "HEAD");
         var forward = new ForwardRequest(request.Method,
             pathAndQuery ?? request.Path.ToUriComponent() + request.QueryString.ToUriComponent(), hasBody ? body ?? [] : null);
         var tokens = HopByHopHeaders.ConnectionTokens(request.Headers.Connection);

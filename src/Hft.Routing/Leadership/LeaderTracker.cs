@@ -12,7 +12,9 @@ namespace Hft.Routing.Leadership;
 /// (highest term if several do, e.g. a deposed leader that has not noticed yet), or the node reporting <c>single</c>
 /// when the group has exactly one node. A node that reports another group than configured is not used at all.
 /// A node without <c>/replication/status</c> (404: a server predating replication) counts as <c>single</c> when its
-/// <c>GET /ready</c> answers 200. A refusal seen by a request (<see cref="OnRefused"/>) drops that leader and polls at once.
+/// <c>GET /ready</c> answers 200. A refusal seen by a request (<see cref="OnRefused"/>) drops that leader and polls at once;
+/// while a request waits for a leader, polls run every <see cref="FailoverPollMs"/> (failover is noticed fast even with a
+/// long leader_poll_ms).
 /// </summary>
 public sealed class LeaderTracker : IAsyncDisposable
 {
@@ -27,6 +29,10 @@ public sealed class LeaderTracker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
+    private int _waiting;
+
+    /// <summary>Poll period while a request waits for a leader (failover), when leader_poll_ms is longer.</summary>
+    public const int FailoverPollMs = 50;
 
     public LeaderTracker(RoutingConfig config, RouterMetrics metrics, ILogger log)
     {
@@ -34,7 +40,7 @@ public sealed class LeaderTracker : IAsyncDisposable
         _metrics = metrics;
         _log = log;
         Groups = config.Groups.Select(g => new GroupState(g)).ToArray();
-        _pollTimeout = TimeSpan.FromMilliseconds(Math.Clamp(config.LeaderPollMs * 4, 200, Math.Max(200, config.RequestTimeoutMs)));
+        _pollTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(config.LeaderPollMs * 4, config.RequestTimeoutMs)));
         var handler = new SocketsHttpHandler
         {
             UseProxy = false, AllowAutoRedirect = false, UseCookies = false,
@@ -70,19 +76,30 @@ public sealed class LeaderTracker : IAsyncDisposable
     /// </summary>
     public async Task<NodeState?> WaitForLeaderAsync(GroupState group, NodeState? exclude, CancellationToken ct)
     {
-        while (true)
+        var leader = group.Leader;
+        if (leader is not null && !ReferenceEquals(leader, exclude)) return leader;
+        Interlocked.Increment(ref _waiting); // polls run every FailoverPollMs meanwhile
+        Wake();
+        try
         {
-            var changed = group.Changed;
-            var leader = group.Leader;
-            if (leader is not null && !ReferenceEquals(leader, exclude)) return leader;
-            try
+            while (true)
             {
-                await changed.WaitAsync(ct);
+                var changed = group.Changed;
+                leader = group.Leader;
+                if (leader is not null && !ReferenceEquals(leader, exclude)) return leader;
+                try
+                {
+                    await changed.WaitAsync(ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
         }
     }
 
@@ -104,13 +121,14 @@ public sealed class LeaderTracker : IAsyncDisposable
 
     private async Task LoopAsync(CancellationToken ct)
     {
-        var period = TimeSpan.FromMilliseconds(_config.LeaderPollMs);
+        var normal = TimeSpan.FromMilliseconds(_config.LeaderPollMs);
+        var failover = TimeSpan.FromMilliseconds(Math.Min(_config.LeaderPollMs, FailoverPollMs));
         var wake = Volatile.Read(ref _wake); // taken before each poll: a refusal during the poll is not lost
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await wake.Task.WaitAsync(period, ct);
+                await wake.Task.WaitAsync(Volatile.Read(ref _waiting) > 0 ? failover : normal, ct);
             }
             catch (TimeoutException)
             {
@@ -148,6 +166,10 @@ public sealed class LeaderTracker : IAsyncDisposable
     {
         var status = await ProbeAsync(node, ct);
         var before = node.Status;
+        // One slow or failed poll of a node that answered before is not yet "down" (a busy node, a lost packet); a
+        // refused connection is (nothing listens there), and so is a second failure in a row.
+        if (!status.Up && before.Up && !status.Refused && !before.Suspect)
+            status = before with { Suspect = true, Problem = "last poll failed: " + status.Problem };
         node.Status = status;
         bool healthy = node.Healthy;
         if (before.Up != status.Up || before.Problem != status.Problem && status.Problem is not null)
@@ -176,7 +198,7 @@ public sealed class LeaderTracker : IAsyncDisposable
         }
         catch (HttpRequestException e)
         {
-            return NodeStatus.Down("unreachable: " + e.Message);
+            return NodeStatus.Down("unreachable: " + e.Message) with { Refused = e.HttpRequestError == HttpRequestError.ConnectionError };
         }
     }
 

@@ -12,6 +12,12 @@ public sealed record NodeStatus(bool Up, string Role, long Term, int? Group, str
     public const string Single = "single";
     public const string Unknown = "unknown";
 
+    /// <summary>The poll failed because the connection was refused (nothing listens): down at once.</summary>
+    public bool Refused { get; init; }
+
+    /// <summary>Still counted up, but the last poll failed; the next failure makes it down.</summary>
+    public bool Suspect { get; init; }
+
     public static NodeStatus NotPolled { get; } = new(false, Unknown, 0, null, null, "not polled yet", DateTimeOffset.MinValue);
 
     public static NodeStatus Down(string problem) => new(false, Unknown, 0, null, null, problem, DateTimeOffset.UtcNow);
