@@ -66,15 +66,15 @@ public sealed class RequestRouter
                     string? hint = await LeaderHintAsync(answer.Response, deadline);
                     answer.Response.Dispose();
                     lastProblem = $"{node.Name} answered not_leader";
-                    next = _tracker.OnRefused(group, node, hint);
-                    refused = node;
+                    next = _tracker.OnRefused(group, node, hint, connectionRefused: false);
+                    refused = node; // it said it does not lead: not again, even if a stale poll says so
                     continue;
                 case UpstreamFailure.None:
                     return Routed.Answered(answer.Response!, node, attempt > 0);
                 case UpstreamFailure.Refused:
                     lastProblem = answer.Problem;
-                    next = _tracker.OnRefused(group, node, null);
-                    refused = node;
+                    next = _tracker.OnRefused(group, node, null, connectionRefused: true);
+                    refused = null; // down until a poll finds it up: a restarted node may lead again
                     continue;
                 case UpstreamFailure.ClientGone:
                     return Routed.Gone();
@@ -89,11 +89,14 @@ public sealed class RequestRouter
             $"group {group.Id} refused the request twice ({lastProblem}); retry later", RouterMetrics.Outcome.LeaderUnavailable);
     }
 
-    /// <summary>Reads: any healthy node of the group, the next one when a connection is refused.</summary>
+    /// <summary>Reads: any healthy node of the group, the next one when a connection is refused; with none healthy, the
+    /// leader once one is known within the budget.</summary>
     public async Task<Routed> ToAnyNodeAsync(GroupState group, ForwardRequest request, CancellationToken deadline, CancellationToken clientGone)
     {
         string? lastProblem = null;
-        foreach (var node in group.ReadOrder())
+        var nodes = group.ReadOrder();
+        if (nodes.Count == 0 && await _tracker.WaitForLeaderAsync(group, null, deadline) is { } leader) nodes.Add(leader);
+        foreach (var node in nodes)
         {
             var answer = await _upstream.SendAsync(node, request, deadline, clientGone);
             switch (answer.Failure)

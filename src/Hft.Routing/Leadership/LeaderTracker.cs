@@ -104,12 +104,18 @@ public sealed class LeaderTracker : IAsyncDisposable
     }
 
     /// <summary>
-    /// <paramref name="refused"/> turned a request away (421 not_leader, or refused the connection): it stops being the
-    /// leader and the nodes are polled now. Returns the node the refusal's hint names when it is one of the group's
-    /// other configured nodes (hints naming anything else are ignored: the gateway only talks to configured nodes).
+    /// <paramref name="refused"/> turned a request away: it answered 421 not_leader (it is taken for a follower until a
+    /// poll says otherwise) or nobody accepted the connection (it is down until a poll finds it up again: a restarted
+    /// node can lead again). It stops being the leader and the nodes are polled now. Returns the node the refusal's
+    /// hint names when it is one of the group's other configured nodes (hints naming anything else are ignored: the
+    /// gateway only talks to configured nodes).
     /// </summary>
-    public NodeState? OnRefused(GroupState group, NodeState refused, string? leaderHint)
+    public NodeState? OnRefused(GroupState group, NodeState refused, string? leaderHint, bool connectionRefused)
     {
+        refused.Status = connectionRefused
+            ? NodeStatus.Down("refused a connection") with { Refused = true }
+            : refused.Status with { Role = NodeStatus.Follower, LeaderHint = leaderHint, At = DateTimeOffset.UtcNow };
+        _metrics.NodeUp(group.Id, refused.Name, refused.Healthy);
         var hinted = group.NodeAt(leaderHint);
         if (ReferenceEquals(hinted, refused)) hinted = null;
         if (ReferenceEquals(group.Leader, refused)) SetLeader(group, hinted);
