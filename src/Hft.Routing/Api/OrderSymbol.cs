@@ -14,11 +14,12 @@ public static class OrderSymbol
         symbol = "";
         error = "";
         string? found = null;
+        if (body.IsEmpty) return Fail("request body is empty (expected a JSON object)", out error);
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return Fail(body.IsEmpty ? "request body is empty (expected a JSON object)" : "request body must be a JSON object", out error);
+                return Fail("request body must be a JSON object", out error);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool isSymbol = reader.ValueTextEquals("symbol"u8);

@@ -120,10 +120,8 @@ public static class RoutingConfigLoader
     /// <summary>An absolute http(s) base URL without user info, path, query or fragment, as scheme://host:port/.</summary>
     private static Uri NormalizeNode(Section s, string text)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
-            throw s.Error("nodes", $"'{text}' is not an absolute URL (expected http://host:port)");
-        if (uri.Scheme is not ("http" or "https"))
-            throw s.Error("nodes", $"'{text}': only http and https URLs are allowed");
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw s.Error("nodes", $"'{text}' is not an http or https URL (expected http://host:port)");
         if (uri.UserInfo.Length > 0) throw s.Error("nodes", $"'{text}': user info is not allowed in a node URL");
         if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0)
             throw s.Error("nodes", $"'{text}': a node URL is a base URL without path, query or fragment");
