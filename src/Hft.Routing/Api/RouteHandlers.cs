@@ -19,6 +19,9 @@ public sealed class RouteHandlers(RoutingConfig config, RequestRouter router, Ro
     /// <summary>Largest body read from one group during a fan-out.</summary>
     public const int MaxFanOutBody = 16 * 1024 * 1024;
 
+    // The servers' text as it was ("+00:00", not "\u002B00:00"): the body is JSON for API clients, never HTML.
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerOptions.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private const string None = "none";
     private const string All = "all";
 
@@ -148,7 +151,7 @@ public sealed class RouteHandlers(RoutingConfig config, RequestRouter router, Ro
                 metrics.Request(All, answers.Any(a => a.Retried) ? RouterMetrics.Outcome.Retried : RouterMetrics.Outcome.Forwarded);
                 http.Response.StatusCode = StatusCodes.Status200OK;
                 http.Response.ContentType = "application/json";
-                await http.Response.WriteAsync(merged.ToJsonString(JsonSerializerOptions.Web), http.RequestAborted);
+                await http.Response.WriteAsync(merged.ToJsonString(s_json), http.RequestAborted);
                 return;
             }
             metrics.Request(All, RouterMetrics.Outcome.UpstreamError);
