@@ -51,9 +51,10 @@ public sealed class RequestRouter
     {
         NodeState? refused = null, next = null;
         string? lastProblem = null;
+        using var waitOrGone = CancellationTokenSource.CreateLinkedTokenSource(deadline, clientGone);
         for (int attempt = 0; attempt < 2; attempt++)
         {
-            var node = next ?? await _tracker.WaitForLeaderAsync(group, refused, deadline);
+            var node = next ?? await _tracker.WaitForLeaderAsync(group, refused, waitOrGone.Token);
             if (clientGone.IsCancellationRequested) return Routed.Gone();
             if (node is null)
                 return Routed.Error(StatusCodes.Status503ServiceUnavailable, RouterError.LeaderUnavailable,
@@ -95,7 +96,12 @@ public sealed class RequestRouter
     {
         string? lastProblem = null;
         var nodes = group.ReadOrder();
-        if (nodes.Count == 0 && await _tracker.WaitForLeaderAsync(group, null, deadline) is { } leader) nodes.Add(leader);
+        if (nodes.Count == 0)
+        {
+            using var waitOrGone = CancellationTokenSource.CreateLinkedTokenSource(deadline, clientGone);
+            if (await _tracker.WaitForLeaderAsync(group, null, waitOrGone.Token) is { } leader) nodes.Add(leader);
+            if (clientGone.IsCancellationRequested) return Routed.Gone();
+        }
         foreach (var node in nodes)
         {
             var answer = await _upstream.SendAsync(node, request, deadline, clientGone);
