@@ -55,6 +55,7 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
         var log = new WriteAheadLog(new WriteAheadLog.Options
         {
             Location = Path.Combine(options.Dir, "wal"), // flushed to disk on every append and commit (DotNext 6: always)
+            ChunkSize = 8 << 20, // the default makes a 4 KiB page file per page: thousands of files, an ftruncate + mmap each
         }, machine);
         var storage = new EndPointConfigurationStorage();
         var builder = storage.CreateInitialConfigurationBuilder();

@@ -27,7 +27,7 @@ public sealed class ReplicatedGroupTests : IDisposable
     public async Task Crashtest_replicated_kills_the_leader_four_times_and_loses_nothing_acknowledged()
     {
         var (exit, run) = await HftProcess.RunAsync(
-            ["crashtest", "--replicated", "--iterations", "4", "--seconds", "150", "--clients", "2", "--seed", "20261126"],
+            ["crashtest", "--replicated", "--iterations", "4", "--seconds", "150", "--clients", "1", "--seed", "20261126"],
             new Dictionary<string, string> { ["HFT_CONFIG_DIR"] = Repo.ConfigDir }, TimeSpan.FromSeconds(280), _work.FullName);
         using (run)
         {
@@ -45,7 +45,7 @@ public sealed class ReplicatedGroupTests : IDisposable
     public async Task Crashtest_replicated_partition_freezes_the_leader_and_the_old_leader_steps_down()
     {
         var (exit, run) = await HftProcess.RunAsync(
-            ["crashtest", "--replicated", "--partition", "--iterations", "2", "--seconds", "120", "--clients", "2", "--seed", "20261127"],
+            ["crashtest", "--replicated", "--partition", "--iterations", "2", "--seconds", "120", "--clients", "1", "--seed", "20261127"],
             new Dictionary<string, string> { ["HFT_CONFIG_DIR"] = Repo.ConfigDir }, TimeSpan.FromSeconds(280), _work.FullName);
         using (run)
         {
