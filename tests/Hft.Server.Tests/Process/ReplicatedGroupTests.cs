@@ -64,6 +64,7 @@ public sealed class ReplicatedGroupTests : IDisposable
     {
         int[] http = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
         int[] raft = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+        int[] binary = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
         string[] urls = http.Select(p => $"http://127.0.0.1:{p}").ToArray();
         var nodes = new HftProcess[3];
         try
@@ -75,7 +76,7 @@ public sealed class ReplicatedGroupTests : IDisposable
                     ["HFT_CONFIG_DIR"] = Repo.ConfigDir,
                     ["HFT_MONITORING__METRICS_PORT"] = http[i].ToString(CultureInfo.InvariantCulture),
                     ["HFT_GATEWAY__FIX_PORT"] = "0",
-                    ["HFT_GATEWAY__BINARY_PORT"] = "0",
+                    ["HFT_GATEWAY__BINARY_PORT"] = binary[i].ToString(CultureInfo.InvariantCulture),
                     ["HFT_GATEWAY__FIX_STORE_DIR"] = Path.Combine(_work.FullName, $"n{i}", "fix"),
                     ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(_work.FullName, $"n{i}", "audit.log"),
                     ["HFT_JOURNAL__MODE"] = "sync",
@@ -115,6 +116,34 @@ public sealed class ReplicatedGroupTests : IDisposable
             (await a1Follower.Delete("api/v1/orders")).AssertError((HttpStatusCode)421, "not_leader");
             (await adminFollower.Post("api/v1/admin/instruments/BTCUSD/halt", new { })).AssertError((HttpStatusCode)421, "not_leader");
 
+            // The binary gateway of a follower: logins work, order entry and mass cancel are rejected with not_leader (18).
+            using (var gateway = await Hft.Gateways.Client.BinaryClient.ConnectAsync("127.0.0.1", binary[follower]))
+            {
+                Assert.Equal(Hft.Gateways.Binary.MessageType.LoginAccepted,
+                    (await gateway.LoginAsync(Hft.Gateways.Binary.AuthKind.ApiKey, "dev-key-A1")).Type);
+                gateway.SendNewOrder(7, 0, Hft.Core.Orders.Side.Buy, Hft.Core.Orders.OrderType.Limit, Hft.Core.Orders.TimeInForce.Gtc, 4_999_000, 10);
+                var rejected = await NextBinaryAsync(gateway);
+                Assert.Equal((Hft.Gateways.Binary.MessageType.OrderRejected, 7ul, Hft.Core.Events.RejectReason.NotLeader),
+                    (rejected.Type, rejected.ClientOrderId, (Hft.Core.Events.RejectReason)rejected.Reason));
+                gateway.SendMassCancel(8);
+                var massRejected = await NextBinaryAsync(gateway);
+                Assert.Equal((Hft.Gateways.Binary.MessageType.OrderRejected, Hft.Core.Events.RejectReason.NotLeader),
+                    (massRejected.Type, (Hft.Core.Events.RejectReason)massRejected.Reason));
+            }
+
+            // Public market data from a follower: a trade made on the leader reaches a /ws subscriber of the follower.
+            await using var ws = await MarketData.WsClient.ConnectAsync(new Uri(urls[follower]));
+            await ws.SendAsync(new { op = "subscribe", channel = "trades", symbol = "BTCUSD" });
+            Assert.Equal("subscribed", MarketData.WsClient.Str(await ws.NextAsync(), "op"));
+            using var a2Leader = Client(http[leader],
+                (await anonymous[leader].Post("api/v1/auth/token", new { apiKey = "dev-key-A2" })).AssertStatus(HttpStatusCode.OK).Str("token"));
+            (await a1Leader.Place(Rest.Limit("buy", "50010.00", "0.20"))).AssertStatus(HttpStatusCode.Created);
+            (await a2Leader.Place(Rest.Limit("sell", "50010.00", "0.20"))).AssertStatus(HttpStatusCode.Created);
+            var trade = await ws.NextAsync(m => MarketData.WsClient.Str(m, "channel") == "trades");
+            Assert.Equal(("BTCUSD", 50010m, 0.2m), (MarketData.WsClient.Str(trade, "symbol"),
+                decimal.Parse(MarketData.WsClient.Str(trade, "price")!, CultureInfo.InvariantCulture),
+                decimal.Parse(MarketData.WsClient.Str(trade, "qty")!, CultureInfo.InvariantCulture)));
+
             // What the leader acknowledged is on the follower (reads), with the same state hash at the same sequence.
             long id = (await a1Leader.Place(Rest.Limit("buy", "49990.00", "0.10", clientOrderId: "on-leader"))).AssertStatus(HttpStatusCode.Created).Id;
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -147,6 +176,16 @@ public sealed class ReplicatedGroupTests : IDisposable
         finally
         {
             foreach (var node in nodes) node?.Dispose();
+        }
+    }
+
+    private static async Task<Hft.Gateways.Binary.BinaryMessage> NextBinaryAsync(Hft.Gateways.Client.BinaryClient client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var m = await client.Messages.ReadAsync(timeout.Token);
+            if (m.Type != Hft.Gateways.Binary.MessageType.Heartbeat) return m;
         }
     }
 
