@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Hft.Journal;
+
+namespace Hft.Replication.Tests;
+
+/// <summary>
+/// The production replication parts without the server: three <see cref="RaftNode"/>s addressed by DNS name
+/// (<c>localhost:port</c>, as StatefulSet pods are), each with its own <see cref="JournalWriter"/>. The leader's journal
+/// hands its batches to its node; every node appends what was committed to its own journal. Acks come only after the
+/// commit, every journal ends byte-identical, and a node that is not the leader refuses to replicate.
+/// </summary>
+public sealed class ReplicatedJournalTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "hft-replicated-journal-" + Guid.NewGuid().ToString("N"));
+    private readonly List<Member> _members = new();
+
+    private sealed class Member(JournalWriter journal) : IReplicatedLogApplier
+    {
+        public JournalWriter Journal { get; } = journal;
+        public RaftNode Node { get; set; } = null!;
+        public int Skipped;
+
+        public void Apply(ReadOnlySpan<byte> records)
+        {
+            string? problem = JournalReader.ReadBatch(records, (in JournalRecord r) =>
+            {
+                if (r.Sequence < Journal.NextSequence) Skipped++;
+                else Journal.AppendReplicated(r.Sequence, r.TimestampMicros, r.Type, r.Payload);
+            });
+            if (problem is not null) throw new JournalCorruptException("test", 0, problem);
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", FreePort())).ToArray();
+        for (int i = 0; i < 3; i++)
+        {
+            var member = new Member(new JournalWriter(Path.Combine(_dir, $"n{i}", "journal"), JournalMode.Sync, 1));
+            member.Node = await RaftNode.StartAsync(new RaftNodeOptions
+            {
+                Self = endPoints[i], Members = endPoints, Dir = Path.Combine(_dir, $"n{i}", "raft"), ElectionTimeoutMs = 400,
+            }, member, CancellationToken.None);
+            _members.Add(member);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var m in _members)
+        {
+            await m.Node.DisposeAsync();
+            m.Journal.Dispose();
+        }
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private async Task<Member> LeaderAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var leaders = _members.Where(m => m.Node.IsLeader).ToList();
+            if (leaders.Count == 1 && _members.All(m => m.Node.LeaderEndPoint is not null)) return leaders[0];
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("no single leader within 20 s");
+    }
+
+    [Fact]
+    public async Task Members_named_by_dns_elect_a_leader_and_every_journal_holds_exactly_the_committed_batches()
+    {
+        var leader = await LeaderAsync();
+        leader.Journal.Replicator = leader.Node;
+        var acks = new CountdownEvent(50);
+        var durable = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var callback = new Ack(acks, durable, leader.Node);
+        for (int i = 1; i <= 50; i++)
+        {
+            leader.Journal.Append(RecordType.Command, BitConverter.GetBytes((long)i), callback);
+            if (i % 10 == 0) await Task.Delay(5); // several batches
+        }
+        Assert.True(acks.Wait(TimeSpan.FromSeconds(20)), $"{acks.CurrentCount} acks missing");
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), durable.Order());
+        Assert.Equal(0, callback.BeforeCommit); // no ack before its entry was committed
+
+        // Every member ends with the same 50 records, byte for byte; the leader skipped its own when they came back.
+        foreach (var m in _members)
+            Assert.True(SpinWait.SpinUntil(() => m.Journal.WrittenSequence == 50, 10_000), $"a member wrote up to {m.Journal.WrittenSequence}");
+        foreach (var m in _members) m.Journal.Dispose();
+        byte[] Records(int i) => File.ReadAllBytes(JournalReader.Segments(Path.Combine(_dir, $"n{i}", "journal"))[0].Path)[JournalFormat.SegmentHeaderSize..];
+        Assert.Equal(Records(0), Records(1));
+        Assert.Equal(Records(0), Records(2));
+        Assert.Equal(50, leader.Skipped);
+        Assert.All(_members.Where(m => m != leader), m => Assert.Equal(0, m.Skipped));
+    }
+
+    [Fact]
+    public async Task A_follower_refuses_to_replicate()
+    {
+        await LeaderAsync();
+        var follower = _members.First(m => !m.Node.IsLeader);
+        Assert.Equal(-1, follower.Node.Append(new byte[] { 1, 2, 3 }));
+        // Its journal, given the follower as replicator, fails the batch instead of acknowledging it.
+        follower.Journal.Replicator = follower.Node;
+        var waiter = new CallbackLogLike();
+        follower.Journal.Append(RecordType.Command, BitConverter.GetBytes(1L), waiter);
+        Assert.True(waiter.Done.Wait(TimeSpan.FromSeconds(10)));
+        Assert.Equal(-1, waiter.Sequence);
+        Assert.IsType<ReplicationLostException>(follower.Journal.Failure);
+    }
+
+    private sealed class Ack(CountdownEvent acks, System.Collections.Concurrent.ConcurrentBag<long> durable, RaftNode node) : IDurableCallback
+    {
+        public int BeforeCommit;
+
+        public void OnDurable(long sequence)
+        {
+            if (sequence > 0 && node.CommitIndex < 1) Interlocked.Increment(ref BeforeCommit);
+            durable.Add(sequence);
+            acks.Signal();
+        }
+    }
+
+    private sealed class CallbackLogLike : IDurableCallback
+    {
+        public ManualResetEventSlim Done { get; } = new(false);
+        public long Sequence { get; private set; }
+
+        public void OnDurable(long sequence)
+        {
+            Sequence = sequence;
+            Done.Set();
+        }
+    }
+}
