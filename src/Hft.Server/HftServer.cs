@@ -95,9 +95,9 @@ public sealed class HftServer : IAsyncDisposable
         {
             builder.Services.AddSingleton(sp => new Replication.ReplicationService(pipeline, directory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Replication")));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Replication.ReplicationService>());
-            builder.Services.AddSingleton(sp => new Replication.ReplicationMetrics(sp.GetRequiredService<Replication.ReplicationService>(),
-                sp.GetRequiredService<Prometheus.CollectorRegistry>()));
         }
+        builder.Services.AddSingleton(sp => new Replication.ReplicationMetrics(pipeline, sp.GetService<Replication.ReplicationService>(),
+            sp.GetRequiredService<Prometheus.CollectorRegistry>()));
         builder.Services.AddHostedService(_ => publisher);
 
         // Reference price feed ([feed]): adapter -> journaled marks, staleness -> feed halt / band widening. Registered
@@ -140,9 +140,9 @@ public sealed class HftServer : IAsyncDisposable
             app.Logger.LogInformation("journal: mode {Mode} in {Dir}; recovery: {Report}", pipeline.Journal.Mode, config.Journal.Dir, pipeline.Recovery);
         foreach (var warning in pipeline.Recovery.Warnings) app.Logger.LogWarning("recovery: {Warning}", warning);
         app.Services.GetRequiredService<ReadinessChecks>().Add(() => pipeline.Journal.Failure is { } f ? $"journal failed: {f.Message}" : null);
+        _ = app.Services.GetRequiredService<Replication.ReplicationMetrics>(); // hft_replication_* from the first scrape
         if (config.Replication.Enabled)
         {
-            _ = app.Services.GetRequiredService<Replication.ReplicationMetrics>();
             var replication = app.Services.GetRequiredService<Replication.ReplicationService>();
             app.Services.GetRequiredService<ReadinessChecks>().Add(() => replication.Node is null
                 ? "replication: not joined to the group yet"

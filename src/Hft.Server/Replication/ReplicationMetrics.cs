@@ -1,20 +1,27 @@
+using Hft.Server.Pipeline;
 using Prometheus;
 
 namespace Hft.Server.Replication;
 
-/// <summary>hft_replication_*: role, term, how far the Raft log is committed and applied here, leader changes (read at scrape time).</summary>
+/// <summary>
+/// hft_replication_*: role, term, how far the Raft log is committed and applied here, leader changes (read at scrape
+/// time). Exported by a single node too (role 1: it leads itself; term, indexes and lag 0), so dashboards and the
+/// "no leader" alert work the same for both modes.
+/// </summary>
 public sealed class ReplicationMetrics
 {
-    private readonly ReplicationService _service;
+    private readonly TradingPipeline _pipeline;
+    private readonly ReplicationService? _service;
     private readonly Gauge _role, _term, _commit, _applied, _lag, _records;
     private readonly Counter _leaderChanges;
 
-    public ReplicationMetrics(ReplicationService service, CollectorRegistry registry)
+    public ReplicationMetrics(TradingPipeline pipeline, ReplicationService? service, CollectorRegistry registry)
     {
+        _pipeline = pipeline;
         _service = service;
         var f = Metrics.WithCustomRegistry(registry);
-        _role = f.CreateGauge("hft_replication_role", "1 on the group's leader with order entry on, 0 on a follower.");
-        _term = f.CreateGauge("hft_replication_term", "Current Raft term seen by this node.");
+        _role = f.CreateGauge("hft_replication_role", "1 when this node takes order entry (its group's leader, or a single node), 0 on a follower.");
+        _term = f.CreateGauge("hft_replication_term", "Current Raft term seen by this node (0: single node).");
         _commit = f.CreateGauge("hft_replication_commit_index", "Index of the last Raft log entry this node knows is committed.");
         _applied = f.CreateGauge("hft_replication_applied_index", "Index of the last Raft log entry applied to this node's journal and shards.");
         _lag = f.CreateGauge("hft_replication_lag", "Committed Raft entries not yet applied on this node.");
@@ -25,8 +32,8 @@ public sealed class ReplicationMetrics
 
     private void Collect()
     {
-        if (_service.Node is not { } node) return;
-        _role.Set(_service.LeadsWithOrderEntry ? 1 : 0);
+        _role.Set(_pipeline.OrderEntryEnabled ? 1 : 0);
+        if (_service?.Node is not { } node) return;
         _term.Set(node.Term);
         long commit = node.CommitIndex, applied = node.AppliedIndex;
         _commit.Set(commit);
