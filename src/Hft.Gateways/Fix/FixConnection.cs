@@ -277,14 +277,25 @@ public sealed class FixConnection
         {
             if (problem is null && m.SeqNum != 1) problem = "ResetSeqNumFlag=Y needs MsgSeqNum 1";
         }
+        // NextExpectedMsgSeqNum (789): the counterparty says which of our numbers it expects next. Above ours, the numbers
+        // in between were sent by another node of the replicated group (this session moved here after a failover): we
+        // continue from the client's number instead of making it reset. Below ours, it missed messages and asks for them
+        // with a ResendRequest, as usual.
+        long nextExpected = 0;
+        if (problem is null && !reset && m.Has(FixTags.NextExpectedMsgSeqNum)
+            && (!m.TryGetLong(FixTags.NextExpectedMsgSeqNum, out nextExpected) || nextExpected <= 0 || nextExpected > int.MaxValue))
+            problem = "NextExpectedMsgSeqNum (789) must be a positive sequence number";
         if (problem is null && reset)
         {
             session.Seq.Reset();
             session.SentStore.Clear();
         }
+        bool continuing = problem is null && nextExpected > session.Seq.NextOut;
         _fields.Clear();
         _fields.AddChar(FixTags.EncryptMethod, (byte)'0').Add(FixTags.HeartBtInt, _heartBtInt);
         if (reset && problem is null) _fields.AddChar(FixTags.ResetSeqNumFlag, (byte)'Y');
+        if (nextExpected > 0 && problem is null)
+            _fields.Add(FixTags.NextExpectedMsgSeqNum, m.SeqNum == session.Seq.NextIn ? m.SeqNum + 1 : session.Seq.NextIn);
         if (problem is not null)
         {
             _log.LogWarning("fix {Session} from {Remote}: Logon refused: {Problem}", sender, Remote, problem);
@@ -296,12 +307,16 @@ public sealed class FixConnection
             else Close(reason);
             return;
         }
-        if (!session.TryBind(this, _fields.Written))
+        long oursBefore = session.Seq.NextOut;
+        if (!session.TryBind(this, _fields.Written, continuing ? nextExpected : 0))
         {
             _log.LogWarning("fix {Session}: second Logon from {Remote} while logged on; disconnected", sender, Remote);
             Close("duplicate_logon");
             return;
         }
+        if (continuing)
+            _log.LogInformation("fix {Session}: continues at our MsgSeqNum {Next} (789; this node was at {Ours}): the session moved here",
+                sender, nextExpected, oursBefore);
         _session = session;
         _loggedOn = true;
         long expected = session.Seq.NextIn;

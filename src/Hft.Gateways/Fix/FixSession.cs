@@ -105,11 +105,12 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
     // ---- binding a connection ----
 
     /// <summary>Binds a logged-on connection and sends its Logon reply first; false when another connection holds the session.</summary>
-    public bool TryBind(FixConnection connection, ReadOnlySpan<byte> logonReplyBody)
+    public bool TryBind(FixConnection connection, ReadOnlySpan<byte> logonReplyBody, long continueAtOut = 0)
     {
         lock (_sendGate)
         {
             if (Connection is not null) return false;
+            if (continueAtOut > Seq.NextOut) Seq.NextOut = continueAtOut; // 789 from the client: the session moved here
             Connection = connection;
             _outLength = 0;
             AppendLocked("A"u8, logonReplyBody, app: false);

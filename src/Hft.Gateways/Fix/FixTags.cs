@@ -23,6 +23,9 @@ public static class FixTags
     public const int EncryptMethod = 98;
     public const int HeartBtInt = 108;
     public const int ResetSeqNumFlag = 141;
+
+    /// <summary>Logon: the MsgSeqNum the sender expects next from us (FIX 4.4; lets a session continue on another node).</summary>
+    public const int NextExpectedMsgSeqNum = 789;
     public const int Username = 553;
     public const int Password = 554;
     public const int Text = 58;

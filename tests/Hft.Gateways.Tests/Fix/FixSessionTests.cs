@@ -137,6 +137,47 @@ public class FixSessionTests
     }
 
     [Fact]
+    public async Task Next_expected_msg_seq_num_above_ours_continues_the_session_there_and_below_ours_changes_nothing()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        // A session that moved here (another node of its group sent our numbers up to 41): it continues at 42.
+        await using (var moved = await f.ConnectAsync(nextOut: 17))
+        {
+            var reply = moved.Logon(FixServerFixture.PasswordA1, nextExpected: 42);
+            Assert.Equal(("A", 42L), (reply.MsgType, reply.SeqNum));
+            Assert.Equal("1", reply[FixTags.NextExpectedMsgSeqNum]); // we expected 1 from it: it sent 17, so resend from 1
+            var rr = moved.Expect(m => m.MsgType == "2");
+            Assert.Equal(("1", 43L), (rr[FixTags.BeginSeqNo], rr.SeqNum));
+            moved.Send("4", FixClient.Body("123=Y|36=18"), possDup: true, seq: 1); // those were processed elsewhere: gap fill
+            moved.Send("1", FixClient.Body("112=after"));
+            Assert.Equal(("after", 44L), (moved.Expect(m => m.MsgType == "0")[FixTags.TestReqId], moved.LastIn));
+            moved.Logout();
+            moved.Expect(m => m.MsgType == "5");
+        }
+        // Lower than ours (a client that missed messages): our numbers do not move back; it asks for a resend as usual.
+        await using (var behind = await f.ConnectAsync(nextOut: 20))
+        {
+            var reply = behind.Logon(FixServerFixture.PasswordA1, nextExpected: 3);
+            Assert.Equal(("A", 46L), (reply.MsgType, reply.SeqNum));
+            Assert.Equal("21", reply[FixTags.NextExpectedMsgSeqNum]);
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("abc")]
+    [InlineData("99999999999")]
+    public async Task A_malformed_next_expected_msg_seq_num_refuses_the_logon(string value)
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var c = await f.ConnectAsync();
+        c.Send("A", FixClient.Body($"98=0|108=30|554={FixServerFixture.PasswordA1}|789={value}"));
+        var logout = c.Expect(m => m.MsgType == "5");
+        Assert.Contains("NextExpectedMsgSeqNum (789)", logout[FixTags.Text]);
+    }
+
+    [Fact]
     public async Task Sequence_too_low_without_possdup_logs_out_and_with_possdup_is_ignored()
     {
         await using var f = await FixServerFixture.StartAsync();

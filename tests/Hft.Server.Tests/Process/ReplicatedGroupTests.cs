@@ -62,32 +62,9 @@ public sealed class ReplicatedGroupTests : IDisposable
     [Fact]
     public async Task Followers_refuse_order_entry_with_the_leaders_url_and_serve_what_the_leader_acknowledged()
     {
-        int[] http = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
-        int[] raft = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
-        int[] binary = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
-        string[] urls = http.Select(p => $"http://127.0.0.1:{p}").ToArray();
-        var nodes = new HftProcess[3];
+        var (nodes, http, binary, _, urls) = StartGroup();
         try
         {
-            for (int i = 0; i < 3; i++)
-            {
-                nodes[i] = HftProcess.Start(["serve"], new Dictionary<string, string>
-                {
-                    ["HFT_CONFIG_DIR"] = Repo.ConfigDir,
-                    ["HFT_MONITORING__METRICS_PORT"] = http[i].ToString(CultureInfo.InvariantCulture),
-                    ["HFT_GATEWAY__FIX_PORT"] = "0",
-                    ["HFT_GATEWAY__BINARY_PORT"] = binary[i].ToString(CultureInfo.InvariantCulture),
-                    ["HFT_GATEWAY__FIX_STORE_DIR"] = Path.Combine(_work.FullName, $"n{i}", "fix"),
-                    ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(_work.FullName, $"n{i}", "audit.log"),
-                    ["HFT_JOURNAL__MODE"] = "sync",
-                    ["HFT_JOURNAL__DIR"] = Path.Combine(_work.FullName, $"n{i}", "journal"),
-                    ["HFT_FEED__ENABLED"] = "false",
-                    ["HFT_REPLICATION__ENABLED"] = "true",
-                    ["HFT_REPLICATION__NODE_ID"] = i.ToString(CultureInfo.InvariantCulture),
-                    ["HFT_REPLICATION__PEERS"] = string.Join(',', raft.Select(p => $"127.0.0.1:{p}")),
-                    ["HFT_REPLICATION__API_URLS"] = string.Join(',', urls),
-                }, _work.FullName);
-            }
             foreach (var node in nodes) await node.WaitReadyAsync(s_startTimeout);
             var anonymous = http.Select(p => Client(p, null)).ToArray();
             int leader = await LeaderAsync(anonymous);
@@ -189,6 +166,94 @@ public sealed class ReplicatedGroupTests : IDisposable
         }
     }
 
+
+    /// <summary>Three <c>hft serve</c> processes forming one group: HTTP, binary and FIX ports fixed per node, journals in the test dir.</summary>
+    private (HftProcess[] Nodes, int[] Http, int[] Binary, int[] Fix, string[] Urls) StartGroup()
+    {
+        int[] http = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+        int[] raft = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+        int[] binary = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+        int[] fix = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+        string[] urls = http.Select(p => $"http://127.0.0.1:{p}").ToArray();
+        var nodes = new HftProcess[3];
+        for (int i = 0; i < 3; i++)
+        {
+            nodes[i] = HftProcess.Start(["serve"], new Dictionary<string, string>
+            {
+                ["HFT_CONFIG_DIR"] = Repo.ConfigDir,
+                ["HFT_MONITORING__METRICS_PORT"] = http[i].ToString(CultureInfo.InvariantCulture),
+                ["HFT_GATEWAY__FIX_PORT"] = fix[i].ToString(CultureInfo.InvariantCulture),
+                ["HFT_GATEWAY__BINARY_PORT"] = binary[i].ToString(CultureInfo.InvariantCulture),
+                ["HFT_GATEWAY__FIX_STORE_DIR"] = Path.Combine(_work.FullName, $"n{i}", "fix"),
+                ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(_work.FullName, $"n{i}", "audit.log"),
+                ["HFT_JOURNAL__MODE"] = "sync",
+                ["HFT_JOURNAL__DIR"] = Path.Combine(_work.FullName, $"n{i}", "journal"),
+                ["HFT_FEED__ENABLED"] = "false",
+                ["HFT_REPLICATION__ENABLED"] = "true",
+                ["HFT_REPLICATION__NODE_ID"] = i.ToString(CultureInfo.InvariantCulture),
+                ["HFT_REPLICATION__PEERS"] = string.Join(',', raft.Select(p => $"127.0.0.1:{p}")),
+                ["HFT_REPLICATION__API_URLS"] = string.Join(',', urls),
+            }, _work.FullName);
+        }
+        return (nodes, http, binary, fix, urls);
+    }
+
+    [Fact]
+    public async Task A_fix_session_continues_on_the_new_leader_with_its_sequence_numbers()
+    {
+        var (nodes, http, _, fix, _) = StartGroup();
+        try
+        {
+            foreach (var node in nodes) await node.WaitReadyAsync(s_startTimeout);
+            var anonymous = http.Select(p => Client(p, null)).ToArray();
+            int leader = await LeaderAsync(anonymous);
+
+            // On the leader: logon and three acknowledged orders.
+            long nextOut, lastIn;
+            await using (var first = await Hft.Gateways.Fix.Client.FixClient.ConnectAsync("127.0.0.1", fix[leader], "CLIENT_A1"))
+            {
+                Assert.Equal("A", first.Logon("dev-fix-A1").MsgType);
+                for (int i = 1; i <= 3; i++)
+                {
+                    first.NewOrder($"FO{i}", "BTCUSD", '1', "0.10", "49000.00");
+                    Assert.Equal("0", first.Expect(m => m.MsgType == "8")[Hft.Gateways.Fix.FixTags.ExecType]);
+                }
+                nextOut = first.NextOut;
+                lastIn = first.LastIn;
+                nodes[leader].Dispose(); // kill -9 while logged on
+            }
+
+            int next = await LeaderAsync(anonymous, except: leader);
+            // On the new leader: the same session continues - our numbers go on from where the old leader's ended (789),
+            // the new leader asks for the client's earlier numbers, which the client gap-fills (they were processed).
+            await using var moved = await Hft.Gateways.Fix.Client.FixClient.ConnectAsync("127.0.0.1", fix[next], "CLIENT_A1", nextOut: nextOut);
+            var logon = moved.Logon("dev-fix-A1", nextExpected: lastIn + 1);
+            Assert.Equal(("A", lastIn + 1), (logon.MsgType, logon.SeqNum));
+            var resend = moved.Expect(m => m.MsgType == "2");
+            Assert.Equal("1", resend[Hft.Gateways.Fix.FixTags.BeginSeqNo]);
+            moved.Send("4", Hft.Gateways.Fix.Client.FixClient.Body($"123=Y|36={nextOut + 1}"), possDup: true, seq: 1);
+            moved.NewOrder("FO4", "BTCUSD", '1', "0.10", "49000.00");
+            var report = moved.Expect(m => m.MsgType == "8");
+            Assert.Equal(("0", "FO4", lastIn + 3), (report[Hft.Gateways.Fix.FixTags.ExecType], report[Hft.Gateways.Fix.FixTags.ClOrdId], report.SeqNum));
+            // A resent order that was already acknowledged before the failover is not placed twice.
+            moved.NewOrder("FO2", "BTCUSD", '1', "0.10", "49000.00");
+            var duplicate = moved.Expect(m => m.MsgType == "8");
+            Assert.Equal(("8", "6"), (duplicate[Hft.Gateways.Fix.FixTags.ExecType], duplicate[Hft.Gateways.Fix.FixTags.OrdRejReason]));
+
+            // Every order acknowledged on the old leader is on the new one, once.
+            string token = (await anonymous[next].Post("api/v1/auth/token", new { apiKey = "dev-key-A1" })).AssertStatus(HttpStatusCode.OK).Str("token");
+            using var a1 = Client(http[next], token);
+            var orders = (await a1.Get("api/v1/orders?status=all")).AssertStatus(HttpStatusCode.OK);
+            var ids = orders.Body.EnumerateArray().Select(o => o.GetProperty("clientOrderId").GetString()).Where(c => c!.StartsWith("FO", StringComparison.Ordinal)).Order().ToList();
+            Assert.Equal(["FO1", "FO2", "FO3", "FO4"], ids);
+            foreach (var a in anonymous) a.Dispose();
+        }
+        finally
+        {
+            foreach (var node in nodes) node?.Dispose();
+        }
+    }
+
     private static HttpClient Client(int port, string? token)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(20) };
@@ -196,13 +261,22 @@ public sealed class ReplicatedGroupTests : IDisposable
         return client;
     }
 
-    private static async Task<int> LeaderAsync(HttpClient[] nodes)
+    private static async Task<int> LeaderAsync(HttpClient[] nodes, int except = -1)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             for (int i = 0; i < nodes.Length; i++)
-                if ((await nodes[i].Get("ready?role=leader")).Status == HttpStatusCode.OK) return i;
+            {
+                if (i == except) continue;
+                try
+                {
+                    if ((await nodes[i].Get("ready?role=leader")).Status == HttpStatusCode.OK) return i;
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }
             await Task.Delay(20);
         }
         throw new TimeoutException("no node took order entry within 30 s");

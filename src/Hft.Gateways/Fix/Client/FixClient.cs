@@ -61,11 +61,14 @@ public sealed class FixClient : IAsyncDisposable
     }
 
     /// <summary>Sends Logon and waits for the reply (a Logon, or the Logout refusing it).</summary>
-    public FixReceived Logon(string password, int heartBtInt = 30, bool reset = false, TimeSpan? timeout = null)
+    /// <param name="nextExpected">NextExpectedMsgSeqNum (789): the acceptor's number this client expects next; after a
+    /// failover to another node of a replicated group, <c>LastIn + 1</c> of the previous connection.</param>
+    public FixReceived Logon(string password, int heartBtInt = 30, bool reset = false, TimeSpan? timeout = null, long? nextExpected = null)
     {
         _fields.Clear();
         _fields.Add(FixTags.EncryptMethod, "0").Add(FixTags.HeartBtInt, heartBtInt);
         if (reset) _fields.Add(FixTags.ResetSeqNumFlag, "Y");
+        if (nextExpected is { } next) _fields.Add(FixTags.NextExpectedMsgSeqNum, next.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _fields.Add(FixTags.Password, password);
         Send("A", _fields.Written);
         return Expect(m => m.MsgType is "A" or "5", timeout);
