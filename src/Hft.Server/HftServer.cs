@@ -144,9 +144,7 @@ public sealed class HftServer : IAsyncDisposable
         if (config.Replication.Enabled)
         {
             var replication = app.Services.GetRequiredService<Replication.ReplicationService>();
-            app.Services.GetRequiredService<ReadinessChecks>().Add(() => replication.Node is null
-                ? "replication: not joined to the group yet"
-                : pipeline.Role == ReplicationRole.Follower && replication.LeaderIndex() is null ? "replication: no leader known (election in progress)" : null);
+            app.Services.GetRequiredService<ReadinessChecks>().Add(() => replication.ReadinessProblem());
         }
 
         // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,

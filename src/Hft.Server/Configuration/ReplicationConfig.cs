@@ -26,6 +26,9 @@ public sealed record ReplicationConfig
     /// <summary>The Raft write-ahead log; empty = <c>{journal.dir}/raft</c>.</summary>
     public string Dir { get; init; } = "";
 
+    /// <summary>A follower more than this many committed Raft entries behind is not ready (<c>/ready</c> 503): its reads are stale.</summary>
+    public int MaxReadyLag { get; init; } = 1000;
+
     /// <summary>The symbol group this Raft group serves (0..1023): its order ids start above <c>group &lt;&lt; 40</c>.</summary>
     public int Group { get; init; }
 

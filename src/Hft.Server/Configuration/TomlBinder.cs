@@ -300,6 +300,7 @@ internal static class TomlBinder
             ElectionTimeoutMs = r.Int("election_timeout_ms", d.ElectionTimeoutMs, 50, 60_000),
             Dir = r.String("dir", d.Dir),
             Group = r.Int("group", d.Group, 0, 1023),
+            MaxReadyLag = r.Int("max_ready_lag", d.MaxReadyLag, 1, 100_000_000),
         };
         if (c.Ack is not ("majority" or "leader")) throw r.Error("ack", $"must be \"majority\" or \"leader\", got \"{c.Ack}\"");
         foreach (var peer in c.Peers)

@@ -163,6 +163,18 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
                 + (journal.Failure is { } f ? $" ({f.Message})" : ""));
     }
 
+    /// <summary>Why this node is not ready for reads (null when it is): not joined yet, no leader known, or too far behind the log.</summary>
+    public string? ReadinessProblem()
+    {
+        if (_node is not { } node) return "replication: not joined to the group yet";
+        if (_pipeline.Role != ReplicationRole.Follower) return null;
+        if (LeaderIndex() is null) return "replication: no leader known (election in progress)";
+        long lag = node.CommitIndex - node.AppliedIndex;
+        return lag > _config.MaxReadyLag
+            ? $"replication: {lag} committed entries not applied yet (max_ready_lag {_config.MaxReadyLag}): reads would be stale"
+            : null;
+    }
+
     /// <summary>The API URL of the current leader, when [replication] api_urls names it.</summary>
     public string? LeaderApiUrl() => LeaderIndex() is int i && i < _config.ApiUrls.Count ? _config.ApiUrls[i] : null;
 
