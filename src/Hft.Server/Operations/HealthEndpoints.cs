@@ -60,12 +60,17 @@ public static class StateHashEndpoint
     {
         app.MapGet("/debug/state-hash", (TradingPipeline pipeline) =>
         {
-            using var pause = PipelinePause.TryPause(pipeline, TimeSpan.FromSeconds(10));
-            if (pause is null)
-                return Api.ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "could not pause the shards to hash the state");
-            string hash = Hft.Journal.StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook,
-                pipeline.Accounts.Name);
-            return Results.Json(new { hash, journalSequence = pipeline.Journal.Stats.LastSequence });
+            // Under the apply gate: on a follower nothing is appended to the journal while the shards are held, so the
+            // sequence reported is exactly the state hashed.
+            lock (pipeline.ApplyGate)
+            {
+                using var pause = PipelinePause.TryPause(pipeline, TimeSpan.FromSeconds(10));
+                if (pause is null)
+                    return Api.ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "could not pause the shards to hash the state");
+                string hash = Hft.Journal.StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook,
+                    pipeline.Accounts.Name);
+                return Results.Json(new { hash, journalSequence = pipeline.Journal.Stats.LastSequence });
+            }
         });
     }
 }
