@@ -3,8 +3,11 @@ using System.Buffers.Binary;
 namespace Hft.Journal;
 
 /// <summary>One record read back from the journal; the payload is valid during the callback only.</summary>
-public readonly ref struct JournalRecord(long sequence, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload)
+public readonly ref struct JournalRecord(long sequence, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload, uint crc = 0)
 {
+    /// <summary>The record's CRC32C as stored (of sequence, timestamp, type and payload): its fingerprint.</summary>
+    public uint Crc { get; } = crc;
+
     public long Sequence { get; } = sequence;
     public long TimestampMicros { get; } = timestampMicros;
     public RecordType Type { get; } = type;
@@ -102,7 +105,7 @@ public static class JournalReader
             long nextSeq = first;
             while (offset < data.Length)
             {
-                string? problem = TryRecord(data, offset, out int size, out long seq, out long ts, out RecordType type, out var payload);
+                string? problem = TryRecord(data, offset, out int size, out long seq, out long ts, out RecordType type, out var payload, out uint crc);
                 if (problem is null && seq != nextSeq) problem = $"sequence {seq} where {nextSeq} was expected";
                 if (problem is not null)
                 {
@@ -127,7 +130,7 @@ public static class JournalReader
                 lastRecord = seq;
                 if (seq > afterSequence)
                 {
-                    handler(new JournalRecord(seq, ts, type, payload));
+                    handler(new JournalRecord(seq, ts, type, payload, crc));
                     delivered++;
                 }
                 last = Math.Max(last, seq);
@@ -173,6 +176,20 @@ public static class JournalReader
         return null;
     }
 
+    /// <summary>Byte offset of the record with <paramref name="sequence"/> in a segment's bytes; -1 when the segment does not hold it intact.</summary>
+    public static long RecordOffset(byte[] data, long sequence)
+    {
+        long offset = JournalFormat.SegmentHeaderSize;
+        while (offset < data.Length)
+        {
+            if (TryRecord(data, offset, out int size, out long seq, out _, out _, out _) is not null) return -1;
+            if (seq == sequence) return offset;
+            if (seq > sequence) return -1;
+            offset += size;
+        }
+        return -1;
+    }
+
     /// <summary>Whether a record that checks out (CRC, type) with a later sequence starts anywhere after <paramref name="offset"/>.</summary>
     private static bool ValidRecordFollows(byte[] data, long offset, long nextSeq)
     {
@@ -197,10 +214,10 @@ public static class JournalReader
         long next = -1;
         while (offset < records.Length)
         {
-            string? problem = TryRecord(records[offset..], out int size, out long seq, out long ts, out RecordType type, out var payload);
+            string? problem = TryRecord(records[offset..], out int size, out long seq, out long ts, out RecordType type, out var payload, out uint crc);
             if (problem is null && next >= 0 && seq != next) problem = $"sequence {seq} where {next} was expected";
             if (problem is not null) return $"batch offset {offset}: {problem}";
-            handler(new JournalRecord(seq, ts, type, payload));
+            handler(new JournalRecord(seq, ts, type, payload, crc));
             next = seq + 1;
             offset += size;
         }
@@ -208,20 +225,26 @@ public static class JournalReader
     }
 
     private static string? TryRecord(byte[] data, long offset, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload)
-        => TryRecord(data.AsSpan((int)offset), out size, out seq, out ts, out type, out payload);
+        => TryRecord(data.AsSpan((int)offset), out size, out seq, out ts, out type, out payload, out _);
 
-    private static string? TryRecord(ReadOnlySpan<byte> rest, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload)
+    private static string? TryRecord(byte[] data, long offset, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload,
+        out uint crc)
+        => TryRecord(data.AsSpan((int)offset), out size, out seq, out ts, out type, out payload, out crc);
+
+    private static string? TryRecord(ReadOnlySpan<byte> rest, out int size, out long seq, out long ts, out RecordType type, out ReadOnlySpan<byte> payload,
+        out uint crc)
     {
         size = 0;
         seq = ts = 0;
         type = 0;
         payload = default;
+        crc = 0;
         if (rest.Length < JournalFormat.RecordHeaderSize) return "record header truncated";
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(rest);
         if (length > JournalFormat.MaxPayload) return $"record length {length} exceeds the maximum";
         size = JournalFormat.RecordHeaderSize + (int)length;
         if (rest.Length < size) return "record truncated";
-        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(rest[4..]);
+        crc = BinaryPrimitives.ReadUInt32LittleEndian(rest[4..]);
         if (Crc32C.Compute(rest[8..size]) != crc) return "checksum mismatch";
         seq = BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
         ts = BinaryPrimitives.ReadInt64LittleEndian(rest[16..]);

@@ -59,12 +59,19 @@ public sealed class JournalWriter : IDisposable
     private volatile IJournalObserver? _observer;
     private IJournalReplicator? _replicator;
 
+    // Fingerprints (stored CRC32C) of the last records by sequence: a record the replicated log delivers again must be
+    // the same record this node holds, else this node's journal has diverged from the group's (see HoldsSame).
+    private const int FingerprintWindow = 1 << 16;
+    private readonly uint[] _fingerprints = new uint[FingerprintWindow];
+    private long _fingerprintsFrom;
+
     public JournalWriter(string dir, JournalMode mode, long nextSequence, long segmentBytes = 64L << 20, int fsyncIntervalMs = 10)
     {
         _dir = dir;
         _mode = mode;
         _nextSequence = nextSequence;
         _writtenSequence = _syncedSequence = nextSequence - 1; // everything before it is already on disk (recovered)
+        _fingerprintsFrom = nextSequence;
         _segmentBytes = segmentBytes;
         _fsyncInterval = TimeSpan.FromMilliseconds(fsyncIntervalMs);
         if (mode == JournalMode.None) return;
@@ -160,7 +167,7 @@ public sealed class JournalWriter : IDisposable
             else
             {
                 if (_filling.FromLog > 0) throw new InvalidOperationException("own records and replicated records in one journal batch");
-                _filling.Add(seq, -1, type, payload, callback, own: true);
+                _fingerprints[seq & (FingerprintWindow - 1)] = _filling.Add(seq, -1, type, payload, callback, own: true);
             }
         }
         if (_mode == JournalMode.None) callback?.OnDurable(seq);
@@ -184,9 +191,33 @@ public sealed class JournalWriter : IDisposable
                 throw new InvalidOperationException($"replicated record {sequence} where {_nextSequence} was expected (records are missing)");
             if (_filling.Own > 0) throw new InvalidOperationException("replicated records and own records in one journal batch");
             _nextSequence++;
-            _filling.Add(sequence, timestampMicros, type, payload, null, own: false);
+            _fingerprints[sequence & (FingerprintWindow - 1)] = _filling.Add(sequence, timestampMicros, type, payload, null, own: false);
         }
         _work.Set();
+    }
+
+    /// <summary>Recovery: the fingerprints of the records it read from disk (only the last window is kept).</summary>
+    public void SeedFingerprint(long sequence, uint crc)
+    {
+        lock (_gate)
+        {
+            if (sequence >= _nextSequence) return;
+            _fingerprints[sequence & (FingerprintWindow - 1)] = crc;
+            if (sequence < _fingerprintsFrom) _fingerprintsFrom = sequence;
+        }
+    }
+
+    /// <summary>
+    /// Whether the record this node holds at <paramref name="sequence"/> has the fingerprint <paramref name="crc"/>:
+    /// true when it does, or when it is too old (or restored from a snapshot) to be known; false when it differs.
+    /// </summary>
+    public bool HoldsSame(long sequence, uint crc)
+    {
+        lock (_gate)
+        {
+            if (sequence >= _nextSequence || sequence < _fingerprintsFrom || sequence < _nextSequence - FingerprintWindow) return true;
+            return _fingerprints[sequence & (FingerprintWindow - 1)] == crc;
+        }
     }
 
     private void Run()
@@ -376,18 +407,21 @@ public sealed class JournalWriter : IDisposable
 
         public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
 
-        public void Add(long seq, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback, bool own)
+        /// <summary>Adds one record; returns its CRC (the record's fingerprint).</summary>
+        public uint Add(long seq, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback, bool own)
         {
             int size = JournalFormat.RecordHeaderSize + payload.Length;
             if (_length + size > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + size));
             long micros = timestampMicros >= 0 ? timestampMicros : (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
             if (own) Own++;
             else FromLog++;
+            int at = _length;
             _length += JournalFormat.WriteRecord(_bytes.AsSpan(_length), seq, micros, type, payload);
             if (Count == 0) FirstSequence = seq;
             LastSequence = seq;
             Count++;
             if (callback is not null) _callbacks.Add((seq, callback));
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(at + 4));
         }
 
         public void NotifyFailedAndClear()

@@ -8,6 +8,9 @@ namespace Hft.Server.Pipeline;
 public sealed record RecoveryReport(long SnapshotSequence, long RecordsReplayed, long LastSequence, TimeSpan Elapsed,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>Fingerprints (sequence, CRC) of the last records replayed, for the journal's divergence check in replicated mode.</summary>
+    internal IReadOnlyList<(long Sequence, uint Crc)> Fingerprints { get; init; } = [];
+
     public static RecoveryReport Nothing { get; } = new(0, 0, 0, TimeSpan.Zero, []);
 
     public override string ToString()
@@ -60,8 +63,11 @@ public static class JournalRecovery
             }
         }
         long maxOrderId = 0;
+        var fingerprints = new Queue<(long, uint)>();
         var result = JournalReader.Read(dir, afterSequence: snapSeq, repair, (in JournalRecord r) =>
         {
+            fingerprints.Enqueue((r.Sequence, r.Crc));
+            if (fingerprints.Count > 65_536) fingerprints.Dequeue();
             if (r.Type == RecordType.Admin)
             {
                 if (!AdminRecord.TryRead(r.Payload, out var admin)) throw new JournalCorruptException(dir, r.Sequence, "unreadable admin record");
@@ -97,6 +103,9 @@ public static class JournalRecovery
             warnings.Add($"repair: {behind}; its {segments.Count} segment(s) (all covered by the snapshot) moved aside as .corrupt");
         }
         pipeline.AdvanceOrderIds(maxOrderId);
-        return new RecoveryReport(snapSeq, result.RecordsDelivered, Math.Max(snapSeq, result.LastSequence), clock.Elapsed, warnings);
+        return new RecoveryReport(snapSeq, result.RecordsDelivered, Math.Max(snapSeq, result.LastSequence), clock.Elapsed, warnings)
+        {
+            Fingerprints = fingerprints.ToArray(),
+        };
     }
 }

@@ -137,6 +137,7 @@ public sealed class TradingPipeline
             : JournalRecovery.Run(this, config.Journal.Dir, repair: config.Journal.Repair, observers);
         Journal = new JournalWriter(config.Journal.Dir, mode, Recovery.LastSequence + 1,
             (long)config.Journal.SegmentMegabytes << 20, config.Journal.FsyncIntervalMs);
+        foreach (var (sequence, crc) in Recovery.Fingerprints) Journal.SeedFingerprint(sequence, crc);
         foreach (var shard in _shards) shard.AttachJournal(Journal);
         IPipelineObserver[] replicaObservers = observers.Where(o => o is not IAdmissionObserver).ToArray();
         foreach (var shard in _shards) shard.AttachReplicaObservers(replicaObservers);
@@ -167,6 +168,18 @@ public sealed class TradingPipeline
         Role = role;
         LeaderUrl = role == ReplicationRole.Follower ? leaderUrl : null;
     }
+
+    /// <summary>
+    /// Replication: this node's in-memory state is no longer the group's (a deposed leader's uncommitted decisions, or a
+    /// journal that diverged). It is about to exit and rebuild; nothing of this state may be persisted (no snapshot).
+    /// </summary>
+    internal void MarkDiverged()
+    {
+        _diverged = true;
+        _orderEntry = false;
+    }
+
+    private volatile bool _diverged;
 
     /// <summary>Refuses an operator change on a follower (it would fork the group's state).</summary>
     private void EnsureLeader()
@@ -273,12 +286,14 @@ public sealed class TradingPipeline
     public SnapshotResult TakeSnapshot(TimeSpan timeout, bool prune = true)
     {
         if (Journal.Mode == JournalMode.None) throw new InvalidOperationException("journal mode none: there is no journal to snapshot against");
+        if (_diverged) throw new InvalidOperationException("this node's state diverged from its replication group's: it is restarting, no snapshot");
         lock (_snapshotGate)
         {
             var clock = Stopwatch.StartNew();
             SnapshotData data;
             lock (ApplyGate) // a follower's journal may not run ahead of its shards while they are copied
             {
+                if (_diverged) throw new InvalidOperationException("this node's state diverged from its replication group's: no snapshot");
                 // Shards started and not (cleanly) stopped: pause them. Before start or after a drained stop nothing moves.
                 bool live = _shards.Any(s => s.IsRunning) && !_stopped;
                 using (var pause = live ? PipelinePause.TryPause(this, timeout) : null)

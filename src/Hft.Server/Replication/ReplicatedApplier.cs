@@ -12,8 +12,10 @@ namespace Hft.Server.Replication;
 /// its books). Records the node already holds — its own as leader, or what its journal recovered before a restart —
 /// are skipped by sequence. Called on the Raft apply thread only.
 /// </summary>
-public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? directory) : IReplicatedLogApplier
+public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? directory, Action<long> onDiverged) : IReplicatedLogApplier
 {
+    private volatile bool _diverged;
+
     private long _applied;
     private long _skipped;
 
@@ -23,8 +25,15 @@ public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? 
     /// <summary>Records of committed entries this node already held.</summary>
     public long RecordsSkipped => Interlocked.Read(ref _skipped);
 
+    /// <summary>Set once a committed record differed from the one this node holds at that sequence: nothing more is applied.</summary>
+    public bool Diverged => _diverged;
+
+    /// <summary>This node's state is no longer the group's (it will restart): apply nothing more.</summary>
+    public void Stop() => _diverged = true;
+
     public void Apply(ReadOnlySpan<byte> records)
     {
+        if (_diverged) return;
         lock (pipeline.ApplyGate)
         {
             if (JournalReader.ReadBatch(records, ApplyRecord) is { } problem)
@@ -35,8 +44,17 @@ public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? 
     private void ApplyRecord(in JournalRecord r)
     {
         var journal = pipeline.Journal;
+        if (_diverged) return;
         if (r.Sequence < journal.NextSequence)
         {
+            // Held already - it must be the same record. A different one means this node applied a record the group never
+            // committed (e.g. a deposed leader's own tail): its state is not the group's any more.
+            if (!journal.HoldsSame(r.Sequence, r.Crc))
+            {
+                _diverged = true;
+                onDiverged(r.Sequence);
+                return;
+            }
             Interlocked.Increment(ref _skipped);
             return;
         }

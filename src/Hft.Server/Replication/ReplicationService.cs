@@ -49,7 +49,7 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             log.LogCritical("replication: {Reason}; exiting with code {Code} to restart from the committed log", reason, DivergedExitCode);
             Environment.Exit(DivergedExitCode);
         });
-        _applier = new ReplicatedApplier(pipeline, directory);
+        _applier = new ReplicatedApplier(pipeline, directory, OnJournalDiverged);
     }
 
     public RaftNode? Node => _node;
@@ -148,6 +148,48 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             _config.Group, node.Term, clock.Elapsed.TotalMilliseconds, _pipeline.Journal.Stats.LastSequence);
     }
 
+    /// <summary>
+    /// The group committed a record different from the one this node holds at <paramref name="sequence"/>: cut the
+    /// journal before it (the cut part is kept as *.diverged) and restart; the log then supplies the group's records.
+    /// </summary>
+    private void OnJournalDiverged(long sequence)
+    {
+        _pipeline.SetRole(ReplicationRole.Follower, LeaderApiUrl());
+        string dir = _pipeline.Config.Journal.Dir;
+        _log.LogCritical("replication: this node's journal diverged from the group's committed log at sequence {Sequence}", sequence);
+        _pipeline.MarkDiverged();
+        _pipeline.Journal.Dispose(); // nothing is appended any more (apply stopped, order entry off); close the segment before cutting it
+        foreach (var line in Hft.Journal.JournalTruncation.CutFrom(dir, sequence)) _log.LogCritical("replication: {Line}", line);
+        Exit($"journal diverged from the group's log at sequence {sequence}; cut there");
+    }
+
+    /// <summary>
+    /// Sets this node's Raft log aside, then exits (75) to be restarted. The log may hold an entry the group never
+    /// committed as if it were committed (DotNext 6.12 applied a deposed leader's own tail again after a restart; seen
+    /// with SIGSTOP partitions): kept, it would be applied again on every restart. The restarted node fetches the whole
+    /// log from the leader (nothing is compacted) and skips, fingerprint-checked, what its journal holds. Until it has
+    /// caught up this member holds no copy of the log: a second failure in that window could cost the group entries
+    /// that only the two others held.
+    /// </summary>
+    private void Exit(string reason)
+    {
+        if (Interlocked.Exchange(ref _exiting, 1) != 0) return;
+        string raft = _config.ResolveDir(_pipeline.Config.Journal.Dir);
+        string aside = $"{raft}.diverged-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
+        try
+        {
+            if (Directory.Exists(raft)) Directory.Move(raft, aside);
+            reason += $"; Raft log moved aside to {aside}";
+        }
+        catch (IOException e)
+        {
+            reason += $"; the Raft log could not be moved aside ({e.Message}): remove {raft} by hand";
+        }
+        _onDiverged(reason);
+    }
+
+    private int _exiting;
+
     private void Demote(string why)
     {
         _pipeline.SetRole(ReplicationRole.Follower, LeaderApiUrl());
@@ -159,14 +201,19 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         var journal = _pipeline.Journal;
         long decided = journal.Stats.LastSequence, committed = journal.WrittenSequence;
         if (journal.Failure is not null || decided > committed)
-            _onDiverged($"deposed leader holds decided records up to seq {decided} but only {committed} are committed"
+        {
+            _pipeline.MarkDiverged();
+            _applier.Stop();
+            Exit($"deposed leader holds decided records up to seq {decided} but only {committed} are committed"
                 + (journal.Failure is { } f ? $" ({f.Message})" : ""));
+        }
     }
 
     /// <summary>Why this node is not ready for reads (null when it is): not joined yet, no leader known, or too far behind the log.</summary>
     public string? ReadinessProblem()
     {
         if (_node is not { } node) return "replication: not joined to the group yet";
+        if (Volatile.Read(ref _exiting) != 0) return "replication: this node's state diverged from the group's; it restarts";
         if (_pipeline.Role != ReplicationRole.Follower) return null;
         if (LeaderIndex() is null) return "replication: no leader known (election in progress)";
         long lag = node.CommitIndex - node.AppliedIndex;
