@@ -62,7 +62,8 @@ internal sealed class ApiClient : IDisposable
             }
             return new ApiReply((int)response.StatusCode, body, text);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        // SocketException: a connection to a process that died mid-connect can surface directly (RemoteEndPoint of a dead socket).
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException)
         {
             return new ApiReply(0, default, e.Message);
         }

@@ -167,9 +167,9 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     /// Sets this node's Raft log aside, then exits (75) to be restarted. The log may hold an entry the group never
     /// committed as if it were committed (DotNext 6.12 applied a deposed leader's own tail again after a restart; seen
     /// with SIGSTOP partitions): kept, it would be applied again on every restart. The restarted node fetches the whole
-    /// log from the leader (nothing is compacted) and skips, fingerprint-checked, what its journal holds. Until it has
-    /// caught up this member holds no copy of the log: a second failure in that window could cost the group entries
-    /// that only the two others held.
+    /// log from the leader (nothing is compacted) and skips, fingerprint-checked, what its journal holds; its vote record
+    /// is kept. Until it has caught up this member holds no copy of the log: a second failure in that window could cost
+    /// the group entries that only it and one other member held.
     /// </summary>
     private void Exit(string reason)
     {
@@ -180,6 +180,13 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         {
             if (Directory.Exists(raft)) Directory.Move(raft, aside);
             reason += $"; Raft log moved aside to {aside}";
+            // Keep the vote record (term, voted-for: DotNext's wal/state file), so this member cannot vote twice in a term.
+            string vote = Path.Combine(aside, "wal", "state");
+            if (File.Exists(vote))
+            {
+                Directory.CreateDirectory(Path.Combine(raft, "wal"));
+                File.Copy(vote, Path.Combine(raft, "wal", "state"));
+            }
         }
         catch (IOException e)
         {
