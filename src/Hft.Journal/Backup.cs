@@ -110,10 +110,48 @@ public static class JournalBackup
         return null;
     }
 
+    /// <summary>
+    /// .NET's GZipStream does not check the gzip trailer (CRC32 and length of the uncompressed data), so a flipped bit
+    /// that still inflates - into tar padding, say - would go unnoticed. Checked here for the whole (single-member) file.
+    /// </summary>
+    private static string? GzipTrailerProblem(string file)
+    {
+        try
+        {
+            using var fs = File.OpenRead(file);
+            if (fs.Length < 18) return "archive too short for gzip";
+            var crc = new System.IO.Hashing.Crc32();
+            long length = 0;
+            using (var gz = new GZipStream(fs, CompressionMode.Decompress, leaveOpen: true))
+            {
+                var buffer = new byte[1 << 16];
+                int n;
+                while ((n = gz.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    crc.Append(buffer.AsSpan(0, n));
+                    length += n;
+                }
+            }
+            Span<byte> trailer = stackalloc byte[8];
+            fs.Seek(-8, SeekOrigin.End);
+            fs.ReadExactly(trailer);
+            uint expectedCrc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            uint expectedSize = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+            if (crc.GetCurrentHashAsUInt32() != expectedCrc) return "gzip trailer: CRC32 of the uncompressed data does not match (archive corrupt)";
+            if ((uint)length != expectedSize) return "gzip trailer: uncompressed length does not match (archive corrupt)";
+            return null;
+        }
+        catch (Exception x) when (x is InvalidDataException or IOException)
+        {
+            return $"gzip: {x.Message}";
+        }
+    }
+
     /// <summary>Checks a backup archive; with <paramref name="extractTo"/> also writes its files there (only when all checks pass they are kept).</summary>
     public static BackupVerification Verify(string file, string? extractTo = null)
     {
         var problems = new List<string>();
+        if (GzipTrailerProblem(file) is { } gzipProblem) problems.Add(gzipProblem);
         var hashes = new Dictionary<string, (long Bytes, string Sha)>(StringComparer.Ordinal);
         BackupManifest? manifest = null;
         long snapSeq = -1, bytes = 0, records = 0;
