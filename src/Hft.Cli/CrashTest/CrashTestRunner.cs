@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Hft.Cli.Replay;
 using Hft.Journal;
-using Hft.Server.Auth;
 using Hft.Server.Configuration;
 using Hft.Server.Pipeline;
 
@@ -144,49 +141,13 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         _ledger = new AckLedger();
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private string Token(string account)
-        => new TokenService(_config.Auth, SigningKeys.From(_config.Auth)).Mint(account, Roles.Trader, TimeSpan.FromHours(1));
-
     /// <summary>Clients trade until a random moment, then the server gets SIGKILL; returns a summary.</summary>
     private async Task<string> BurstAndKillAsync(int cycle)
     {
-        var server = _server!;
-        long acksBefore = Interlocked.Read(ref _ledger.Acks), unansweredBefore = Interlocked.Read(ref _ledger.Unanswered);
-        using var a1 = new ApiClient(server.Port, Token("A1"));
-        using var a2 = new ApiClient(server.Port, Token("A2"));
-        var clients = new List<TradingClient>();
-        for (int c = 0; c < options.ClientsPerAccount; c++)
-        {
-            clients.Add(new TradingClient("A1", "buy", a1, _ledger, new Random(_rng.Next()), $"e{_epoch}c{cycle}b{c}"));
-            clients.Add(new TradingClient("A2", "sell", a2, _ledger, new Random(_rng.Next()), $"e{_epoch}c{cycle}s{c}"));
-        }
-        // Each client manages its share of the account's open orders.
-        int[] share = new int[2];
-        foreach (var facts in _ledger.Orders.Values.Where(f => f.IsOpen).OrderBy(f => f.Id))
-        {
-            int side = facts.Account == "A1" ? 0 : 1;
-            clients[2 * (share[side]++ % options.ClientsPerAccount) + side].Adopt(facts.Id);
-        }
-        int killAfter = _rng.Next(options.MinKillMs, options.MaxKillMs);
-        var deadline = DateTime.UtcNow.AddSeconds(20); // clients stop by then whatever happens
-        var running = clients.Select(c => Task.Run(() => c.RunAsync(maxOps: 2000, deadline))).ToArray();
-        await Task.Delay(killAfter);
-        server.Kill();
-        var all = Task.WhenAll(running);
-        if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all) _violations.Add($"cycle {cycle}: clients did not stop after the kill");
-        else await all;
-        long acks = Interlocked.Read(ref _ledger.Acks) - acksBefore;
-        _totalAcks += acks;
-        return $"{acks} acks, {Interlocked.Read(ref _ledger.Unanswered) - unansweredBefore} unanswered, kill -9 after {killAfter} ms";
+        var burst = await TradingBurst.RunAsync(_server!.Port, _config, _ledger, options, _rng, $"e{_epoch}c{cycle}", _server.Kill,
+            problem => _violations.Add($"cycle {cycle}: {problem}"));
+        _totalAcks += burst.Acks;
+        return $"{burst.Acks} acks, {burst.Unanswered} unanswered, kill -9 after {burst.KillAfterMs} ms";
     }
 
     /// <summary>Recovers the journal offline, restarts the server and verifies what it recovered.</summary>
@@ -209,7 +170,7 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         _totalRecords += offline.RecordsReplayed;
         if (expectEmpty && offline.RecordsReplayed != 0) _violations.Add($"cycle {cycle}: an empty data dir replayed {offline.RecordsReplayed} records");
 
-        int port = FreePort();
+        int port = TradingBurst.FreePort();
         var env = ServerEnvironment(port).ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
         _server?.Dispose();
         _server = ServerProcess.Start(env, _root, port, "serve", "--profile", "development");
@@ -224,8 +185,8 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
             && long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) != offline.RecordsReplayed)
             _violations.Add($"cycle {cycle}: the server replayed {m.Groups[1].Value} records, the offline replay {offline.RecordsReplayed}");
 
-        using var a1 = new ApiClient(port, Token("A1"));
-        using var a2 = new ApiClient(port, Token("A2"));
+        using var a1 = new ApiClient(port, TradingBurst.TraderToken(_config, "A1"));
+        using var a2 = new ApiClient(port, TradingBurst.TraderToken(_config, "A2"));
         var (state, problem) = await RecoveredState.ReadAsync(anonymous, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
         if (state is null)
         {

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using Hft.Server.Auth;
 using Hft.Server.Configuration;
 
 namespace Hft.Cli.CrashTest;
@@ -122,8 +119,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         }
         for (int i = 0; i < NodeCount; i++)
         {
-            _httpPorts[i] = FreePort();
-            _raftPorts[i] = FreePort();
+            _httpPorts[i] = TradingBurst.FreePort();
+            _raftPorts[i] = TradingBurst.FreePort();
         }
         _baseEnv = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -175,18 +172,6 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         return await _nodes[node]!.WaitReadyAsync(anonymous.Http, s_startTimeout);
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private string Token(string account)
-        => new TokenService(_config.Auth, SigningKeys.From(_config.Auth)).Mint(account, Roles.Trader, TimeSpan.FromHours(1));
-
     /// <summary>The node (not <paramref name="except"/>) that answers /ready?role=leader, and the time since <paramref name="since"/> started.</summary>
     private async Task<(int Node, double Ms)> WaitLeaderAsync(int except, Stopwatch since)
     {
@@ -215,35 +200,13 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     /// <summary>Clients trade on the leader until it is killed (or frozen); the summary, and a clock started at the kill.</summary>
     private async Task<(string Summary, Stopwatch Killed)> BurstAndKillAsync(int cycle, int leader)
     {
-        long acksBefore = Interlocked.Read(ref _ledger.Acks), unansweredBefore = Interlocked.Read(ref _ledger.Unanswered);
-        using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
-        using var a2 = new ApiClient(_httpPorts[leader], Token("A2"));
-        var clients = new List<TradingClient>();
-        for (int c = 0; c < options.ClientsPerAccount; c++)
-        {
-            clients.Add(new TradingClient("A1", "buy", a1, _ledger, new Random(_rng.Next()), $"r{cycle}b{c}"));
-            clients.Add(new TradingClient("A2", "sell", a2, _ledger, new Random(_rng.Next()), $"r{cycle}s{c}"));
-        }
-        int[] share = new int[2];
-        foreach (var facts in _ledger.Orders.Values.Where(f => f.IsOpen).OrderBy(f => f.Id))
-        {
-            int side = facts.Account == "A1" ? 0 : 1;
-            clients[2 * (share[side]++ % options.ClientsPerAccount) + side].Adopt(facts.Id);
-        }
-        int killAfter = _rng.Next(options.MinKillMs, options.MaxKillMs);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var running = clients.Select(c => Task.Run(() => c.RunAsync(maxOps: 2000, deadline))).ToArray();
-        await Task.Delay(killAfter);
-        if (options.Partition) _nodes[leader]!.Signal("STOP");
-        else _nodes[leader]!.Kill();
-        var killed = Stopwatch.StartNew();
-        var all = Task.WhenAll(running);
-        if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all) _violations.Add($"cycle {cycle}: clients did not stop after the kill");
-        else await all;
-        long acks = Interlocked.Read(ref _ledger.Acks) - acksBefore;
-        _totalAcks += acks;
-        return ($"{acks} acks, {Interlocked.Read(ref _ledger.Unanswered) - unansweredBefore} unanswered, leader node {leader} "
-            + (options.Partition ? "frozen (SIGSTOP)" : "kill -9") + $" after {killAfter} ms", killed);
+        var node = _nodes[leader]!;
+        var burst = await TradingBurst.RunAsync(_httpPorts[leader], _config, _ledger, options, _rng, $"r{cycle}",
+            () => { if (options.Partition) node.Signal("STOP"); else node.Kill(); },
+            problem => _violations.Add($"cycle {cycle}: {problem}"));
+        _totalAcks += burst.Acks;
+        return ($"{burst.Acks} acks, {burst.Unanswered} unanswered, leader node {leader} "
+            + (options.Partition ? "frozen (SIGSTOP)" : "kill -9") + $" after {burst.KillAfterMs} ms", burst.SinceKill);
     }
 
     /// <summary>
@@ -304,8 +267,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         if (hashes.Distinct().Count() != 1)
             _violations.Add($"cycle {cycle}: state hashes differ at journal sequence {sequence}: {string.Join(", ", hashes.Select((h, i) => $"node {i} {h[..12]}"))}");
         using var anonymous = new ApiClient(_httpPorts[leader], null);
-        using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
-        using var a2 = new ApiClient(_httpPorts[leader], Token("A2"));
+        using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
+        using var a2 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A2"));
         var (state, problem) = await RecoveredState.ReadAsync(anonymous, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
         if (state is null)
         {
@@ -377,7 +340,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     /// <summary>One IOC order on the leader (recorded in the ledger like any acknowledged order).</summary>
     private async Task ProbeAsync(int leader, int n)
     {
-        using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
+        using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
         string cid = $"probe-{Guid.NewGuid():N}"[..24];
         var reply = await a1.SendAsync(HttpMethod.Post, "api/v1/orders",
             $$"""{"clientOrderId":"{{cid}}","symbol":"BTCUSD","side":"buy","type":"limit","tif":"ioc","price":"49500.00","qty":"0.01"}""");
@@ -421,7 +384,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         using var anonymousLeader = new ApiClient(_httpPorts[leader], null);
         long before = (await anonymousFollower.GetAsync("replication/status")).Body.GetProperty("journalSequence").GetInt64();
         _nodes[follower]!.Kill();
-        using var a1 = new ApiClient(_httpPorts[leader], Token("A1"));
+        using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
         var stream = Stopwatch.StartNew();
         int placed = 0;
         for (int i = 0; i < 3000 && stream.Elapsed < TimeSpan.FromSeconds(15); i++)
