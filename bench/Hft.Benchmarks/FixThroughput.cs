@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using Hft.Client;
+using Hft.Configuration;
 using Hft.Gateways;
 using Hft.Gateways.Fix;
-using Hft.Gateways.Fix.Client;
+using Hft.Node;
 using Hft.Server;
-using Hft.Server.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Benchmarks;
@@ -43,9 +44,9 @@ public static class FixThroughput
             Journal = config.Journal with { Mode = journal, Dir = Path.Combine(dir, "journal") },
             Gateway = config.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = Path.Combine(dir, "fix") },
         };
-        var server = HftServer.Create(config, logging: _ => { }, modules: [GatewayModule.Register]);
+        var server = TradingNode.Create(config, logging: _ => { });
         await server.StartAsync();
-        int port = server.Services.GetRequiredService<FixAcceptor>().EndPoint!.Port;
+        int port = server.Fix!.EndPoint!.Port;
         string[] senders = ["CLIENT_A1", "CLIENT_A2"];
         string[] passwords = ["dev-fix-A1", "dev-fix-A2"];
         var clients = new FixClient[connections];

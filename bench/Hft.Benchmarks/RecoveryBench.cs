@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using Hft.Configuration;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Journal;
-using Hft.Server.Configuration;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Benchmarks;
 

@@ -3,13 +3,15 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using HdrHistogram;
+using Hft.Configuration;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
+using Hft.Node;
+using Hft.Pipeline;
+using Hft.Pipeline.Monitoring;
 using Hft.Server;
-using Hft.Server.Configuration;
 using Hft.Server.MarketData;
 using Hft.Server.Operations;
-using Hft.Server.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Benchmarks;
@@ -46,11 +48,12 @@ public static class WsFanout
         config = config with
         {
             Monitoring = config.Monitoring with { MetricsPort = 0 },
+            Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false }, // REST only
             Journal = config.Journal with { Mode = "none" },
             Trading = config.Trading with { MaxOrdersPerSecond = 0 },
             Server = config.Server with { AuditLog = Path.Combine(Path.GetTempPath(), "hft-ws-fanout-audit.log") },
         };
-        await using var server = HftServer.Create(config, logging: _ => { }, new MarketDataOptions { MaxConnections = 100_000 });
+        await using var server = TradingNode.Create(config, logging: _ => { }, new MarketDataOptions { MaxConnections = 100_000 });
         await server.StartAsync();
         var url = server.Urls.First(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
         var wsUri = new Uri($"ws://{new Uri(url).Authority}/ws");

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using Hft.Configuration;
+using Hft.Node;
 using Hft.Server;
-using Hft.Server.Configuration;
 
 namespace Hft.Deployment.Tests;
 
@@ -107,8 +108,8 @@ public sealed class DockerTests
     public async Task Health_check_script_passes_against_a_live_server_and_fails_once_it_stopped()
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
-        config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 } };
-        var server = HftServer.Create(config, logging: _ => { });
+        config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 }, Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false } };
+        var server = TradingNode.Create(config, logging: _ => { });
         await server.StartAsync();
         int port = new Uri(server.Urls[0]).Port;
         var env = new Dictionary<string, string?> { ["HFT_MONITORING__METRICS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };

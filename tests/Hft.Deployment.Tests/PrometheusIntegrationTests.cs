@@ -4,9 +4,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Configuration;
+using Hft.Node;
 using Hft.Server;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 using Xunit.Abstractions;
 using YamlDotNet.RepresentationModel;
 
@@ -38,10 +40,11 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
         config = config with
         {
             Monitoring = config.Monitoring with { MetricsPort = 0 },
+            Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false }, // REST only
             Journal = config.Journal with { Dir = Path.Combine(root.FullName, "journal"), Mode = "sync", SnapshotIntervalSeconds = 0 },
             Server = config.Server with { AuditLog = Path.Combine(root.FullName, "audit.log") },
         };
-        var server = HftServer.Create(config, logging: _ => { });
+        var server = TradingNode.Create(config, logging: _ => { });
         Process? prometheus = null;
         try
         {

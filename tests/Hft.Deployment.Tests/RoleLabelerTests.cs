@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Hft.Configuration;
+using Hft.Node;
 using Hft.Server;
-using Hft.Server.Configuration;
 
 namespace Hft.Deployment.Tests;
 
@@ -32,7 +33,7 @@ public sealed class RoleLabelerTests
                 Feed = config.Feed with { Enabled = false },
                 Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false }, // only the HTTP port is probed
             };
-            var server = HftServer.Create(config, logging: _ => { });
+            var server = TradingNode.Create(config, logging: _ => { });
             await server.StartAsync();
             try
             {

@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Configuration;
+using Hft.Node;
 using Hft.Server;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 
 namespace Hft.Deployment.Tests;
 
@@ -149,25 +151,26 @@ public sealed class ScriptTests
         }
     }
 
-    private static async Task<HftServer> StartAsync(string dataDir)
+    private static async Task<TradingNode> StartAsync(string dataDir)
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
         config = config with
         {
             Monitoring = config.Monitoring with { MetricsPort = 0 },
+            Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false }, // REST only
             Journal = config.Journal with { Dir = dataDir, Mode = "sync", SnapshotIntervalSeconds = 0 },
             Server = config.Server with { AuditLog = Path.Combine(dataDir, "audit.log") },
             Feed = config.Feed with { Enabled = false }, // the mock feed moves marks: the state hashes compared must not
         };
-        var server = HftServer.Create(config, logging: _ => { });
+        var server = TradingNode.Create(config, logging: _ => { });
         await server.StartAsync();
         return server;
     }
 
     /// <summary>Stops the server gracefully before it is disposed (disposing a running host races its threads).</summary>
-    private static AsyncStop Stopper(HftServer server) => new(server);
+    private static AsyncStop Stopper(TradingNode server) => new(server);
 
-    private sealed class AsyncStop(HftServer server) : IAsyncDisposable
+    private sealed class AsyncStop(TradingNode server) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await server.StopAsync();
     }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Hft.Configuration;
 using Hft.Journal;
-using Hft.Server.Configuration;
 
 namespace Hft.Cli.Commands;
 

@@ -1,5 +1,5 @@
+using Hft.Configuration;
 using Hft.Journal;
-using Hft.Server.Configuration;
 
 namespace Hft.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using Hft.Server;
-using Hft.Server.Configuration;
+using Hft.Configuration;
+using Hft.Node;
 
 namespace Hft.Cli.Commands;
 
@@ -33,10 +33,10 @@ public static class ServeCommand
         if (!ProfileConfig.TryLoad(args.Where(a => a != "--repair").ToList(), stderr, out var config)) return ConfigException.ExitCode;
         if (repair) config = config with { Journal = config.Journal with { Repair = true } };
         stdout.WriteLine($"hft: {ConfigLoader.Describe(config)}");
-        HftServer server;
+        TradingNode node;
         try
         {
-            server = HftServer.Create(config, modules: [Hft.Gateways.GatewayModule.Register]);
+            node = TradingNode.Create(config);
         }
         catch (Hft.Journal.JournalCorruptException e)
         {
@@ -45,22 +45,21 @@ public static class ServeCommand
         }
         try
         {
-            server.StartAsync().GetAwaiter().GetResult();
+            node.StartAsync().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             stderr.WriteLine($"hft serve: cannot listen: {e.Message}");
             return 1;
         }
-        foreach (var url in server.Urls) stdout.WriteLine($"hft: listening on {url} (API /api/v1, /metrics, /health, /ready)");
-        if (Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<Hft.Gateways.Binary.BinaryGateway>(server.Services) is { EndPoint: { } binary })
-            stdout.WriteLine($"hft: binary order entry on {binary} (docs/protocol/binary.md)");
-        if (Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<Hft.Gateways.Fix.FixAcceptor>(server.Services) is { EndPoint: { } fix })
+        foreach (var url in node.Urls) stdout.WriteLine($"hft: listening on {url} (API /api/v1, /metrics, /health, /ready)");
+        if (node.Binary?.EndPoint is { } binary) stdout.WriteLine($"hft: binary order entry on {binary} (docs/protocol/binary.md)");
+        if (node.Fix?.EndPoint is { } fix)
             stdout.WriteLine($"hft: FIX 4.4 acceptor listening on {fix} (sessions: {string.Join(", ", config.Gateway.FixSessions.Select(s => s.SenderCompId))})");
         stdout.WriteLine("hft: ready; stop with Ctrl-C or SIGTERM");
         stdout.Flush();
-        server.WaitForShutdownAsync().GetAwaiter().GetResult();
-        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        node.WaitForShutdownAsync().GetAwaiter().GetResult();
+        node.DisposeAsync().AsTask().GetAwaiter().GetResult();
         stdout.WriteLine("hft: stopped");
         return 0;
     }

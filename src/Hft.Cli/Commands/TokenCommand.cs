@@ -1,5 +1,6 @@
+using Hft.Auth;
+using Hft.Configuration;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 
 namespace Hft.Cli.Commands;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hft.Cli.Replay;
+using Hft.Configuration;
 using Hft.Journal;
-using Hft.Server.Configuration;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Cli.CrashTest;
 

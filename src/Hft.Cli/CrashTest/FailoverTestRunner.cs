@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Hft.Server.Configuration;
+using Hft.Configuration;
 
 namespace Hft.Cli.CrashTest;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Hft.Auth;
+using Hft.Configuration;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 
 namespace Hft.Cli.CrashTest;
 

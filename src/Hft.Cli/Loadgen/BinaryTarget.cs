@@ -1,7 +1,7 @@
+using Hft.Client;
 using Hft.Core.Events;
 using Hft.Core.Orders;
 using Hft.Gateways.Binary;
-using Hft.Gateways.Client;
 
 namespace Hft.Cli.Loadgen;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Hft.Client;
 using Hft.Core.Orders;
 using Hft.Gateways.Fix;
-using Hft.Gateways.Fix.Client;
 
 namespace Hft.Cli.Loadgen;
 

@@ -1,6 +1,6 @@
+using Hft.Configuration;
 using Hft.Journal;
-using Hft.Server.Configuration;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Cli.Replay;
 

@@ -1,6 +1,7 @@
+using Hft.Auth;
+using Hft.Pipeline;
 using Hft.Risk;
 using Hft.Server.Auth;
-using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

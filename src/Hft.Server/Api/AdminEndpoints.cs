@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Hft.Auth;
 using Hft.Core.Events;
 using Hft.Core.Instruments;
+using Hft.Pipeline;
+using Hft.Pipeline.Monitoring;
 using Hft.Risk;
 using Hft.Server.Auth;
 using Hft.Server.Operations;
-using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Auth.Sessions;
 using Hft.Server.Auth;
 using Hft.Server.Sessions;
 using Microsoft.AspNetCore.Builder;

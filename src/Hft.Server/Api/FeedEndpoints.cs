@@ -1,4 +1,4 @@
-using Hft.Server.Feed;
+using Hft.Feed;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

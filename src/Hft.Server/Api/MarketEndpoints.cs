@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Hft.Core.Book;
 using Hft.Core.Instruments;
+using Hft.Pipeline;
 using Hft.Server.Cache;
-using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

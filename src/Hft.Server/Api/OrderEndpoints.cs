@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using Hft.Auth;
 using Hft.Core.Events;
 using Hft.Core.Matching;
+using Hft.Pipeline;
 using Hft.Server.Auth;
-using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -37,7 +38,7 @@ public static class OrderEndpoints
         if (!OrderRequestParser.TryParseNew(body.Bytes, pipeline.Instruments, out var parsed, out var code, out var message))
             return ApiError.Result(code == RejectReason.UnknownSymbol.Name() ? StatusCodes.Status400BadRequest : StatusCodes.Status400BadRequest, code, message);
         long received = Stopwatch.GetTimestamp(); // receipt: the request is parsed (read + parse is the "parse" stage)
-        http.RequestServices.GetService<Hft.Server.Operations.PipelineMetrics>()?.RecordParse(start, received);
+        http.RequestServices.GetService<Hft.Pipeline.Monitoring.PipelineMetrics>()?.RecordParse(start, received);
 
         var cmd = parsed!.Command;
         cmd.OrderId = pipeline.NextOrderId();

@@ -1,7 +1,7 @@
 using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Orders;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Server.Api;
 

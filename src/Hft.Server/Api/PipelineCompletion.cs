@@ -1,6 +1,6 @@
 using Hft.Core.Events;
 using Hft.Core.Matching;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Server.Api;
 
@@ -61,6 +61,3 @@ public sealed class PipelineCompletion : IOrderCompletion
         else _done.TrySetResult(_events.ToArray());
     }
 }
-
-/// <summary>The journal could not make a command durable: it must not be acknowledged (503).</summary>
-public sealed class JournalFailedException() : Exception("the journal failed; the command was not made durable");

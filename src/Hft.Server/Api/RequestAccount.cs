@@ -1,5 +1,6 @@
+using Hft.Auth;
+using Hft.Pipeline;
 using Hft.Server.Auth;
-using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Http;
 
 namespace Hft.Server.Api;

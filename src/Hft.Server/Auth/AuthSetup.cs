@@ -1,5 +1,7 @@
+using Hft.Auth;
+using Hft.Auth.Sessions;
+using Hft.Configuration;
 using Hft.Server.Api;
-using Hft.Server.Configuration;
 using Hft.Server.Sessions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,4 @@
-using Hft.Server.Redis;
+using Hft.Auth.Redis;
 
 namespace Hft.Server.Cache;
 

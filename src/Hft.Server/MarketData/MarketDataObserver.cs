@@ -1,7 +1,7 @@
 using Hft.Core.Book;
 using Hft.Core.Events;
 using Hft.Core.Matching;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Server.MarketData;
 

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
+using Hft.Pipeline;
 using Hft.Server.Api;
-using Hft.Server.Pipeline;
 
 namespace Hft.Server.MarketData;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Orders;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 using Microsoft.Extensions.Hosting;
 
 namespace Hft.Server.MarketData;

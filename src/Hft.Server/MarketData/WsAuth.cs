@@ -1,6 +1,7 @@
+using Hft.Auth;
+using Hft.Configuration;
+using Hft.Pipeline;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
-using Hft.Server.Pipeline;
 
 namespace Hft.Server.MarketData;
 
@@ -11,11 +12,11 @@ namespace Hft.Server.MarketData;
 public sealed class WsAuth
 {
     private readonly TokenService _tokens;
-    private readonly Hft.Server.Sessions.ISessionStore _sessions;
+    private readonly Hft.Auth.Sessions.ISessionStore _sessions;
     private readonly AccountRegistry _accounts;
     private readonly HashSet<string> _level3;
 
-    public WsAuth(TokenService tokens, Hft.Server.Sessions.ISessionStore sessions, AccountRegistry accounts, HftConfig config)
+    public WsAuth(TokenService tokens, Hft.Auth.Sessions.ISessionStore sessions, AccountRegistry accounts, HftConfig config)
     {
         _tokens = tokens;
         _sessions = sessions;
@@ -41,7 +42,7 @@ public sealed class WsAuth
                 _ => "invalid token",
             });
         }
-        if (Hft.Server.Sessions.SessionRevocationCheck.IsRevoked(_sessions, principal))
+        if (Hft.Auth.Sessions.SessionRevocationCheck.IsRevoked(_sessions, principal))
             return (null, "token revoked (logged out, or the account's sessions were revoked)");
         string? name = TokenService.AccountOf(principal);
         bool admin = TokenService.IsAdmin(principal);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Hft.Auth;
 using Hft.Server.Auth;
 using Microsoft.AspNetCore.Http;
 

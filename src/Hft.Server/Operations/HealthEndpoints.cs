@@ -1,4 +1,4 @@
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,6 +1,7 @@
+using Hft.Configuration;
+using Hft.Pipeline;
+using Hft.Pipeline.Monitoring;
 using Hft.Server.Api;
-using Hft.Server.Configuration;
-using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,26 +31,10 @@ public static class OperationsEndpoints
     /// <summary>The OpenAPI document of the REST API (UTF-8 JSON).</summary>
     public static ReadOnlySpan<byte> OpenApiDocument => s_openApi.Value;
 
-    /// <summary>
-    /// Creates the server's metrics on a registry of its own (several servers may share a process) and registers them.
-    /// Returns the pipeline observer to hand to <see cref="TradingPipeline"/>; call <see cref="AttachOperations"/> once
-    /// the pipeline exists.
-    /// </summary>
-    public static PipelineMetrics AddOperations(this IServiceCollection services, HftConfig config)
+    /// <summary>Registers the scrape-time gauges of the pipeline's state and of its journal.</summary>
+    public static void AttachOperations(this IServiceCollection services, TradingPipeline pipeline)
     {
-        var registry = Metrics.NewCustomRegistry();
-        var metrics = new PipelineMetrics(config, registry, new LatencyRecorder());
-        services.AddSingleton(registry);
-        services.AddSingleton(metrics);
-        services.AddSingleton(metrics.Latency);
-        return metrics;
-    }
-
-    /// <summary>Binds the metrics to the pipeline's instruments and shards and starts the scrape-time gauges.</summary>
-    public static void AttachOperations(this IServiceCollection services, PipelineMetrics metrics, TradingPipeline pipeline)
-    {
-        metrics.Attach(pipeline);
-        services.AddSingleton(sp => new StateMetrics(pipeline, metrics, sp.GetRequiredService<CollectorRegistry>()));
+        services.AddSingleton(sp => new StateMetrics(pipeline, sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<CollectorRegistry>()));
         services.AddSingleton(sp => new JournalMetrics(pipeline.Journal, sp.GetRequiredService<CollectorRegistry>()));
     }
 

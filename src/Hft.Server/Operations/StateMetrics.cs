@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hft.Core.Numerics;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
+using Hft.Pipeline.Monitoring;
 using Prometheus;
 
 namespace Hft.Server.Operations;

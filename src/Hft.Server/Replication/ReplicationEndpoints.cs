@@ -1,5 +1,6 @@
+using Hft.Pipeline;
+using Hft.Pipeline.Replication;
 using Hft.Replication;
-using Hft.Server.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

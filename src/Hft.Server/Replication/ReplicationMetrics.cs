@@ -1,4 +1,5 @@
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
+using Hft.Pipeline.Replication;
 using Prometheus;
 
 namespace Hft.Server.Replication;

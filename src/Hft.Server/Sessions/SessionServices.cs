@@ -1,6 +1,7 @@
+using Hft.Auth.Redis;
+using Hft.Auth.Sessions;
+using Hft.Configuration;
 using Hft.Server.Cache;
-using Hft.Server.Configuration;
-using Hft.Server.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

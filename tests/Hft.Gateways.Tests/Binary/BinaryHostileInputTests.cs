@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using Hft.Client;
 using Hft.Core.Events;
 using Hft.Core.Orders;
 using Hft.Gateways.Binary;
-using Hft.Gateways.Client;
 using Hft.Gateways.Tests.Support;
 using static Hft.Gateways.Tests.Support.GatewayFixture;
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Client;
 using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Gateways.Binary;
-using Hft.Gateways.Client;
 using Hft.Gateways.Tests.Support;
 using Hft.Server.Auth;
 using static Hft.Gateways.Tests.Support.GatewayFixture;

@@ -69,7 +69,7 @@ public class LoadgenEndToEndTests
     {
         string store = Path.Combine(Path.GetTempPath(), "hft-loadgen-fix-" + Guid.NewGuid().ToString("N"));
         await using var s = await GatewayFixture.StartAsync(c => c with { Gateway = c.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = store } });
-        int port = s.Server.Services.GetRequiredService<Hft.Gateways.Fix.FixAcceptor>().EndPoint!.Port;
+        int port = s.Server.Fix!.EndPoint!.Port;
         var (code, stdout, stderr) = await RunAsync("loadgen", "--protocol", "fix", "--fix-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--url", s.Server.Urls[0], "--connections", "2", "--duration", "2", "--count", "2000", "--rate", "2000", "--json");
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");

@@ -1,13 +1,14 @@
+using Hft.Client;
+using Hft.Configuration;
 using Hft.Gateways.Fix;
-using Hft.Gateways.Fix.Client;
+using Hft.Node;
 using Hft.Server;
-using Hft.Server.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Gateways.Tests.Fix;
 
 /// <summary>
-/// A real <see cref="HftServer"/> with the development profile, the FIX acceptor on a free loopback port, its
+/// A real <see cref="TradingNode"/> with the development profile, the FIX acceptor on a free loopback port, its
 /// sequence files and journal under a temporary directory (kept across <see cref="RestartAsync"/>).
 /// </summary>
 public sealed class FixServerFixture : IAsyncDisposable
@@ -25,9 +26,9 @@ public sealed class FixServerFixture : IAsyncDisposable
 
     public string Dir { get; }
 
-    public HftServer Server { get; private set; } = null!;
+    public TradingNode Server { get; private set; } = null!;
 
-    public int Port => Server.Services.GetRequiredService<FixAcceptor>().EndPoint!.Port;
+    public int Port => Server.Fix!.EndPoint!.Port;
 
     public static async Task<FixServerFixture> StartAsync(Func<HftConfig, HftConfig>? configure = null, string journalMode = "sync")
     {
@@ -50,7 +51,7 @@ public sealed class FixServerFixture : IAsyncDisposable
             Feed = config.Feed with { Enabled = false }, // the mock feed moves marks (and the band): tests stay deterministic
         };
         if (_configure is not null) config = _configure(config);
-        Server = HftServer.Create(config, logging: _ => { }, modules: [GatewayModule.Register]);
+        Server = TradingNode.Create(config, logging: _ => { });
         await Server.StartAsync();
     }
 

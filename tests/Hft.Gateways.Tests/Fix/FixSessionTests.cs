@@ -1,5 +1,5 @@
+using Hft.Client;
 using Hft.Gateways.Fix;
-using Hft.Gateways.Fix.Client;
 
 namespace Hft.Gateways.Tests.Fix;
 

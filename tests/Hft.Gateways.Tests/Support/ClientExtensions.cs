@@ -1,5 +1,5 @@
+using Hft.Client;
 using Hft.Gateways.Binary;
-using Hft.Gateways.Client;
 
 namespace Hft.Gateways.Tests.Support;
 

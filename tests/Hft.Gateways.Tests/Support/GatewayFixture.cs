@@ -1,16 +1,18 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Client;
+using Hft.Configuration;
 using Hft.Gateways.Binary;
-using Hft.Gateways.Client;
+using Hft.Node;
 using Hft.Server;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Gateways.Tests.Support;
 
 /// <summary>
-/// A real <see cref="HftServer"/> with the gateway module and the binary gateway on a free loopback port, the
+/// A real <see cref="TradingNode"/> with the gateway module and the binary gateway on a free loopback port, the
 /// development profile (API keys dev-key-A1, dev-key-A2), a temporary directory for the audit log and journal, and an
 /// HTTP client for the REST API. <c>await using var s = await GatewayFixture.StartAsync();</c>
 /// </summary>
@@ -28,7 +30,7 @@ public sealed class GatewayFixture : IAsyncDisposable
     private readonly List<BinaryClient> _clients = new();
     private readonly bool _ownsDir;
 
-    private GatewayFixture(HftServer server, string dir, bool ownsDir)
+    private GatewayFixture(TradingNode server, string dir, bool ownsDir)
     {
         Server = server;
         Dir = dir;
@@ -37,7 +39,7 @@ public sealed class GatewayFixture : IAsyncDisposable
         Tokens = new TokenService(server.Config.Auth, SigningKeys.From(server.Config.Auth));
     }
 
-    public HftServer Server { get; }
+    public TradingNode Server { get; }
 
     public HttpClient Http { get; }
 
@@ -46,7 +48,7 @@ public sealed class GatewayFixture : IAsyncDisposable
     /// <summary>Temporary directory (audit log, journal); deleted on dispose unless the caller passed it in.</summary>
     public string Dir { get; }
 
-    public BinaryGateway Gateway => Server.Services.GetRequiredService<BinaryGateway>();
+    public BinaryGateway Gateway => Server.Binary!;
 
     public int Port => Gateway.EndPoint!.Port;
 
@@ -66,7 +68,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             Feed = config.Feed with { Enabled = false }, // the mock feed moves marks (and the band): tests stay deterministic
         };
         if (configure is not null) config = configure(config);
-        var server = HftServer.Create(config, logging: _ => { }, modules: [GatewayModule.Register]);
+        var server = TradingNode.Create(config, logging: _ => { });
         try
         {
             await server.StartAsync();

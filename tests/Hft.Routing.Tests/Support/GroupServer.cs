@@ -1,14 +1,16 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Configuration;
+using Hft.Node;
 using Hft.Server;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 
 namespace Hft.Routing.Tests.Support;
 
 /// <summary>
-/// A real single-node <see cref="HftServer"/> serving one symbol group: the development profile with only the group's
+/// A real single-node <see cref="TradingNode"/> serving one symbol group: the development profile with only the group's
 /// instruments (listed and enabled), the feed off, free loopback ports, the audit log in a temporary directory.
 /// The group is set with <c>HFT_REPLICATION__GROUP</c> (<c>[replication] group</c>): order ids of group g start above g &lt;&lt; 40.
 /// </summary>
@@ -17,7 +19,7 @@ public sealed class GroupServer : IAsyncDisposable
     private readonly string _temp;
     private readonly TokenService _tokens;
 
-    private GroupServer(HftServer server, int group, string temp)
+    private GroupServer(TradingNode server, int group, string temp)
     {
         Server = server;
         Group = group;
@@ -26,7 +28,7 @@ public sealed class GroupServer : IAsyncDisposable
         BaseUrl = server.Urls.First(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
     }
 
-    public HftServer Server { get; }
+    public TradingNode Server { get; }
 
     public int Group { get; }
 
@@ -53,7 +55,7 @@ public sealed class GroupServer : IAsyncDisposable
                 Instruments = config.Trading.Instruments.Where(i => symbols.Contains(i.Symbol)).ToList(),
             },
         };
-        var server = HftServer.Create(config, logging: _ => { });
+        var server = TradingNode.Create(config, logging: _ => { });
         try
         {
             await server.StartAsync();

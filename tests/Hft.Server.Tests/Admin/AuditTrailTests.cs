@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Configuration;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Admin;

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Hft.Auth;
+using Hft.Configuration;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Api;

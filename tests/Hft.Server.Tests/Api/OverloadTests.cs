@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Api;

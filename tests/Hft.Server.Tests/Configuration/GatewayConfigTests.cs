@@ -1,4 +1,4 @@
-using Hft.Server.Configuration;
+using Hft.Configuration;
 
 namespace Hft.Server.Tests.Configuration;
 

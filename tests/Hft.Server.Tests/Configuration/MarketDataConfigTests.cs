@@ -1,4 +1,4 @@
-using Hft.Server.Configuration;
+using Hft.Configuration;
 using Hft.Server.MarketData;
 
 namespace Hft.Server.Tests.Configuration;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Hft.Server.Configuration;
+using Hft.Configuration;
 
 namespace Hft.Server.Tests.Configuration;
 

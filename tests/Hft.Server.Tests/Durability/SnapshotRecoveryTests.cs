@@ -1,5 +1,5 @@
 using Hft.Journal;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Server.Tests.Durability;
 

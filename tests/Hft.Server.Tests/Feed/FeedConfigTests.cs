@@ -1,4 +1,4 @@
-using Hft.Server.Configuration;
+using Hft.Configuration;
 using Hft.Server.Tests.Configuration;
 
 namespace Hft.Server.Tests.Feed;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using Hft.Server.Feed;
+using Hft.Feed;
 using Hft.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Hft.Server.Tests.Feed.FeedTestSupport;
@@ -17,7 +17,7 @@ public sealed class FeedEndToEndTests
 {
     private static readonly HttpMethod Post = HttpMethod.Post;
 
-    private static async Task<(LocalFeedServer Feed, ServerFixture Server)> Start(Func<Uri, Func<Hft.Server.Configuration.HftConfig, Hft.Server.Configuration.HftConfig>> configure)
+    private static async Task<(LocalFeedServer Feed, ServerFixture Server)> Start(Func<Uri, Func<Hft.Configuration.HftConfig, Hft.Configuration.HftConfig>> configure)
     {
         var feed = await LocalFeedServer.StartAsync();
         var server = await ServerFixture.StartAsync(configure(feed.Url));

@@ -1,5 +1,5 @@
 using System.Net;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 using Hft.Server.Tests.Durability;
 using Hft.Server.Tests.Support;
 using static Hft.Server.Tests.Feed.FeedTestSupport;
@@ -21,7 +21,7 @@ public sealed class FeedJournalReplayTests
         try
         {
             await using var feed = await LocalFeedServer.StartAsync();
-            Hft.Server.Configuration.HftConfig config;
+            Hft.Configuration.HftConfig config;
             TradingPipeline livePipeline;
             await using (var s = await ServerFixture.StartAsync(Coinbase(feed.Url, stalenessSeconds: 2, onStale: onStale, widenFactor: "2.5",
                              more: c => c with { Journal = c.Journal with { Dir = dir, Mode = "async", SnapshotIntervalSeconds = 0 } })))
@@ -78,7 +78,7 @@ public sealed class FeedJournalReplayTests
     private static long[] Marks(TradingPipeline p) => p.Instruments.All.Select(i => p.RiskBook.Instrument(i.Index)!.Mark).ToArray();
 
     /// <summary>Recovers a fresh pipeline from the journal directory and compares it with the live state.</summary>
-    private static void AssertSame(Hft.Server.Configuration.HftConfig config, string hash, long[] marks, (bool, bool, long)[] stale)
+    private static void AssertSame(Hft.Configuration.HftConfig config, string hash, long[] marks, (bool, bool, long)[] stale)
     {
         var p = new TradingPipeline(config, [new OrderDirectory(), new TradeTape()]);
         try

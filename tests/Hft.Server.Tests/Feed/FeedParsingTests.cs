@@ -1,7 +1,7 @@
 using System.Text;
 using Hft.Core.Instruments;
 using Hft.Core.Numerics;
-using Hft.Server.Feed;
+using Hft.Feed;
 
 namespace Hft.Server.Tests.Feed;
 

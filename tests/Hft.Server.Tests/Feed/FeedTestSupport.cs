@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Hft.Server.Configuration;
+using Hft.Configuration;
 
 namespace Hft.Server.Tests.Feed;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Hft.Auth;
 using Hft.Server.Auth;
 using Hft.Server.Tests.Support;
 

@@ -1,3 +1,4 @@
+using Hft.Pipeline.Monitoring;
 using Hft.Server.Operations;
 using Hft.Server.Tests.Support;
 

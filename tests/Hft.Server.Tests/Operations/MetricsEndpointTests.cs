@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hft.Pipeline.Monitoring;
 using Hft.Server.Operations;
 using Hft.Server.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Hft.Node;
 using Hft.Server.Tests.Support;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,7 +79,7 @@ public sealed partial class OpenApiTests
     }
 
     /// <summary>(path with route constraints removed, lower-case method) of every endpoint the server maps, fallback excepted.</summary>
-    private static List<(string Path, string Method)> MappedRoutes(HftServer server)
+    private static List<(string Path, string Method)> MappedRoutes(TradingNode server)
     {
         var routes = new List<(string, string)>();
         foreach (var endpoint in server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
+using Hft.Pipeline;
+using Hft.Pipeline.Monitoring;
 using Hft.Server.Operations;
-using Hft.Server.Pipeline;
 using Hft.Server.Tests.Support;
 using Prometheus;
 

@@ -1,6 +1,6 @@
 using Hft.Core.Events;
 using Hft.Core.Matching;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 
 namespace Hft.Server.Tests.Pipeline;
 

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Hft.Journal;
-using Hft.Server.Pipeline;
+using Hft.Pipeline;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Process;

@@ -94,7 +94,7 @@ public sealed class ReplicatedGroupTests : IDisposable
             (await adminFollower.Post("api/v1/admin/instruments/BTCUSD/halt", new { })).AssertError((HttpStatusCode)421, "not_leader");
 
             // The binary gateway of a follower: logins work, order entry and mass cancel are rejected with not_leader (18).
-            using (var gateway = await Hft.Gateways.Client.BinaryClient.ConnectAsync("127.0.0.1", binary[follower]))
+            using (var gateway = await Hft.Client.BinaryClient.ConnectAsync("127.0.0.1", binary[follower]))
             {
                 Assert.Equal(Hft.Gateways.Binary.MessageType.LoginAccepted,
                     (await gateway.LoginAsync(Hft.Gateways.Binary.AuthKind.ApiKey, "dev-key-A1")).Type);
@@ -156,7 +156,7 @@ public sealed class ReplicatedGroupTests : IDisposable
         }
     }
 
-    private static async Task<Hft.Gateways.Binary.BinaryMessage> NextBinaryAsync(Hft.Gateways.Client.BinaryClient client)
+    private static async Task<Hft.Gateways.Binary.BinaryMessage> NextBinaryAsync(Hft.Client.BinaryClient client)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (true)
@@ -210,7 +210,7 @@ public sealed class ReplicatedGroupTests : IDisposable
 
             // On the leader: logon and three acknowledged orders.
             long nextOut, lastIn;
-            await using (var first = await Hft.Gateways.Fix.Client.FixClient.ConnectAsync("127.0.0.1", fix[leader], "CLIENT_A1"))
+            await using (var first = await Hft.Client.FixClient.ConnectAsync("127.0.0.1", fix[leader], "CLIENT_A1"))
             {
                 Assert.Equal("A", first.Logon("dev-fix-A1").MsgType);
                 for (int i = 1; i <= 3; i++)
@@ -226,12 +226,12 @@ public sealed class ReplicatedGroupTests : IDisposable
             int next = await LeaderAsync(anonymous, except: leader);
             // On the new leader: the same session continues - our numbers go on from where the old leader's ended (789),
             // the new leader asks for the client's earlier numbers, which the client gap-fills (they were processed).
-            await using var moved = await Hft.Gateways.Fix.Client.FixClient.ConnectAsync("127.0.0.1", fix[next], "CLIENT_A1", nextOut: nextOut);
+            await using var moved = await Hft.Client.FixClient.ConnectAsync("127.0.0.1", fix[next], "CLIENT_A1", nextOut: nextOut);
             var logon = moved.Logon("dev-fix-A1", nextExpected: lastIn + 1);
             Assert.Equal(("A", lastIn + 1), (logon.MsgType, logon.SeqNum));
             var resend = moved.Expect(m => m.MsgType == "2");
             Assert.Equal("1", resend[Hft.Gateways.Fix.FixTags.BeginSeqNo]);
-            moved.Send("4", Hft.Gateways.Fix.Client.FixClient.Body($"123=Y|36={nextOut + 1}"), possDup: true, seq: 1);
+            moved.Send("4", Hft.Client.FixClient.Body($"123=Y|36={nextOut + 1}"), possDup: true, seq: 1);
             moved.NewOrder("FO4", "BTCUSD", '1', "0.10", "49000.00");
             var report = moved.Expect(m => m.MsgType == "8");
             Assert.Equal(("0", "FO4", lastIn + 3), (report[Hft.Gateways.Fix.FixTags.ExecType], report[Hft.Gateways.Fix.FixTags.ClOrdId], report.SeqNum));

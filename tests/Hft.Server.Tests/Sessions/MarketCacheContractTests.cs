@@ -64,7 +64,7 @@ public sealed class RedisMarketCacheTests : MarketCacheContract
     public override async Task InitializeAsync()
     {
         _redis = await RedisFixture.StartNewAsync();
-        _stores = await RedisStores.StartAsync(_redis.Connection, new Hft.Server.Sessions.SessionLifetimes(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
+        _stores = await RedisStores.StartAsync(_redis.Connection, new Hft.Auth.Sessions.SessionLifetimes(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
         Cache = new RedisMarketCache(_stores.Connection);
     }
 

@@ -1,3 +1,4 @@
+using Hft.Auth.Sessions;
 using Hft.Server.Sessions;
 
 namespace Hft.Server.Tests.Sessions;

@@ -1,4 +1,5 @@
 using System.Net;
+using Hft.Auth.Sessions;
 using Hft.Server.Sessions;
 using Hft.Server.Tests.MarketData;
 using Hft.Server.Tests.Support;

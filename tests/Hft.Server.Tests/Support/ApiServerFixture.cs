@@ -2,15 +2,17 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Configuration;
+using Hft.Node;
+using Hft.Pipeline;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
-using Hft.Server.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Server.Tests.Support;
 
 /// <summary>
-/// A real <see cref="HftServer"/> (Kestrel on a free loopback port, real pipeline and shards) started from the embedded
+/// A real <see cref="TradingNode"/> (Kestrel on a free loopback port, real pipeline and shards) started from the embedded
 /// development profile with optional <c>with</c> overrides; HTTP helpers and token minting for the tests that use it.
 /// As an xunit class fixture it runs the plain development profile; <see cref="StartAsync"/> starts one with overrides.
 /// </summary>
@@ -19,7 +21,7 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
     private readonly Func<HftConfig, HftConfig>? _configure;
     private Hft.Server.MarketData.MarketDataOptions? _marketData;
     private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
-    private HftServer? _server;
+    private TradingNode? _server;
     private HttpClient? _anonymous;
 
     public ApiServerFixture() : this(null)
@@ -39,7 +41,7 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
         return fixture;
     }
 
-    public HftServer Server => _server ?? throw new InvalidOperationException("server not started");
+    public TradingNode Server => _server ?? throw new InvalidOperationException("server not started");
 
     public HftConfig Config => Server.Config;
 
@@ -55,10 +57,10 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
     public async Task InitializeAsync()
     {
         var config = DevelopmentConfig();
-        config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 } };
+        config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 }, Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false } };
         config = config with { Feed = config.Feed with { Enabled = false } }; // the mock feed moves marks: tests that want it turn it on
         if (_configure is not null) config = _configure(config);
-        _server = HftServer.Create(config, logging: _ => { }, _marketData); // quiet: no console logger in tests
+        _server = TradingNode.Create(config, logging: _ => { }, _marketData); // quiet: no console logger in tests
         await _server.StartAsync();
         var url = _server.Urls.FirstOrDefault(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))
                   ?? throw new InvalidOperationException("no loopback address in " + string.Join(", ", _server.Urls));

@@ -3,18 +3,20 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Configuration;
+using Hft.Node;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 
 namespace Hft.Server.Tests.Support;
 
 /// <summary>
-/// A real <see cref="HftServer"/> on a free port (development profile, metrics_port = 0) with an HTTP client and
+/// A real <see cref="TradingNode"/> on a free port (development profile, metrics_port = 0) with an HTTP client and
 /// trader tokens for A1 and A2, for the operations tests (metrics, debug endpoints, OpenAPI). Stopped on dispose.
 /// </summary>
 public sealed class MetricsServerFixture : IAsyncDisposable
 {
-    private MetricsServerFixture(HftServer server, HttpClient http)
+    private MetricsServerFixture(TradingNode server, HttpClient http)
     {
         Server = server;
         Http = http;
@@ -23,7 +25,7 @@ public sealed class MetricsServerFixture : IAsyncDisposable
         TokenA2 = tokens.Mint("A2", Roles.Trader);
     }
 
-    public HftServer Server { get; }
+    public TradingNode Server { get; }
 
     public HttpClient Http { get; }
 
@@ -35,14 +37,14 @@ public sealed class MetricsServerFixture : IAsyncDisposable
     public static HftConfig Config(Func<HftConfig, HftConfig>? edit = null)
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
-        config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 } };
+        config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 }, Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false } };
         config = config with { Feed = config.Feed with { Enabled = false } }; // the mock feed moves marks: tests that want it turn it on
         return edit is null ? config : edit(config);
     }
 
     public static async Task<MetricsServerFixture> StartAsync(Func<HftConfig, HftConfig>? edit = null)
     {
-        var server = HftServer.Create(Config(edit), logging: _ => { });
+        var server = TradingNode.Create(Config(edit), logging: _ => { });
         await server.StartAsync();
         var http = new HttpClient { BaseAddress = new Uri(server.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
         return new MetricsServerFixture(server, http);

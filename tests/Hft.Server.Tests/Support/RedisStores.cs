@@ -1,5 +1,6 @@
-using Hft.Server.Configuration;
-using Hft.Server.Redis;
+using Hft.Auth.Redis;
+using Hft.Auth.Sessions;
+using Hft.Configuration;
 using Hft.Server.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;

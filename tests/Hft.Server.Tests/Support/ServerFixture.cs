@@ -2,13 +2,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Hft.Auth;
+using Hft.Configuration;
+using Hft.Node;
 using Hft.Server.Auth;
-using Hft.Server.Configuration;
 
 namespace Hft.Server.Tests.Support;
 
 /// <summary>
-/// A real <see cref="HftServer"/> on a free loopback port (metrics port 0) with the embedded development profile,
+/// A real <see cref="TradingNode"/> on a free loopback port (metrics port 0) with the embedded development profile,
 /// its audit log in a temporary directory, an <see cref="HttpClient"/> on it and tokens minted with the profile's
 /// keys. One per test: <c>await using var s = await ServerFixture.StartAsync();</c>.
 /// </summary>
@@ -16,7 +18,7 @@ public sealed class ServerFixture : IAsyncDisposable
 {
     private readonly TokenService _tokens;
 
-    private ServerFixture(HftServer server, HttpClient client, string tempDir)
+    private ServerFixture(TradingNode server, HttpClient client, string tempDir)
     {
         Server = server;
         Client = client;
@@ -24,7 +26,7 @@ public sealed class ServerFixture : IAsyncDisposable
         _tokens = new TokenService(server.Config.Auth, SigningKeys.From(server.Config.Auth));
     }
 
-    public HftServer Server { get; }
+    public TradingNode Server { get; }
 
     public HttpClient Client { get; }
 
@@ -50,12 +52,13 @@ public sealed class ServerFixture : IAsyncDisposable
         config = config with
         {
             Monitoring = config.Monitoring with { MetricsPort = 0 },
+            Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false }, // REST only
             Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(temp, "audit", "audit.log") },
             System = config.System with { WorkerQueueSize = 1024 },
             Feed = config.Feed with { Enabled = false }, // the mock feed moves marks: tests that want it turn it on
         };
         if (configure is not null) config = configure(config);
-        var server = HftServer.Create(config, logging: _ => { });
+        var server = TradingNode.Create(config, logging: _ => { });
         try
         {
             await server.StartAsync();

@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+using Hft.Gateways.Fix;
+
+namespace Hft.Client;
+
+/// <summary>A received message as tag → value (client side: convenience over speed).</summary>
+public sealed class FixReceived(string msgType, long seq, Dictionary<int, string> fields, string raw)
+{
+    public string MsgType { get; } = msgType;
+    public long SeqNum { get; } = seq;
+    public IReadOnlyDictionary<int, string> Fields { get; } = fields;
+    public string Raw { get; } = raw;
+
+    public string? this[int tag] => Fields.TryGetValue(tag, out var v) ? v : null;
+
+    public override string ToString() => Raw;
+}
+
+/// <summary>
+/// A small FIX 4.4 initiator (tests, loadgen): logs on, sends application messages with its own sequence numbers,
+/// answers TestRequests, and queues everything it receives. <see cref="SendRaw"/> sends arbitrary bytes (hostile
+/// input tests); <see cref="SkipSequence"/> makes a gap.
+/// </summary>
+public sealed class FixClient : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _sender;
+    private readonly byte[] _target;
+    private readonly FixFieldWriter _fields = new();
+    private readonly byte[] _out = new byte[64 * 1024];
+    private readonly BlockingCollection<FixReceived> _inbox = new();
+    private readonly Task _reader;
+    private readonly object _gate = new();
+    private long _clOrdIds;
+
+    private FixClient(Socket socket, string sender, string target, long nextOut)
+    {
+        _socket = socket;
+        _sender = Encoding.ASCII.GetBytes(sender);
+        _target = Encoding.ASCII.GetBytes(target);
+        NextOut = nextOut;
+        _reader = Task.Run(ReadLoop);
+    }
+
+    public long NextOut { get; set; }
+
+    /// <summary>Sequence number of the last message received.</summary>
+    public long LastIn { get; private set; }
+
+    public bool Closed { get; private set; }
+
+    /// <summary>Answer TestRequests automatically (default true).</summary>
+    public bool AutoHeartbeat { get; set; } = true;
+
+    public static async Task<FixClient> ConnectAsync(string host, int port, string sender, string target = "HFT", long nextOut = 1)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(host, port);
+        return new FixClient(socket, sender, target, nextOut);
+    }
+
+    /// <summary>Sends Logon and waits for the reply (a Logon, or the Logout refusing it).</summary>
+    /// <param name="nextExpected">NextExpectedMsgSeqNum (789): the acceptor's number this client expects next; after a
+    /// failover to another node of a replicated group, <c>LastIn + 1</c> of the previous connection.</param>
+    public FixReceived Logon(string password, int heartBtInt = 30, bool reset = false, TimeSpan? timeout = null, long? nextExpected = null)
+    {
+        _fields.Clear();
+        _fields.Add(FixTags.EncryptMethod, "0").Add(FixTags.HeartBtInt, heartBtInt);
+        if (reset) _fields.Add(FixTags.ResetSeqNumFlag, "Y");
+        if (nextExpected is { } next) _fields.Add(FixTags.NextExpectedMsgSeqNum, next.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _fields.Add(FixTags.Password, password);
+        Send("A", _fields.Written);
+        return Expect(m => m.MsgType is "A" or "5", timeout);
+    }
+
+    public string NextClOrdId() => "C" + Interlocked.Increment(ref _clOrdIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public void NewOrder(string clOrdId, string symbol, char side, string qty, string? price, char ordType = '2', char? tif = null, string? execInst = null)
+    {
+        lock (_gate)
+        {
+            _fields.Clear();
+            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, (byte)side)
+                .AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.OrderQty, qty).AddChar(FixTags.OrdType, (byte)ordType);
+            if (price is not null) _fields.Add(FixTags.Price, price);
+            if (tif is { } t) _fields.AddChar(FixTags.TimeInForce, (byte)t);
+            if (execInst is not null) _fields.Add(FixTags.ExecInst, execInst);
+            Send("D", _fields.Written);
+        }
+    }
+
+    public void Cancel(string clOrdId, string origClOrdId, string symbol, char side)
+    {
+        lock (_gate)
+        {
+            _fields.Clear();
+            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.OrigClOrdId, origClOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, (byte)side)
+                .AddTime(FixTags.TransactTime, DateTime.UtcNow);
+            Send("F", _fields.Written);
+        }
+    }
+
+    public void Replace(string clOrdId, string origClOrdId, string symbol, char side, string qty, string price)
+    {
+        lock (_gate)
+        {
+            _fields.Clear();
+            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.OrigClOrdId, origClOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, (byte)side)
+                .AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.OrderQty, qty).AddChar(FixTags.OrdType, (byte)'2').Add(FixTags.Price, price);
+            Send("G", _fields.Written);
+        }
+    }
+
+    public void MassCancel(string clOrdId, string? symbol)
+    {
+        lock (_gate)
+        {
+            _fields.Clear();
+            _fields.Add(FixTags.ClOrdId, clOrdId).AddChar(FixTags.MassCancelRequestType, symbol is null ? (byte)'7' : (byte)'1');
+            if (symbol is not null) _fields.Add(FixTags.Symbol, symbol);
+            _fields.AddTime(FixTags.TransactTime, DateTime.UtcNow);
+            Send("q", _fields.Written);
+        }
+    }
+
+    public void Logout(string? text = null)
+    {
+        lock (_gate)
+        {
+            _fields.Clear();
+            if (text is not null) _fields.Add(FixTags.Text, text);
+            Send("5", _fields.Written);
+        }
+    }
+
+    /// <summary>Sends a message of <paramref name="msgType"/> with the given body fields and the next sequence number.</summary>
+    public void Send(string msgType, ReadOnlySpan<byte> body, bool possDup = false, long? seq = null)
+    {
+        lock (_gate)
+        {
+            long s = seq ?? NextOut++;
+            var now = DateTime.UtcNow;
+            int n = FixComposer.Compose(_out, Encoding.ASCII.GetBytes(msgType), _sender, _target, s, now, possDup, now, body);
+            SendRaw(_out.AsSpan(0, n));
+        }
+    }
+
+    /// <summary>Body fields from "tag=value|tag=value" text ('|' becomes SOH).</summary>
+    public static byte[] Body(string text) => Encoding.ASCII.GetBytes(text.Replace('|', '\u0001') + (text.EndsWith('|') || text.Length == 0 ? "" : "\u0001"));
+
+    public void SendRaw(ReadOnlySpan<byte> bytes)
+    {
+        lock (_gate)
+        {
+            while (!bytes.IsEmpty)
+            {
+                int n = _socket.Send(bytes, SocketFlags.None);
+                bytes = bytes[n..];
+            }
+        }
+    }
+
+    /// <summary>Skips <paramref name="count"/> outgoing sequence numbers (a gap the acceptor must notice).</summary>
+    public void SkipSequence(long count = 1) => NextOut += count;
+
+    /// <summary>Waits for the next message matching <paramref name="match"/>; others received meanwhile are dropped.</summary>
+    public FixReceived Expect(Func<FixReceived, bool> match, TimeSpan? timeout = null)
+        => TryExpect(match, timeout ?? TimeSpan.FromSeconds(10)) ?? throw new TimeoutException("no matching FIX message received" + (Closed ? " (connection closed)" : ""));
+
+    public FixReceived? TryExpect(Func<FixReceived, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) return null;
+            if (!_inbox.TryTake(out var m, left)) return null;
+            if (match(m)) return m;
+        }
+    }
+
+    public FixReceived Next(TimeSpan? timeout = null) => Expect(_ => true, timeout);
+
+    private async Task ReadLoop()
+    {
+        var buffer = new byte[1 << 20];
+        int filled = 0;
+        var parsed = new FixMessage();
+        try
+        {
+            while (true)
+            {
+                int n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None);
+                if (n == 0) break;
+                filled += n;
+                int offset = 0;
+                while (true)
+                {
+                    var status = FixFramer.TryFrame(buffer.AsSpan(offset, filled - offset), buffer.Length / 2, out int consumed);
+                    if (status == FrameStatus.NeedMore) break;
+                    if (status == FrameStatus.Complete && parsed.TryParse(buffer, offset, consumed, out _, out _)) OnMessage(parsed);
+                    offset += consumed;
+                }
+                Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
+                filled -= offset;
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        Closed = true;
+        _inbox.CompleteAdding();
+    }
+
+    private void OnMessage(FixMessage m)
+    {
+        var fields = new Dictionary<int, string>();
+        for (int i = 0; i < m.FieldCount; i++)
+        {
+            int tag = m.TagAt(i);
+            fields[tag] = m.GetString(tag)!;
+        }
+        var received = new FixReceived(fields.GetValueOrDefault(FixTags.MsgType, ""), m.SeqNum, fields, m.ToString());
+        LastIn = m.SeqNum;
+        if (AutoHeartbeat && received.MsgType == "1" && received[FixTags.TestReqId] is { } id)
+            Send("0", Body("112=" + id));
+        _inbox.Add(received);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        _socket.Dispose();
+        await _reader.ConfigureAwait(false);
+        _inbox.Dispose();
+    }
+}

@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Hft.Core.Events;
+using Hft.Core.Instruments;
+using Hft.Core.Matching;
+using Hft.Core.Orders;
+using Hft.Pipeline;
+
+namespace Hft.Gateways.Binary;
+
+public sealed partial class BinarySession
+{
+    private readonly SessionThrottle _throttle;
+    private readonly Dictionary<long, OrderRef> _byExchangeId = new(4096);
+    private readonly Dictionary<ulong, long> _byClientId = new(4096);
+    private uint _expectedIn = 1;
+    private readonly PendingRequests[] _pending;
+
+    private enum FrameOutcome : byte
+    {
+        Continue,
+        Stop,
+        Login,
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = _receiveBuffer;
+        int start = 0, end = 0;
+        while (true)
+        {
+            if (end == buffer.Length)
+            {
+                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            int read = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None);
+            if (read == 0)
+            {
+                Close(end > start ? DisconnectReason.TruncatedFrame : DisconnectReason.ConnectionLost);
+                return;
+            }
+            if (Closing)
+            {
+                start = end = 0; // closing: discard until the peer closes (or the linger ends)
+                continue;
+            }
+            end += read;
+            Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
+            int frames = 0;
+            while (!Closing)
+            {
+                var status = BinaryCodec.TryReadFrameLength(buffer.AsSpan(start, end - start), BinaryProtocol.MaxFrameSize, out int length);
+                if (status == FrameStatus.Incomplete) break;
+                if (status != FrameStatus.Complete)
+                {
+                    Close(status == FrameStatus.Oversized ? DisconnectReason.OversizedFrame : DisconnectReason.MalformedFrame);
+                    break;
+                }
+                frames++;
+                var outcome = HandleFrame(buffer.AsSpan(start, length));
+                if (outcome == FrameOutcome.Login)
+                {
+                    BinaryCodec.TryReadLogin(buffer.AsSpan(start, length), out ushort version, out var kind, out var credential);
+                    byte[] copy = credential.ToArray();
+                    start += length;
+                    await LoginAsync(version, kind, copy);
+                    continue;
+                }
+                start += length;
+                if (outcome == FrameOutcome.Stop) break;
+            }
+            if (start == end) start = end = 0;
+            if (frames > 0) _metrics.MessagesIn.Inc(frames);
+            _signal.Set();
+        }
+    }
+
+    private FrameOutcome HandleFrame(ReadOnlySpan<byte> frame)
+    {
+        BinaryCodec.ReadHeader(frame, out var type, out uint sequence);
+        if (sequence != _expectedIn) return Stop(DisconnectReason.BadSequence);
+        _expectedIn++;
+        if (type == MessageType.Login)
+        {
+            if (_loggedIn) return Stop(DisconnectReason.UnexpectedLogin);
+            return BinaryCodec.TryReadLogin(frame, out _, out _, out _) ? FrameOutcome.Login : Stop(DisconnectReason.MalformedFrame);
+        }
+        if ((byte)type >= 0x80 || BinaryCodec.FrameSize(type) == 0) return Stop(DisconnectReason.UnknownMessageType);
+        if (!_loggedIn) return Stop(DisconnectReason.NotLoggedIn);
+        if (!BinaryCodec.TryRead(frame, out var m)) return Stop(DisconnectReason.MalformedFrame);
+        switch (type)
+        {
+            case MessageType.Heartbeat:
+                return FrameOutcome.Continue;
+            case MessageType.Logout:
+                return Stop(DisconnectReason.ClientLogout);
+        }
+        long now = Stopwatch.GetTimestamp();
+        // a mass cancel is never throttled: a client over its rate must still be able to pull all its orders at once
+        if (type != MessageType.MassCancel && !_throttle.TryTake(now))
+        {
+            Reject(m.ClientOrderId, m.OrderId, m.Instrument, OpOf(type), RejectReason.RateLimited);
+            return FrameOutcome.Continue;
+        }
+        switch (type)
+        {
+            case MessageType.NewOrder:
+                NewOrder(in m, now);
+                break;
+            case MessageType.CancelOrder:
+                CancelOrReplace(in m, CommandOp.Cancel, now);
+                break;
+            case MessageType.ReplaceOrder:
+                CancelOrReplace(in m, CommandOp.Replace, now);
+                break;
+            case MessageType.MassCancel:
+                MassCancel(in m);
+                break;
+        }
+        return FrameOutcome.Continue;
+    }
+
+    private FrameOutcome Stop(DisconnectReason reason)
+    {
+        Close(reason);
+        return FrameOutcome.Stop;
+    }
+
+    private static CommandOp OpOf(MessageType type) => type switch
+    {
+        MessageType.CancelOrder => CommandOp.Cancel,
+        MessageType.ReplaceOrder => CommandOp.Replace,
+        MessageType.MassCancel => CommandOp.MassCancel,
+        _ => CommandOp.New,
+    };
+
+    private async Task LoginAsync(ushort version, AuthKind kind, byte[] credential)
+    {
+        LoginRejectReason? rejected;
+        int account = -1;
+        if (version != BinaryProtocol.Version) rejected = LoginRejectReason.UnsupportedVersion;
+        else if (credential.Length == 0) rejected = LoginRejectReason.BadAuthKind;
+        else (rejected, account, _) = await _gateway.Authenticator.AuthenticateAsync(kind, credential);
+        if (rejected is { } reason)
+        {
+            EnqueueImmediate(new BinaryMessage { Type = MessageType.LoginRejected, Reason = (byte)reason });
+            Close(DisconnectReason.LoginFailed);
+            return;
+        }
+        _account = account;
+        _subscription = _gateway.AccountEvents.Subscribe(account, this);
+        _loggedIn = true;
+        _metrics.Sessions.Inc();
+        EnqueueImmediate(new BinaryMessage
+        {
+            Type = MessageType.LoginAccepted, Version = BinaryProtocol.Version, HeartbeatMs = (uint)_gateway.Config.BinaryHeartbeatMs,
+            Count = (uint)_pipeline.Instruments.Count, MaxRate = (uint)_gateway.Config.BinaryMaxMessagesPerSecond,
+        });
+    }
+
+    private void NewOrder(in BinaryMessage m, long received)
+    {
+        if (m.Side is not (Side.Buy or Side.Sell) || m.OrderType is not (OrderType.Limit or OrderType.Market)
+            || m.Tif is not (TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok) || (byte)m.Stp > 3 || (m.Flags & ~BinaryMessage.PostOnlyFlag) != 0)
+        {
+            SessionReject(in m, SessionRejectReason.InvalidField);
+            return;
+        }
+        var reason = RejectReason.None;
+        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
+        if ((uint)m.Instrument >= (uint)_pipeline.Instruments.Count) reason = RejectReason.UnknownSymbol;
+        else if (m.OrderType == OrderType.Limit ? m.Price is <= 0 or > Instrument.MaxPriceTicks : m.Price != 0) reason = RejectReason.InvalidPrice;
+        else if (m.Quantity is <= 0 or > Instrument.MaxQuantityLots) reason = RejectReason.InvalidQty;
+        else if (postOnly && (m.OrderType == OrderType.Market || m.Tif != TimeInForce.Gtc)) reason = RejectReason.InvalidOrderType;
+        if (reason != RejectReason.None)
+        {
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, reason);
+            return;
+        }
+        long id;
+        lock (_gate)
+        {
+            if (_byClientId.ContainsKey(m.ClientOrderId))
+            {
+                reason = RejectReason.DuplicateId;
+                id = 0;
+            }
+            else
+            {
+                id = _pipeline.NextOrderId();
+                _byClientId.Add(m.ClientOrderId, id);
+                _byExchangeId.Add(id, new OrderRef(m.ClientOrderId, m.Instrument));
+            }
+        }
+        if (reason != RejectReason.None)
+        {
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, reason);
+            return;
+        }
+        var cmd = m.OrderType == OrderType.Limit
+            ? OrderCommand.NewLimit(id, _account, m.Instrument, m.Side, m.Price, m.Quantity, m.Tif, postOnly, m.Stp)
+            : OrderCommand.NewMarket(id, _account, m.Instrument, m.Side, m.Quantity, m.Tif, m.Stp);
+        Submit(in cmd, m.ClientOrderId, received);
+    }
+
+    private void CancelOrReplace(in BinaryMessage m, CommandOp op, long received)
+    {
+        if (op == CommandOp.Replace && (m.Flags & ~BinaryMessage.HasPriceFlag) != 0)
+        {
+            SessionReject(in m, SessionRejectReason.InvalidField);
+            return;
+        }
+        bool hasPrice = op == CommandOp.Replace && (m.Flags & BinaryMessage.HasPriceFlag) != 0;
+        var reason = RejectReason.None;
+        if (op == CommandOp.Replace && m.Quantity is <= 0 or > Instrument.MaxQuantityLots) reason = RejectReason.InvalidQty;
+        else if (hasPrice && m.Price is <= 0 or > Instrument.MaxPriceTicks) reason = RejectReason.InvalidPrice;
+        if (reason != RejectReason.None)
+        {
+            Reject(m.ClientOrderId, m.OrderId, m.Instrument, op, reason);
+            return;
+        }
+        long id = m.OrderId;
+        int instrument;
+        lock (_gate)
+        {
+            if (id == 0)
+            {
+                if (!_byClientId.TryGetValue(m.ClientOrderId, out id)) reason = RejectReason.UnknownOrder;
+                instrument = reason == RejectReason.None ? _byExchangeId[id].Instrument : m.Instrument;
+            }
+            else if (_byExchangeId.TryGetValue(id, out var known))
+            {
+                instrument = known.Instrument;
+            }
+            else
+            {
+                // An order this session does not know (placed before a restart, or over REST): adopted under the
+                // request's client order id, so its events reach this session from now on.
+                instrument = m.Instrument;
+                if ((uint)instrument >= (uint)_pipeline.Instruments.Count) reason = RejectReason.UnknownOrder;
+                else if (_byClientId.ContainsKey(m.ClientOrderId)) reason = RejectReason.DuplicateId;
+                else
+                {
+                    _byClientId.Add(m.ClientOrderId, id);
+                    _byExchangeId.Add(id, new OrderRef(m.ClientOrderId, instrument));
+                }
+            }
+        }
+        if (reason != RejectReason.None)
+        {
+            Reject(m.ClientOrderId, id, instrument, op, reason);
+            return;
+        }
+        var cmd = op == CommandOp.Cancel
+            ? OrderCommand.Cancel(id, _account, instrument)
+            : new OrderCommand
+            {
+                Op = CommandOp.Replace, OrderId = id, Account = _account, Instrument = instrument, Price = hasPrice ? m.Price : 0,
+                HasPrice = hasPrice, Quantity = m.Quantity,
+            };
+        var pending = _pending[_pipeline.ShardOf(instrument).Index];
+        bool queued;
+        lock (_gate) queued = pending.TryPush(id, m.ClientOrderId);
+        if (!queued)
+        {
+            Reject(m.ClientOrderId, id, instrument, op, RejectReason.Overloaded);
+            return;
+        }
+        var admitted = _pipeline.Submit(in cmd, this, received);
+        if (admitted == AdmitResult.Accepted) return;
+        lock (_gate) pending.DropNewest();
+        Reject(m.ClientOrderId, id, instrument, op, ReasonOf(admitted));
+    }
+
+    private void Submit(in OrderCommand cmd, ulong clientOrderId, long received)
+    {
+        var admitted = _pipeline.Submit(in cmd, this, received);
+        if (admitted == AdmitResult.Accepted) return;
+        if (cmd.Op == CommandOp.New) Forget(cmd.OrderId);
+        Reject(clientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op, ReasonOf(admitted));
+    }
+
+    private static RejectReason ReasonOf(AdmitResult admitted) => admitted switch
+    {
+        AdmitResult.RateLimited => RejectReason.RateLimited,
+        AdmitResult.NotLeader => RejectReason.NotLeader,
+        _ => RejectReason.Overloaded,
+    };
+
+    private void MassCancel(in BinaryMessage m)
+    {
+        if (m.Instrument < -1 || m.Instrument >= _pipeline.Instruments.Count)
+        {
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.MassCancel, RejectReason.UnknownSymbol);
+            return;
+        }
+        if (!_pipeline.OrderEntryEnabled)
+        {
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.MassCancel, RejectReason.NotLeader);
+            return;
+        }
+        var completion = new MassCancelCompletion(this, m.ClientOrderId, m.Instrument >= 0 ? 1 : _pipeline.Shards.Count);
+        if (!_pipeline.CancelAll(_account, m.Instrument, CancelReason.User, completion))
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.MassCancel, RejectReason.Overloaded);
+    }
+
+    private void Forget(long id)
+    {
+        lock (_gate)
+        {
+            if (_byExchangeId.Remove(id, out var order)) _byClientId.Remove(order.ClientOrderId);
+        }
+    }
+
+    private void Reject(ulong clientOrderId, long orderId, int instrument, CommandOp op, RejectReason reason)
+        => EnqueueImmediate(new BinaryMessage
+        {
+            Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = orderId, Instrument = instrument,
+            Op = (byte)op, Reason = (byte)reason,
+        });
+
+    private void SessionReject(in BinaryMessage m, SessionRejectReason reason)
+        => EnqueueImmediate(new BinaryMessage
+        {
+            Type = MessageType.SessionReject, RefSequence = m.Sequence, RefType = m.Type, Reason = (byte)reason,
+        });
+}

@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Sockets;
+using Hft.Pipeline;
+
+namespace Hft.Gateways.Binary;
+
+/// <summary>
+/// One binary order-entry connection: a receive loop that parses frames in place from a pooled buffer and submits
+/// orders to the pipeline (BinarySession.Receive.cs), and a send loop that writes the responses in batches once the
+/// journal made their commands durable (BinarySession.Outbound.cs). The session hears its orders' events from the
+/// account event hub and maps exchange order ids back to the client's ids.
+/// </summary>
+public sealed partial class BinarySession
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+    private const int SendBufferSize = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly BinaryGateway _gateway;
+    private readonly TradingPipeline _pipeline;
+    private readonly GatewayMetrics _metrics;
+    private readonly AsyncSignal _signal = new();
+    private readonly byte[] _receiveBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+    private readonly byte[] _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
+    private readonly long _connectedAt = Stopwatch.GetTimestamp();
+    private long _lastReceived;
+    private long _lastSent;
+    private int _closing;
+    private DisconnectReason _reason;
+    private IDisposable? _subscription;
+    private volatile bool _loggedIn;
+    private int _account = -1;
+
+    internal BinarySession(Socket socket, BinaryGateway gateway)
+    {
+        _socket = socket;
+        _gateway = gateway;
+        _pipeline = gateway.Pipeline;
+        _metrics = gateway.Metrics;
+        _throttle = new SessionThrottle(gateway.Config.BinaryMaxMessagesPerSecond);
+        _lastReceived = _lastSent = _connectedAt;
+        _queue = new OutboundItem[QueueCapacity];
+        _pending = new PendingRequests[_pipeline.Shards.Count];
+        _reportedReject = new bool[_pipeline.Shards.Count];
+        for (int i = 0; i < _pending.Length; i++) _pending[i] = new PendingRequests(QueueCapacity);
+    }
+
+    /// <summary>The account the session trades for (-1 before login).</summary>
+    public int Account => _account;
+
+    public bool LoggedIn => _loggedIn;
+
+    public bool Closing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Runs the session until it ends; returns why it ended.</summary>
+    internal async Task<DisconnectReason> RunAsync()
+    {
+        var sending = SendLoopAsync();
+        var receiving = ReceiveGuardedAsync();
+        await sending; // ends once closing and the Logout went out (or the connection failed)
+        // Linger: give the peer a moment to read the Logout and close, draining what it still sends (a close with
+        // unread input would reset the connection and could discard the Logout before the peer reads it).
+        await Task.WhenAny(receiving, Task.Delay(500));
+        _socket.Dispose();
+        await receiving;
+        _subscription?.Dispose();
+        if (_loggedIn) _metrics.Sessions.Dec();
+        ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        ArrayPool<byte>.Shared.Return(_sendBuffer);
+        return _reason;
+    }
+
+    private async Task ReceiveGuardedAsync()
+    {
+        try
+        {
+            await ReceiveLoopAsync();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Close(DisconnectReason.ConnectionLost);
+        }
+    }
+
+    /// <summary>Ends the session: the send loop flushes what may leave, sends Logout with the reason and closes the socket.</summary>
+    public void Close(DisconnectReason reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0) return;
+        _reason = reason;
+        _metrics.Disconnected(reason);
+        _signal.Set();
+    }
+
+    /// <summary>Gateway timer: heartbeats, timeouts, and a retry for responses waiting on the journal.</summary>
+    internal void Tick(long now, long heartbeatTicks)
+    {
+        if (Closing) return;
+        if (!_loggedIn)
+        {
+            if (now - _connectedAt > heartbeatTicks * 3) Close(DisconnectReason.HeartbeatTimeout);
+            return;
+        }
+        if (now - Volatile.Read(ref _lastReceived) > heartbeatTicks * 3)
+        {
+            Close(DisconnectReason.HeartbeatTimeout);
+            return;
+        }
+        if (now - Volatile.Read(ref _lastSent) > heartbeatTicks)
+        {
+            Volatile.Write(ref _lastSent, now);
+            EnqueueImmediate(new BinaryMessage { Type = MessageType.ServerHeartbeat });
+        }
+        else if (Blocked) _signal.Set();
+    }
+}

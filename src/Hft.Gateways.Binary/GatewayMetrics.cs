@@ -1,0 +1,54 @@
+using Hft.Pipeline.Monitoring;
+using Prometheus;
+
+namespace Hft.Gateways.Binary;
+
+/// <summary>
+/// The order-entry gateway metrics on the server's own registry: hft_gateway_sessions{protocol},
+/// hft_gateway_messages_total{protocol,direction}, hft_gateway_disconnects_total{protocol,reason}. Children are
+/// resolved up front so the session loops only increment.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    private readonly Counter.Child[] _disconnects;
+
+    public GatewayMetrics(CollectorRegistry registry, string protocol)
+    {
+        Sessions = GatewayMetricFamilies.Sessions(registry).WithLabels(protocol);
+        var messages = GatewayMetricFamilies.Messages(registry);
+        MessagesIn = messages.WithLabels(protocol, "in");
+        MessagesOut = messages.WithLabels(protocol, "out");
+        var disconnects = GatewayMetricFamilies.Disconnects(registry);
+        var reasons = Enum.GetValues<DisconnectReason>();
+        _disconnects = new Counter.Child[reasons.Max(r => (int)r) + 1];
+        foreach (var r in reasons) _disconnects[(int)r] = disconnects.WithLabels(protocol, ReasonName(r));
+    }
+
+    public Gauge.Child Sessions { get; }
+
+    public Counter.Child MessagesIn { get; }
+
+    public Counter.Child MessagesOut { get; }
+
+    public void Disconnected(DisconnectReason reason) => _disconnects[(int)reason].Inc();
+
+    /// <summary>snake_case label of a reason (client_logout, bad_sequence, ...).</summary>
+    public static string ReasonName(DisconnectReason reason) => reason switch
+    {
+        DisconnectReason.ClientLogout => "client_logout",
+        DisconnectReason.MalformedFrame => "malformed_frame",
+        DisconnectReason.OversizedFrame => "oversized_frame",
+        DisconnectReason.TruncatedFrame => "truncated_frame",
+        DisconnectReason.BadSequence => "bad_sequence",
+        DisconnectReason.NotLoggedIn => "not_logged_in",
+        DisconnectReason.UnknownMessageType => "unknown_message_type",
+        DisconnectReason.HeartbeatTimeout => "heartbeat_timeout",
+        DisconnectReason.SlowConsumer => "slow_consumer",
+        DisconnectReason.ServerShutdown => "server_shutdown",
+        DisconnectReason.LoginFailed => "login_failed",
+        DisconnectReason.SessionLimit => "session_limit",
+        DisconnectReason.ConnectionLost => "connection_lost",
+        DisconnectReason.UnexpectedLogin => "unexpected_login",
+        _ => "unknown",
+    };
+}

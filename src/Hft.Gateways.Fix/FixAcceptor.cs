@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Hft.Configuration;
+using Hft.Pipeline;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hft.Gateways.Fix;
+
+/// <summary>
+/// The FIX 4.4 acceptor on <c>[gateway] fix_port</c>: one session per <c>[[gateway.fix_sessions]]</c> entry
+/// (sequence numbers persisted in <c>fix_store_dir</c>, subscribed to its account's events for its whole life), a
+/// TCP listener (TCP_NODELAY) whose connections become sessions by Logon. Stops before the pipeline drains: each
+/// logged-on connection gets a Logout.
+/// </summary>
+public sealed class FixAcceptor : IHostedService, IAsyncDisposable
+{
+    private readonly HftConfig _config;
+    private readonly TradingPipeline _pipeline;
+    private readonly AccountEventHub _hub;
+    private readonly OrderDirectory _directory;
+    private readonly ILogger _log;
+    private readonly Dictionary<(string Sender, string Target), FixSession> _sessions = new();
+    private readonly List<IDisposable> _subscriptions = new();
+    private readonly ConcurrentDictionary<FixConnection, Task> _connections = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+
+    public FixAcceptor(HftConfig config, TradingPipeline pipeline, AccountEventHub hub, OrderDirectory directory, FixMetrics metrics, ILogger log)
+    {
+        _config = config;
+        _pipeline = pipeline;
+        _hub = hub;
+        _directory = directory;
+        Metrics = metrics;
+        _log = log;
+    }
+
+    internal FixMetrics Metrics { get; }
+
+    /// <summary>Where the acceptor listens (after start).</summary>
+    public IPEndPoint? EndPoint { get; private set; }
+
+    internal bool TryFindSession(string sender, string target, out FixSession session) => _sessions.TryGetValue((sender, target), out session!);
+
+    internal FixSession? SessionOf(string sender) => _sessions.Values.FirstOrDefault(s => s.Config.SenderCompId == sender);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var g = _config.Gateway;
+        foreach (var sc in g.FixSessions)
+        {
+            int account = _pipeline.Accounts.GetOrAdd(sc.Account);
+            var session = new FixSession(sc, account, g, _pipeline, _directory, Metrics, _log);
+            _sessions[(sc.SenderCompId, sc.TargetCompId)] = session;
+            _subscriptions.Add(_hub.Subscribe(account, session));
+            session.Start();
+        }
+        var address = IPAddress.Parse(_config.Server.Bind);
+        _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(new IPEndPoint(address, g.FixPort));
+        _listener.Listen(128);
+        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        _log.LogInformation("fix: FIX 4.4 acceptor listening on {EndPoint} ({Sessions} session(s), sequence numbers in {Dir})", EndPoint,
+            _sessions.Count, Path.GetFullPath(g.FixStoreDir));
+        _acceptLoop = AcceptLoop();
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested) return;
+                continue;
+            }
+            socket.NoDelay = true;
+            socket.SendTimeout = 5000;
+            var connection = new FixConnection(socket, this, _config.Gateway, _log);
+            _connections[connection] = Task.Run(() => connection.RunAsync(_stop.Token));
+        }
+    }
+
+    internal void Forget(FixConnection connection) => _connections.TryRemove(connection, out _);
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_listener is null) return;
+        await Task.WhenAll(_connections.Keys.Select(c => c.LogoutAsync(TimeSpan.FromSeconds(2))));
+        _stop.Cancel();
+        _listener.Dispose();
+        if (_acceptLoop is not null) await _acceptLoop;
+        await Task.WhenAll(_connections.Values.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        foreach (var s in _subscriptions) s.Dispose();
+        foreach (var session in _sessions.Values)
+        {
+            session.Stop();
+            session.Dispose();
+        }
+        _listener = null;
+        _log.LogInformation("fix: acceptor stopped");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,527 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Hft.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Hft.Gateways.Fix;
+
+/// <summary>
+/// One TCP connection to the acceptor and the FIX session layer on it: frames and checks every message (BodyLength,
+/// CheckSum, header, CompIDs, MsgSeqNum), handles Logon, Heartbeat, TestRequest, ResendRequest, SequenceReset,
+/// Reject and Logout, and passes application messages to <see cref="FixOrderEntry"/>. Garbled messages are ignored
+/// (the expected sequence number does not move); malformed ones get a Reject (3); protocol violations that make the
+/// stream untrustworthy end with a Logout and a disconnect. Nothing a client sends can throw out of the loop.
+/// </summary>
+public sealed class FixConnection
+{
+    private readonly Socket _socket;
+    private readonly FixAcceptor _acceptor;
+    private readonly GatewayConfig _config;
+    private readonly ILogger _log;
+    private readonly FixMessage _message = new();
+    private readonly FixFieldWriter _fields = new();
+    private readonly FixOrderEntry _orders;
+    private FixSession? _session;
+    private bool _loggedOn;
+    private int _heartBtInt = 30;
+    private long _lastReceived = Stopwatch.GetTimestamp();
+    private long _lastSent = Stopwatch.GetTimestamp();
+    private long _testRequestSent;
+    private long _resendRequestedUpTo;
+    private int _closed;
+    private long _rateWindowStart = Stopwatch.GetTimestamp();
+    private int _rateCount;
+    private bool _logoutSent;
+    private readonly object _writeGate = new();
+
+    internal FixConnection(Socket socket, FixAcceptor acceptor, GatewayConfig config, ILogger log)
+    {
+        _socket = socket;
+        _acceptor = acceptor;
+        _config = config;
+        _log = log;
+        _orders = new FixOrderEntry(this);
+        Remote = socket.RemoteEndPoint?.ToString() ?? "?";
+    }
+
+    public string Remote { get; }
+
+    internal FixSession? Session => _session;
+
+    internal FixFieldWriter Fields => _fields;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var buffer = new byte[_config.FixMaxMessageBytes + 1024];
+        int filled = 0;
+        string reason = "peer_closed";
+        try
+        {
+            while (!stop.IsCancellationRequested && Volatile.Read(ref _closed) == 0)
+            {
+                int n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, stop);
+                if (n == 0) break;
+                filled += n;
+                int offset = 0;
+                while (offset < filled && Volatile.Read(ref _closed) == 0)
+                {
+                    var status = FixFramer.TryFrame(buffer.AsSpan(offset, filled - offset), _config.FixMaxMessageBytes, out int consumed);
+                    if (status == FrameStatus.NeedMore) break;
+                    if (status == FrameStatus.Complete) OnFrame(buffer, offset, consumed);
+                    else if (status == FrameStatus.Garbled) _log.LogDebug("fix {Remote}: garbled bytes ignored ({Bytes})", Remote, consumed);
+                    else if (status == FrameStatus.WrongBeginString) Terminate("begin_string", "BeginString must be FIX.4.4");
+                    else Terminate("oversized", $"message longer than {_config.FixMaxMessageBytes} bytes");
+                    offset += consumed;
+                }
+                if (offset > 0)
+                {
+                    Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
+                    filled -= offset;
+                }
+                if (_session is { } s)
+                {
+                    s.Seq.Save();
+                    s.Flush();
+                }
+            }
+            if (Volatile.Read(ref _closed) != 0) return;
+            if (stop.IsCancellationRequested) reason = "shutdown";
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "shutdown";
+        }
+        catch (SocketException)
+        {
+            reason = "socket_error";
+        }
+        catch (ObjectDisposedException)
+        {
+            reason = "closed";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug must end this connection, never the acceptor.
+            _log.LogError(e, "fix {Remote}: session error", Remote);
+            reason = "internal_error";
+        }
+        Close(reason);
+    }
+
+    // ---- inbound ----
+
+    private void OnFrame(byte[] buffer, int offset, int length)
+    {
+        _lastReceived = Stopwatch.GetTimestamp();
+        _testRequestSent = 0;
+        _acceptor.Metrics.In.Inc();
+        var m = _message;
+        bool parsed = m.TryParse(buffer, offset, length, out var parseReason, out int badTag);
+        if (!_loggedOn)
+        {
+            if (!parsed || m.MsgType != FixMsgTypes.Logon)
+            {
+                Close("not_logon"); // the first message must be a valid Logon: disconnect without a reply
+                return;
+            }
+            OnLogon(m);
+            return;
+        }
+        var session = _session!;
+        if (!parsed)
+        {
+            if (m.SeqNum == session.Seq.NextIn) session.Seq.NextIn++;
+            SendReject(m.SeqNum, badTag, parseReason, $"malformed message ({parseReason})", m.MsgTypeText);
+            return;
+        }
+        if (_config.FixMessagesPerSecond > 0 && !WithinRate())
+        {
+            Terminate("rate_limited", $"more than {_config.FixMessagesPerSecond} messages per second");
+            return;
+        }
+        if (!m.ValueEquals(FixTags.SenderCompId, session.Config.SenderCompId) || !m.ValueEquals(FixTags.TargetCompId, session.Config.TargetCompId))
+        {
+            SendReject(m.SeqNum, m.ValueEquals(FixTags.SenderCompId, session.Config.SenderCompId) ? FixTags.TargetCompId : FixTags.SenderCompId,
+                SessionRejectReason.CompIdProblem, "CompID problem");
+            Terminate("comp_id", "CompID problem");
+            return;
+        }
+        if (m.MsgType == FixMsgTypes.SequenceReset && !m.IsYes(FixTags.GapFillFlag))
+        {
+            OnSequenceResetReset(m);
+            return;
+        }
+        if (m.SeqNum <= 0)
+        {
+            Terminate("seq_missing", "MsgSeqNum (34) missing or invalid");
+            return;
+        }
+        if (!m.Has(FixTags.SendingTime))
+        {
+            if (m.SeqNum == session.Seq.NextIn) session.Seq.NextIn++;
+            SendReject(m.SeqNum, FixTags.SendingTime, SessionRejectReason.RequiredTagMissing, "SendingTime (52) missing");
+            return;
+        }
+        long expected = session.Seq.NextIn;
+        if (m.SeqNum > expected)
+        {
+            if (m.MsgType == FixMsgTypes.ResendRequest) OnResendRequest(m);
+            if (m.MsgType == FixMsgTypes.Logout)
+            {
+                Terminate("logout", null);
+                return;
+            }
+            if (_resendRequestedUpTo < expected)
+            {
+                _fields.Clear();
+                _fields.Add(FixTags.BeginSeqNo, expected).Add(FixTags.EndSeqNo, 0);
+                session.Send(FixMsgTypes.ResendRequest, _fields.Written, app: false);
+                _resendRequestedUpTo = m.SeqNum;
+            }
+            return; // the gap is refilled from `expected` on: this message comes again
+        }
+        if (m.SeqNum < expected)
+        {
+            if (m.IsYes(FixTags.PossDupFlag))
+            {
+                if (!m.Has(FixTags.OrigSendingTime))
+                    SendReject(m.SeqNum, FixTags.OrigSendingTime, SessionRejectReason.RequiredTagMissing, "OrigSendingTime (122) missing");
+                return; // a duplicate of what we already processed
+            }
+            Terminate("seq_too_low", $"MsgSeqNum too low, expecting {expected} but received {m.SeqNum}");
+            return;
+        }
+        session.Seq.NextIn = expected + 1;
+        if (m.IsYes(FixTags.PossDupFlag) && !m.Has(FixTags.OrigSendingTime))
+        {
+            SendReject(m.SeqNum, FixTags.OrigSendingTime, SessionRejectReason.RequiredTagMissing, "OrigSendingTime (122) missing");
+            return;
+        }
+        if (_resendRequestedUpTo != 0 && expected >= _resendRequestedUpTo) _resendRequestedUpTo = 0;
+        Dispatch(m, session);
+    }
+
+    private void Dispatch(FixMessage m, FixSession session)
+    {
+        switch (m.MsgType)
+        {
+            case FixMsgTypes.Heartbeat:
+                break;
+            case FixMsgTypes.TestRequest:
+                if (!m.TryGet(FixTags.TestReqId, out var id))
+                {
+                    SendReject(m.SeqNum, FixTags.TestReqId, SessionRejectReason.RequiredTagMissing, "TestReqID (112) missing");
+                    break;
+                }
+                _fields.Clear();
+                _fields.Add(FixTags.TestReqId, id);
+                session.Send(FixMsgTypes.Heartbeat, _fields.Written, app: false);
+                break;
+            case FixMsgTypes.ResendRequest:
+                OnResendRequest(m);
+                break;
+            case FixMsgTypes.Reject:
+                _log.LogInformation("fix {Session}: counterparty rejected our message {Ref}: {Text}", session.Config.SenderCompId,
+                    m.GetString(FixTags.RefSeqNum), m.GetString(FixTags.Text));
+                break;
+            case FixMsgTypes.SequenceReset:
+                OnGapFill(m, session);
+                break;
+            case FixMsgTypes.Logout:
+                if (!_logoutSent) SendLogout(null);
+                Close("logout");
+                break;
+            case FixMsgTypes.Logon:
+                Terminate("second_logon", "already logged on");
+                break;
+            default:
+                _orders.Handle(m, session);
+                break;
+        }
+    }
+
+    private void OnLogon(FixMessage m)
+    {
+        var sender = m.GetString(FixTags.SenderCompId) ?? "";
+        var target = m.GetString(FixTags.TargetCompId) ?? "";
+        if (!_acceptor.TryFindSession(sender, target, out var session))
+        {
+            _log.LogWarning("fix {Remote}: Logon from unknown session {Sender}->{Target}", Remote, sender, target);
+            Close("unknown_session");
+            return;
+        }
+        string? problem = null;
+        string reason = "logon_refused";
+        if (!m.TryGet(FixTags.Password, out var password) || !PasswordMatches(password, session.Config.PasswordSha256))
+        {
+            problem = "invalid credentials";
+            reason = "bad_password";
+        }
+        else if (!m.TryGetLong(FixTags.HeartBtInt, out long hb) || hb < _config.FixHeartbeatMinSeconds || hb > _config.FixHeartbeatMaxSeconds)
+            problem = $"HeartBtInt (108) must be {_config.FixHeartbeatMinSeconds}..{_config.FixHeartbeatMaxSeconds} seconds";
+        else if (!m.ValueEquals(FixTags.EncryptMethod, "0"))
+            problem = "EncryptMethod (98) must be 0";
+        else if (m.SeqNum <= 0 || !m.Has(FixTags.SendingTime))
+            problem = "MsgSeqNum (34) and SendingTime (52) are required";
+        else _heartBtInt = (int)hb;
+
+        bool reset = m.IsYes(FixTags.ResetSeqNumFlag);
+        if (problem is null && !reset && m.SeqNum < session.Seq.NextIn)
+        {
+            problem = $"MsgSeqNum too low, expecting {session.Seq.NextIn} but received {m.SeqNum}";
+            reason = "seq_too_low";
+        }
+        if (reset)
+        {
+            if (problem is null && m.SeqNum != 1) problem = "ResetSeqNumFlag=Y needs MsgSeqNum 1";
+        }
+        // NextExpectedMsgSeqNum (789): the counterparty says which of our numbers it expects next. Above ours, the numbers
+        // in between were sent by another node of the replicated group (this session moved here after a failover): we
+        // continue from the client's number instead of making it reset. Below ours, it missed messages and asks for them
+        // with a ResendRequest, as usual.
+        long nextExpected = 0;
+        if (problem is null && !reset && m.Has(FixTags.NextExpectedMsgSeqNum)
+            && (!m.TryGetLong(FixTags.NextExpectedMsgSeqNum, out nextExpected) || nextExpected <= 0 || nextExpected > int.MaxValue))
+            problem = "NextExpectedMsgSeqNum (789) must be a positive sequence number";
+        if (problem is null && reset)
+        {
+            session.Seq.Reset();
+            session.SentStore.Clear();
+        }
+        bool continuing = problem is null && nextExpected > session.Seq.NextOut;
+        _fields.Clear();
+        _fields.AddChar(FixTags.EncryptMethod, (byte)'0').Add(FixTags.HeartBtInt, _heartBtInt);
+        if (reset && problem is null) _fields.AddChar(FixTags.ResetSeqNumFlag, (byte)'Y');
+        if (nextExpected > 0 && problem is null)
+            _fields.Add(FixTags.NextExpectedMsgSeqNum, m.SeqNum == session.Seq.NextIn ? m.SeqNum + 1 : session.Seq.NextIn);
+        if (problem is not null)
+        {
+            _log.LogWarning("fix {Session} from {Remote}: Logon refused: {Problem}", sender, Remote, problem);
+            // Answer with a Logout on the session's numbers when no other connection holds it, then disconnect.
+            _fields.Clear();
+            _fields.Add(FixTags.Text, problem);
+            var body = _fields.Written.ToArray();
+            if (session.TryBindForLogout(this, body)) Close(reason);
+            else Close(reason);
+            return;
+        }
+        long oursBefore = session.Seq.NextOut;
+        if (!session.TryBind(this, _fields.Written, continuing ? nextExpected : 0))
+        {
+            _log.LogWarning("fix {Session}: second Logon from {Remote} while logged on; disconnected", sender, Remote);
+            Close("duplicate_logon");
+            return;
+        }
+        if (continuing)
+            _log.LogInformation("fix {Session}: continues at our MsgSeqNum {Next} (789; this node was at {Ours}): the session moved here",
+                sender, nextExpected, oursBefore);
+        _session = session;
+        _loggedOn = true;
+        long expected = session.Seq.NextIn;
+        if (m.SeqNum == expected) session.Seq.NextIn = expected + 1;
+        else
+        {
+            _fields.Clear();
+            _fields.Add(FixTags.BeginSeqNo, expected).Add(FixTags.EndSeqNo, 0);
+            session.Send(FixMsgTypes.ResendRequest, _fields.Written, app: false);
+            _resendRequestedUpTo = m.SeqNum;
+        }
+        session.Seq.Save(fsync: true);
+        session.Flush();
+        _log.LogInformation("fix {Session}: logged on from {Remote} (HeartBtInt {Hb}s, seq out {Out} in {In})", sender, Remote, _heartBtInt,
+            session.Seq.NextOut, session.Seq.NextIn);
+    }
+
+    private static bool PasswordMatches(ReadOnlySpan<byte> password, string expectedHex)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(password, hash);
+        Span<byte> expected = stackalloc byte[32];
+        if (expectedHex.Length != 64 || Convert.FromHexString(expectedHex, expected, out _, out int written) != System.Buffers.OperationStatus.Done
+            || written != 32)
+            return false;
+        return CryptographicOperations.FixedTimeEquals(hash, expected);
+    }
+
+    private void OnResendRequest(FixMessage m)
+    {
+        if (!m.TryGetLong(FixTags.BeginSeqNo, out long begin) || !m.TryGetLong(FixTags.EndSeqNo, out long end))
+        {
+            SendReject(m.SeqNum, m.Has(FixTags.BeginSeqNo) ? FixTags.EndSeqNo : FixTags.BeginSeqNo, SessionRejectReason.RequiredTagMissing,
+                "BeginSeqNo (7) and EndSeqNo (16) are required");
+            return;
+        }
+        _session!.ResendRange(begin, end);
+    }
+
+    private void OnGapFill(FixMessage m, FixSession session)
+    {
+        if (!m.TryGetLong(FixTags.NewSeqNo, out long next))
+        {
+            SendReject(m.SeqNum, FixTags.NewSeqNo, SessionRejectReason.RequiredTagMissing, "NewSeqNo (36) missing");
+            return;
+        }
+        if (next <= m.SeqNum)
+        {
+            SendReject(m.SeqNum, FixTags.NewSeqNo, SessionRejectReason.ValueIncorrect, "NewSeqNo must be above MsgSeqNum");
+            return;
+        }
+        session.Seq.NextIn = next;
+    }
+
+    private void OnSequenceResetReset(FixMessage m)
+    {
+        var session = _session!;
+        if (!m.TryGetLong(FixTags.NewSeqNo, out long next))
+        {
+            SendReject(m.SeqNum, FixTags.NewSeqNo, SessionRejectReason.RequiredTagMissing, "NewSeqNo (36) missing");
+            return;
+        }
+        if (next < session.Seq.NextIn)
+        {
+            SendReject(m.SeqNum, FixTags.NewSeqNo, SessionRejectReason.ValueIncorrect,
+                $"NewSeqNo {next} below the expected {session.Seq.NextIn}");
+            return;
+        }
+        session.Seq.NextIn = next;
+        _resendRequestedUpTo = 0;
+    }
+
+    private bool WithinRate()
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now - _rateWindowStart >= Stopwatch.Frequency)
+        {
+            _rateWindowStart = now;
+            _rateCount = 0;
+        }
+        return ++_rateCount <= _config.FixMessagesPerSecond;
+    }
+
+    // ---- outbound helpers ----
+
+    internal void SendReject(long refSeq, int refTag, SessionRejectReason reason, string text, ReadOnlySpan<byte> refMsgType = default)
+    {
+        if (_session is not { } session) return;
+        _fields.Clear();
+        _fields.Add(FixTags.RefSeqNum, Math.Max(refSeq, 0));
+        if (refTag > 0) _fields.Add(FixTags.RefTagId, refTag);
+        if (!refMsgType.IsEmpty) _fields.Add(FixTags.RefMsgType, refMsgType);
+        _fields.Add(FixTags.SessionRejectReason, (int)reason).Add(FixTags.Text, text);
+        session.Send(FixMsgTypes.Reject, _fields.Written, app: false);
+    }
+
+    private void SendLogout(string? text)
+    {
+        if (_session is not { } session) return;
+        _logoutSent = true;
+        _fields.Clear();
+        if (text is not null) _fields.Add(FixTags.Text, text);
+        session.Send(FixMsgTypes.Logout, _fields.Written, app: false);
+        session.Flush();
+    }
+
+    /// <summary>Logout (with <paramref name="text"/>) and disconnect.</summary>
+    internal void Terminate(string reason, string? text)
+    {
+        if (Volatile.Read(ref _closed) != 0) return;
+        if (_loggedOn)
+        {
+            try
+            {
+                SendLogout(text);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+            }
+        }
+        if (text is not null) _log.LogWarning("fix {Session} {Remote}: disconnecting ({Reason}): {Text}", _session?.Config.SenderCompId, Remote, reason, text);
+        Close(reason);
+    }
+
+    /// <summary>Graceful logout on shutdown: our Logout, then up to <paramref name="wait"/> for theirs.</summary>
+    internal async Task LogoutAsync(TimeSpan wait)
+    {
+        if (Volatile.Read(ref _closed) != 0) return;
+        if (_loggedOn && !_logoutSent)
+        {
+            try
+            {
+                SendLogout("server shutting down");
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+            }
+            var clock = Stopwatch.StartNew();
+            while (Volatile.Read(ref _closed) == 0 && clock.Elapsed < wait) await Task.Delay(10);
+        }
+        Close("shutdown");
+    }
+
+    internal void NoteSent() => _lastSent = Stopwatch.GetTimestamp();
+
+    /// <summary>Writer thread: heartbeats when idle, a TestRequest after 1.5 intervals of silence, disconnect after 2.5.</summary>
+    internal void Tick()
+    {
+        if (!_loggedOn || _session is not { } session || Volatile.Read(ref _closed) != 0) return;
+        long now = Stopwatch.GetTimestamp();
+        long interval = _heartBtInt * Stopwatch.Frequency;
+        long silent = now - _lastReceived;
+        if (silent > interval * 5 / 2)
+        {
+            Terminate("heartbeat_timeout", "no message within 2.5 heartbeat intervals");
+            return;
+        }
+        if (silent > interval * 3 / 2 && _testRequestSent == 0)
+        {
+            _testRequestSent = now;
+            Span<byte> body = stackalloc byte[32];
+            "112=TEST-"u8.CopyTo(body);
+            System.Buffers.Text.Utf8Formatter.TryFormat(now, body[9..], out int w);
+            body[9 + w] = FixFramer.Soh;
+            session.Send(FixMsgTypes.TestRequest, body[..(10 + w)], app: false);
+            return;
+        }
+        if (now - Volatile.Read(ref _lastSent) >= interval) session.Send(FixMsgTypes.Heartbeat, default, app: false);
+    }
+
+    /// <summary>Writes bytes to the socket (blocking, with the socket's send timeout); a failure closes the connection.</summary>
+    internal void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (Volatile.Read(ref _closed) != 0) return;
+        try
+        {
+            lock (_writeGate)
+            {
+                while (!bytes.IsEmpty)
+                {
+                    int n = _socket.Send(bytes, SocketFlags.None);
+                    bytes = bytes[n..];
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Close("send_failed");
+        }
+    }
+
+    internal void Close(string reason)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        _acceptor.Metrics.Disconnected(reason);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        _socket.Dispose();
+        _session?.Unbind(this, _loggedOn);
+        _acceptor.Forget(this);
+        _log.LogInformation("fix {Session} {Remote}: disconnected ({Reason})", _session?.Config.SenderCompId ?? "-", Remote, reason);
+    }
+}

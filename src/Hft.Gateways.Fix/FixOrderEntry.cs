@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Text;
+using Hft.Core.Events;
+using Hft.Core.Matching;
+using Hft.Core.Orders;
+using Hft.Pipeline;
+
+namespace Hft.Gateways.Fix;
+
+/// <summary>
+/// The application layer of a session's inbound side: NewOrderSingle (D), OrderCancelRequest (F),
+/// OrderCancelReplaceRequest (G) and OrderMassCancelRequest (q) become pipeline commands (same risk, matching,
+/// journal and events as REST); any other application message gets a BusinessMessageReject (j). A missing required
+/// tag or a malformed value is a session Reject (3); a well-formed order the venue cannot take is an
+/// ExecutionReport with ExecType 8, a refused cancel/replace an OrderCancelReject (9).
+/// </summary>
+internal sealed class FixOrderEntry(FixConnection connection)
+{
+    public const int MaxClOrdIdLength = 64;
+
+    private static readonly int[] s_newRequired = [FixTags.ClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime, FixTags.OrderQty, FixTags.OrdType];
+    private static readonly int[] s_cancelRequired = [FixTags.ClOrdId, FixTags.OrigClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime];
+    private static readonly int[] s_replaceRequired =
+        [FixTags.ClOrdId, FixTags.OrigClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime, FixTags.OrderQty, FixTags.OrdType];
+    private static readonly int[] s_massCancelRequired = [FixTags.ClOrdId, FixTags.MassCancelRequestType, FixTags.TransactTime];
+
+    private long _massCancelIds;
+
+    public void Handle(FixMessage m, FixSession session)
+    {
+        switch (m.MsgType)
+        {
+            case FixMsgTypes.NewOrderSingle:
+                if (HasRequired(m, s_newRequired)) NewOrder(m, session);
+                break;
+            case FixMsgTypes.OrderCancelRequest:
+                if (HasRequired(m, s_cancelRequired)) CancelOrReplace(m, session, replace: false);
+                break;
+            case FixMsgTypes.OrderCancelReplaceRequest:
+                if (HasRequired(m, s_replaceRequired)) CancelOrReplace(m, session, replace: true);
+                break;
+            case FixMsgTypes.OrderMassCancelRequest:
+                if (HasRequired(m, s_massCancelRequired)) MassCancel(m, session);
+                break;
+            default:
+                var type = m.MsgTypeText;
+                if (type.IsEmpty || type.Length > 2 || !IsAlphanumeric(type))
+                {
+                    connection.SendReject(m.SeqNum, FixTags.MsgType, SessionRejectReason.InvalidMsgType, "invalid MsgType", type);
+                    return;
+                }
+                var w = connection.Fields;
+                w.Clear();
+                w.Add(FixTags.RefSeqNum, m.SeqNum).Add(FixTags.RefMsgType, type).Add(FixTags.BusinessRejectReason, 3)
+                    .Add(FixTags.Text, "unsupported message type");
+                session.Send(FixMsgTypes.BusinessMessageReject, w.Written, app: true);
+                break;
+        }
+    }
+
+    private static bool IsAlphanumeric(ReadOnlySpan<byte> s)
+    {
+        foreach (byte b in s)
+            if (!char.IsAsciiLetterOrDigit((char)b)) return false;
+        return true;
+    }
+
+    private bool HasRequired(FixMessage m, int[] tags)
+    {
+        foreach (int tag in tags)
+        {
+            if (!m.Has(tag))
+            {
+                connection.SendReject(m.SeqNum, tag, SessionRejectReason.RequiredTagMissing, $"required tag {tag} missing", m.MsgTypeText);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void NewOrder(FixMessage m, FixSession session)
+    {
+        long received = Stopwatch.GetTimestamp();
+        var clOrdIdBytes = m.Get(FixTags.ClOrdId);
+        var symbolBytes = m.Get(FixTags.Symbol);
+        byte side = m.GetChar(FixTags.Side);
+        byte ordType = m.GetChar(FixTags.OrdType);
+        var qtyBytes = m.Get(FixTags.OrderQty);
+        var w = connection.Fields;
+
+        void Reject(int ordRejReason, string text, ReadOnlySpan<byte> clOrdId, ReadOnlySpan<byte> symbol, ReadOnlySpan<byte> qty)
+        {
+            session.WriteOrderReject(w, clOrdId, symbol, side, qty, ordType, ordRejReason, text);
+            session.Send(FixMsgTypes.ExecutionReport, w.Written, app: true);
+        }
+
+        if (clOrdIdBytes.Length > MaxClOrdIdLength)
+        {
+            Reject(99, $"ClOrdID longer than {MaxClOrdIdLength}", clOrdIdBytes[..MaxClOrdIdLength], symbolBytes, qtyBytes);
+            return;
+        }
+        if (side is not ((byte)'1' or (byte)'2'))
+        {
+            connection.SendReject(m.SeqNum, FixTags.Side, SessionRejectReason.ValueIncorrect, "Side must be 1 (buy) or 2 (sell)", m.MsgTypeText);
+            return;
+        }
+        if (ordType is not ((byte)'1' or (byte)'2'))
+        {
+            Reject(11, "OrdType must be 1 (market) or 2 (limit)", clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        TimeInForce tif = ordType == (byte)'1' ? TimeInForce.Ioc : TimeInForce.Gtc;
+        if (m.TryGet(FixTags.TimeInForce, out var tifBytes))
+        {
+            tif = tifBytes.Length == 1 ? tifBytes[0] switch
+            {
+                (byte)'1' => TimeInForce.Gtc,
+                (byte)'3' => TimeInForce.Ioc,
+                (byte)'4' => TimeInForce.Fok,
+                _ => 0,
+            } : 0;
+            if (tif == 0)
+            {
+                Reject(11, "TimeInForce must be 1 (GTC), 3 (IOC) or 4 (FOK)", clOrdIdBytes, symbolBytes, qtyBytes);
+                return;
+            }
+        }
+        bool postOnly = m.TryGet(FixTags.ExecInst, out var execInst) && execInst.IndexOf((byte)'6') >= 0;
+        var symbol = Encoding.ASCII.GetString(symbolBytes);
+        if (!session.Pipeline.Instruments.TryGet(symbol, out var instrument))
+        {
+            Reject(1, RejectReason.UnknownSymbol.Name(), clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        if (instrument.TryParseQuantity(qtyBytes, out long lots) != RejectReason.None)
+        {
+            Reject(13, $"OrderQty is not a positive multiple of lot {instrument.Lot}", clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        long ticks = 0;
+        bool hasPrice = m.TryGet(FixTags.Price, out var priceBytes);
+        if (ordType == (byte)'2')
+        {
+            if (!hasPrice)
+            {
+                Reject(99, "a limit order needs Price (44)", clOrdIdBytes, symbolBytes, qtyBytes);
+                return;
+            }
+            if (instrument.TryParsePrice(priceBytes, out ticks) != RejectReason.None)
+            {
+                Reject(99, $"Price is not a positive multiple of tick {instrument.Tick}", clOrdIdBytes, symbolBytes, qtyBytes);
+                return;
+            }
+        }
+        else if (hasPrice)
+        {
+            Reject(99, "a market order takes no Price", clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        if (postOnly && (ordType != (byte)'2' || tif != TimeInForce.Gtc))
+        {
+            Reject(11, "ExecInst 6 (post-only) needs a GTC limit order", clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        string clOrdId = Encoding.ASCII.GetString(clOrdIdBytes);
+        var pipeline = session.Pipeline;
+        var cmd = ordType == (byte)'2'
+            ? OrderCommand.NewLimit(pipeline.NextOrderId(), session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, ticks,
+                lots, tif, postOnly)
+            : OrderCommand.NewMarket(pipeline.NextOrderId(), session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, lots, tif);
+        var order = new FixOrder
+        {
+            OrderId = cmd.OrderId, Symbol = instrument.Symbol, Instrument = instrument, Side = cmd.Side, Type = cmd.Type, Tif = tif,
+            ClOrdId = clOrdId, OrderQty = lots, Price = ticks, Leaves = lots,
+        };
+        if (!session.ByClOrdId.TryAdd(clOrdId, order))
+        {
+            Reject(6, "duplicate ClOrdID", clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        var record = new OrderRecord
+        {
+            Id = cmd.OrderId, Account = session.AccountId, ClientOrderId = clOrdId, Instrument = cmd.Instrument, Side = cmd.Side, Type = cmd.Type,
+            Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp, CreatedAt = DateTimeOffset.UtcNow, Price = cmd.Price, Quantity = cmd.Quantity,
+            Remaining = cmd.Quantity, Status = OrderStatus.Pending,
+        };
+        if (!session.Directory.TryRegister(record))
+        {
+            session.ByClOrdId.TryRemove(clOrdId, out _);
+            Reject(6, "duplicate ClOrdID (already used by an order of this account)", clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        session.Orders[cmd.OrderId] = order;
+        var admitted = pipeline.Submit(in cmd, session, received, clOrdId);
+        if (admitted != AdmitResult.Accepted)
+        {
+            session.Orders.TryRemove(cmd.OrderId, out _);
+            session.ByClOrdId.TryRemove(clOrdId, out _);
+            session.Directory.Unregister(record);
+            var reason = admitted switch
+            {
+                AdmitResult.RateLimited => RejectReason.RateLimited.Name(),
+                AdmitResult.Overloaded => RejectReason.Overloaded.Name(),
+                AdmitResult.NotLeader => RejectReason.NotLeader.Name(),
+                _ => "shutting_down",
+            };
+            Reject(99, reason, clOrdIdBytes, symbolBytes, qtyBytes);
+        }
+    }
+
+    private void CancelOrReplace(FixMessage m, FixSession session, bool replace)
+    {
+        string clOrdId = m.GetString(FixTags.ClOrdId)!;
+        string orig = m.GetString(FixTags.OrigClOrdId)!;
+        var w = connection.Fields;
+
+        void Refuse(long orderId, byte status, int reason, string text)
+        {
+            FixSession.WriteCancelReject(w, orderId, clOrdId, orig, status, !replace, reason, text);
+            session.Send(FixMsgTypes.OrderCancelReject, w.Written, app: true);
+        }
+
+        if (clOrdId.Length > MaxClOrdIdLength)
+        {
+            Refuse(0, (byte)'8', 99, $"ClOrdID longer than {MaxClOrdIdLength}");
+            return;
+        }
+        if (!session.ByClOrdId.TryGetValue(orig, out var order))
+        {
+            Refuse(0, (byte)'8', 1, "unknown order");
+            return;
+        }
+        if (order.Done)
+        {
+            Refuse(order.OrderId, order.Status, 0, "too late: the order is no longer open");
+            return;
+        }
+        if (session.ByClOrdId.ContainsKey(clOrdId))
+        {
+            Refuse(order.OrderId, order.Status, 6, "duplicate ClOrdID");
+            return;
+        }
+        OrderCommand cmd;
+        if (!replace)
+        {
+            cmd = OrderCommand.Cancel(order.OrderId, session.AccountId, order.Instrument.Index);
+        }
+        else
+        {
+            byte ordType = m.GetChar(FixTags.OrdType);
+            if (ordType != (order.Type == OrderType.Limit ? (byte)'2' : (byte)'1') || order.Type != OrderType.Limit)
+            {
+                Refuse(order.OrderId, order.Status, 99, "only a limit order's price and quantity can be replaced (OrdType 2)");
+                return;
+            }
+            var inst = order.Instrument;
+            if (inst.TryParseQuantity(m.Get(FixTags.OrderQty), out long total) != RejectReason.None)
+            {
+                Refuse(order.OrderId, order.Status, 99, $"OrderQty is not a positive multiple of lot {inst.Lot}");
+                return;
+            }
+            long filled = session.Directory.Find(order.OrderId)?.Capture().Filled ?? order.Cum;
+            if (total <= filled)
+            {
+                Refuse(order.OrderId, order.Status, 99, "OrderQty must exceed the quantity already filled");
+                return;
+            }
+            cmd = new OrderCommand
+            {
+                Op = CommandOp.Replace, OrderId = order.OrderId, Account = session.AccountId, Instrument = inst.Index, Quantity = total - filled,
+            };
+            if (m.TryGet(FixTags.Price, out var priceBytes))
+            {
+                if (inst.TryParsePrice(priceBytes, out cmd.Price) != RejectReason.None)
+                {
+                    Refuse(order.OrderId, order.Status, 99, $"Price is not a positive multiple of tick {inst.Tick}");
+                    return;
+                }
+                cmd.HasPrice = true;
+            }
+        }
+        order.AddPending(new PendingRequest(replace ? CommandOp.Replace : CommandOp.Cancel, clOrdId, order.ClOrdId));
+        var admitted = session.Pipeline.Submit(in cmd, session, Stopwatch.GetTimestamp());
+        if (admitted != AdmitResult.Accepted)
+        {
+            order.DropLastPending();
+            Refuse(order.OrderId, order.Status, 99, admitted switch
+            {
+                AdmitResult.Overloaded => RejectReason.Overloaded.Name(),
+                AdmitResult.NotLeader => RejectReason.NotLeader.Name(),
+                _ => "shutting_down",
+            });
+        }
+    }
+
+    private void MassCancel(FixMessage m, FixSession session)
+    {
+        string clOrdId = m.GetString(FixTags.ClOrdId)!;
+        byte type = m.GetChar(FixTags.MassCancelRequestType);
+        string? symbol = m.GetString(FixTags.Symbol);
+        string reportId = "MC" + Interlocked.Increment(ref _massCancelIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var w = connection.Fields;
+
+        void Refuse(int reason, string text)
+        {
+            FixSession.WriteMassCancelReport(w, new MassCancelOutcome
+            {
+                ClOrdId = clOrdId, ReportId = reportId, RequestType = type == 0 ? (byte)'7' : type, Symbol = symbol, Rejected = true,
+                RejectReason = reason, Text = text,
+            });
+            session.Send(FixMsgTypes.OrderMassCancelReport, w.Written, app: true);
+        }
+
+        int instrument = -1;
+        if (type == (byte)'1')
+        {
+            if (symbol is null)
+            {
+                connection.SendReject(m.SeqNum, FixTags.Symbol, SessionRejectReason.RequiredTagMissing, "MassCancelRequestType 1 needs Symbol (55)", m.MsgTypeText);
+                return;
+            }
+            if (!session.Pipeline.Instruments.TryGet(symbol, out var inst))
+            {
+                Refuse(1, "unknown symbol");
+                return;
+            }
+            instrument = inst.Index;
+        }
+        else if (type != (byte)'7')
+        {
+            Refuse(0, "MassCancelRequestType must be 1 (security) or 7 (all orders)");
+            return;
+        }
+        var outcome = new MassCancelOutcome { ClOrdId = clOrdId, ReportId = reportId, RequestType = type, Symbol = symbol };
+        if (!session.Pipeline.OrderEntryEnabled)
+        {
+            Refuse(99, RejectReason.NotLeader.Name());
+            return;
+        }
+        var completion = new FixMassCancel(session, outcome, instrument >= 0 ? 1 : session.Pipeline.Shards.Count);
+        if (!session.Pipeline.CancelAll(session.AccountId, instrument, CancelReason.User, completion))
+            Refuse(99, RejectReason.Overloaded.Name());
+    }
+}

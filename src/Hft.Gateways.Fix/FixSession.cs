@@ -1,0 +1,456 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Hft.Configuration;
+using Hft.Core.Events;
+using Hft.Core.Matching;
+using Hft.Journal;
+using Hft.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Hft.Gateways.Fix;
+
+/// <summary>
+/// One configured FIX session (a CompID pair), alive for the acceptor's lifetime whether or not a connection is
+/// logged on: its sequence numbers (persisted), the application messages it sent (for resends), its orders, and the
+/// outbound path. Every outgoing message gets its MsgSeqNum under one lock, in wire order. Execution reports are
+/// built on the session's writer thread from the events the account hub delivers, and leave only once the journal
+/// has made the command that caused them durable. While no connection is logged on, reports still take sequence
+/// numbers and are kept for the counterparty's ResendRequest after it logs on again.
+/// </summary>
+internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, IDisposable
+{
+    private readonly object _sendGate = new();
+    private readonly object _flushGate = new();
+    private byte[] _out = new byte[64 * 1024];
+    private byte[] _spare = new byte[64 * 1024];
+    private int _outLength;
+    private readonly ConcurrentQueue<OutItem> _events = new();
+    private int _queued;
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly Thread _writer;
+    private volatile bool _stopping;
+    private readonly FixFieldWriter _fields = new();
+    private long _headBarrier;
+    private long _execCounter;
+    private readonly string _execPrefix;
+
+    public const int MaxQueuedEvents = 1 << 20;
+
+    public FixSession(FixSessionConfig config, int account, GatewayConfig gateway, TradingPipeline pipeline, OrderDirectory directory,
+        FixMetrics metrics, ILogger log)
+    {
+        Config = config;
+        AccountId = account;
+        Pipeline = pipeline;
+        Directory = directory;
+        Metrics = metrics;
+        Log = log;
+        OurCompId = Encoding.ASCII.GetBytes(config.TargetCompId);
+        TheirCompId = Encoding.ASCII.GetBytes(config.SenderCompId);
+        Seq = new FixSequenceStore(Path.Combine(gateway.FixStoreDir, $"{Safe(config.TargetCompId)}-{Safe(config.SenderCompId)}.seqnums"),
+            gateway.FixSeqFsyncMs);
+        SentStore = new FixResendStore(gateway.FixResendStoreMessages);
+        _execPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "-";
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = $"hft-fix-{config.SenderCompId}" };
+    }
+
+    private static string Safe(string compId)
+    {
+        var sb = new StringBuilder(compId.Length);
+        foreach (char c in compId) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' ? c : '_');
+        return sb.ToString();
+    }
+
+    public FixSessionConfig Config { get; }
+
+    public int AccountId { get; }
+
+    public TradingPipeline Pipeline { get; }
+
+    public OrderDirectory Directory { get; }
+
+    public FixMetrics Metrics { get; }
+
+    public ILogger Log { get; }
+
+    public byte[] OurCompId { get; }
+
+    public byte[] TheirCompId { get; }
+
+    public FixSequenceStore Seq { get; }
+
+    public FixResendStore SentStore { get; }
+
+    /// <summary>The connection logged on to this session, if any.</summary>
+    public FixConnection? Connection { get; private set; }
+
+    /// <summary>Live orders of the session by exchange order id (the shard threads read it to filter events).</summary>
+    internal ConcurrentDictionary<long, FixOrder> Orders { get; } = new();
+
+    /// <summary>Orders by their current ClOrdID (cancel/replace look-ups by OrigClOrdID).</summary>
+    internal ConcurrentDictionary<string, FixOrder> ByClOrdId { get; } = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentQueue<string> _finished = new();
+
+    // Finished orders by exchange id (as many as ByClOrdId keeps): a cancel or replace that raced the order's last
+    // fill is refused by the engine after the order finished, and still owes the client an OrderCancelReject.
+    private readonly ConcurrentDictionary<long, FixOrder> _finishedById = new();
+
+    /// <summary>Finished orders remembered for late cancel requests (answered "too late to cancel").</summary>
+    public const int RetainFinished = 10_000;
+
+    public void Start() => _writer.Start();
+
+    // ---- binding a connection ----
+
+    /// <summary>Binds a logged-on connection and sends its Logon reply first; false when another connection holds the session.</summary>
+    public bool TryBind(FixConnection connection, ReadOnlySpan<byte> logonReplyBody, long continueAtOut = 0)
+    {
+        lock (_sendGate)
+        {
+            if (Connection is not null) return false;
+            if (continueAtOut > Seq.NextOut) Seq.NextOut = continueAtOut; // 789 from the client: the session moved here
+            Connection = connection;
+            _outLength = 0;
+            AppendLocked("A"u8, logonReplyBody, app: false);
+        }
+        Metrics.Sessions.Inc();
+        return true;
+    }
+
+    /// <summary>
+    /// Refused Logon: when no connection holds the session, answers with a Logout on the session's numbers (the
+    /// refused connection is never bound). False when another connection is logged on (disconnect without reply).
+    /// </summary>
+    public bool TryBindForLogout(FixConnection connection, ReadOnlySpan<byte> logoutBody)
+    {
+        byte[] bytes;
+        int length;
+        lock (_sendGate)
+        {
+            if (Connection is not null) return false;
+            bytes = new byte[FixComposer.MaxLength(logoutBody.Length, OurCompId.Length + TheirCompId.Length)];
+            length = FixComposer.Compose(bytes, "5"u8, OurCompId, TheirCompId, Seq.NextOut++, DateTime.UtcNow, false, default, logoutBody);
+        }
+        Metrics.Out.Inc();
+        connection.Write(bytes.AsSpan(0, length));
+        Seq.Save(fsync: true);
+        return true;
+    }
+
+    /// <summary>Detaches the connection (after its last message was flushed).</summary>
+    public void Unbind(FixConnection connection, bool wasLoggedOn)
+    {
+        lock (_sendGate)
+        {
+            if (Connection != connection) return;
+            Connection = null;
+            _outLength = 0;
+        }
+        if (wasLoggedOn) Metrics.Sessions.Dec();
+        Seq.Save(fsync: true);
+    }
+
+    // ---- sending ----
+
+    /// <summary>Sends a message now (sequence number, header, checksum); admin messages only while a connection is bound.</summary>
+    public void Send(ReadOnlySpan<byte> msgType, ReadOnlySpan<byte> body, bool app)
+    {
+        lock (_sendGate) AppendLocked(msgType, body, app);
+        _wake.Set();
+    }
+
+    public void Send(byte msgType, ReadOnlySpan<byte> body, bool app)
+    {
+        Span<byte> type = [msgType];
+        Send(type, body, app);
+    }
+
+    private void AppendLocked(ReadOnlySpan<byte> msgType, ReadOnlySpan<byte> body, bool app)
+    {
+        var connection = Connection;
+        if (!app && connection is null) return;
+        long seq = Seq.NextOut++;
+        var now = DateTime.UtcNow;
+        if (app) SentStore.Add(seq, msgType, body, now);
+        if (connection is null) return;
+        EnsureOut(FixComposer.MaxLength(body.Length, OurCompId.Length + TheirCompId.Length));
+        _outLength += FixComposer.Compose(_out.AsSpan(_outLength), msgType, OurCompId, TheirCompId, seq, now, false, default, body);
+        connection.NoteSent();
+        Metrics.Out.Inc();
+    }
+
+    private void EnsureOut(int more)
+    {
+        if (_outLength + more > _out.Length) Array.Resize(ref _out, Math.Max(_out.Length * 2, _outLength + more));
+    }
+
+    /// <summary>Answers a ResendRequest: held application messages again (PossDupFlag=Y), gap fills for the rest.</summary>
+    public void ResendRange(long begin, long end)
+    {
+        lock (_sendGate)
+        {
+            var connection = Connection;
+            if (connection is null) return;
+            long last = Seq.NextOut - 1;
+            if (end == 0 || end > last) end = last;
+            long gapStart = 0;
+            var now = DateTime.UtcNow;
+            for (long s = Math.Max(begin, 1); s <= end; s++)
+            {
+                if (s <= last - SentStore.Capacity || !SentStore.TryGet(s, out var type, out var body, out var sent))
+                {
+                    if (gapStart == 0) gapStart = s;
+                    if (s <= last - SentStore.Capacity) s = last - SentStore.Capacity; // skip what cannot be held
+                    continue;
+                }
+                if (gapStart != 0)
+                {
+                    GapFillLocked(gapStart, s, now);
+                    gapStart = 0;
+                }
+                EnsureOut(FixComposer.MaxLength(body.Length, OurCompId.Length + TheirCompId.Length));
+                _outLength += FixComposer.Compose(_out.AsSpan(_outLength), type, OurCompId, TheirCompId, s, now, true, sent, body);
+                Metrics.Out.Inc();
+            }
+            if (gapStart != 0) GapFillLocked(gapStart, end + 1, now);
+            connection.NoteSent();
+        }
+        _wake.Set();
+    }
+
+    private void GapFillLocked(long seq, long newSeq, DateTime now)
+    {
+        Span<byte> body = stackalloc byte[48];
+        int n = 0;
+        "123=Y\u000136="u8.CopyTo(body);
+        n += 9;
+        System.Buffers.Text.Utf8Formatter.TryFormat(newSeq, body[n..], out int w);
+        n += w;
+        body[n++] = FixFramer.Soh;
+        EnsureOut(FixComposer.MaxLength(n, OurCompId.Length + TheirCompId.Length));
+        _outLength += FixComposer.Compose(_out.AsSpan(_outLength), "4"u8, OurCompId, TheirCompId, seq, now, true, now, body[..n]);
+        Metrics.Out.Inc();
+    }
+
+    /// <summary>Writes what was composed to the bound connection's socket (one flusher at a time keeps wire order).</summary>
+    public void Flush()
+    {
+        lock (_flushGate)
+        {
+            FixConnection? connection;
+            int length;
+            lock (_sendGate)
+            {
+                connection = Connection;
+                length = _outLength;
+                if (length == 0 || connection is null) return;
+                (_out, _spare) = (_spare, _out);
+                _outLength = 0;
+            }
+            connection.Write(_spare.AsSpan(0, length));
+        }
+    }
+
+    // ---- events from the shards ----
+
+    private struct OutItem
+    {
+        public OutKind Kind;
+        public EngineEvent Event;
+        public bool Maker;
+        public CommandOp CommandOp;
+        public long CommandOrderId;
+        public MatchingShard? Shard;
+        public long ShardProcessed;
+        public object? Payload;
+    }
+
+    private enum OutKind : byte
+    {
+        Event,
+        MassCancelReport,
+    }
+
+    /// <summary>Shard thread: copies the events of this session's orders into its queue (never blocks).</summary>
+    public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events)
+    {
+        var shard = MatchingShard.Current;
+        long processed = shard?.Processed ?? 0;
+        bool any = false;
+        foreach (ref readonly var e in events)
+        {
+            if (e.Account == AccountId && Orders.ContainsKey(e.OrderId))
+                any |= Enqueue(new OutItem { Event = e, CommandOp = command.Op, CommandOrderId = command.OrderId, Shard = shard, ShardProcessed = processed });
+            if (e.Kind == EventKind.Trade && e.MakerAccount == AccountId && Orders.ContainsKey(e.MakerOrderId))
+                any |= Enqueue(new OutItem { Event = e, Maker = true, CommandOp = command.Op, CommandOrderId = command.OrderId, Shard = shard, ShardProcessed = processed });
+        }
+        if (any) _wake.Set();
+    }
+
+    private bool Enqueue(in OutItem item)
+    {
+        if (Interlocked.Increment(ref _queued) > MaxQueuedEvents)
+        {
+            Interlocked.Decrement(ref _queued);
+            Overflowed = true;
+            return false;
+        }
+        _events.Enqueue(item);
+        return true;
+    }
+
+    /// <summary>Set when the report queue overflowed and events were dropped (the connection is closed).</summary>
+    public bool Overflowed { get; private set; }
+
+    /// <summary>A mass cancel finished and is durable: its report goes out after the cancels' reports.</summary>
+    internal void EnqueueMassCancelReport(MassCancelOutcome outcome)
+    {
+        Interlocked.Increment(ref _queued);
+        _events.Enqueue(new OutItem { Kind = OutKind.MassCancelReport, Payload = outcome });
+        _wake.Set();
+    }
+
+    // IOrderCompletion: the session's own commands. Reports come from the hub; this only wakes the writer when
+    // the journal made something durable (its reports may now leave).
+    public void Complete(in OrderCommand command, ReadOnlySpan<EngineEvent> events, bool awaitingDurability)
+    {
+    }
+
+    public void OnDurable(long sequence) => _wake.Set();
+
+    // ---- writer thread ----
+
+    private void WriterLoop()
+    {
+        var journal = Pipeline.Journal;
+        while (!_stopping)
+        {
+            bool blocked = DrainEvents(journal);
+            _wake.Wait(blocked ? 1 : 100);
+            _wake.Reset();
+            try
+            {
+                if (Overflowed && Connection is { } slow)
+                {
+                    Overflowed = false;
+                    slow.Terminate("slow_consumer", "execution reports could not keep up; reconnect and resend");
+                }
+                DrainEvents(journal);
+                Connection?.Tick();
+                Flush();
+                Seq.Save();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                Log.LogWarning("fix {Session}: {Error}", Config.SenderCompId, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Sends reports whose commands are durable, in order; true when the head still waits for the journal.</summary>
+    private bool DrainEvents(JournalWriter journal)
+    {
+        int sent = 0;
+        while (_events.TryPeek(out var item))
+        {
+            if (item.Shard is { } shard)
+            {
+                if (_headBarrier == 0)
+                {
+                    if (shard.Processed <= item.ShardProcessed) return true; // not handed to the journal yet
+                    _headBarrier = journal.Stats.LastSequence;
+                }
+                if (journal.DurableSequence < _headBarrier)
+                {
+                    if (journal.Failure is not null && Connection is { } c) c.Terminate("journal_failed", "the venue's journal failed; nothing further is acknowledged");
+                    return true;
+                }
+            }
+            _events.TryDequeue(out _);
+            Interlocked.Decrement(ref _queued);
+            _headBarrier = 0;
+            Report(in item);
+            if (++sent % 256 == 0) Flush();
+        }
+        return false;
+    }
+
+    private void Report(in OutItem item)
+    {
+        if (item.Kind == OutKind.MassCancelReport)
+        {
+            SendMassCancelReport((MassCancelOutcome)item.Payload!);
+            return;
+        }
+        ref readonly var e = ref item.Event;
+        long id = item.Maker ? e.MakerOrderId : e.OrderId;
+        if (!Orders.TryGetValue(id, out var order))
+        {
+            if (e.Kind == EventKind.Rejected && e.Op is CommandOp.Cancel or CommandOp.Replace && _finishedById.TryGetValue(id, out var finished))
+                OnRejected(finished, in e); // too late: the order finished while the request was on its way
+            return;
+        }
+        switch (e.Kind)
+        {
+            case EventKind.Accepted:
+                order.Leaves = e.Quantity;
+                order.Status = (byte)'0';
+                WriteExecutionReport(_fields, order, order.ClOrdId, null, (byte)'0', (byte)'0', 0, 0, null);
+                Send(FixMsgTypes.ExecutionReport, _fields.Written, app: true);
+                break;
+            case EventKind.Rejected:
+                OnRejected(order, in e);
+                break;
+            case EventKind.Trade:
+                OnTrade(order, in e, item.Maker);
+                break;
+            case EventKind.Canceled:
+                OnCanceled(order, in e, item.CommandOp == CommandOp.Cancel && item.CommandOrderId == id);
+                break;
+            case EventKind.Replaced:
+                OnReplaced(order, in e);
+                break;
+        }
+    }
+
+    private void Finish(FixOrder order)
+    {
+        order.Done = true;
+        Orders.TryRemove(order.OrderId, out _);
+        _finishedById[order.OrderId] = order;
+        _finished.Enqueue(order.ClOrdId);
+        while (_finished.Count > RetainFinished && _finished.TryDequeue(out var old))
+        {
+            if (!ByClOrdId.TryGetValue(old, out var o) || !o.Done) continue;
+            ByClOrdId.TryRemove(old, out _);
+            _finishedById.TryRemove(o.OrderId, out _);
+        }
+    }
+
+    internal long NextExecId() => Interlocked.Increment(ref _execCounter);
+
+    internal string ExecPrefix => _execPrefix;
+
+    public void Stop()
+    {
+        _stopping = true;
+        _wake.Set();
+        if (_writer.IsAlive) _writer.Join(TimeSpan.FromSeconds(5));
+        try
+        {
+            DrainEvents(Pipeline.Journal);
+            Flush();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        Seq.Dispose();
+        _wake.Dispose();
+    }
+}

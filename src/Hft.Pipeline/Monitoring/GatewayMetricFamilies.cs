@@ -1,0 +1,21 @@
+using Prometheus;
+
+namespace Hft.Pipeline.Monitoring;
+
+/// <summary>
+/// The metric families every order-entry gateway shares, labelled by protocol (binary, fix): one definition, so the
+/// binary and FIX gateways register identical families on the server's registry.
+/// </summary>
+public static class GatewayMetricFamilies
+{
+    public static Gauge Sessions(CollectorRegistry registry)
+        => Metrics.WithCustomRegistry(registry).CreateGauge("hft_gateway_sessions", "Order-entry sessions logged on, by protocol.", "protocol");
+
+    public static Counter Messages(CollectorRegistry registry)
+        => Metrics.WithCustomRegistry(registry).CreateCounter("hft_gateway_messages_total",
+            "Order-entry protocol messages, by protocol and direction (in = from clients).", "protocol", "direction");
+
+    public static Counter Disconnects(CollectorRegistry registry)
+        => Metrics.WithCustomRegistry(registry).CreateCounter("hft_gateway_disconnects_total",
+            "Order-entry connections closed, by protocol and reason.", "protocol", "reason");
+}

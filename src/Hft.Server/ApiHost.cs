@@ -1,0 +1,202 @@
+using Hft.Auth;
+using Hft.Auth.Redis;
+using Hft.Auth.Sessions;
+using Hft.Configuration;
+using Hft.Feed;
+using Hft.Pipeline;
+using Hft.Pipeline.Monitoring;
+using Hft.Pipeline.Replication;
+using Hft.Server.Api;
+using Hft.Server.Auth;
+using Hft.Server.MarketData;
+using Hft.Server.Operations;
+using Hft.Server.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace Hft.Server;
+
+/// <summary>The pieces of a trading node the REST/WebSocket host serves (built by the node's composition root).</summary>
+public sealed record ApiHostParts(
+    TradingPipeline Pipeline,
+    OrderDirectory Directory,
+    TradeTape Tape,
+    AccountEventHub AccountEvents,
+    PipelineMetrics Metrics,
+    CollectorRegistry Registry,
+    MarketDataObserver MarketDataFeed,
+    MarketDataOptions MarketData,
+    ILoggerFactory Loggers,
+    ReplicationService? Replication,
+    FeedStage? Feed);
+
+/// <summary>
+/// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
+/// operations endpoints (/metrics, /health, /ready, /debug) - over a pipeline built elsewhere (the node's composition
+/// root). It owns nothing of the pipeline: starting it opens the listeners, stopping it closes them.
+/// </summary>
+public sealed class ApiHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiHost(WebApplication app, HftConfig config, AuditLog audit)
+    {
+        _app = app;
+        Config = config;
+        Audit = audit;
+    }
+
+    public HftConfig Config { get; }
+
+    /// <summary>The audit trail ([server] audit_log) of admin actions, auth failures and token grants.</summary>
+    public AuditLog Audit { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Fires when the process is asked to stop (SIGTERM, SIGINT).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
+    /// <summary>The addresses Kestrel actually listens on (port 0 in the config picks free ports).</summary>
+    public IReadOnlyList<string> Urls => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    public static ApiHost Create(HftConfig config, ApiHostParts parts)
+    {
+        var pipeline = parts.Pipeline;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(parts.Loggers); // one logger factory for the whole node
+
+        // 1. Kestrel: the metrics port always; the API port too when [server] http_port names another.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = config.Server.MaxRequestBodyBytes;
+            var address = System.Net.IPAddress.Parse(config.Server.Bind);
+            k.Listen(address, config.Monitoring.MetricsPort);
+            if (config.Server.HttpPort != 0 && config.Server.HttpPort != config.Monitoring.MetricsPort) k.Listen(address, config.Server.HttpPort);
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
+        RequestBody.Limit = config.Server.MaxRequestBodyBytes;
+
+        // 2. What the endpoints read and call: the pipeline and its publishers.
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(pipeline);
+        builder.Services.AddSingleton(parts.Directory);
+        builder.Services.AddSingleton(parts.Tape);
+        builder.Services.AddSingleton(parts.AccountEvents);
+        builder.Services.AddSingleton(parts.Registry);
+        builder.Services.AddSingleton(parts.Metrics);
+        builder.Services.AddSingleton(parts.Metrics.Latency);
+        builder.Services.AttachOperations(pipeline);
+        builder.Services.AddSingleton(new ReadinessChecks());
+        var rates = config.Accounts.ToDictionary(a => pipeline.Accounts.GetOrAdd(a.Id), a => a.RequestsPerSecond);
+        // WebSocket market data and user channel (/ws), off the shard threads
+        var publisher = new MarketDataPublisher(pipeline, parts.MarketDataFeed, parts.MarketData, parts.AccountEvents, parts.Directory);
+        builder.Services.AddSingleton(sp => new MarketDataMetrics(publisher, parts.MarketDataFeed, parts.Registry));
+        builder.Services.AddSingleton(publisher);
+        builder.Services.AddHostedService(_ => publisher);
+        builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<ISessionStore>(), pipeline.Accounts, config));
+        builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
+        if (parts.Replication is { } replication) builder.Services.AddSingleton(replication);
+        builder.Services.AddSingleton(sp => new Replication.ReplicationMetrics(pipeline, parts.Replication, parts.Registry));
+        if (parts.Feed is { } feed) builder.Services.AddSingleton(feed);
+
+        // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token. Every 401/403 is audited.
+        var keys = SigningKeys.From(config.Auth);
+        var audit = new AuditLog(config.Server.AuditLog);
+        builder.Services.AddSingleton(audit);
+        builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys), (http, message) =>
+        {
+            bool forbidden = message == "forbidden";
+            audit.Write(http, forbidden ? "auth.forbidden" : "auth.unauthorized", RequestTarget(http),
+                forbidden ? "403 forbidden" : "401 unauthorized", forbidden ? "the endpoint needs a role the token lacks" : message);
+        });
+
+        // 3b. Sessions, revocation list and the public market-data cache: in Redis when [redis] connection is set
+        // (shared by replicas; an outage never stops trading), else in memory. Sessions/SessionServices.cs.
+        builder.Services.AddSessionsAndCache(config);
+
+        var app = builder.Build();
+        if (config.Monitoring.EnablePrometheus) _ = app.Services.GetRequiredService<MarketDataMetrics>(); // scrape-time gauges
+        _ = app.Services.GetRequiredService<RedisMetrics>(); // hft_redis_* exported from the first scrape
+        if (config.Redis.IsConfigured)
+            app.Logger.LogInformation("redis: sessions and market-data cache in {Endpoint} (connecting in the background)", config.Redis.Connection);
+        else
+            app.Logger.LogInformation("redis: not configured; sessions and market-data cache in memory (one replica)");
+        if (keys.IsDevelopmentSecret)
+            app.Logger.LogWarning("auth: signing tokens with the DEVELOPMENT secret ({Profile} profile) - never use it in production", config.Profile);
+        app.Logger.LogInformation("audit: admin actions, auth failures and token grants to {Path}", audit.Path);
+        var readiness = app.Services.GetRequiredService<ReadinessChecks>();
+        readiness.Add(() => pipeline.Journal.Failure is { } f ? $"journal failed: {f.Message}" : null);
+        _ = app.Services.GetRequiredService<Replication.ReplicationMetrics>(); // hft_replication_* from the first scrape
+        if (parts.Replication is { } member) readiness.Add(member.ReadinessProblem);
+
+        // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
+        // such as ?limit=abc) get the API's error shape too.
+        app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
+        // A command the journal could not make durable is never acknowledged; a pipeline that does not answer in time
+        // is reported the same way: 503, and the client may retry (client order ids make that safe).
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http);
+            }
+            catch (JournalFailedException) when (!http.Response.HasStarted)
+            {
+                await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "journal_failed", "the journal could not make the command durable; it was not acknowledged");
+            }
+            catch (NotLeaderException e) when (!http.Response.HasStarted)
+            {
+                await ApiError.WriteNotLeader(http, e.LeaderUrl);
+            }
+            catch (TimeoutException) when (!http.Response.HasStarted)
+            {
+                await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "timeout", "the matching pipeline did not answer in time");
+            }
+        });
+        // Any 401/403 not audited where it was decided (e.g. an unknown account, a disabled one) is audited here.
+        app.Use(async (http, next) =>
+        {
+            await next(http);
+            if (http.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && !AuditLog.WasAudited(http))
+                audit.Write(http, "auth.denied", RequestTarget(http), http.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthEndpoints();
+        app.MapStateHashEndpoint();
+        Replication.ReplicationEndpoints.MapReplicationEndpoints(app);
+        app.MapOperationsEndpoints(config);
+        app.MapAuthEndpoints((http, action, result) => audit.Write(http, action, RequestTarget(http), result));
+        app.MapOrderEndpoints();
+        app.MapAccountEndpoints();
+        app.MapMarketEndpoints();
+        app.MapAdminEndpoints();
+        app.MapMarketDataSocket();
+        if (parts.Feed is not null) app.MapFeedEndpoints();
+        app.MapFallback((HttpContext http) => ApiError.NotFound("not_found", $"no endpoint {http.Request.Method} {http.Request.Path}"));
+        return new ApiHost(app, config, audit);
+    }
+
+    private static string RequestTarget(HttpContext http) => $"{http.Request.Method} {http.Request.Path}";
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+
+    /// <summary>Graceful stop: Kestrel stops accepting and finishes in-flight requests.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Audit.Dispose();
+    }
+}
