@@ -28,7 +28,6 @@ public class JournalBenchmarks
     private readonly byte[] _payload = new byte[CommandCodec.Size];
     private string _dir = null!;
     private JournalWriter _writer = null!;
-    private CountingCallback _callback = null!;
 
     [GlobalSetup]
     public void GlobalSetup() =>
@@ -39,7 +38,6 @@ public class JournalBenchmarks
     {
         _dir = Path.Combine(Path.GetTempPath(), "hft-journal-bench-" + Guid.NewGuid().ToString("N"));
         _writer = new JournalWriter(_dir, Mode, 1);
-        _callback = new CountingCallback(Records);
     }
 
     [IterationCleanup]
@@ -62,26 +60,18 @@ public class JournalBenchmarks
             for (int t = 0; t < Threads; t++) (workers[t] = new Thread(() => AppendMany(Records / Threads))).Start();
             foreach (var w in workers) w.Join();
         }
-        _callback.Wait();
+        _writer.Flush();
+        var last = _writer.Stats.LastSequence;
+        SpinWait.SpinUntil(() => _writer.DurableSequence >= last || _writer.Failure is not null);
+        if (_writer.Failure is not null) throw new InvalidOperationException("journal failed");
     }
 
     private void AppendMany(int count)
     {
-        for (int i = 0; i < count; i++) _writer.Append(RecordType.Command, _payload, _callback);
-    }
-
-    /// <summary>Counts callbacks and lets the benchmark wait for the last one.</summary>
-    private sealed class CountingCallback(int expected) : IDurableCallback
-    {
-        private readonly ManualResetEventSlim _done = new(false);
-        private int _count;
-
-        public void OnDurable(long sequence)
+        for (int i = 0; i < count; i++)
         {
-            if (sequence < 0) throw new InvalidOperationException("journal failed");
-            if (Interlocked.Increment(ref _count) == expected) _done.Set();
+            _writer.Append(RecordType.Command, _payload);
+            if ((i & 63) == 63) _writer.Flush(); // async: write every 64 records on this thread; sync: wake the journal thread
         }
-
-        public void Wait() => _done.Wait();
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Journal;
+using Hft.Pipeline.Durability;
 
 namespace Hft.Benchmarks;
 
@@ -62,14 +63,17 @@ public static class JournalLatency
         {
             using (var writer = new JournalWriter(dir, mode, 1))
             {
-                // Warm-up: JIT, first segment, page cache.
-                var warm = new Ack();
-                for (int i = 0; i < 2000; i++)
+                // The pipeline's way to wait for a record: the journal's listener is a durable outbox.
+                var outbox = new DurableOutbox(0);
+                writer.Listener = outbox;
+                void AppendAndWait()
                 {
-                    warm.Reset();
-                    writer.Append(RecordType.Command, payload, warm);
-                    warm.Wait();
+                    long seq = writer.Append(RecordType.Command, payload);
+                    writer.Flush();
+                    if (!DurableSignal.Wait(outbox, seq, TimeSpan.FromSeconds(30))) throw new InvalidOperationException("journal failed");
                 }
+                // Warm-up: JIT, first segment, page cache.
+                for (int i = 0; i < 2000; i++) AppendAndWait();
                 var before = writer.Stats;
                 var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
                 var sw = Stopwatch.StartNew();
@@ -80,16 +84,13 @@ public static class JournalLatency
                     latencies[me] = new List<long>(1 << 20);
                     workers[t] = new Thread(() =>
                     {
-                        var ack = new Ack();
                         var mine = latencies[me];
                         if (closedLoop)
                         {
                             while (Stopwatch.GetTimestamp() < stopAt)
                             {
-                                ack.Reset();
                                 long start = Stopwatch.GetTimestamp();
-                                writer.Append(RecordType.Command, payload, ack);
-                                ack.Wait();
+                                AppendAndWait();
                                 mine.Add(Stopwatch.GetTimestamp() - start);
                             }
                         }
@@ -97,12 +98,10 @@ public static class JournalLatency
                         {
                             while (Stopwatch.GetTimestamp() < stopAt)
                             {
-                                for (int i = 0; i < 1000; i++) writer.Append(RecordType.Command, payload, null);
+                                for (int i = 0; i < 1000; i++) writer.Append(RecordType.Command, payload);
                             }
                             // The last record of this thread, acknowledged: everything before it is durable too.
-                            ack.Reset();
-                            writer.Append(RecordType.Command, payload, ack);
-                            ack.Wait();
+                            AppendAndWait();
                         }
                     });
                     workers[t].Start();
@@ -130,20 +129,5 @@ public static class JournalLatency
         }
         Console.WriteLine($"| {mode.ToString().ToLowerInvariant()} | {threads} | {(closedLoop ? "closed" : "open")} | {stats.Records / elapsed:N0} | {stats.Fsyncs / elapsed:N0} | " +
             $"{stats.Bytes / elapsed / 1e6:N1} | {(double)stats.Records / Math.Max(1, stats.Batches):N1} | {pcts} |");
-    }
-
-    private sealed class Ack : IDurableCallback
-    {
-        private readonly ManualResetEventSlim _done = new(false, spinCount: 0);
-
-        public void Reset() => _done.Reset();
-
-        public void OnDurable(long sequence)
-        {
-            if (sequence < 0) throw new InvalidOperationException("journal failed");
-            _done.Set();
-        }
-
-        public void Wait() => _done.Wait();
     }
 }

@@ -3,7 +3,10 @@ using Hft.Configuration;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Journal;
+using Hft.Node;
 using Hft.Pipeline;
+using Hft.Pipeline.Recovery;
+using Hft.Pipeline.State;
 
 namespace Hft.Benchmarks;
 
@@ -35,7 +38,7 @@ public static class RecoveryBench
                 if (i == n / 2)
                 {
                     Drain(p, i);
-                    mid = p.TakeSnapshot(TimeSpan.FromSeconds(60), prune: false); // keep the full journal to measure its recovery
+                    mid = p.Snapshots.Take(TimeSpan.FromSeconds(60), prune: false); // keep the full journal to measure its recovery
                 }
                 int roll = rng.Next(100);
                 int slot = rng.Next(live.Length);
@@ -82,17 +85,12 @@ public static class RecoveryBench
             full.Journal.Dispose();
             full = null;
             GC.Collect();
-            var bare = Open(dir, observers: false);
-            Report("full journal, no order directory / trade tape", bare, records, hash);
-            bare.Journal.Dispose();
-            bare = null;
-            GC.Collect();
             File.Move(aside, mid.Path);
 
             var tail = Open(dir);
             Report("snapshot + tail", tail, records, hash);
             var snap = Stopwatch.StartNew();
-            var end = tail.TakeSnapshot(TimeSpan.FromSeconds(60), prune: false);
+            var end = tail.Snapshots.Take(TimeSpan.FromSeconds(60), prune: false);
             Console.WriteLine($"snapshot at seq {end.Sequence:N0} ({end.Orders:N0} orders, {end.Bytes:N0} bytes): {snap.Elapsed.TotalMilliseconds:N1} ms");
             tail.Journal.Dispose();
             tail = null;
@@ -129,7 +127,7 @@ public static class RecoveryBench
             + $"state hash {(h == hash ? "matches" : "DIFFERS")}");
     }
 
-    private static TradingPipeline Open(string dir, bool observers = true)
+    private static TradingPipeline Open(string dir)
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
         config = config with
@@ -137,6 +135,7 @@ public static class RecoveryBench
             Journal = config.Journal with { Dir = dir, Mode = "async", SnapshotIntervalSeconds = 0 },
             Trading = config.Trading with { MaxOrdersPerSecond = 0 },
         };
-        return new TradingPipeline(config, observers ? [new OrderDirectory(), new TradeTape()] : []);
+        // Built by the server's composition root (its publishers keep the directory and tape as in the server).
+        return TradingNode.Create(config, logging: _ => { }, listen: false).Pipeline;
     }
 }

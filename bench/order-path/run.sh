@@ -15,7 +15,7 @@ DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-3}"
 POINTS="${POINTS:-binary-paced-1 binary-paced-4 binary-flat-4 fix-flat-2 rest-flat-16 rest-wrk}"
 HTTP_PORT="${HTTP_PORT:-18080}" BIN_PORT="${BIN_PORT:-19100}" FIX_PORT="${FIX_PORT:-19878}"
-if [ -n "${HFT_DLL:-}" ]; then HFT=(dotnet "$HFT_DLL"); else "$ROOT/hft" token --account A1 >/dev/null; HFT=(dotnet "$ROOT/.build/cli/hft.dll"); fi
+if [ -n "${HFT_DLL:-}" ]; then HFT=(dotnet "$HFT_DLL"); else "$ROOT/hft" token --account A1 --role trader >/dev/null; HFT=(dotnet "$ROOT/.build/cli/hft.dll"); fi
 WORK="$(mktemp -d -t hft-order-path.XXXXXX)"
 trap 'stop_server; rm -rf "$WORK"' EXIT
 SERVER=""

@@ -40,6 +40,19 @@ public sealed record SystemConfig
     /// <summary>Pin shard threads to CPUs (shard i on CPU i mod cores) where the OS allows it.</summary>
     public bool CpuAffinity { get; init; }
 
+    /// <summary>
+    /// How an idle shard thread waits for work: <c>backoff</c> (spin briefly, yield, then park until woken: leaves the
+    /// core to the gateways; for small machines) or <c>busy_spin</c> (never parks: lowest latency, one core per shard).
+    /// </summary>
+    public string IdleStrategy { get; init; } = "backoff";
+
+    /// <summary>
+    /// A gateway thread that submits a command processes its shard itself (risk, match, journal write) and sends the
+    /// reply, when no other thread is processing that shard: no thread hand-off on the order path. Off: every command
+    /// goes through the shard's own thread (with <c>busy_spin</c> and pinned cores, the choice for large machines).
+    /// </summary>
+    public bool RunToCompletion { get; init; } = true;
+
     /// <summary>Seconds a graceful shutdown may take to drain queues before the process exits.</summary>
     public int ShutdownTimeoutSeconds { get; init; } = 10;
 }

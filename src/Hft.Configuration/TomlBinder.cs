@@ -48,8 +48,12 @@ internal static class TomlBinder
             MaxWorkers = r.Int("max_workers", d.MaxWorkers, 1, 64),
             WorkerQueueSize = r.Int("worker_queue_size", d.WorkerQueueSize, 16, 16_777_216),
             CpuAffinity = r.Bool("cpu_affinity", d.CpuAffinity),
+            IdleStrategy = r.String("idle_strategy", d.IdleStrategy).Trim().ToLowerInvariant(),
+            RunToCompletion = r.Bool("run_to_completion", d.RunToCompletion),
             ShutdownTimeoutSeconds = r.Int("shutdown_timeout_seconds", d.ShutdownTimeoutSeconds, 1, 3600),
         };
+        if (c.IdleStrategy is not ("backoff" or "busy_spin"))
+            throw r.Error("idle_strategy", $"must be \"backoff\" or \"busy_spin\", got \"{c.IdleStrategy}\"");
         r.RejectUnknownKeys();
         return c;
     }

@@ -234,7 +234,7 @@ public sealed class FeedStage : BackgroundService, IPriceSink
         if (!_pipeline.OrderEntryEnabled) return; // a follower of a replicated group: the leader's feed marks, followers apply its records
         try
         {
-            _pipeline.SetMark(s.Instrument.Index, s.LastPrice);
+            _pipeline.Operators.SetMark(s.Instrument.Index, s.LastPrice);
             s.AppliedMark = s.LastPrice;
             s.AppliedAt = now;
             s.MarksApplied.Inc();
@@ -255,8 +255,8 @@ public sealed class FeedStage : BackgroundService, IPriceSink
         if (!_pipeline.OrderEntryEnabled) return;
         try
         {
-            if (_config.OnStale == "halt") _pipeline.SetFeedHalted(s.Instrument.Index, true);
-            else if (_config.OnStale == "widen") _pipeline.SetBandWiden(s.Instrument.Index, _widenPpm);
+            if (_config.OnStale == "halt") _pipeline.Operators.SetFeedHalted(s.Instrument.Index, true);
+            else if (_config.OnStale == "widen") _pipeline.Operators.SetBandWiden(s.Instrument.Index, _widenPpm);
         }
         catch (Exception e) when (e is IOException or JournalFailedException or ObjectDisposedException or InvalidOperationException)
         {
@@ -280,8 +280,8 @@ public sealed class FeedStage : BackgroundService, IPriceSink
         if (!_pipeline.OrderEntryEnabled) return;
         try
         {
-            if (ri.FeedHalted) _pipeline.SetFeedHalted(instrument, false);
-            if (ri.BandWidenPpm != 0) _pipeline.SetBandWiden(instrument, 0);
+            if (ri.FeedHalted) _pipeline.Operators.SetFeedHalted(instrument, false);
+            if (ri.BandWidenPpm != 0) _pipeline.Operators.SetBandWiden(instrument, 0);
         }
         catch (Exception e) when (e is IOException or JournalFailedException or ObjectDisposedException or InvalidOperationException)
         {

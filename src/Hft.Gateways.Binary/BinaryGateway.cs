@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hft.Configuration;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Hft.Gateways.Binary;
 /// <summary>
 /// The binary order-entry listener on <c>[server] bind</c> : <c>[gateway] binary_port</c> (docs/protocol/binary.md):
 /// accepts TCP connections (TCP_NODELAY), runs a <see cref="BinarySession"/> for each up to
-/// <c>binary_max_sessions</c>, and drives their heartbeats and journal wake-ups from one timer.
+/// <c>binary_max_sessions</c>, and drives their heartbeats from one timer.
 /// </summary>
 public sealed class BinaryGateway : IHostedService
 {
@@ -24,7 +25,6 @@ public sealed class BinaryGateway : IHostedService
     private Socket? _listener;
     private Task? _accepting;
     private Timer? _timer;
-    private long _lastHeartbeatCheck;
 
     public BinaryGateway(HftConfig config, TradingPipeline pipeline, AccountEventHub accountEvents, SessionAuthenticator authenticator,
         GatewayMetrics metrics, ILogger log)
@@ -65,7 +65,7 @@ public sealed class BinaryGateway : IHostedService
         _log.LogInformation("binary gateway: listening on {EndPoint} (protocol v{Version}, at most {Sessions} sessions)",
             EndPoint, BinaryProtocol.Version, Config.BinaryMaxSessions);
         _accepting = AcceptLoopAsync(listener);
-        _timer = new Timer(_ => OnTimer(), null, 1, 1);
+        _timer = new Timer(_ => OnTimer(), null, 50, 50);
         return Task.CompletedTask;
     }
 
@@ -108,28 +108,12 @@ public sealed class BinaryGateway : IHostedService
         }
     }
 
-    /// <summary>The journal made something durable: sessions holding responses for it may send them now.</summary>
-    internal void WakeBlocked()
-    {
-        Interlocked.MemoryBarrier(); // the journal's durable sequence is published before we read who waits
-        foreach (var s in Volatile.Read(ref _sessions))
-            if (s.Blocked) s.Wake();
-    }
-
+    /// <summary>Every 50 ms: heartbeats and timeouts (responses held for durability are released by the outbox).</summary>
     private void OnTimer()
     {
         long now = Stopwatch.GetTimestamp();
-        var sessions = Volatile.Read(ref _sessions);
-        // Every millisecond: retry responses held for durability whose command came from elsewhere (a maker fill
-        // caused by another client's order); every 50 ms: heartbeats and timeouts.
-        bool beat = now - _lastHeartbeatCheck > Stopwatch.Frequency / 20;
-        if (beat) _lastHeartbeatCheck = now;
         long heartbeat = Stopwatch.Frequency * Config.BinaryHeartbeatMs / 1000;
-        foreach (var s in sessions)
-        {
-            if (beat) s.Tick(now, heartbeat);
-            else if (s.Blocked) s.Wake();
-        }
+        foreach (var s in Volatile.Read(ref _sessions)) s.Tick(now, heartbeat);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

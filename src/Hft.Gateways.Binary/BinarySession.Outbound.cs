@@ -4,10 +4,12 @@ using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Pipeline;
+using Hft.Pipeline.Durability;
+using Hft.Pipeline.State;
 
 namespace Hft.Gateways.Binary;
 
-public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
+public sealed partial class BinarySession : IAccountEventSink, ICommandReply, IDurableWaiter
 {
     /// <summary>Responses a session may have waiting; a client that lets more pile up is disconnected (slow consumer).</summary>
     private const int QueueCapacity = 32768;
@@ -18,18 +20,23 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
     private int _count;
     private uint _nextOut = 1;
     private long _execId;
-    private int _blockedFlag;
+    private long _waitingFor; // the sequence this session waits for in the outbox (0: not waiting)
+    private int _sending;     // 1 while a thread writes to the socket
+    private int _sendAgain;   // set by a thread that found the socket busy: the writer looks again
     private bool _logoutSent;
     private readonly bool[] _reportedReject;
 
-    /// <summary>Responses that need no durability (session messages, rejections decided at the gateway): they leave with the next batch.</summary>
+    /// <summary>
+    /// Responses that need no durability (session messages, rejections decided at the gateway, a mass cancel's summary
+    /// released by the outbox): they leave with the next batch, behind what is already queued.
+    /// </summary>
     internal void EnqueueImmediate(in BinaryMessage message)
     {
-        lock (_gate) Enqueue(in message, needsDurable: false, shard: 0, processedBefore: 0);
+        lock (_gate) Enqueue(in message, sequence: 0);
         _signal.Set();
     }
 
-    private void Enqueue(in BinaryMessage message, bool needsDurable, int shard, long processedBefore)
+    private void Enqueue(in BinaryMessage message, long sequence)
     {
         if (_count == _queue.Length)
         {
@@ -38,30 +45,23 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
         }
         ref var item = ref _queue[(_head + _count) % _queue.Length];
         item.Message = message;
-        item.NeedsDurable = needsDurable;
-        item.Shard = shard;
-        item.ProcessedBefore = processedBefore;
-        item.JournalBound = 0;
+        item.Sequence = sequence;
         _count++;
     }
 
     /// <summary>
-    /// Shard thread: the events of a command that concern this session's account. Only orders this session entered (or
-    /// adopted) are reported; each becomes a response in the outbound queue, held until the command is durable.
+    /// Processing thread: the events of a command that concern this session's account. Only orders this session
+    /// entered (or adopted) are reported; each becomes a response in the outbound queue, released once the command's
+    /// journal record (<paramref name="sequence"/>) is durable.
     /// </summary>
-    public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events)
+    public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence)
     {
         if (account != _account) return;
-        int shard = -1;
-        foreach (ref readonly var e in events)
+        if (sequence < 0)
         {
-            if (e.Kind == EventKind.Rejected) continue;
-            shard = _pipeline.ShardOf(e.Instrument).Index;
-            break;
+            Close(DisconnectReason.ServerShutdown); // the journal failed: nothing more can be acknowledged
+            return;
         }
-        bool needsDurable = shard >= 0;
-        long processed = needsDurable ? _pipeline.Shards[shard].Processed : 0;
-        bool any = false;
         lock (_gate)
         {
             foreach (ref readonly var e in events)
@@ -75,65 +75,53 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
                         {
                             Type = MessageType.OrderAccepted, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
                             Side = e.Side, OrderType = type, Tif = tif, Price = e.Price, Quantity = e.Quantity,
-                        }, needsDurable, shard, processed);
-                        any = true;
+                        }, sequence);
                         break;
                     case EventKind.Rejected when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(new BinaryMessage
                         {
                             Type = MessageType.OrderRejected, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = o.Instrument,
                             Op = (byte)e.Op, Reason = (byte)e.RejectReason,
-                        }, needsDurable, shard, processed);
+                        }, sequence);
                         if (e.Op == CommandOp.New || e.RejectReason == RejectReason.UnknownOrder) Remove(e.OrderId, o);
                         if (e.Op is CommandOp.Cancel or CommandOp.Replace && command.OrderId == e.OrderId)
                             _reportedReject[_pipeline.ShardOf(command.Instrument).Index] = true;
-                        any = true;
                         break;
                     case EventKind.Trade:
                         if (e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var taker))
-                        {
-                            Fill(in e, taker, e.OrderId, e.Remaining, Liquidity.Taker, shard, processed);
-                            any = true;
-                        }
+                            Fill(in e, taker, e.OrderId, e.Remaining, Liquidity.Taker, sequence);
                         if (e.MakerAccount == account && _byExchangeId.TryGetValue(e.MakerOrderId, out var maker))
-                        {
-                            Fill(in e, maker, e.MakerOrderId, e.MakerRemaining, Liquidity.Maker, shard, processed);
-                            any = true;
-                        }
+                            Fill(in e, maker, e.MakerOrderId, e.MakerRemaining, Liquidity.Maker, sequence);
                         break;
                     case EventKind.Canceled when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(new BinaryMessage
                         {
                             Type = MessageType.Canceled, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
                             Quantity = e.Remaining, Reason = (byte)e.CancelReason,
-                        }, needsDurable, shard, processed);
+                        }, sequence);
                         Remove(e.OrderId, o);
-                        any = true;
                         break;
                     case EventKind.Replaced when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(new BinaryMessage
                         {
                             Type = MessageType.Replaced, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
                             Price = e.Price, Leaves = e.Quantity,
-                        }, needsDurable, shard, processed);
-                        any = true;
+                        }, sequence);
                         break;
                 }
             }
         }
-        if (!any) return;
-        if (needsDurable) Interlocked.Exchange(ref _blockedFlag, 1); // waiting on the journal: its durability notices wake us
-        else _signal.Set();
+        _signal.Set();
     }
 
-    private void Fill(in EngineEvent e, OrderRef order, long orderId, long leaves, Liquidity liquidity, int shard, long processed)
+    private void Fill(in EngineEvent e, OrderRef order, long orderId, long leaves, Liquidity liquidity, long sequence)
     {
         Enqueue(new BinaryMessage
         {
             Type = MessageType.Fill, ClientOrderId = order.ClientOrderId, OrderId = orderId, ExecId = ++_execId, Price = e.Price,
             Quantity = e.Quantity, Leaves = leaves, Instrument = e.Instrument,
             Side = liquidity == Liquidity.Taker ? e.Side : e.Side.Opposite(), Liquidity = liquidity,
-        }, needsDurable: true, shard, processed);
+        }, sequence);
         if (leaves == 0) Remove(orderId, order);
     }
 
@@ -143,60 +131,39 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
         _byClientId.Remove(order.ClientOrderId);
     }
 
-    /// <summary>Shard thread, after the hub: nothing to do here - the responses are queued; a rejection may leave now.</summary>
-    public void Complete(in OrderCommand command, ReadOnlySpan<EngineEvent> events, bool awaitingDurability)
+    /// <summary>
+    /// Processing thread, after the hub: the session's own command was decided. A cancel or replace refused because its
+    /// order finished meanwhile (filled, canceled) left the session's map, so the hub could not name it: answered here.
+    /// </summary>
+    public void OnDecided(in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence)
     {
-        if (command.Op is CommandOp.Cancel or CommandOp.Replace)
+        if (command.Op is not (CommandOp.Cancel or CommandOp.Replace)) return;
+        int shard = _pipeline.ShardOf(command.Instrument).Index;
+        lock (_gate)
         {
-            int shard = _pipeline.ShardOf(command.Instrument).Index;
-            lock (_gate)
+            _pending[shard].TryPop(out _, out ulong clientOrderId);
+            bool reported = _reportedReject[shard];
+            _reportedReject[shard] = false;
+            if (reported) return;
+            foreach (ref readonly var e in events)
             {
-                _pending[shard].TryPop(out _, out ulong clientOrderId);
-                bool reported = _reportedReject[shard];
-                _reportedReject[shard] = false;
-                // Refused because the order finished meanwhile (filled, canceled): it left the session's map, so
-                // the hub could not name it - answer the request here.
-                if (!reported)
+                if (e.Kind != EventKind.Rejected || e.OrderId != command.OrderId) continue;
+                Enqueue(new BinaryMessage
                 {
-                    foreach (ref readonly var e in events)
-                    {
-                        if (e.Kind != EventKind.Rejected || e.OrderId != command.OrderId) continue;
-                        Enqueue(new BinaryMessage
-                        {
-                            Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = command.Instrument,
-                            Op = (byte)e.Op, Reason = (byte)e.RejectReason,
-                        }, needsDurable: false, 0, 0);
-                        break;
-                    }
-                }
+                    Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = command.Instrument,
+                    Op = (byte)e.Op, Reason = (byte)e.RejectReason,
+                }, sequence: 0);
+                break;
             }
         }
-        if (!awaitingDurability) _signal.Set();
     }
 
-    /// <summary>Journal thread: one of this session's commands is durable; wake every session waiting on the journal.</summary>
-    public void OnDurable(long sequence)
+    /// <summary>The outbox released what this session waited for: its sender looks again.</summary>
+    public void OnDurable(bool failed)
     {
+        Volatile.Write(ref _waitingFor, 0);
+        if (failed) Close(DisconnectReason.ServerShutdown);
         _signal.Set();
-        _gateway.WakeBlocked();
-    }
-
-    internal void NotifyDurable() => _gateway.WakeBlocked();
-
-    internal bool Blocked => Volatile.Read(ref _blockedFlag) != 0;
-
-    internal void Wake() => _signal.Set();
-
-    private bool IsReleasable(ref OutboundItem item)
-    {
-        if (!item.NeedsDurable) return true;
-        var journal = _pipeline.Journal;
-        if (item.JournalBound == 0)
-        {
-            if (_pipeline.Shards[item.Shard].Processed <= item.ProcessedBefore) return false;
-            item.JournalBound = journal.Stats.LastSequence;
-        }
-        return journal.DurableSequence >= item.JournalBound;
     }
 
     /// <summary>Encodes the responses that may leave, in order, into the send buffer; returns the bytes and messages.</summary>
@@ -205,18 +172,16 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
         int n = 0;
         messages = 0;
         var buffer = _sendBuffer.AsSpan(0, SendBufferSize);
+        long waitFor = 0;
         lock (_gate)
         {
-            // Announce "waiting on the journal" before looking (a full fence): a durability notice that comes
-            // between the look and the announcement would otherwise find nobody waiting and the wake-up be lost.
-            Interlocked.Exchange(ref _blockedFlag, 1);
-            bool blocked = false;
+            var outbox = _pipeline.Outbox;
             while (_count > 0 && n + BinaryProtocol.MaxServerMessageSize <= buffer.Length)
             {
                 ref var item = ref _queue[_head];
-                if (!IsReleasable(ref item))
+                if (!outbox.IsDurable(item.Sequence))
                 {
-                    blocked = true;
+                    waitFor = item.Sequence;
                     break;
                 }
                 n += BinaryCodec.Write(in item.Message, _nextOut++, buffer[n..]);
@@ -224,8 +189,7 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
                 _head = (_head + 1) % _queue.Length;
                 _count--;
             }
-            Volatile.Write(ref _blockedFlag, blocked ? 1 : 0);
-            if (closing && !_logoutSent && n + BinaryProtocol.MaxServerMessageSize <= buffer.Length && (_count == 0 || blocked))
+            if (closing && !_logoutSent && n + BinaryProtocol.MaxServerMessageSize <= buffer.Length && (_count == 0 || waitFor != 0))
             {
                 _logoutSent = true;
                 if (_reason is not (DisconnectReason.ConnectionLost or DisconnectReason.LoginFailed))
@@ -233,9 +197,42 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
                     n += BinaryCodec.Write(new BinaryMessage { Type = MessageType.LogoutNotice, Reason = (byte)_reason }, _nextOut++, buffer[n..]);
                     messages++;
                 }
+                _signal.Set(); // the send loop ends once it sees the Logout went out, whoever wrote it
             }
         }
+        // The head waits for the journal: be woken by the outbox once (not again for the same sequence).
+        if (waitFor != 0 && Interlocked.Exchange(ref _waitingFor, waitFor) != waitFor) _pipeline.Outbox.WhenDurable(waitFor, this);
         return n;
+    }
+
+    /// <summary>
+    /// Writes every response that may leave. Called by the receive loop right after its commands were processed (run to
+    /// completion: no other thread on the way back) and by the send loop when woken. One writer at a time: a caller
+    /// that finds the socket busy leaves its work to the writer, which looks again before it lets go.
+    /// </summary>
+    private async ValueTask SendPendingAsync(bool closing)
+    {
+        Volatile.Write(ref _sendAgain, 1);
+        while (Volatile.Read(ref _sendAgain) != 0 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        {
+            try
+            {
+                Volatile.Write(ref _sendAgain, 0);
+                while (true)
+                {
+                    int n = Drain(closing || Closing, out int messages);
+                    if (n == 0) break;
+                    int sent = 0;
+                    while (sent < n) sent += await _socket.SendAsync(_sendBuffer.AsMemory(sent, n - sent), SocketFlags.None);
+                    Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
+                    _metrics.MessagesOut.Inc(messages);
+                }
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _sending, 0);
+            }
+        }
     }
 
     private async Task SendLoopAsync()
@@ -246,16 +243,8 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
             {
                 await _signal.WaitAsync();
                 bool closing = Closing;
-                while (true)
-                {
-                    int n = Drain(closing, out int messages);
-                    if (n == 0) break;
-                    int sent = 0;
-                    while (sent < n) sent += await _socket.SendAsync(_sendBuffer.AsMemory(sent, n - sent), SocketFlags.None);
-                    Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
-                    _metrics.MessagesOut.Inc(messages);
-                }
-                if (closing && _logoutSent) break;
+                await SendPendingAsync(closing);
+                if (closing && LogoutSent) break;
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
@@ -268,6 +257,14 @@ public sealed partial class BinarySession : IAccountEventSink, IOrderCompletion
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+        }
+    }
+
+    private bool LogoutSent
+    {
+        get
+        {
+            lock (_gate) return _logoutSent;
         }
     }
 }

@@ -15,6 +15,7 @@ public sealed partial class BinarySession
     private readonly Dictionary<ulong, long> _byClientId = new(4096);
     private uint _expectedIn = 1;
     private readonly PendingRequests[] _pending;
+    private SubmitBatch _batch; // the commands of one read, processed together
 
     private enum FrameOutcome : byte
     {
@@ -73,7 +74,9 @@ public sealed partial class BinarySession
             }
             if (start == end) start = end = 0;
             if (frames > 0) _metrics.MessagesIn.Inc(frames);
-            _signal.Set();
+            // Run to completion: the commands of this read are decided and journaled here, and their answers sent.
+            _pipeline.Run(ref _batch);
+            await SendPendingAsync(closing: false);
         }
     }
 
@@ -160,6 +163,8 @@ public sealed partial class BinarySession
         });
     }
 
+    // The fields' ranges (price, quantity, symbol, flag combinations) are the engine's to judge: an order it refuses is
+    // answered with its reason. Here only what the protocol itself defines (enum codes, flag bits) is checked.
     private void NewOrder(in BinaryMessage m, long received)
     {
         if (m.Side is not (Side.Buy or Side.Sell) || m.OrderType is not (OrderType.Limit or OrderType.Market)
@@ -168,25 +173,10 @@ public sealed partial class BinarySession
             SessionReject(in m, SessionRejectReason.InvalidField);
             return;
         }
-        var reason = RejectReason.None;
-        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
-        if ((uint)m.Instrument >= (uint)_pipeline.Instruments.Count) reason = RejectReason.UnknownSymbol;
-        else if (m.OrderType == OrderType.Limit ? m.Price is <= 0 or > Instrument.MaxPriceTicks : m.Price != 0) reason = RejectReason.InvalidPrice;
-        else if (m.Quantity is <= 0 or > Instrument.MaxQuantityLots) reason = RejectReason.InvalidQty;
-        else if (postOnly && (m.OrderType == OrderType.Market || m.Tif != TimeInForce.Gtc)) reason = RejectReason.InvalidOrderType;
-        if (reason != RejectReason.None)
-        {
-            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, reason);
-            return;
-        }
         long id;
         lock (_gate)
         {
-            if (_byClientId.ContainsKey(m.ClientOrderId))
-            {
-                reason = RejectReason.DuplicateId;
-                id = 0;
-            }
+            if (_byClientId.ContainsKey(m.ClientOrderId)) id = 0;
             else
             {
                 id = _pipeline.NextOrderId();
@@ -194,15 +184,20 @@ public sealed partial class BinarySession
                 _byExchangeId.Add(id, new OrderRef(m.ClientOrderId, m.Instrument));
             }
         }
-        if (reason != RejectReason.None)
+        if (id == 0)
         {
-            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, reason);
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, RejectReason.DuplicateId);
             return;
         }
+        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
         var cmd = m.OrderType == OrderType.Limit
             ? OrderCommand.NewLimit(id, _account, m.Instrument, m.Side, m.Price, m.Quantity, m.Tif, postOnly, m.Stp)
             : OrderCommand.NewMarket(id, _account, m.Instrument, m.Side, m.Quantity, m.Tif, m.Stp);
-        Submit(in cmd, m.ClientOrderId, received);
+        if (m.OrderType == OrderType.Market && m.Price != 0) cmd.EdgeReject = RejectReason.InvalidPrice; // a market order carries no price
+        var admitted = _pipeline.Submit(in cmd, this, received, null, ref _batch);
+        if (admitted == AdmitResult.Accepted) return;
+        Forget(cmd.OrderId);
+        Reject(m.ClientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op, admitted.ToRejectReason());
     }
 
     private void CancelOrReplace(in BinaryMessage m, CommandOp op, long received)
@@ -214,13 +209,6 @@ public sealed partial class BinarySession
         }
         bool hasPrice = op == CommandOp.Replace && (m.Flags & BinaryMessage.HasPriceFlag) != 0;
         var reason = RejectReason.None;
-        if (op == CommandOp.Replace && m.Quantity is <= 0 or > Instrument.MaxQuantityLots) reason = RejectReason.InvalidQty;
-        else if (hasPrice && m.Price is <= 0 or > Instrument.MaxPriceTicks) reason = RejectReason.InvalidPrice;
-        if (reason != RejectReason.None)
-        {
-            Reject(m.ClientOrderId, m.OrderId, m.Instrument, op, reason);
-            return;
-        }
         long id = m.OrderId;
         int instrument;
         lock (_gate)
@@ -268,26 +256,11 @@ public sealed partial class BinarySession
             Reject(m.ClientOrderId, id, instrument, op, RejectReason.Overloaded);
             return;
         }
-        var admitted = _pipeline.Submit(in cmd, this, received);
+        var admitted = _pipeline.Submit(in cmd, this, received, null, ref _batch);
         if (admitted == AdmitResult.Accepted) return;
         lock (_gate) pending.DropNewest();
-        Reject(m.ClientOrderId, id, instrument, op, ReasonOf(admitted));
+        Reject(m.ClientOrderId, id, instrument, op, admitted.ToRejectReason());
     }
-
-    private void Submit(in OrderCommand cmd, ulong clientOrderId, long received)
-    {
-        var admitted = _pipeline.Submit(in cmd, this, received);
-        if (admitted == AdmitResult.Accepted) return;
-        if (cmd.Op == CommandOp.New) Forget(cmd.OrderId);
-        Reject(clientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op, ReasonOf(admitted));
-    }
-
-    private static RejectReason ReasonOf(AdmitResult admitted) => admitted switch
-    {
-        AdmitResult.RateLimited => RejectReason.RateLimited,
-        AdmitResult.NotLeader => RejectReason.NotLeader,
-        _ => RejectReason.Overloaded,
-    };
 
     private void MassCancel(in BinaryMessage m)
     {
@@ -301,7 +274,7 @@ public sealed partial class BinarySession
             Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.MassCancel, RejectReason.NotLeader);
             return;
         }
-        var completion = new MassCancelCompletion(this, m.ClientOrderId, m.Instrument >= 0 ? 1 : _pipeline.Shards.Count);
+        var completion = new MassCancelCompletion(this, m.ClientOrderId, _pipeline.Outbox, _pipeline.ShardsFor(m.Instrument));
         if (!_pipeline.CancelAll(_account, m.Instrument, CancelReason.User, completion))
             Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.MassCancel, RejectReason.Overloaded);
     }

@@ -6,10 +6,11 @@ using Hft.Pipeline;
 namespace Hft.Gateways.Binary;
 
 /// <summary>
-/// One binary order-entry connection: a receive loop that parses frames in place from a pooled buffer and submits
-/// orders to the pipeline (BinarySession.Receive.cs), and a send loop that writes the responses in batches once the
-/// journal made their commands durable (BinarySession.Outbound.cs). The session hears its orders' events from the
-/// account event hub and maps exchange order ids back to the client's ids.
+/// One binary order-entry connection: a receive loop that parses frames in place from a pooled buffer, submits the
+/// orders of each read to the pipeline and runs them to completion on its own thread (BinarySession.Receive.cs), then
+/// writes the responses the outbox released (BinarySession.Outbound.cs); a send loop writes what becomes releasable
+/// later (another client's order filled ours, a slow journal). The session hears its orders' events from the account
+/// event hub and maps exchange order ids back to the client's ids.
 /// </summary>
 public sealed partial class BinarySession
 {
@@ -92,7 +93,7 @@ public sealed partial class BinarySession
         _signal.Set();
     }
 
-    /// <summary>Gateway timer: heartbeats, timeouts, and a retry for responses waiting on the journal.</summary>
+    /// <summary>Gateway timer: heartbeats and timeouts.</summary>
     internal void Tick(long now, long heartbeatTicks)
     {
         if (Closing) return;
@@ -111,6 +112,5 @@ public sealed partial class BinarySession
             Volatile.Write(ref _lastSent, now);
             EnqueueImmediate(new BinaryMessage { Type = MessageType.ServerHeartbeat });
         }
-        else if (Blocked) _signal.Set();
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hft.Configuration;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Hft.Configuration;
+using Hft.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace Hft.Gateways.Fix;
@@ -35,6 +36,9 @@ public sealed class FixConnection
     private int _rateCount;
     private bool _logoutSent;
     private readonly object _writeGate = new();
+
+    /// <summary>The orders submitted while handling one read (run together once the read is handled).</summary>
+    internal SubmitBatch Batch;
 
     internal FixConnection(Socket socket, FixAcceptor acceptor, GatewayConfig config, ILogger log)
     {
@@ -82,8 +86,10 @@ public sealed class FixConnection
                 }
                 if (_session is { } s)
                 {
+                    // Run to completion: the orders of this read are decided and journaled here, and their reports sent.
+                    s.Pipeline.Run(ref Batch);
                     s.Seq.Save();
-                    s.Flush();
+                    s.SendReleased();
                 }
             }
             if (Volatile.Read(ref _closed) != 0) return;

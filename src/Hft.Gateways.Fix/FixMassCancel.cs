@@ -1,16 +1,21 @@
-using Hft.Pipeline;
+using Hft.Core.Events;
+using Hft.Core.Matching;
+using Hft.Pipeline.Durability;
 
 namespace Hft.Gateways.Fix;
 
-/// <summary>
-/// An OrderMassCancelRequest (see <see cref="MassCancelFanOut"/>): the OrderMassCancelReport is queued behind the
-/// cancels' own execution reports.
-/// </summary>
-internal sealed class FixMassCancel(FixSession session, MassCancelOutcome outcome, int expected) : MassCancelFanOut(expected)
+/// <summary>An OrderMassCancelRequest: once every shard's cancels are durable, the OrderMassCancelReport is queued behind their own execution reports.</summary>
+internal sealed class FixMassCancel(FixSession session, MassCancelOutcome outcome, DurableOutbox outbox, int shards) : FanInReply(outbox, shards)
 {
-    protected override void Finished(int canceled)
+    protected override void Collect(in OrderCommand command, ReadOnlySpan<EngineEvent> events)
     {
-        outcome.Canceled = canceled;
-        session.EnqueueMassCancelReport(outcome);
+        foreach (ref readonly var e in events)
+            if (e.Kind == EventKind.Canceled && e.Account == command.Account) outcome.Canceled++;
+    }
+
+    protected override void Released(bool failed)
+    {
+        if (failed) session.Connection?.Terminate("journal_failed", "the venue's journal failed; nothing further is acknowledged");
+        else session.EnqueueMassCancelReport(outcome);
     }
 }

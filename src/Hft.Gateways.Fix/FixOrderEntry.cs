@@ -4,6 +4,7 @@ using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 
 namespace Hft.Gateways.Fix;
 
@@ -125,7 +126,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
                 return;
             }
         }
-        bool postOnly = m.TryGet(FixTags.ExecInst, out var execInst) && execInst.IndexOf((byte)'6') >= 0;
+        bool postOnly = m.TryGet(FixTags.ExecInst, out var execInst) && execInst.IndexOf((byte)'6') >= 0; // the engine judges the combination
         var symbol = Encoding.ASCII.GetString(symbolBytes);
         if (!session.Pipeline.Instruments.TryGet(symbol, out var instrument))
         {
@@ -157,11 +158,6 @@ internal sealed class FixOrderEntry(FixConnection connection)
             Reject(99, "a market order takes no Price", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
-        if (postOnly && (ordType != (byte)'2' || tif != TimeInForce.Gtc))
-        {
-            Reject(11, "ExecInst 6 (post-only) needs a GTC limit order", clOrdIdBytes, symbolBytes, qtyBytes);
-            return;
-        }
         string clOrdId = Encoding.ASCII.GetString(clOrdIdBytes);
         var pipeline = session.Pipeline;
         var cmd = ordType == (byte)'2'
@@ -191,20 +187,13 @@ internal sealed class FixOrderEntry(FixConnection connection)
             return;
         }
         session.Orders[cmd.OrderId] = order;
-        var admitted = pipeline.Submit(in cmd, session, received, clOrdId);
+        var admitted = pipeline.Submit(in cmd, null, received, clOrdId, ref connection.Batch);
         if (admitted != AdmitResult.Accepted)
         {
             session.Orders.TryRemove(cmd.OrderId, out _);
             session.ByClOrdId.TryRemove(clOrdId, out _);
             session.Directory.Unregister(record);
-            var reason = admitted switch
-            {
-                AdmitResult.RateLimited => RejectReason.RateLimited.Name(),
-                AdmitResult.Overloaded => RejectReason.Overloaded.Name(),
-                AdmitResult.NotLeader => RejectReason.NotLeader.Name(),
-                _ => "shutting_down",
-            };
-            Reject(99, reason, clOrdIdBytes, symbolBytes, qtyBytes);
+            Reject(99, admitted.ToRejectReason().Name(), clOrdIdBytes, symbolBytes, qtyBytes);
         }
     }
 
@@ -280,16 +269,11 @@ internal sealed class FixOrderEntry(FixConnection connection)
             }
         }
         order.AddPending(new PendingRequest(replace ? CommandOp.Replace : CommandOp.Cancel, clOrdId, order.ClOrdId));
-        var admitted = session.Pipeline.Submit(in cmd, session, Stopwatch.GetTimestamp());
+        var admitted = session.Pipeline.Submit(in cmd, null, Stopwatch.GetTimestamp(), null, ref connection.Batch);
         if (admitted != AdmitResult.Accepted)
         {
             order.DropLastPending();
-            Refuse(order.OrderId, order.Status, 99, admitted switch
-            {
-                AdmitResult.Overloaded => RejectReason.Overloaded.Name(),
-                AdmitResult.NotLeader => RejectReason.NotLeader.Name(),
-                _ => "shutting_down",
-            });
+            Refuse(order.OrderId, order.Status, 99, admitted.ToRejectReason().Name());
         }
     }
 
@@ -337,7 +321,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
             Refuse(99, RejectReason.NotLeader.Name());
             return;
         }
-        var completion = new FixMassCancel(session, outcome, instrument >= 0 ? 1 : session.Pipeline.Shards.Count);
+        var completion = new FixMassCancel(session, outcome, session.Pipeline.Outbox, session.Pipeline.ShardsFor(instrument));
         if (!session.Pipeline.CancelAll(session.AccountId, instrument, CancelReason.User, completion))
             Refuse(99, RejectReason.Overloaded.Name());
     }

@@ -4,8 +4,9 @@ using System.Text;
 using Hft.Configuration;
 using Hft.Core.Events;
 using Hft.Core.Matching;
-using Hft.Journal;
 using Hft.Pipeline;
+using Hft.Pipeline.Durability;
+using Hft.Pipeline.State;
 using Microsoft.Extensions.Logging;
 
 namespace Hft.Gateways.Fix;
@@ -14,11 +15,12 @@ namespace Hft.Gateways.Fix;
 /// One configured FIX session (a CompID pair), alive for the acceptor's lifetime whether or not a connection is
 /// logged on: its sequence numbers (persisted), the application messages it sent (for resends), its orders, and the
 /// outbound path. Every outgoing message gets its MsgSeqNum under one lock, in wire order. Execution reports are
-/// built on the session's writer thread from the events the account hub delivers, and leave only once the journal
-/// has made the command that caused them durable. While no connection is logged on, reports still take sequence
+/// built from the events the account hub delivers, in order, once the outbox says the command that caused them is
+/// durable: by the connection's reader right after it ran its own orders to completion, or by the session's writer
+/// thread (reports caused by others, heartbeats). While no connection is logged on, reports still take sequence
 /// numbers and are kept for the counterparty's ResendRequest after it logs on again.
 /// </summary>
-internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, IDisposable
+internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, IDisposable
 {
     private readonly object _sendGate = new();
     private readonly object _flushGate = new();
@@ -26,12 +28,13 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
     private byte[] _spare = new byte[64 * 1024];
     private int _outLength;
     private readonly ConcurrentQueue<OutItem> _events = new();
+    private readonly object _drainGate = new(); // one thread turns events into reports at a time (writer or reader)
+    private long _waitingFor; // the sequence the report queue waits for in the outbox (0: not waiting)
     private int _queued;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Thread _writer;
     private volatile bool _stopping;
     private readonly FixFieldWriter _fields = new();
-    private long _headBarrier;
     private long _execCounter;
     private readonly string _execPrefix;
 
@@ -262,8 +265,10 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
         public bool Maker;
         public CommandOp CommandOp;
         public long CommandOrderId;
-        public MatchingShard? Shard;
-        public long ShardProcessed;
+
+        /// <summary>The journal record of the command that caused the event (0 = nothing to wait for).</summary>
+        public long Sequence;
+
         public object? Payload;
     }
 
@@ -273,21 +278,32 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
         MassCancelReport,
     }
 
-    /// <summary>Shard thread: copies the events of this session's orders into its queue (never blocks).</summary>
-    public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events)
+    /// <summary>
+    /// Processing thread: copies the events of this session's orders into its queue (never blocks). A refused cancel
+    /// or replace of this account is taken even when the order has finished meanwhile (its last fill may already be
+    /// reported): the request is answered "too late" from the finished orders.
+    /// </summary>
+    public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence)
     {
-        var shard = MatchingShard.Current;
-        long processed = shard?.Processed ?? 0;
+        if (sequence < 0)
+        {
+            Connection?.Terminate("journal_failed", "the venue's journal failed; nothing further is acknowledged");
+            return;
+        }
         bool any = false;
         foreach (ref readonly var e in events)
         {
-            if (e.Account == AccountId && Orders.ContainsKey(e.OrderId))
-                any |= Enqueue(new OutItem { Event = e, CommandOp = command.Op, CommandOrderId = command.OrderId, Shard = shard, ShardProcessed = processed });
+            if (e.Account == AccountId && (Orders.ContainsKey(e.OrderId) || IsRefusedRequest(in e, in command)))
+                any |= Enqueue(new OutItem { Event = e, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
             if (e.Kind == EventKind.Trade && e.MakerAccount == AccountId && Orders.ContainsKey(e.MakerOrderId))
-                any |= Enqueue(new OutItem { Event = e, Maker = true, CommandOp = command.Op, CommandOrderId = command.OrderId, Shard = shard, ShardProcessed = processed });
+                any |= Enqueue(new OutItem { Event = e, Maker = true, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
         }
         if (any) _wake.Set();
     }
+
+    private bool IsRefusedRequest(in EngineEvent e, in OrderCommand command)
+        => e.Kind == EventKind.Rejected && e.Op is CommandOp.Cancel or CommandOp.Replace && command.OrderId == e.OrderId
+            && _finishedById.ContainsKey(e.OrderId);
 
     private bool Enqueue(in OutItem item)
     {
@@ -312,23 +328,32 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
         _wake.Set();
     }
 
-    // IOrderCompletion: the session's own commands. Reports come from the hub; this only wakes the writer when
-    // the journal made something durable (its reports may now leave).
-    public void Complete(in OrderCommand command, ReadOnlySpan<EngineEvent> events, bool awaitingDurability)
+    /// <summary>The outbox released what the report queue waited for.</summary>
+    public void OnDurable(bool failed)
     {
+        Volatile.Write(ref _waitingFor, 0);
+        if (failed) Connection?.Terminate("journal_failed", "the venue's journal failed; nothing further is acknowledged");
+        _wake.Set();
     }
 
-    public void OnDurable(long sequence) => _wake.Set();
+    /// <summary>
+    /// The connection's reader, after its orders ran to completion: turns what is releasable into reports and writes
+    /// them now (no hand-off to the writer thread).
+    /// </summary>
+    internal void SendReleased()
+    {
+        DrainEvents();
+        Flush();
+    }
 
     // ---- writer thread ----
 
     private void WriterLoop()
     {
-        var journal = Pipeline.Journal;
         while (!_stopping)
         {
-            bool blocked = DrainEvents(journal);
-            _wake.Wait(blocked ? 1 : 100);
+            DrainEvents();
+            _wake.Wait(100);
             _wake.Reset();
             try
             {
@@ -337,7 +362,7 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
                     Overflowed = false;
                     slow.Terminate("slow_consumer", "execution reports could not keep up; reconnect and resend");
                 }
-                DrainEvents(journal);
+                DrainEvents();
                 Connection?.Tick();
                 Flush();
                 Seq.Save();
@@ -349,32 +374,28 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
         }
     }
 
-    /// <summary>Sends reports whose commands are durable, in order; true when the head still waits for the journal.</summary>
-    private bool DrainEvents(JournalWriter journal)
+    /// <summary>Turns the queued events whose commands are durable into reports, in order; waits in the outbox for the rest.</summary>
+    private void DrainEvents()
     {
-        int sent = 0;
-        while (_events.TryPeek(out var item))
+        long waitFor = 0;
+        lock (_drainGate)
         {
-            if (item.Shard is { } shard)
+            int sent = 0;
+            var outbox = Pipeline.Outbox;
+            while (_events.TryPeek(out var item))
             {
-                if (_headBarrier == 0)
+                if (!outbox.IsDurable(item.Sequence))
                 {
-                    if (shard.Processed <= item.ShardProcessed) return true; // not handed to the journal yet
-                    _headBarrier = journal.Stats.LastSequence;
+                    waitFor = item.Sequence;
+                    break;
                 }
-                if (journal.DurableSequence < _headBarrier)
-                {
-                    if (journal.Failure is not null && Connection is { } c) c.Terminate("journal_failed", "the venue's journal failed; nothing further is acknowledged");
-                    return true;
-                }
+                _events.TryDequeue(out _);
+                Interlocked.Decrement(ref _queued);
+                Report(in item);
+                if (++sent % 256 == 0) Flush();
             }
-            _events.TryDequeue(out _);
-            Interlocked.Decrement(ref _queued);
-            _headBarrier = 0;
-            Report(in item);
-            if (++sent % 256 == 0) Flush();
         }
-        return false;
+        if (waitFor != 0 && Interlocked.Exchange(ref _waitingFor, waitFor) != waitFor) Pipeline.Outbox.WhenDurable(waitFor, this);
     }
 
     private void Report(in OutItem item)
@@ -418,8 +439,8 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
     private void Finish(FixOrder order)
     {
         order.Done = true;
+        _finishedById[order.OrderId] = order; // before it leaves Orders: a late cancel's refusal must find it in one of them
         Orders.TryRemove(order.OrderId, out _);
-        _finishedById[order.OrderId] = order;
         _finished.Enqueue(order.ClOrdId);
         while (_finished.Count > RetainFinished && _finished.TryDequeue(out var old))
         {
@@ -440,7 +461,7 @@ internal sealed partial class FixSession : IAccountEventSink, IOrderCompletion, 
         if (_writer.IsAlive) _writer.Join(TimeSpan.FromSeconds(5));
         try
         {
-            DrainEvents(Pipeline.Journal);
+            DrainEvents();
             Flush();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)

@@ -14,10 +14,25 @@ public enum JournalMode : byte
 }
 
 /// <summary>
-/// Told on the journal thread when a record it appended is as durable as the mode promises, or with
-/// <c>sequence = -1</c> when the journal failed and the record can never be made durable.
+/// Told each time the journal's durable sequence moves (everything up to it is as durable as the mode promises), and
+/// once if the journal fails (nothing after the last durable sequence will ever be). Called on the thread that made
+/// the records durable - the journal thread, or an appender that wrote them itself (<see cref="JournalWriter.Flush"/>) -
+/// possibly out of order between threads: take the highest value seen. Must be quick and must not throw.
 /// </summary>
-public interface IDurableCallback
+public interface IDurableListener
 {
-    void OnDurable(long sequence);
+    void OnDurable(long upTo);
+
+    void OnFailed(Exception failure);
+}
+
+public static class JournalModes
+{
+    /// <summary>The mode named in <c>[journal] mode</c> (sync, async; anything else the validator let through: none).</summary>
+    public static JournalMode Parse(string mode) => mode switch
+    {
+        "sync" => JournalMode.Sync,
+        "async" => JournalMode.Async,
+        _ => JournalMode.None,
+    };
 }

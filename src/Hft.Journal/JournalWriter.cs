@@ -32,9 +32,11 @@ public enum JournalOperation
 
 /// <summary>
 /// The write-ahead journal: any thread appends records (copied into the current batch under a short lock, which
-/// also fixes their sequence); one journal thread writes each batch with a single write and, in sync mode, a
-/// single fsync (group commit), then tells each record's <see cref="IDurableCallback"/>. Segments roll at
-/// <c>segmentBytes</c>; a new segment starts with a versioned header and is named by its first sequence.
+/// also fixes their sequence). Each batch is written with a single write: in sync mode (and replicated) by the journal
+/// thread, with a single fsync (group commit); in async mode by whoever calls <see cref="Flush"/> first - an appender
+/// writes its own batch on its own thread, no hand-off - while the journal thread fsyncs every fsync interval beside it.
+/// Every move of the durable sequence is told to the one <see cref="IDurableListener"/> (the pipeline's durable outbox).
+/// Segments roll at <c>segmentBytes</c>; a new segment starts with a versioned header and is named by its first sequence.
 /// </summary>
 public sealed class JournalWriter : IDisposable
 {
@@ -43,6 +45,7 @@ public sealed class JournalWriter : IDisposable
     private readonly long _segmentBytes;
     private readonly TimeSpan _fsyncInterval;
     private readonly object _gate = new();
+    private readonly object _writeGate = new(); // one writer of segments at a time (journal thread or a flushing appender)
     private Batch _filling = new();
     private Batch _spare = new();
     private readonly Thread? _thread;
@@ -57,6 +60,7 @@ public sealed class JournalWriter : IDisposable
     private long _fsyncTicks, _errors;
     private JournalOperation _current;
     private volatile IJournalObserver? _observer;
+    private volatile IDurableListener? _listener;
     private IJournalReplicator? _replicator;
 
     // Fingerprints (stored CRC32C) of the last records by sequence: a record the replicated log delivers again must be
@@ -105,6 +109,19 @@ public sealed class JournalWriter : IDisposable
     /// <summary>Highest sequence written to this node's segments (replicated mode: committed records only).</summary>
     public long WrittenSequence => Interlocked.Read(ref _writtenSequence);
 
+    /// <summary>Told of every move of the durable sequence and of a failure (set before the first append).</summary>
+    public IDurableListener? Listener
+    {
+        get => _listener;
+        set => _listener = value;
+    }
+
+    /// <summary>
+    /// True when <see cref="Flush"/> writes on the calling thread (mode async, not replicated); otherwise it wakes the
+    /// journal thread (sync: group commit with fsync; replicated: the log decides).
+    /// </summary>
+    public bool WritesInline => _mode == JournalMode.Async && _replicator is null;
+
     /// <summary>Told about every fsync and failure from now on (set before the first append to see them all).</summary>
     public IJournalObserver? Observer
     {
@@ -148,10 +165,11 @@ public sealed class JournalWriter : IDisposable
         Interlocked.Read(ref _bytes), Interlocked.Read(ref _nextSequence) - 1, _segments);
 
     /// <summary>
-    /// Appends one record; <paramref name="callback"/> is told (on the journal thread) once it is durable — at once,
-    /// on this thread, in mode none. Returns the record's sequence.
+    /// Appends one record and returns its sequence. It becomes durable on the next <see cref="Flush"/> (or, in sync and
+    /// replicated mode, with the journal thread's next batch); in mode none it counts as durable at once.
     /// </summary>
-    public long Append(RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback)
+    /// <exception cref="IOException">The journal has failed: nothing can be made durable any more.</exception>
+    public long Append(RecordType type, ReadOnlySpan<byte> payload)
     {
         if (payload.Length > JournalFormat.MaxPayload) throw new ArgumentOutOfRangeException(nameof(payload), "journal record payload too large");
         long seq;
@@ -167,12 +185,59 @@ public sealed class JournalWriter : IDisposable
             else
             {
                 if (_filling.FromLog > 0) throw new InvalidOperationException("own records and replicated records in one journal batch");
-                _fingerprints[seq & (FingerprintWindow - 1)] = _filling.Add(seq, -1, type, payload, callback, own: true);
+                _fingerprints[seq & (FingerprintWindow - 1)] = _filling.Add(seq, -1, type, payload, own: true);
             }
         }
-        if (_mode == JournalMode.None) callback?.OnDurable(seq);
-        else _work.Set();
+        if (_mode == JournalMode.None) _listener?.OnDurable(seq);
+        else if (!WritesInline) _work.Set();
         return seq;
+    }
+
+    /// <summary>
+    /// Makes what was appended so far durable as soon as possible. Mode async (not replicated): writes the pending batch
+    /// on the calling thread now (one write; the listener is told before this returns). Sync or replicated: wakes the
+    /// journal thread. None: nothing to do.
+    /// Never throws: a failed write fails the journal (the listener is told).
+    /// </summary>
+    public void Flush()
+    {
+        if (_mode == JournalMode.None) return;
+        if (!WritesInline)
+        {
+            _work.Set();
+            return;
+        }
+        if (_failure is not null) return;
+        // Waits at most one write of another appender: then its batch held our records, or we write them now.
+        lock (_writeGate)
+        {
+            try
+            {
+                WritePending();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                Fail(e);
+            }
+        }
+    }
+
+    /// <summary>Under the write gate: swaps the filling batch out and writes it; true when anything was written.</summary>
+    private bool WritePending()
+    {
+        Batch batch;
+        lock (_gate)
+        {
+            if (_filling.Count == 0) return false;
+            batch = _filling;
+            _filling = _spare;
+            _spare = batch;
+        }
+        WriteBatch(batch);
+        Volatile.Write(ref _durableSequence, batch.LastSequence);
+        batch.Clear();
+        _listener?.OnDurable(Volatile.Read(ref _durableSequence));
+        return true;
     }
 
     /// <summary>
@@ -191,7 +256,7 @@ public sealed class JournalWriter : IDisposable
                 throw new InvalidOperationException($"replicated record {sequence} where {_nextSequence} was expected (records are missing)");
             if (_filling.Own > 0) throw new InvalidOperationException("replicated records and own records in one journal batch");
             _nextSequence++;
-            _fingerprints[sequence & (FingerprintWindow - 1)] = _filling.Add(sequence, timestampMicros, type, payload, null, own: false);
+            _fingerprints[sequence & (FingerprintWindow - 1)] = _filling.Add(sequence, timestampMicros, type, payload, own: false);
         }
         _work.Set();
     }
@@ -223,39 +288,48 @@ public sealed class JournalWriter : IDisposable
     private void Run()
     {
         var lastFsync = Stopwatch.StartNew();
-        bool dirty = false;
         try
         {
             while (true)
             {
                 _work.Wait(_mode == JournalMode.Async ? _fsyncInterval : TimeSpan.FromMilliseconds(50));
                 _work.Reset();
-                Batch batch;
-                lock (_gate)
+                if (WritesInline)
                 {
-                    batch = _filling;
-                    _filling = _spare;
-                    _spare = batch;
-                }
-                if (batch.Count > 0)
-                {
-                    if (batch.Own > 0 && _replicator is { } replicator) Replicate(replicator, batch);
-                    WriteBatch(batch);
-                    dirty = true;
-                    if (_mode == JournalMode.Sync)
+                    // Appenders write their own batches (Flush); this thread writes what nobody flushed and fsyncs.
+                    lock (_writeGate) WritePending();
+                    if (lastFsync.Elapsed >= _fsyncInterval || _stopping)
                     {
-                        Fsync();
-                        dirty = false;
+                        FsyncWritten();
                         lastFsync.Restart();
                     }
-                    Volatile.Write(ref _durableSequence, batch.LastSequence);
-                    batch.NotifyAndClear();
                 }
-                if (dirty && _mode == JournalMode.Async && lastFsync.Elapsed >= _fsyncInterval)
+                else
                 {
-                    Fsync();
-                    dirty = false;
-                    lastFsync.Restart();
+                    Batch batch;
+                    lock (_gate)
+                    {
+                        batch = _filling;
+                        _filling = _spare;
+                        _spare = batch;
+                    }
+                    if (batch.Count > 0)
+                    {
+                        if (batch.Own > 0 && _replicator is { } replicator) Replicate(replicator, batch);
+                        lock (_writeGate)
+                        {
+                            WriteBatch(batch);
+                            if (_mode == JournalMode.Sync) Fsync();
+                        }
+                        Volatile.Write(ref _durableSequence, batch.LastSequence);
+                        batch.Clear();
+                        _listener?.OnDurable(batch.LastSequenceBeforeClear);
+                    }
+                    if (_mode == JournalMode.Async && lastFsync.Elapsed >= _fsyncInterval)
+                    {
+                        FsyncWritten();
+                        lastFsync.Restart();
+                    }
                 }
                 if (_stopping)
                 {
@@ -266,20 +340,31 @@ public sealed class JournalWriter : IDisposable
                         _work.Set();
                         continue;
                     }
-                    if (dirty) Fsync();
+                    FsyncWritten();
                     return;
                 }
             }
         }
         catch (Exception e)
         {
-            Interlocked.Increment(ref _errors);
-            _observer?.OnError(_current);
-            lock (_gate) _failure = e;
-            // Nothing in flight can be made durable any more: tell every waiter (sequence -1 = failed).
-            _spare.NotifyFailedAndClear();
-            lock (_gate) _filling.NotifyFailedAndClear();
+            Fail(e);
         }
+    }
+
+    /// <summary>The first failure stops the journal: every later append is refused and the listener is told once.</summary>
+    private void Fail(Exception e)
+    {
+        lock (_writeGate)
+        lock (_gate)
+        {
+            if (_failure is not null) return;
+            _failure = e;
+            _filling.Clear();
+            _spare.Clear();
+        }
+        Interlocked.Increment(ref _errors);
+        _observer?.OnError(_current);
+        _listener?.OnFailed(e);
     }
 
     /// <summary>
@@ -295,7 +380,7 @@ public sealed class JournalWriter : IDisposable
         if (replicator.AcknowledgeOnAppend)
         {
             Volatile.Write(ref _durableSequence, batch.LastSequence);
-            batch.NotifyCallbacks();
+            _listener?.OnDurable(batch.LastSequence);
         }
         if (!replicator.WaitCommitted(ticket))
             throw new ReplicationLostException($"records {batch.FirstSequence}..{batch.LastSequence} were not committed: leadership lost or the log failed");
@@ -339,6 +424,42 @@ public sealed class JournalWriter : IDisposable
         FsyncDirectory();
     }
 
+    /// <summary>
+    /// Async mode: fsyncs what is written without holding the write gate, so appenders keep writing meanwhile. The
+    /// segment handle is referenced for the duration (a roll may close it: it was flushed before closing).
+    /// </summary>
+    private void FsyncWritten()
+    {
+        SafeFileHandle? segment;
+        long upTo;
+        bool referenced = false;
+        lock (_writeGate)
+        {
+            segment = _segment;
+            upTo = Volatile.Read(ref _writtenSequence);
+            if (segment is null || upTo <= Volatile.Read(ref _syncedSequence)) return;
+            segment.DangerousAddRef(ref referenced);
+        }
+        try
+        {
+            _current = JournalOperation.Fsync;
+            long start = Stopwatch.GetTimestamp();
+            RandomAccess.FlushToDisk(segment);
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            Interlocked.Add(ref _fsyncTicks, elapsed);
+            Interlocked.Increment(ref _fsyncs);
+            _observer?.OnFsync(elapsed);
+            long synced;
+            while ((synced = Volatile.Read(ref _syncedSequence)) < upTo && Interlocked.CompareExchange(ref _syncedSequence, upTo, synced) != synced)
+            {
+            }
+        }
+        finally
+        {
+            if (referenced) segment.DangerousRelease();
+        }
+    }
+
     private void Fsync()
     {
         if (_segment is null) return;
@@ -375,8 +496,9 @@ public sealed class JournalWriter : IDisposable
         _stopping = true;
         _work.Set();
         _thread?.Join();
-        if (_segment is not null)
+        lock (_writeGate)
         {
+            if (_segment is null) return;
             if (_failure is null)
             {
                 RandomAccess.FlushToDisk(_segment);
@@ -387,12 +509,11 @@ public sealed class JournalWriter : IDisposable
         }
     }
 
-    /// <summary>Records appended since the last write: their bytes, and whom to tell.</summary>
+    /// <summary>Records appended since the last write: their bytes.</summary>
     private sealed class Batch
     {
         private byte[] _bytes = new byte[1 << 20];
         private int _length;
-        private readonly List<(long Sequence, IDurableCallback Callback)> _callbacks = new();
 
         public int Count { get; private set; }
 
@@ -405,10 +526,13 @@ public sealed class JournalWriter : IDisposable
 
         public long LastSequence { get; private set; }
 
+        /// <summary>The last sequence the batch held before <see cref="Clear"/> (what a listener is told).</summary>
+        public long LastSequenceBeforeClear { get; private set; }
+
         public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
 
         /// <summary>Adds one record; returns its CRC (the record's fingerprint).</summary>
-        public uint Add(long seq, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload, IDurableCallback? callback, bool own)
+        public uint Add(long seq, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload, bool own)
         {
             int size = JournalFormat.RecordHeaderSize + payload.Length;
             if (_length + size > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + size));
@@ -420,32 +544,12 @@ public sealed class JournalWriter : IDisposable
             if (Count == 0) FirstSequence = seq;
             LastSequence = seq;
             Count++;
-            if (callback is not null) _callbacks.Add((seq, callback));
             return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(at + 4));
         }
 
-        public void NotifyFailedAndClear()
+        public void Clear()
         {
-            foreach (var (_, cb) in _callbacks) cb.OnDurable(-1);
-            Clear();
-        }
-
-        /// <summary>Tells every waiter its record is durable (once: the list is emptied).</summary>
-        public void NotifyCallbacks()
-        {
-            foreach (var (seq, cb) in _callbacks) cb.OnDurable(seq);
-            _callbacks.Clear();
-        }
-
-        public void NotifyAndClear()
-        {
-            NotifyCallbacks();
-            Clear();
-        }
-
-        private void Clear()
-        {
-            _callbacks.Clear();
+            LastSequenceBeforeClear = LastSequence;
             _length = 0;
             Count = Own = FromLog = 0;
         }

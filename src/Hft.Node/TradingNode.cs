@@ -5,8 +5,13 @@ using Hft.Feed;
 using Hft.Gateways.Binary;
 using Hft.Gateways.Fix;
 using Hft.Pipeline;
+using Hft.Journal;
+using Hft.Pipeline.Durability;
 using Hft.Pipeline.Monitoring;
+using Hft.Pipeline.Recovery;
 using Hft.Pipeline.Replication;
+using Hft.Pipeline.Shards;
+using Hft.Pipeline.State;
 using Hft.Server;
 using Hft.Server.MarketData;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,11 +32,14 @@ public sealed class TradingNode : IAsyncDisposable
     private readonly ILogger _log;
     private int _stopped;
 
-    private TradingNode(HftConfig config, TradingPipeline pipeline, ApiHost? api, BinaryGateway? binary, FixAcceptor? fix,
+    private TradingNode(HftConfig config, TradingPipeline pipeline, Publishers publishers, ApiHost? api, BinaryGateway? binary, FixAcceptor? fix,
         List<IHostedService> stages, ILoggerFactory loggers)
     {
         Config = config;
         Pipeline = pipeline;
+        Directory = publishers.Directory;
+        Tape = publishers.Tape;
+        Metrics = publishers.Metrics;
         Api = api;
         Binary = binary;
         Fix = fix;
@@ -43,6 +51,15 @@ public sealed class TradingNode : IAsyncDisposable
     public HftConfig Config { get; }
 
     public TradingPipeline Pipeline { get; }
+
+    /// <summary>Client-visible order state (REST and FIX orders), kept by the publishers.</summary>
+    public OrderDirectory Directory { get; }
+
+    /// <summary>The recent trades per symbol and account.</summary>
+    public TradeTape Tape { get; }
+
+    /// <summary>The pipeline's counters and latency histograms.</summary>
+    public PipelineMetrics Metrics { get; }
 
     /// <summary>The REST/WebSocket host (null for a node built without listeners).</summary>
     public ApiHost? Api { get; }
@@ -70,38 +87,67 @@ public sealed class TradingNode : IAsyncDisposable
     {
         var loggers = NodeLogging.Create(logging);
 
-        // 1. Publishers that observe every decided command: client-visible order state, the trade tape, metrics,
-        //    WebSocket market data, and the per-account event streams of the order-entry sessions.
-        var registry = Metrics.NewCustomRegistry();
+        // 1. Reference data: instruments (tick, lot, band, mark; symbols not enabled start halted) and accounts with
+        //    their limits, in the risk book every shard shares.
+        var reference = ReferenceData.From(config);
+
+        // 2. Publishers that observe every decided command, in this order: client-visible order state, the trade tape,
+        //    metrics, WebSocket market data, the per-account event streams of the order-entry sessions. What they pass
+        //    on to clients waits in the durable outbox (5).
+        var registry = Prometheus.Metrics.NewCustomRegistry();
         var directory = new OrderDirectory();
         var tape = new TradeTape();
         var metrics = new PipelineMetrics(config, registry, new LatencyRecorder());
         marketData ??= MarketDataOptions.From(config.MarketData);
         var marketDataFeed = new MarketDataObserver(marketData.EventQueueCapacity);
         var accountEvents = new AccountEventHub();
+        IPipelineObserver[] publishers = [directory, tape, metrics, marketDataFeed, accountEvents];
 
-        // 2. The pipeline: reference data, shards (risk -> match -> settle), journal recovery and writer.
-        var pipeline = new TradingPipeline(config, [directory, tape, metrics, marketDataFeed, accountEvents]);
+        // 3. Matching shards: per shard an engine and the one command step (risk -> match -> settle) over the shared
+        //    risk book, fed by a bounded ring; then the journal record of each decided command, then the publishers.
+        var shards = ShardSet.Create(config.System, reference, publishers);
+
+        // 4. Durability: recover the snapshot and the journal through the same step, then open the journal after the
+        //    last record (each shard appends what it decided; async mode: the deciding thread writes it).
+        var journalMode = JournalModes.Parse(config.Journal.Mode);
+        var recovery = journalMode == JournalMode.None
+            ? RecoveryReport.Nothing
+            : JournalRecovery.Run(config.Journal.Dir, config.Journal.Repair, reference, shards, directory, [directory, tape]);
+        var journal = new JournalWriter(config.Journal.Dir, journalMode, recovery.LastSequence + 1,
+            (long)config.Journal.SegmentMegabytes << 20, config.Journal.FsyncIntervalMs);
+        foreach (var (sequence, crc) in recovery.Fingerprints) journal.SeedFingerprint(sequence, crc);
+
+        // 5. The durable outbox: every reply, user event and market-data message leaves only once the journal's durable
+        //    sequence has passed its command's record.
+        var outbox = new DurableOutbox(journal.DurableSequence);
+        journal.Listener = outbox;
+
+        // 6. Admission: order ids, the global throttle, order entry by replication role, the shards' rings; with
+        //    run_to_completion the submitting gateway thread processes its shard itself.
+        var pipeline = new TradingPipeline(config, reference, shards, journal, outbox, recovery, [metrics], directory);
         metrics.Attach(pipeline);
+        foreach (var shard in shards.All) shard.AttachReplicaObservers([directory, tape, marketDataFeed, accountEvents]);
         var stages = new List<IHostedService> { new PipelineService(pipeline, config, loggers.CreateLogger("Hft.Pipeline")) };
 
-        // 3. Replication ([replication] enabled): this node's Raft member, started once the shards run.
+        // 7. Replication ([replication] enabled): this node's Raft member, started once the shards run; the journal
+        //    hands it each batch and counts a record durable once the group committed it.
         ReplicationService? replication = null;
         if (config.Replication.Enabled)
         {
             replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"));
             stages.Add(replication);
         }
-        if (!listen) return new TradingNode(config, pipeline, null, null, null, stages, loggers);
+        var parts = new Publishers(directory, tape, metrics);
+        if (!listen) return new TradingNode(config, pipeline, parts, null, null, null, stages, loggers);
 
-        // 4. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
+        // 8. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
         var feed = FeedStage.Create(pipeline, config, new FeedMetrics(registry), loggers.CreateLogger("Hft.Feed"));
 
-        // 5. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
+        // 9. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
             marketData, loggers, replication, feed));
 
-        // 6. Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
+        //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
         if (config.Gateway.BinaryEnabled)
         {
@@ -119,7 +165,7 @@ public sealed class TradingNode : IAsyncDisposable
         if (binary is not null) stages.Add(binary);
         if (fix is not null) stages.Add(fix);
         stages.Add(feed);
-        var node = new TradingNode(config, pipeline, api, binary, fix, stages, loggers);
+        var node = new TradingNode(config, pipeline, parts, api, binary, fix, stages, loggers);
         node.LogStart();
         return node;
     }
@@ -164,6 +210,8 @@ public sealed class TradingNode : IAsyncDisposable
             if (stage is IAsyncDisposable d && stage is not HostStage && stage != Fix) await d.DisposeAsync();
         _loggers.Dispose();
     }
+
+    private sealed record Publishers(OrderDirectory Directory, TradeTape Tape, PipelineMetrics Metrics);
 
     /// <summary>The REST host as a stage of the node.</summary>
     private sealed class HostStage(ApiHost api) : IHostedService

@@ -31,7 +31,7 @@ public sealed class PipelineService(TradingPipeline pipeline, HftConfig config, 
     {
         try
         {
-            var r = pipeline.TakeSnapshot(TimeSpan.FromSeconds(30));
+            var r = pipeline.Snapshots.Take(TimeSpan.FromSeconds(30));
             log.LogInformation("snapshot ({Why}): seq {Sequence}, {Orders} resting order(s), {Bytes} bytes in {Ms:N1} ms (shards paused {Paused:N1} ms); pruned {Snapshots} snapshot(s), {Segments} segment(s)",
                 why, r.Sequence, r.Orders, r.Bytes, r.Elapsed.TotalMilliseconds, r.Paused.TotalMilliseconds, r.Pruned.Snapshots.Count, r.Pruned.Segments.Count);
         }

@@ -6,6 +6,7 @@ using Hft.Feed;
 using Hft.Pipeline;
 using Hft.Pipeline.Monitoring;
 using Hft.Pipeline.Replication;
+using Hft.Pipeline.State;
 using Hft.Server.Api;
 using Hft.Server.Auth;
 using Hft.Server.MarketData;

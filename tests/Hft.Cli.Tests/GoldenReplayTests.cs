@@ -27,7 +27,7 @@ public class GoldenReplayTests
     }
 
     /// <summary>Reasons only the server produces (admission control, operator actions): no replay command leads to them.</summary>
-    private static readonly string[] s_serverOnly = ["overloaded", "rate_limited", "not_leader", "admin"];
+    private static readonly string[] s_serverOnly = ["overloaded", "rate_limited", "not_leader", "shutting_down", "admin"];
 
     [Fact]
     public void Every_reject_and_cancel_reason_has_a_golden_case()

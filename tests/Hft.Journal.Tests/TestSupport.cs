@@ -36,8 +36,88 @@ public sealed class TempDir : IDisposable
 /// <summary>One record as the reader delivered it (payload copied out of the span).</summary>
 public sealed record ReadRecord(long Sequence, long TimestampMicros, RecordType Type, byte[] Payload);
 
+/// <summary>Told once a record it waits for is durable (its sequence), or with -1 when the journal failed first.</summary>
+public interface IRecordCallback
+{
+    void OnDurable(long sequence);
+}
+
+/// <summary>
+/// The tests' view of durability per record: the journal tells one <see cref="IDurableListener"/> how far it is durable;
+/// this tracker (the journal's listener) turns that into one call per appended record, in sequence order.
+/// </summary>
+public sealed class DurableTracker : IDurableListener
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JournalWriter, DurableTracker> s_trackers = new();
+    private readonly object _gate = new();
+    private readonly SortedDictionary<long, IRecordCallback> _pending = new();
+    private long _durable;
+    private bool _failed;
+
+    public static DurableTracker Of(JournalWriter journal) => s_trackers.GetValue(journal, j =>
+    {
+        var tracker = new DurableTracker();
+        j.Listener = tracker;
+        return tracker;
+    });
+
+    public void Expect(JournalWriter journal, long sequence, IRecordCallback callback)
+    {
+        bool now, failed;
+        lock (_gate)
+        {
+            _durable = Math.Max(_durable, journal.DurableSequence);
+            failed = _failed;
+            now = failed || sequence <= _durable;
+            if (!now) _pending[sequence] = callback;
+        }
+        if (now) callback.OnDurable(failed && sequence > _durable ? -1 : sequence);
+    }
+
+    public void OnDurable(long upTo)
+    {
+        List<(long, IRecordCallback)> due = [];
+        lock (_gate)
+        {
+            _durable = Math.Max(_durable, upTo);
+            foreach (var (seq, cb) in _pending)
+            {
+                if (seq > upTo) break;
+                due.Add((seq, cb));
+            }
+            foreach (var (seq, _) in due) _pending.Remove(seq);
+        }
+        foreach (var (seq, cb) in due) cb.OnDurable(seq);
+    }
+
+    public void OnFailed(Exception failure)
+    {
+        List<IRecordCallback> due;
+        lock (_gate)
+        {
+            _failed = true;
+            due = _pending.Values.ToList();
+            _pending.Clear();
+        }
+        foreach (var cb in due) cb.OnDurable(-1);
+    }
+}
+
+public static class JournalTestExtensions
+{
+    /// <summary>Appends, flushes, and has <paramref name="callback"/> told once the record is durable (or -1 on failure).</summary>
+    public static long Append(this JournalWriter journal, RecordType type, ReadOnlySpan<byte> payload, IRecordCallback? callback)
+    {
+        var tracker = callback is null ? null : DurableTracker.Of(journal);
+        long seq = journal.Append(type, payload);
+        tracker?.Expect(journal, seq, callback!);
+        journal.Flush();
+        return seq;
+    }
+}
+
 /// <summary>Records every callback; lets a test wait until a number of them arrived.</summary>
-public sealed class CallbackLog : IDurableCallback
+public sealed class CallbackLog : IRecordCallback
 {
     private readonly ConcurrentQueue<long> _calls = new();
     private int _count;
@@ -63,7 +143,7 @@ public sealed class CallbackLog : IDurableCallback
 }
 
 /// <summary>Calls the callback once per record and signals a waiter (one outstanding record per appender).</summary>
-public sealed class Waiter : IDurableCallback
+public sealed class Waiter : IRecordCallback
 {
     private readonly ManualResetEventSlim _done = new(false);
     public long Sequence { get; private set; }

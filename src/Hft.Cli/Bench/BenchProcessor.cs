@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Hft.Core.Events;
 using Hft.Core.Matching;
+using Hft.Pipeline.Shards;
 using Hft.Risk;
 
 namespace Hft.Cli.Bench;
@@ -29,24 +30,22 @@ internal readonly struct EngineProcessor(MatchingEngine engine) : IBenchProcesso
 }
 
 /// <summary>
-/// The full single-thread pipeline, in the order of <c>Replay/ReplayPipeline</c>: the engine validates a new
-/// order or replace, pre-trade risk checks it (a rejection becomes the command's <see cref="OrderCommand.EdgeReject"/>),
-/// the engine processes it, and risk settles the events.
+/// The server's one command step (<see cref="CommandStep.Decide"/>): the engine's validation, pre-trade risk (a
+/// rejection becomes the command's <see cref="OrderCommand.EdgeReject"/>), matching, settlement of every account under
+/// its lock - what every shard, replay and recovery run.
 /// </summary>
-internal readonly struct RiskPipelineProcessor(MatchingEngine engine, RiskStage risk) : IBenchProcessor
+internal readonly struct RiskPipelineProcessor(CommandStep step) : IBenchProcessor
 {
-    public MatchingEngine Engine => engine;
+    public MatchingEngine Engine => step.Engine;
 
-    public RiskStage Risk => risk;
+    public RiskStage Risk => step.Risk;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<EngineEvent> Process(in OrderCommand source)
     {
-        // Check may give a market order its band protection price: work on a copy, the stream stays unchanged.
+        // Risk may give a market order its band protection price: work on a copy, the stream stays unchanged.
         var cmd = source;
-        risk.PreTrade(engine, ref cmd);
-        var events = engine.Process(in cmd);
-        risk.Apply(events);
+        var events = step.Decide(ref cmd);
         // The span is the engine's event buffer, not the local copy (the compiler cannot tell): re-create it
         // from its reference so it may be returned. No copy, no cost.
         return MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetReference(events), events.Length);

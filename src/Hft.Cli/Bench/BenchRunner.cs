@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using Hft.Core.Matching;
 using HdrHistogram;
+using Hft.Core.Matching;
+using Hft.Pipeline.Shards;
 
 namespace Hft.Cli.Bench;
 
@@ -26,7 +27,7 @@ internal static class BenchRunner
 
     public static BenchResult Run(BenchWorkload w, TextWriter log)
         => w.WithRisk
-            ? Run(w, log, static w => new RiskPipelineProcessor(w.CreateEngine(), w.CreateRisk()))
+            ? Run(w, log, static w => new RiskPipelineProcessor(new CommandStep(w.CreateEngine(), w.CreateRisk())))
             : Run(w, log, static w => new EngineProcessor(w.CreateEngine()));
 
     private static BenchResult Run<T>(BenchWorkload w, TextWriter log, Func<BenchWorkload, T> create)

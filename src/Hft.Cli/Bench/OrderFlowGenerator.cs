@@ -3,6 +3,7 @@ using Hft.Core.Instruments;
 using Hft.Core.Matching;
 using Hft.Core.Numerics;
 using Hft.Core.Orders;
+using Hft.Pipeline.Shards;
 using Hft.Risk;
 
 namespace Hft.Cli.Bench;
@@ -49,6 +50,7 @@ internal static class OrderFlowGenerator
         });
         foreach (var instrument in instruments.All) shadow.AddInstrument(instrument);
         var risk = scenario.WithRisk ? RiskProfile.Create(instruments, Accounts, scenario.PreloadOrders + 65_536) : null;
+        var step = risk is null ? null : new CommandStep(shadow, risk);
 
         var mid = new long[scenario.Instruments];
         Array.Fill(mid, BasePrice);
@@ -64,7 +66,7 @@ internal static class OrderFlowGenerator
             long price = side == Side.Buy ? BasePrice - offset : BasePrice + offset;
             long id = nextId++;
             preload[i] = OrderCommand.NewLimit(id, AccountOf(id), 0, side, price, rng.Between(1, 10));
-            Apply(shadow, risk, live, sizer, in preload[i], track: scenario.TargetPreloaded);
+            Apply(shadow, step, live, sizer, in preload[i], track: scenario.TargetPreloaded);
         }
 
         var stream = new OrderCommand[commands];
@@ -122,7 +124,7 @@ internal static class OrderFlowGenerator
                     : OrderCommand.NewLimit(id, AccountOf(id), instrument, side, Behind(side, m, rng.Between(0, 3)), rng.Between(1, 10), postOnly: true);
             }
             stream[i] = cmd;
-            Apply(shadow, risk, live, sizer, in stream[i], track: true);
+            Apply(shadow, step, live, sizer, in stream[i], track: true);
         }
 
         sizer.Finish(shadow);
@@ -155,9 +157,9 @@ internal static class OrderFlowGenerator
     private static long Behind(Side side, long mid, long offset) => Math.Max(1, side == Side.Buy ? mid - offset : mid + offset);
 
     /// <summary>Runs one command through the shadow engine and updates the live set from its events.</summary>
-    private static void Apply(MatchingEngine shadow, RiskStage? risk, LiveOrderSet live, EngineSizer sizer, in OrderCommand cmd, bool track)
+    private static void Apply(MatchingEngine shadow, CommandStep? step, LiveOrderSet live, EngineSizer sizer, in OrderCommand cmd, bool track)
     {
-        var events = risk is null ? shadow.Process(in cmd) : new RiskPipelineProcessor(shadow, risk).Process(in cmd);
+        var events = step is null ? shadow.Process(in cmd) : new RiskPipelineProcessor(step).Process(in cmd);
         sizer.Observe(shadow, in cmd, events);
 
         long subject = cmd.OrderId;

@@ -5,6 +5,7 @@ using Hft.Cli.Replay;
 using Hft.Configuration;
 using Hft.Journal;
 using Hft.Pipeline;
+using Hft.Pipeline.Recovery;
 
 namespace Hft.Cli.CrashTest;
 

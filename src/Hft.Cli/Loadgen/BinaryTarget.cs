@@ -57,7 +57,7 @@ public sealed class BinaryTarget : IOrderEntryTarget, IBinaryClientHandler
                 break;
             case MessageType.OrderRejected:
                 bool late = (RejectReason)m.Reason == RejectReason.UnknownOrder && m.Op != 1;
-                _listener.OnAnswer(m.ClientOrderId, late ? Answer.TooLate : Answer.Rejected, now);
+                _listener.OnAnswer(m.ClientOrderId, late ? Answer.TooLate : Answer.Rejected, now, ((RejectReason)m.Reason).Name());
                 if (m.Op == 1 || late) _listener.OnDone(m.ClientOrderId);
                 break;
             case MessageType.Fill when m.Leaves == 0:

@@ -12,7 +12,8 @@ namespace Hft.Cli.Loadgen;
 public sealed class ConnectionLoad : ITargetListener
 {
     private readonly object _gate = new();
-    private readonly Dictionary<ulong, long> _pendingSince = new();
+    private readonly Dictionary<ulong, (long Since, RequestKind Kind)> _pendingSince = new();
+    private readonly Dictionary<string, long> _errorsByReason = new(StringComparer.Ordinal);
     private readonly HashSet<ulong> _live = new();
     private readonly List<ulong> _liveList = new();
     private ulong _nextId;
@@ -46,15 +47,15 @@ public sealed class ConnectionLoad : ITargetListener
         lock (_gate)
         {
             ulong id = ++_nextId;
-            _pendingSince[id] = now;
+            _pendingSince[id] = (now, RequestKind.New);
             _sent++;
             _newOrders++;
             return id;
         }
     }
 
-    /// <summary>A live order with no request outstanding, chosen at random, marked as having one now; 0 when there is none.</summary>
-    public ulong TakeLiveOrder(Random random, long now)
+    /// <summary>A live order with no request outstanding, chosen at random, marked as having one (<paramref name="kind"/>) now; 0 when there is none.</summary>
+    public ulong TakeLiveOrder(Random random, long now, RequestKind kind)
     {
         lock (_gate)
         {
@@ -69,7 +70,7 @@ public sealed class ConnectionLoad : ITargetListener
                     continue;
                 }
                 if (_pendingSince.ContainsKey(id)) continue;
-                _pendingSince[id] = now;
+                _pendingSince[id] = (now, kind);
                 _sent++;
                 return id;
             }
@@ -77,13 +78,19 @@ public sealed class ConnectionLoad : ITargetListener
         }
     }
 
-    public void OnAnswer(ulong clientOrderId, Answer answer, long timestamp)
+    public void OnAnswer(ulong clientOrderId, Answer answer, long timestamp, string? reason = null)
     {
         lock (_gate)
         {
-            if (!_pendingSince.Remove(clientOrderId, out long since)) return; // not a request's answer (e.g. a cancel by the engine)
+            if (!_pendingSince.Remove(clientOrderId, out var pending)) return; // not a request's answer (e.g. a cancel by the engine)
+            long since = pending.Since;
             _answered++;
-            if (answer == Answer.Rejected) _errors++;
+            if (answer == Answer.Rejected)
+            {
+                _errors++;
+                reason ??= "unknown";
+                _errorsByReason[reason] = _errorsByReason.GetValueOrDefault(reason) + 1;
+            }
             if (answer == Answer.TooLate) _late++;
             if (answer == Answer.Accepted && _live.Add(clientOrderId)) _liveList.Add(clientOrderId);
             long ns = (long)((timestamp - since) * (1e9 / Stopwatch.Frequency));
@@ -97,4 +104,29 @@ public sealed class ConnectionLoad : ITargetListener
     }
 
     public void OnClosed(string why) => _closed ??= why;
+
+    /// <summary>Refusals so far, by the server's reason.</summary>
+    public Dictionary<string, long> ErrorsByReason()
+    {
+        lock (_gate) return new Dictionary<string, long>(_errorsByReason, StringComparer.Ordinal);
+    }
+
+    /// <summary>Requests sent and never answered (so far), by kind.</summary>
+    public Dictionary<RequestKind, long> Unanswered()
+    {
+        lock (_gate)
+        {
+            var counts = new Dictionary<RequestKind, long>();
+            foreach (var (_, kind) in _pendingSince.Values) counts[kind] = counts.GetValueOrDefault(kind) + 1;
+            return counts;
+        }
+    }
+}
+
+/// <summary>What a request asked for (unanswered requests are counted by kind).</summary>
+public enum RequestKind : byte
+{
+    New,
+    Cancel,
+    Replace,
 }

@@ -120,7 +120,7 @@ public sealed class FixTarget : IOrderEntryTarget
             {
                 // "too late to cancel" / unknown order: the order finished meanwhile - a benign race, not an error
                 bool late = m[FixTags.CxlRejReason] is "0" or "1" || m[FixTags.OrdStatus] is "2" or "4" or "8";
-                _listener.OnAnswer(order, late ? Answer.TooLate : Answer.Rejected, now);
+                _listener.OnAnswer(order, late ? Answer.TooLate : Answer.Rejected, now, m[FixTags.Text]);
                 if (late) Done(order);
             }
         }
@@ -145,7 +145,7 @@ public sealed class FixTarget : IOrderEntryTarget
                 Done(order);
                 break;
             case "8":
-                _listener.OnAnswer(order, Answer.Rejected, now);
+                _listener.OnAnswer(order, Answer.Rejected, now, m[FixTags.Text]);
                 Done(order);
                 break;
             case "F" when m[FixTags.OrdStatus] == "2":

@@ -18,8 +18,11 @@ public enum Answer : byte
 /// <summary>Told by a target, on its receive thread, what happened to the load's orders.</summary>
 public interface ITargetListener
 {
-    /// <summary>The answer to the request outstanding on order <paramref name="clientOrderId"/>, at Stopwatch time <paramref name="timestamp"/>.</summary>
-    void OnAnswer(ulong clientOrderId, Answer answer, long timestamp);
+    /// <summary>
+    /// The answer to the request outstanding on order <paramref name="clientOrderId"/>, at Stopwatch time
+    /// <paramref name="timestamp"/>; for a refusal, the server's reason (its code name, e.g. <c>rate_limited</c>).
+    /// </summary>
+    void OnAnswer(ulong clientOrderId, Answer answer, long timestamp, string? reason = null);
 
     /// <summary>The order is finished (filled, canceled or rejected): no longer live.</summary>
     void OnDone(ulong clientOrderId);

@@ -28,6 +28,16 @@ public sealed record LoadgenReport
     public double? ServerP50Us { get; init; }
     public double? ServerP99Us { get; init; }
     public double? ServerP999Us { get; init; }
+    public double? ServerMaxUs { get; init; }
+
+    /// <summary>Where the server figures come from: "hdr" (its exact histogram of this run) or "buckets" (interpolated).</summary>
+    public string? ServerSource { get; init; }
+
+    /// <summary>Refused requests by the server's reason (rate_limited, max_open_orders, ...).</summary>
+    public IReadOnlyDictionary<string, long> ErrorsByReason { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Requests never answered, by kind (new, cancel, replace).</summary>
+    public IReadOnlyDictionary<string, long> UnansweredByKind { get; init; } = new Dictionary<string, long>();
     public IReadOnlyList<string> Disconnects { get; init; } = [];
 
     public static double Us(LongHistogram h, double percentile) => h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(percentile) / 1000.0;
@@ -38,10 +48,16 @@ public sealed record LoadgenReport
         w.WriteLine($"  requests     {Requests:N0} sent, {Answered:N0} answered ({NewOrders:N0} new orders)");
         w.WriteLine($"  throughput   {RequestsPerSecond:N0} requests/s, {OrdersPerSecond:N0} new orders/s");
         w.WriteLine($"  errors       {Errors:N0} ({ErrorRate:P3}); cancel/replace too late (order already gone): {TooLate:N0}; unanswered: {Unanswered:N0}");
+        if (ErrorsByReason.Count > 0)
+            w.WriteLine($"  refused by   {string.Join(", ", ErrorsByReason.Select(kv => $"{kv.Key} {kv.Value:N0}"))}");
+        if (UnansweredByKind.Count > 0)
+            w.WriteLine($"  unanswered   {string.Join(", ", UnansweredByKind.Select(kv => $"{kv.Key} {kv.Value:N0}"))}");
         w.WriteLine($"  round trip   p50 {RoundTripP50Us:N1} us, p99 {RoundTripP99Us:N1} us, p99.9 {RoundTripP999Us:N1} us, max {RoundTripMaxUs:N1} us"
             + (CoordinatedOmissionCorrected ? " (coordinated-omission corrected)" : ""));
         if (ServerSamples is { } n)
-            w.WriteLine($"  server       receipt->ack p50 {ServerP50Us:N1} us, p99 {ServerP99Us:N1} us, p99.9 {ServerP999Us:N1} us ({n:N0} samples, bucket-interpolated)");
+            w.WriteLine($"  server       receipt->ack p50 {ServerP50Us:N1} us, p99 {ServerP99Us:N1} us, p99.9 {ServerP999Us:N1} us"
+                + (ServerMaxUs is { } max ? $", max {max:N1} us" : "")
+                + $" ({n:N0} samples, {(ServerSource == "hdr" ? "exact histogram of this run" : "bucket-interpolated")})");
         else
             w.WriteLine("  server       /metrics not reachable: no server-side latency");
         foreach (var d in Disconnects) w.WriteLine($"  disconnected {d}");

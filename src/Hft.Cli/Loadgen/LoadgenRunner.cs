@@ -47,6 +47,7 @@ public sealed class LoadgenRunner(LoadgenOptions options)
                 _loads[i] = load;
             }
             var before = await ServerLatency.ReadAsync(http);
+            await ServerLatencyWindow.ReadAsync(http); // closes the server's interval: the next read is this run
             var sending = new Thread(() => Drive(cancel)) { IsBackground = true, Name = "loadgen-send", Priority = ThreadPriority.AboveNormal };
             _started = Stopwatch.GetTimestamp();
             sending.Start();
@@ -54,8 +55,9 @@ public sealed class LoadgenRunner(LoadgenOptions options)
             double seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
             var drainUntil = Stopwatch.StartNew();
             while (_loads.Sum(l => l.InFlight) > 0 && drainUntil.Elapsed < TimeSpan.FromSeconds(3)) await Task.Delay(10, CancellationToken.None);
+            var window = await ServerLatencyWindow.ReadAsync(http);
             var after = await ServerLatency.ReadAsync(http);
-            return Report(seconds, before is not null && after is not null ? after.Minus(before) : null);
+            return Report(seconds, before is not null && after is not null ? after.Minus(before) : null, window);
         }
         finally
         {
@@ -136,8 +138,19 @@ public sealed class LoadgenRunner(LoadgenOptions options)
         }
     }
 
-    private LoadgenReport Report(double seconds, ServerLatency? server)
+    private LoadgenReport Report(double seconds, ServerLatency? server, ServerLatencyWindow? window)
     {
+        var errorsByReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var unansweredByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var l in _loads)
+        {
+            foreach (var (reason, n) in l.ErrorsByReason()) errorsByReason[reason] = errorsByReason.GetValueOrDefault(reason) + n;
+            foreach (var (kind, n) in l.Unanswered())
+            {
+                string name = kind.ToString().ToLowerInvariant();
+                unansweredByKind[name] = unansweredByKind.GetValueOrDefault(name) + n;
+            }
+        }
         var histogram = new LongHistogram(1, 60_000_000_000L, 3);
         foreach (var l in _loads) histogram.Add(l.Histogram);
         long sent = _loads.Sum(l => l.Sent), answered = _loads.Sum(l => l.Answered), errors = _loads.Sum(l => l.Errors);
@@ -151,8 +164,14 @@ public sealed class LoadgenRunner(LoadgenOptions options)
             RoundTripP50Us = LoadgenReport.Us(histogram, 50), RoundTripP99Us = LoadgenReport.Us(histogram, 99),
             RoundTripP999Us = LoadgenReport.Us(histogram, 99.9), RoundTripMaxUs = histogram.TotalCount == 0 ? 0 : histogram.GetMaxValue() / 1000.0,
             CoordinatedOmissionCorrected = options.Rate > 0,
-            ServerSamples = server?.Count, ServerP50Us = server?.Quantile(0.50) * 1e6, ServerP99Us = server?.Quantile(0.99) * 1e6,
-            ServerP999Us = server?.Quantile(0.999) * 1e6,
+            ServerSamples = window?.Count ?? server?.Count,
+            ServerP50Us = window?.P50Us ?? server?.Quantile(0.50) * 1e6,
+            ServerP99Us = window?.P99Us ?? server?.Quantile(0.99) * 1e6,
+            ServerP999Us = window?.P999Us ?? server?.Quantile(0.999) * 1e6,
+            ServerMaxUs = window?.MaxUs,
+            ServerSource = window is not null ? "hdr" : server is not null ? "buckets" : null,
+            ErrorsByReason = errorsByReason,
+            UnansweredByKind = unansweredByKind,
             Disconnects = _loads.Where(l => l.Closed is not null).Select(l => l.Closed!).ToList(),
         };
     }

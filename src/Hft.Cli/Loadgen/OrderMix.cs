@@ -20,10 +20,11 @@ public sealed class OrderMix(long mid, int seed)
         if (load.LiveCount > MaxLive) roll = 80;
         if (roll >= 75)
         {
-            ulong live = load.TakeLiveOrder(Random, now);
+            var kind = roll < 90 ? RequestKind.Cancel : RequestKind.Replace;
+            ulong live = load.TakeLiveOrder(Random, now, kind);
             if (live != 0)
             {
-                if (roll < 90) target.Cancel(live);
+                if (kind == RequestKind.Cancel) target.Cancel(live);
                 else target.Replace(live, Random.Next(1, 11), PassivePrice(Random.Next(2) == 0 ? Side.Buy : Side.Sell));
                 return;
             }

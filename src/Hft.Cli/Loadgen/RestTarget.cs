@@ -48,15 +48,24 @@ public sealed class RestTarget : IOrderEntryTarget
         _ = Send(clientOrderId, HttpMethod.Post, "/api/v1/orders", body, Answer.Accepted);
     }
 
+    // An order that finished after loadgen picked it (its last answer was read meanwhile): answered at once, as the server would.
     public void Cancel(ulong clientOrderId)
     {
-        if (!_ids.TryGetValue(clientOrderId, out long id)) return;
+        if (!_ids.TryGetValue(clientOrderId, out long id))
+        {
+            _listener.OnAnswer(clientOrderId, Answer.TooLate, Stopwatch.GetTimestamp());
+            return;
+        }
         _ = Send(clientOrderId, HttpMethod.Delete, $"/api/v1/orders/{id}", null, Answer.Canceled);
     }
 
     public void Replace(ulong clientOrderId, long quantity, long price)
     {
-        if (!_ids.TryGetValue(clientOrderId, out long id)) return;
+        if (!_ids.TryGetValue(clientOrderId, out long id))
+        {
+            _listener.OnAnswer(clientOrderId, Answer.TooLate, Stopwatch.GetTimestamp());
+            return;
+        }
         _ = Send(clientOrderId, HttpMethod.Patch, $"/api/v1/orders/{id}", JsonSerializer.Serialize(new { qty = _instrument.Qty(quantity), price = _instrument.Price(price) }), Answer.Replaced);
     }
 
@@ -80,15 +89,30 @@ public sealed class RestTarget : IOrderEntryTarget
             else
             {
                 bool late = ok != Answer.Accepted && (int)response.StatusCode == 404;
-                _listener.OnAnswer(clientOrderId, late ? Answer.TooLate : Answer.Rejected, now);
+                _listener.OnAnswer(clientOrderId, late ? Answer.TooLate : Answer.Rejected, now, ErrorCode(text, (int)response.StatusCode));
                 if (ok == Answer.Accepted || late) Done(clientOrderId);
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
-            _listener.OnAnswer(clientOrderId, Answer.Rejected, Stopwatch.GetTimestamp());
+            _listener.OnAnswer(clientOrderId, Answer.Rejected, Stopwatch.GetTimestamp(), e is TaskCanceledException ? "client_timeout" : "connection_error");
             Done(clientOrderId);
         }
+    }
+
+    /// <summary>The API's error code (<c>{"error":{"code":...}}</c>), else the HTTP status.</summary>
+    private static string ErrorCode(string body, int status)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code) && code.GetString() is { } c)
+                return c;
+        }
+        catch (JsonException)
+        {
+        }
+        return "http_" + status.ToString(CultureInfo.InvariantCulture);
     }
 
     private void Done(ulong clientOrderId)

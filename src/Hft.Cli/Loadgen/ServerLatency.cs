@@ -4,7 +4,8 @@ namespace Hft.Cli.Loadgen;
 
 /// <summary>
 /// The server's own receipt → ack histogram, <c>hft_order_latency_seconds</c> (all ops), read from the Prometheus
-/// text of /metrics: cumulative bucket counts by upper bound. Two reads are subtracted to get one run's share.
+/// text of /metrics: cumulative bucket counts by upper bound. Two reads are subtracted to get one run's share. The
+/// fallback for a server without /debug/latency (<see cref="ServerLatencyWindow"/> reads its exact HdrHistogram).
 /// </summary>
 public sealed record ServerLatency(IReadOnlyList<(double Le, double Count)> Buckets)
 {
@@ -66,5 +67,30 @@ public sealed record ServerLatency(IReadOnlyList<(double Le, double Count)> Buck
             previousCount = count;
         }
         return previousLe;
+    }
+}
+
+/// <summary>
+/// The server's receipt → ack percentiles over exactly one run, from its HdrHistogram behind <c>/debug/latency</c>: a
+/// read before the run closes the server's interval, the read after returns the run's interval (µs, no bucket
+/// interpolation, nothing clipped below 60 s).
+/// </summary>
+public sealed record ServerLatencyWindow(long Count, double P50Us, double P99Us, double P999Us, double MaxUs)
+{
+    /// <summary>Reads (and closes) the server's current interval; null when the server has no /debug/latency.</summary>
+    public static async Task<ServerLatencyWindow?> ReadAsync(HttpClient http)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/debug/latency"));
+            var order = doc.RootElement.GetProperty("lastInterval").GetProperty("stages").GetProperty("order");
+            return new ServerLatencyWindow(order.GetProperty("count").GetInt64(), order.GetProperty("p50").GetDouble(),
+                order.GetProperty("p99").GetDouble(), order.GetProperty("p999").GetDouble(), order.GetProperty("max").GetDouble());
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+            or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -1,6 +1,9 @@
 using Hft.Configuration;
 using Hft.Journal;
+using Hft.Node;
 using Hft.Pipeline;
+using Hft.Pipeline.Recovery;
+using Hft.Pipeline.State;
 
 namespace Hft.Cli.Replay;
 
@@ -39,9 +42,11 @@ public static class JournalReplay
     /// </summary>
     public static (string Hash, RecoveryReport Recovery) Recover(HftConfig config, string dir)
     {
-        // Read-only recovery: mode async only to trigger replay; nothing is appended, so nothing is written.
+        // Read-only recovery: mode async only to trigger replay; nothing is appended, so nothing is written. The node is
+        // built as the server builds it (the same composition root), without listeners, and never started.
         config = config with { Journal = config.Journal with { Dir = dir, Mode = "async", Repair = false } };
-        var pipeline = new TradingPipeline(config, [new OrderDirectory(), new TradeTape()]);
+        var node = TradingNode.Create(config, logging: _ => { }, listen: false);
+        var pipeline = node.Pipeline;
         pipeline.Journal.Dispose();
         string hash = StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook, pipeline.Accounts.Name);
         return (hash, pipeline.Recovery);

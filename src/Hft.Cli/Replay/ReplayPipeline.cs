@@ -1,17 +1,17 @@
 using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Matching;
+using Hft.Pipeline.Admin;
+using Hft.Pipeline.Shards;
 using Hft.Risk;
 
 namespace Hft.Cli.Replay;
 
 /// <summary>
-/// The replay's composition root, one thread, in pipeline order:
-/// 1. the engine validates the command (symbol, grid, ids) without side effects;
-/// 2. pre-trade risk checks it (and gives market orders their band protection);
-/// 3. the matching stage runs it (a rejection from 1 or 2 becomes its rejected event);
-/// 4. risk settles the events (positions, PnL, reservations);
-/// 5. the events are published (written as JSON lines).
+/// The replay, one thread: each command takes the server's own <see cref="CommandStep"/> (the engine's validation,
+/// pre-trade risk, matching, settlement), each account, mark and halt line the server's <see cref="AdminStep"/>; the
+/// events are written as JSON lines. Same step, same state: a replay and a server fed the same commands end with the
+/// same state hash.
 /// </summary>
 public sealed class ReplayPipeline
 {
@@ -22,17 +22,19 @@ public sealed class ReplayPipeline
         _writer = writer;
         Instruments = instruments;
         Accounts = accounts;
-        Engine = new MatchingEngine(new EngineOptions { OrderCapacity = 1 << 16, OrderIdCapacity = 1 << 20 });
-        Risk = new RiskStage(new RiskOptions { RejectUndeclaredAccounts = false });
+        Step = new CommandStep(new MatchingEngine(new EngineOptions { OrderCapacity = 1 << 16, OrderIdCapacity = 1 << 20 }),
+            new RiskStage(new RiskOptions { RejectUndeclaredAccounts = false }));
     }
 
     public InstrumentRegistry Instruments { get; }
 
     public AccountDirectory Accounts { get; }
 
-    public MatchingEngine Engine { get; }
+    public CommandStep Step { get; }
 
-    public RiskStage Risk { get; }
+    public MatchingEngine Engine => Step.Engine;
+
+    public RiskStage Risk => Step.Risk;
 
     public void Execute(ref ReplayLine line)
     {
@@ -53,27 +55,23 @@ public sealed class ReplayPipeline
                 UpdateAccount(in line.Account);
                 break;
             case ReplayLineKind.Mark:
-                Risk.Instrument(line.InstrumentIndex)!.Mark = line.Price;
+                AdminStep.Apply(Risk.Book, new AdminRecord(AdminKind.Mark, line.InstrumentIndex, -1, line.Price, null));
                 break;
             case ReplayLineKind.Halt:
             case ReplayLineKind.Resume:
-                Risk.Instrument(line.InstrumentIndex)!.Halted = line.Kind == ReplayLineKind.Halt;
+                AdminStep.Apply(Risk.Book, new AdminRecord(line.Kind == ReplayLineKind.Halt ? AdminKind.Halt : AdminKind.Resume, line.InstrumentIndex, -1, 0, null));
                 break;
         }
     }
 
-    private void Submit(ref OrderCommand cmd)
-    {
-        Risk.PreTrade(Engine, ref cmd);
-        Publish(Engine.Process(in cmd));
-    }
+    private void Submit(ref OrderCommand cmd) => Publish(Step.Decide(ref cmd));
 
     private void UpdateAccount(in AccountUpdate u)
     {
         var account = Risk.Account(u.AccountId);
         account.Declared = true;
         var l = account.Limits;
-        account.Limits = l with
+        var limits = l with
         {
             Credit = u.Credit.Or(l.Credit),
             MaxOrderQty = u.MaxOrderQty.Or(l.MaxOrderQty),
@@ -83,17 +81,18 @@ public sealed class ReplayPipeline
             MakerFeeBps = u.MakerFeeBps.Or(l.MakerFeeBps),
             TakerFeeBps = u.TakerFeeBps.Or(l.TakerFeeBps),
         };
+        AdminStep.Apply(Risk.Book, new AdminRecord(AdminKind.AccountLimits, -1, u.AccountId, 0, limits));
         if (u.Enabled is { } enabled)
         {
-            account.Enabled = enabled;
-            // Kill switch: disabling cancels every open order of the account.
-            if (!enabled) Publish(Engine.Process(OrderCommand.MassCancel(u.AccountId, -1, CancelReason.AccountDisabled)));
+            AdminStep.Apply(Risk.Book, new AdminRecord(AdminKind.AccountEnabled, -1, u.AccountId, enabled ? 1 : 0, null));
+            // Kill switch: disabling cancels every open order of the account, as the server's does.
+            var cancel = OrderCommand.MassCancel(u.AccountId, -1, CancelReason.AccountDisabled);
+            if (!enabled) Publish(Step.Decide(ref cancel));
         }
     }
 
     private void Publish(ReadOnlySpan<EngineEvent> events)
     {
-        Risk.Apply(events);
         foreach (ref readonly var e in events) _writer.Write(in e);
     }
 

@@ -65,6 +65,9 @@ public enum RejectReason : byte
 
     /// <summary>This node of a replicated group is not the leader: send order entry to the leader; nothing was done.</summary>
     NotLeader = 18,
+
+    /// <summary>The server is stopping (or its journal failed): it takes no more commands; nothing was done.</summary>
+    ShuttingDown = 19,
 }
 
 public static class RejectReasonNames
@@ -73,7 +76,7 @@ public static class RejectReasonNames
     [
         "none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type",
         "account_disabled", "instrument_halted", "max_qty", "max_notional", "price_band", "max_open_orders", "max_position",
-        "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader",
+        "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader", "shutting_down",
     ];
 
     public static string Name(this RejectReason reason)

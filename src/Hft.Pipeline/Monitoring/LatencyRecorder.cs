@@ -6,10 +6,10 @@ namespace Hft.Pipeline.Monitoring;
 /// <summary>The latency stages measured, in pipeline order; <see cref="Order"/> is the whole receipt → ack.</summary>
 public enum LatencyStage
 {
-    /// <summary>Gateway: request body read and parsed into a command (before receipt).</summary>
+    /// <summary>Gateway: request read and parsed into a command (before receipt).</summary>
     Parse = 0,
 
-    /// <summary>Receipt → the shard took the command off its ring.</summary>
+    /// <summary>Receipt → a thread took the command off its shard's ring.</summary>
     Queue = 1,
 
     /// <summary>Validation and pre-trade risk.</summary>
@@ -18,27 +18,30 @@ public enum LatencyStage
     /// <summary>Matching.</summary>
     Match = 3,
 
-    /// <summary>Settlement of every affected account until the acknowledgment is decided.</summary>
-    Publish = 4,
+    /// <summary>Settlement of every affected account: the command is decided.</summary>
+    Settle = 4,
 
-    /// <summary>Receipt (after parsing) → acknowledgment decided.</summary>
-    Order = 5,
+    /// <summary>Decided → its journal record durable (journaled, published, written; fsynced in sync mode).</summary>
+    Journal = 5,
+
+    /// <summary>Receipt (after parsing) → the acknowledgment may leave: its command is durable.</summary>
+    Order = 6,
 }
 
 /// <summary>
-/// Per-stage latency histograms (HdrHistogram, nanosecond resolution, 3 significant digits, up to 10 s) behind
+/// Per-stage latency histograms (HdrHistogram, nanosecond resolution, 3 significant digits, up to 60 s) behind
 /// <c>/debug/latency</c>. Writers are the shard threads and the gateway threads: each stage has a thread-safe
 /// <see cref="Recorder"/> (wait-free recording, no allocation). A reader swaps the recorders' interval histograms
 /// out, adds them to the since-start totals and keeps them as "the last interval" (the time since the previous read).
 /// </summary>
 public sealed class LatencyRecorder
 {
-    public const int StageCount = 6;
+    public const int StageCount = 7;
 
     /// <summary>Lowercase stage names, indexed by <see cref="LatencyStage"/>.</summary>
-    public static readonly string[] StageNames = ["parse", "queue", "risk", "match", "publish", "order"];
+    public static readonly string[] StageNames = ["parse", "queue", "risk", "match", "settle", "journal", "order"];
 
-    private const long HighestNanos = 10_000_000_000; // 10 s: anything slower is recorded as 10 s
+    private const long HighestNanos = 60_000_000_000; // 60 s: anything slower is recorded as 60 s
     private const int Digits = 3;
     private static readonly double s_nanosPerTick = 1e9 / Stopwatch.Frequency;
 

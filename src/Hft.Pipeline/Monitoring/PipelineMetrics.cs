@@ -10,25 +10,26 @@ using Prometheus;
 namespace Hft.Pipeline.Monitoring;
 
 /// <summary>
-/// The pipeline's Prometheus counters and latency histograms, fed on the shard threads after every command.
+/// The pipeline's Prometheus counters and latency histograms, fed on the processing thread after every command.
 /// Cheap there: every labelled child (per symbol, side, reason, shard, op, stage) is resolved once in
 /// <see cref="Attach"/> into arrays; per command it is array indexing and lock-free increments, no allocation.
 /// Latency is sampled by a per-shard counter against <c>[latency_profiling] sample_rate</c> (none when disabled)
-/// and goes both to the Prometheus histograms and to the <see cref="LatencyRecorder"/> behind /debug/latency.
-/// Counters are never sampled. Also counts the commands refused at admission (rate limited, overloaded).
+/// and goes both to the Prometheus histograms and to the <see cref="LatencyRecorder"/> behind /debug/latency. The
+/// order latency ends when the acknowledgment may leave - the command's journal record durable (<see cref="DurableLatency"/>)
+/// - not when it is decided. Counters are never sampled. Also counts the commands refused at admission.
 /// </summary>
 public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
 {
-    /// <summary>Order latency buckets (seconds): 1 μs … 10 ms.</summary>
+    /// <summary>Latency buckets (seconds): 1 μs … 10 s, so that a slow tail is seen as slow, not clipped at the top bucket.</summary>
     public static readonly double[] LatencyBuckets =
     [
-        1e-6, 2e-6, 5e-6, 10e-6, 20e-6, 50e-6, 100e-6, 200e-6, 500e-6, 1e-3, 2e-3, 5e-3, 10e-3,
+        1e-6, 2e-6, 5e-6, 10e-6, 20e-6, 50e-6, 100e-6, 200e-6, 500e-6, 1e-3, 2e-3, 5e-3, 10e-3, 20e-3, 50e-3, 100e-3, 200e-3, 500e-3,
+        1, 2, 5, 10,
     ];
 
     private static readonly string[] s_ops = ["new", "cancel", "replace", "mass_cancel"];
     private static readonly double s_secondsPerTick = 1.0 / Stopwatch.Frequency;
     private const string UnknownSymbol = "unknown";
-    private const string ShuttingDown = "shutting_down";
 
     private readonly double _sampleRate;
     private readonly Counter _orders;
@@ -47,12 +48,12 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
     private double[] _lotSize = [];
     private Counter.Child[] _rejectsByReason = [];   // [symbol * reasons + reason]
     private Counter.Child[] _cancelsByReason = [];   // [symbol * reasons + reason]
-    private Counter.Child[] _refusedStopping = [];   // [symbol]
     private Counter.Child[] _commandsByShard = [];
     private readonly Histogram.Child[] _latencyByOp;
     private readonly Histogram.Child[] _latencyByStage;
     private int _symbols;
     private ShardCounters[] _shards = [];
+    private DurableLatency[] _durable = [];
     private long _parseSamples;
     private long _refused;
 
@@ -76,15 +77,15 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
         _cancels = factory.CreateCounter("hft_cancels_total", "Orders canceled (whole or remainder), by reason.", ["symbol", "reason"], sparse);
         _commands = factory.CreateCounter("hft_commands_total", "Order commands (new, cancel, replace, mass cancel) processed, by matching shard.", "shard");
         _orderLatency = factory.CreateHistogram("hft_order_latency_seconds",
-            "Latency from gateway receipt (request parsed) to acknowledgment decided, sampled by [latency_profiling] sample_rate.",
+            "Latency from gateway receipt (request parsed) to the acknowledgment's release (its command durable in the journal), sampled by [latency_profiling] sample_rate.",
             ["op"], new HistogramConfiguration { Buckets = LatencyBuckets });
         _stageLatency = factory.CreateHistogram("hft_stage_latency_seconds",
-            "Latency per pipeline stage: parse (gateway), queue (receipt to dequeue), risk, match, publish (settlement to ack); sampled.",
+            "Latency per pipeline stage: parse (gateway), queue (receipt to dequeue), risk, match, settle (to decided), journal (decided to durable); sampled.",
             ["stage"], new HistogramConfiguration { Buckets = LatencyBuckets });
 
         _latencyByOp = new Histogram.Child[s_ops.Length];
         for (int i = 0; i < s_ops.Length; i++) _latencyByOp[i] = _orderLatency.WithLabels(s_ops[i]);
-        _latencyByStage = new Histogram.Child[(int)LatencyStage.Publish + 1];
+        _latencyByStage = new Histogram.Child[(int)LatencyStage.Journal + 1];
         for (int i = 0; i < _latencyByStage.Length; i++) _latencyByStage[i] = _stageLatency.WithLabels(LatencyRecorder.StageNames[i]);
     }
 
@@ -114,7 +115,6 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
         _quantityBySymbol = new Counter.Child[symbols];
         _rejectsByReason = new Counter.Child[symbols * rejectNames.Count];
         _cancelsByReason = new Counter.Child[symbols * cancelNames.Count];
-        _refusedStopping = new Counter.Child[symbols];
         for (int s = 0; s < symbols; s++)
         {
             _ordersBySide[s * 2] = _orders.WithLabels(names[s], "buy");
@@ -123,7 +123,6 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
             _quantityBySymbol[s] = _tradedQuantity.WithLabels(names[s]);
             for (int r = 0; r < rejectNames.Count; r++) _rejectsByReason[s * rejectNames.Count + r] = _rejects.WithLabels(names[s], rejectNames[r]);
             for (int r = 0; r < cancelNames.Count; r++) _cancelsByReason[s * cancelNames.Count + r] = _cancels.WithLabels(names[s], cancelNames[r]);
-            _refusedStopping[s] = _rejects.WithLabels(names[s], ShuttingDown);
             if (s == 0) continue;
             _ordersBySide[s * 2].Publish();
             _ordersBySide[s * 2 + 1].Publish();
@@ -131,12 +130,14 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
             _quantityBySymbol[s].Publish();
         }
         _shards = new ShardCounters[pipeline.Shards.Count];
+        _durable = new DurableLatency[pipeline.Shards.Count];
+        for (int i = 0; i < _durable.Length; i++) _durable[i] = new DurableLatency(pipeline.Outbox, RecordDurable);
         _commandsByShard = new Counter.Child[pipeline.Shards.Count];
         for (int i = 0; i < _commandsByShard.Length; i++) _commandsByShard[i] = _commands.WithLabels(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _symbols = symbols;
     }
 
-    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, in StageTimestamps timestamps)
+    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence, in StageTimestamps timestamps)
     {
         ref var counters = ref _shards[shard];
         counters.Commands++;
@@ -168,14 +169,32 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
         if (_sampleRate <= 0 || timestamps.Received == 0) return;
         long n = ++counters.Sampled;
         if ((long)(n * _sampleRate) == (long)((n - 1) * _sampleRate)) return;
-        int op = (int)command.Op - 1;
-        if ((uint)op < (uint)_latencyByOp.Length)
-            _latencyByOp[op].Observe((timestamps.Acked - timestamps.Received) * s_secondsPerTick);
         Stage(LatencyStage.Queue, timestamps.Received, timestamps.Dequeued);
         Stage(LatencyStage.Risk, timestamps.Dequeued, timestamps.Risked);
         Stage(LatencyStage.Match, timestamps.Risked, timestamps.Matched);
-        Stage(LatencyStage.Publish, timestamps.Matched, timestamps.Acked);
-        Latency.Record(LatencyStage.Order, timestamps.Received, timestamps.Acked);
+        Stage(LatencyStage.Settle, timestamps.Matched, timestamps.Decided);
+        int op = (int)command.Op - 1;
+        if (sequence > 0) _durable[shard].Add(op, sequence, timestamps.Received, timestamps.Decided);
+        else RecordDurable(op, timestamps.Received, timestamps.Decided, Stopwatch.GetTimestamp()); // nothing journaled: its answer leaves now
+    }
+
+    /// <summary>A sampled command's acknowledgment may leave: receipt → now (order), decided → now (journal).</summary>
+    private void RecordDurable(int op, long received, long decided, long now)
+    {
+        if ((uint)op < (uint)_latencyByOp.Length) _latencyByOp[op].Observe((now - received) * s_secondsPerTick);
+        Stage(LatencyStage.Journal, decided, now);
+        Latency.Record(LatencyStage.Order, received, now);
+    }
+
+    /// <summary>Samples dropped because a shard's durability ring was full (the journal far behind).</summary>
+    public long DroppedSamples
+    {
+        get
+        {
+            long n = 0;
+            foreach (var d in _durable) n += d.Dropped;
+            return n;
+        }
     }
 
     /// <summary>Gateway threads: the request was read and parsed between the two Stopwatch timestamps (sampled).</summary>
@@ -191,22 +210,7 @@ public sealed class PipelineMetrics : IPipelineObserver, IAdmissionObserver
     {
         Interlocked.Increment(ref _refused);
         if (_symbols == 0) return;
-        int symbol = SymbolSlot(command.Instrument);
-        switch (result)
-        {
-            case AdmitResult.RateLimited:
-                _rejectsByReason[symbol * RejectReasonNames.All.Count + (int)RejectReason.RateLimited].Inc();
-                break;
-            case AdmitResult.Overloaded:
-                _rejectsByReason[symbol * RejectReasonNames.All.Count + (int)RejectReason.Overloaded].Inc();
-                break;
-            case AdmitResult.NotLeader:
-                _rejectsByReason[symbol * RejectReasonNames.All.Count + (int)RejectReason.NotLeader].Inc();
-                break;
-            default:
-                _refusedStopping[symbol].Inc();
-                break;
-        }
+        _rejectsByReason[SymbolSlot(command.Instrument) * RejectReasonNames.All.Count + (int)result.ToRejectReason()].Inc();
     }
 
     /// <summary>Totals since start (for rates): commands (processed or refused), new orders processed, rejects and refusals.</summary>

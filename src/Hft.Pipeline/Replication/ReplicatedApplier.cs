@@ -1,6 +1,7 @@
 using Hft.Core.Matching;
 using Hft.Journal;
-using Hft.Pipeline;
+using Hft.Pipeline.Admin;
+using Hft.Pipeline.State;
 using Hft.Replication;
 
 namespace Hft.Pipeline.Replication;
@@ -62,7 +63,7 @@ public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? 
         {
             if (!AdminRecord.TryRead(r.Payload, out var admin)) throw new JournalCorruptException("replicated log", r.Sequence, "unreadable admin record");
             journal.AppendReplicated(r.Sequence, r.TimestampMicros, r.Type, r.Payload);
-            pipeline.ApplyRecovered(in admin);
+            AdminStep.Apply(pipeline.RiskBook, in admin);
         }
         else
         {
@@ -75,8 +76,7 @@ public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? 
                 directory?.RegisterJournaled(in cmd, clientOrderId, r.TimestampMicros);
             }
             // A mass cancel of every instrument was journaled once per shard; cancelling is idempotent (as in recovery).
-            bool everyShard = cmd.Instrument < 0 || cmd.Instrument >= pipeline.Instruments.Count;
-            pipeline.EnqueueReplicated(in cmd, everyShard);
+            pipeline.EnqueueReplicated(in cmd, r.Sequence);
         }
         Interlocked.Increment(ref _applied);
     }

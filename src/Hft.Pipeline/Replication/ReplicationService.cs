@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Hft.Configuration;
-using Hft.Pipeline;
+using Hft.Pipeline.Shards;
+using Hft.Pipeline.State;
 using Hft.Replication;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using Hft.Auth;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Hft.Risk;
 using Hft.Server.Auth;
 using Microsoft.AspNetCore.Builder;

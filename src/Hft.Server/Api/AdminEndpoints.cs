@@ -52,7 +52,7 @@ public static class AdminEndpoints
             return Fail(http, audit, action, "*", StatusCodes.Status409Conflict, "journal_disabled", "journal mode none: there is no journal to snapshot against");
         try
         {
-            var r = await Task.Run(() => pipeline.TakeSnapshot(TimeSpan.FromSeconds(30)));
+            var r = await Task.Run(() => pipeline.Snapshots.Take(TimeSpan.FromSeconds(30)));
             audit.Write(http, action, "*", "ok", $"seq={r.Sequence} orders={r.Orders} bytes={r.Bytes}", durable: true);
             return Results.Json(new
             {
@@ -79,7 +79,7 @@ public static class AdminEndpoints
         if (!pipeline.Instruments.TryGet(symbol, out var inst)) return UnknownSymbol(http, audit, action, symbol);
         var risk = pipeline.RiskBook.Instrument(inst.Index)!;
         bool was = risk.Halted;
-        pipeline.SetHalted(inst.Index, halted);
+        pipeline.Operators.SetHalted(inst.Index, halted);
         audit.Write(http, action, inst.Symbol, "ok", was == halted ? $"already {(halted ? "halted" : "trading")}" : null, durable: true);
         return Results.Json(new { symbol = inst.Symbol, halted });
     }
@@ -89,7 +89,7 @@ public static class AdminEndpoints
         var symbols = new List<string>();
         foreach (var inst in pipeline.Instruments.All)
         {
-            pipeline.SetHalted(inst.Index, halted);
+            pipeline.Operators.SetHalted(inst.Index, halted);
             symbols.Add(inst.Symbol);
         }
         audit.Write(http, halted ? "admin.halt_all" : "admin.resume_all", "*", "ok", string.Join(",", symbols), durable: true);
@@ -104,7 +104,7 @@ public static class AdminEndpoints
         if (body.Error is { } tooBig) return Failed(http, audit, action, inst.Symbol, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
         if (!TryReadPrice(body.Bytes, inst, out long ticks, out string code, out string message))
             return Fail(http, audit, action, inst.Symbol, StatusCodes.Status400BadRequest, code, message);
-        pipeline.SetMark(inst.Index, ticks);
+        pipeline.Operators.SetMark(inst.Index, ticks);
         string mark = inst.FormatPrice(ticks);
         audit.Write(http, action, inst.Symbol, "ok", "price=" + mark, durable: true);
         return Results.Json(new { symbol = inst.Symbol, mark });
@@ -164,7 +164,7 @@ public static class AdminEndpoints
         }
         string target = symbol is null ? account : $"{account}/{symbol}";
         if (!pipeline.Accepting) return ShuttingDown(http, audit, action, target);
-        var completion = new PipelineCompletion(instrument >= 0 ? 1 : pipeline.Shards.Count);
+        var completion = new RestReply(pipeline.Outbox, pipeline.ShardsFor(instrument));
         if (!pipeline.CancelAll(id, instrument, CancelReason.Admin, completion))
             return Fail(http, audit, action, target, StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry");
         var ids = Canceled(await completion.Task.WaitAsync(s_ackTimeout));
@@ -177,8 +177,8 @@ public static class AdminEndpoints
         const string action = "admin.disable";
         if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
         if (!pipeline.Accepting) return ShuttingDown(http, audit, action, account);
-        var completion = new PipelineCompletion(pipeline.Shards.Count);
-        if (!pipeline.SetAccountEnabled(id, false, completion))
+        var completion = new RestReply(pipeline.Outbox, pipeline.Shards.Count);
+        if (!pipeline.Operators.SetAccountEnabled(id, false, completion))
             return Fail(http, audit, action, account, StatusCodes.Status503ServiceUnavailable, "overloaded",
                 "account disabled, but the matching queue is full: not every open order could be canceled; retry");
         var ids = Canceled(await completion.Task.WaitAsync(s_ackTimeout));
@@ -190,7 +190,7 @@ public static class AdminEndpoints
     {
         const string action = "admin.enable";
         if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
-        pipeline.SetAccountEnabled(id, true);
+        pipeline.Operators.SetAccountEnabled(id, true);
         audit.Write(http, action, account, "ok", durable: true);
         return Results.Json(new { account, enabled = true });
     }
@@ -203,7 +203,7 @@ public static class AdminEndpoints
         if (body.Error is { } tooBig) return Failed(http, audit, action, account, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
         if (!LimitsRequestParser.TryParse(body.Bytes, out var update, out var error))
             return Fail(http, audit, action, account, StatusCodes.Status400BadRequest, "invalid_request", error);
-        var limits = pipeline.SetLimits(id, update.ApplyTo);
+        var limits = pipeline.Operators.SetLimits(id, update.ApplyTo);
         audit.Write(http, action, account, "ok", update.Changes.Count == 0 ? "no change" : string.Join(", ", update.Changes), durable: true);
         return Results.Json(new { account, limits = LimitsView(limits) });
     }

@@ -68,7 +68,7 @@ public static class ApiError
         RejectReason.DuplicateId => StatusCodes.Status409Conflict,
         RejectReason.UnknownOrder => StatusCodes.Status404NotFound,
         RejectReason.RateLimited => StatusCodes.Status429TooManyRequests,
-        RejectReason.Overloaded or RejectReason.InstrumentHalted => StatusCodes.Status503ServiceUnavailable,
+        RejectReason.Overloaded or RejectReason.InstrumentHalted or RejectReason.ShuttingDown => StatusCodes.Status503ServiceUnavailable,
         RejectReason.AccountDisabled => StatusCodes.Status403Forbidden,
         RejectReason.NotLeader => StatusCodes.Status421MisdirectedRequest,
         _ => StatusCodes.Status422UnprocessableEntity, // risk limits
@@ -94,6 +94,7 @@ public static class ApiError
         RejectReason.Overloaded => "the matching queue is full; retry",
         RejectReason.RateLimited => "order rate limit exceeded; retry later",
         RejectReason.NotLeader => "this node is not the leader of its replication group",
+        RejectReason.ShuttingDown => "the server is shutting down",
         _ => reason.Name(),
     };
 

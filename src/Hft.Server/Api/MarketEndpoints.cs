@@ -2,6 +2,8 @@ using System.Text.Json;
 using Hft.Core.Book;
 using Hft.Core.Instruments;
 using Hft.Pipeline;
+using Hft.Pipeline.Shards;
+using Hft.Pipeline.State;
 using Hft.Server.Cache;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

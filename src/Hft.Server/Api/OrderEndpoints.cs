@@ -3,6 +3,7 @@ using Hft.Auth;
 using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Hft.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -53,7 +54,7 @@ public static class OrderEndpoints
             return ApiError.Result(StatusCodes.Status409Conflict, "duplicate_client_order_id",
                 $"clientOrderId '{parsed.ClientOrderId}' is already used by an order of this account");
 
-        var completion = new PipelineCompletion(order: record);
+        var completion = new RestReply(pipeline.Outbox, order: record);
         var admitted = pipeline.Submit(in cmd, completion, received, parsed.ClientOrderId);
         if (admitted != AdmitResult.Accepted)
         {
@@ -72,7 +73,7 @@ public static class OrderEndpoints
         if (directory.Find(id) is not { } record || record.Account != account)
             return ApiError.NotFound(RejectReason.UnknownOrder.Name(), $"no open order {id} of this account");
         var cmd = OrderCommand.Cancel(id, account, record.Instrument);
-        var completion = new PipelineCompletion(order: record);
+        var completion = new RestReply(pipeline.Outbox, order: record);
         var admitted = pipeline.Submit(in cmd, completion, Stopwatch.GetTimestamp());
         if (admitted != AdmitResult.Accepted) return Refused(http, admitted);
         var events = await completion.Task.WaitAsync(s_ackTimeout);
@@ -92,7 +93,7 @@ public static class OrderEndpoints
             return ApiError.BadRequest(code, message);
         cmd.OrderId = id;
         cmd.Account = account;
-        var completion = new PipelineCompletion(order: record);
+        var completion = new RestReply(pipeline.Outbox, order: record);
         var admitted = pipeline.Submit(in cmd, completion, Stopwatch.GetTimestamp());
         if (admitted != AdmitResult.Accepted) return Refused(http, admitted);
         var events = await completion.Task.WaitAsync(s_ackTimeout);
@@ -119,7 +120,7 @@ public static class OrderEndpoints
             if (!pipeline.Instruments.TryGet(symbol, out var inst)) return ApiError.BadRequest(RejectReason.UnknownSymbol.Name(), $"unknown symbol '{symbol}'");
             instrument = inst.Index;
         }
-        var completion = new PipelineCompletion(instrument >= 0 ? 1 : pipeline.Shards.Count);
+        var completion = new RestReply(pipeline.Outbox, pipeline.ShardsFor(instrument));
         if (!pipeline.CancelAll(account, instrument, CancelReason.User, completion))
             return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry");
         var events = await completion.Task.WaitAsync(s_ackTimeout);
@@ -136,17 +137,10 @@ public static class OrderEndpoints
 
     private static IResult Refused(HttpContext http, AdmitResult admitted)
     {
-        switch (admitted)
-        {
-            case AdmitResult.RateLimited:
-                http.Response.Headers.RetryAfter = "1";
-                return ApiError.FromReject(RejectReason.RateLimited);
-            case AdmitResult.Overloaded:
-                return ApiError.FromReject(RejectReason.Overloaded);
-            case AdmitResult.NotLeader:
-                return ApiError.NotLeader(http.RequestServices.GetService(typeof(TradingPipeline)) is TradingPipeline p ? p.LeaderUrl : null);
-            default:
-                return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "shutting_down", "the server is shutting down");
-        }
+        var reason = admitted.ToRejectReason();
+        if (reason == RejectReason.RateLimited) http.Response.Headers.RetryAfter = "1";
+        if (reason == RejectReason.NotLeader)
+            return ApiError.NotLeader(http.RequestServices.GetService(typeof(TradingPipeline)) is TradingPipeline p ? p.LeaderUrl : null);
+        return ApiError.FromReject(reason);
     }
 }

@@ -2,6 +2,7 @@ using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Orders;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 
 namespace Hft.Server.Api;
 

@@ -2,6 +2,8 @@ using Hft.Core.Book;
 using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Pipeline;
+using Hft.Pipeline.Durability;
+using Hft.Pipeline.Shards;
 
 namespace Hft.Server.MarketData;
 
@@ -14,12 +16,17 @@ internal struct MdItem
     public EngineEvent Event;
     public int Instrument;
     public OrderView[]? Orders;
+
+    /// <summary>End: the journal record of the command (its items are published once it is durable).</summary>
+    public long Sequence;
 }
 
 /// <summary>
-/// Copies the market-data relevant events of each command, on the shard thread, into a bounded queue the
-/// <see cref="MarketDataPublisher"/> drains. Never blocks: a command whose items do not fit is dropped and its
-/// instruments flagged, so the publisher reseeds those books and tells their subscribers to resync.
+/// Copies the market-data relevant events of each command, on the processing thread, into a bounded queue the
+/// <see cref="MarketDataPublisher"/> drains - only as far as the journal is durable: public market data never shows a
+/// trade or an order a crash could still take back (the same rule as every acknowledgment, through the same outbox).
+/// Never blocks: a command whose items do not fit is dropped and its instruments flagged, so the publisher reseeds
+/// those books and tells their subscribers to resync.
 /// </summary>
 public sealed class MarketDataObserver : IPipelineObserver
 {
@@ -27,17 +34,22 @@ public sealed class MarketDataObserver : IPipelineObserver
     private readonly int _capacity;
     private int[] _lost = [];
     private List<MdItem> _items = new();
+    private DurableOutbox? _outbox;
     private long _dropped;
 
     public MarketDataObserver(int capacity = 65_536) => _capacity = capacity;
 
-    /// <summary>Sizes the per-instrument loss flags; called once the pipeline knows its instruments, before it starts.</summary>
-    internal void Attach(int instruments) => _lost = new int[instruments];
+    /// <summary>Sizes the per-instrument loss flags and knows the outbox; called once the pipeline is built, before it starts.</summary>
+    internal void Attach(int instruments, DurableOutbox outbox)
+    {
+        _lost = new int[instruments];
+        _outbox = outbox;
+    }
 
     /// <summary>Commands dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, in StageTimestamps timestamps)
+    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence, in StageTimestamps timestamps)
     {
         int relevant = 0;
         foreach (ref readonly var e in events)
@@ -70,7 +82,7 @@ public sealed class MarketDataObserver : IPipelineObserver
                 rest.Quantity = remaining;
                 _items.Add(new MdItem { Kind = MdKind.Rest, Event = rest, Instrument = e.Instrument });
             }
-            _items.Add(new MdItem { Kind = MdKind.End, Instrument = -1 });
+            _items.Add(new MdItem { Kind = MdKind.End, Instrument = -1, Sequence = sequence });
         }
     }
 
@@ -80,13 +92,29 @@ public sealed class MarketDataObserver : IPipelineObserver
         lock (_gate) _items.Add(new MdItem { Kind = MdKind.Seed, Instrument = instrument, Orders = orders });
     }
 
-    /// <summary>Publisher: swaps the queue out (the returned list is handed back with <paramref name="spare"/> next time).</summary>
+    /// <summary>
+    /// Publisher: takes the queued items of the commands that are durable, in order (the returned list is handed back
+    /// with <paramref name="spare"/> next time); the rest stay queued, behind the first command not durable yet.
+    /// </summary>
     internal List<MdItem> Take(List<MdItem> spare)
     {
         spare.Clear();
         lock (_gate)
         {
             var full = _items;
+            int cut = 0; // after the last durable command (or a seed right after it), scanning in order
+            for (int i = 0; i < full.Count; i++)
+            {
+                var kind = full[i].Kind;
+                if (kind == MdKind.End)
+                {
+                    if (_outbox is not null && !_outbox.IsDurable(full[i].Sequence)) break;
+                    cut = i + 1;
+                }
+                else if (kind == MdKind.Seed && cut == i) cut = i + 1;
+            }
+            for (int i = cut; i < full.Count; i++) spare.Add(full[i]);
+            if (cut < full.Count) full.RemoveRange(cut, full.Count - cut);
             _items = spare;
             return full;
         }

@@ -82,7 +82,7 @@ public sealed partial class MarketDataPublisher
         for (int k = 0; k < _userStreams.Count; k++)
         {
             var stream = _userStreams[k];
-            var events = stream.Take(_userSpare, out bool lost);
+            var events = stream.Take(_userSpare, _pipeline.Outbox, out bool lost);
             _userSpare = events;
             if (lost)
             {

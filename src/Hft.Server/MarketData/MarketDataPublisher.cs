@@ -5,6 +5,7 @@ using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Orders;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Microsoft.Extensions.Hosting;
 
 namespace Hft.Server.MarketData;
@@ -48,7 +49,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _observer = observer;
         _accountEvents = accountEvents;
         _directory = directory;
-        observer.Attach(pipeline.Instruments.Count);
+        observer.Attach(pipeline.Instruments.Count, pipeline.Outbox);
         Options = options;
         int n = pipeline.Instruments.Count;
         _books = new MirrorBook[n];
@@ -324,6 +325,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _last[e.Instrument] = e.Price;
         _volume[e.Instrument].Add(e.Quantity, DateTimeOffset.UtcNow);
         _traded[e.Instrument] = true;
+        if (!Wanted(Channel.Trades, inst)) return; // nobody to tell: keep the state, format nothing
         long price = e.Price, qty = e.Quantity;
         var side = e.Side;
         Broadcast(Channel.Trades, inst, Message(w =>
@@ -349,25 +351,29 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             var changes = book.TakeChanges();
             long seq = ++book.Sequence;
             NoteConflated(i, changes);
-            Broadcast(Channel.Level2, inst, Message(w =>
+            if (Wanted(Channel.Level2, inst))
             {
-                w.WriteString("channel", "level2");
-                w.WriteString("symbol", inst.Symbol);
-                w.WriteString("type", "update");
-                w.WriteNumber("seq", seq);
-                w.WriteNumber("prevSeq", seq - 1);
-                foreach (var side in new[] { Side.Buy, Side.Sell })
+                Broadcast(Channel.Level2, inst, Message(w =>
                 {
-                    w.WriteStartArray(side == Side.Buy ? "bids" : "asks");
-                    foreach (var c in changes)
-                        if (c.Side == side) WriteLevel(w, inst, c.Price, c.Qty, c.Count);
-                    w.WriteEndArray();
-                }
-            }), includeConflated: false);
+                    w.WriteString("channel", "level2");
+                    w.WriteString("symbol", inst.Symbol);
+                    w.WriteString("type", "update");
+                    w.WriteNumber("seq", seq);
+                    w.WriteNumber("prevSeq", seq - 1);
+                    foreach (var side in new[] { Side.Buy, Side.Sell })
+                    {
+                        w.WriteStartArray(side == Side.Buy ? "bids" : "asks");
+                        foreach (var c in changes)
+                            if (c.Side == side) WriteLevel(w, inst, c.Price, c.Qty, c.Count);
+                        w.WriteEndArray();
+                    }
+                }), includeConflated: false);
+            }
         }
         if (book.Ready && book.HasOrderChanges) FlushLevel3(inst, book);
         bool traded = _traded[i];
         _traded[i] = false;
+        if (!Wanted(Channel.Ticker, inst)) return;
         var ticker = Ticker(inst);
         var text = System.Text.Encoding.UTF8.GetString(ticker);
         if (traded || text != _lastTicker[i])
@@ -409,6 +415,11 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     // ---- fan-out with slow-consumer handling ----------------------------------------------------------------------
 
     /// <summary>Sends to a channel's subscribers (for level2 also to the conflated ones unless <paramref name="includeConflated"/> is false).</summary>
+    /// <summary>Whether anyone would receive a message of the channel for the instrument (formatting is skipped otherwise).</summary>
+    private bool Wanted(Channel channel, Instrument inst)
+        => (_subscribers.TryGetValue((channel, inst.Index), out var set) && set.Count > 0)
+            || (channel == Channel.Level2 && _conflatedByInstrument[inst.Index].Count > 0);
+
     private void Broadcast(Channel channel, Instrument inst, byte[] message, bool includeConflated = true)
     {
         List<WsConnection>? slow = null;

@@ -1,6 +1,7 @@
 using Hft.Auth;
 using Hft.Configuration;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Hft.Server.Auth;
 
 namespace Hft.Server.MarketData;

@@ -1,4 +1,5 @@
 using Hft.Pipeline;
+using Hft.Pipeline.Shards;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -108,10 +108,10 @@ public sealed class StateMetrics
         foreach (var inst in _pipeline.Instruments.All)
             _halted.WithLabels(inst.Symbol).Set(_pipeline.RiskBook.Instrument(inst.Index)!.Halted ? 1 : 0);
         _accepting.Set(_pipeline.Accepting ? 1 : 0);
-        var snapshot = _pipeline.LastSnapshot;
+        var snapshot = _pipeline.Snapshots.Last;
         _snapshotSequence.Set(snapshot?.Sequence ?? 0);
         _snapshotAge.Set(snapshot is null ? -1 : (DateTimeOffset.UtcNow - snapshot.Written).TotalSeconds);
-        _snapshots.IncTo(_pipeline.SnapshotsTaken);
+        _snapshots.IncTo(_pipeline.Snapshots.Taken);
 
         // Sliding window: keep the newest sample at or before now - window as the base (the start when younger).
         long now = Stopwatch.GetTimestamp();

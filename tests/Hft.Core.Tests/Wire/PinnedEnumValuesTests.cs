@@ -46,7 +46,8 @@ public class PinnedEnumValuesTests
             (RejectReason.InvalidOrderType, 6), (RejectReason.AccountDisabled, 7), (RejectReason.InstrumentHalted, 8),
             (RejectReason.MaxQty, 9), (RejectReason.MaxNotional, 10), (RejectReason.PriceBand, 11), (RejectReason.MaxOpenOrders, 12),
             (RejectReason.MaxPosition, 13), (RejectReason.CreditLimit, 14), (RejectReason.NoReferencePrice, 15),
-            (RejectReason.Overloaded, 16), (RejectReason.RateLimited, 17), (RejectReason.NotLeader, 18));
+            (RejectReason.Overloaded, 16), (RejectReason.RateLimited, 17), (RejectReason.NotLeader, 18),
+            (RejectReason.ShuttingDown, 19));
 
     [Fact]
     public void Cancel_reason()
@@ -64,7 +65,7 @@ public class PinnedEnumValuesTests
     {
         Assert.Equal(["none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type",
                 "account_disabled", "instrument_halted", "max_qty", "max_notional", "price_band", "max_open_orders", "max_position",
-                "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader"],
+                "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader", "shutting_down"],
             RejectReasonNames.All);
         Assert.Equal(RejectReasonNames.All, Enum.GetValues<RejectReason>().Select(r => r.Name()));
         Assert.Equal("unknown", ((RejectReason)200).Name());

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Api;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Hft.Pipeline;
+using Hft.Pipeline.Shards;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Api;

@@ -15,7 +15,7 @@ public sealed class BackupRestoreTests
         var p = PipelineHarness.Open(dir);
         p.Start();
         PipelineHarness.Flow(p, 1, 1000);
-        p.TakeSnapshot(TimeSpan.FromSeconds(10));
+        p.Snapshots.Take(TimeSpan.FromSeconds(10));
         PipelineHarness.Flow(p, 2, 1000);
         // online: trading goes on while the backup is taken
         string file = d.Sub("backup.tar.gz");

@@ -4,6 +4,8 @@ using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Journal;
 using Hft.Pipeline;
+using Hft.Node;
+using Hft.Pipeline.State;
 
 namespace Hft.Server.Tests.Durability;
 
@@ -25,8 +27,11 @@ public static class PipelineHarness
     {
         var c = Config(dir, workers);
         if (repair) c = c with { Journal = c.Journal with { Repair = true } };
-        return new TradingPipeline(c, [new OrderDirectory(), new TradeTape()]);
+        return Node(c).Pipeline;
     }
+
+    /// <summary>A node built by the composition root without listeners (not started).</summary>
+    public static TradingNode Node(HftConfig config) => TradingNode.Create(config, logging: _ => { }, listen: false);
 
     public static string Hash(TradingPipeline p)
         => StateHash.Compute(p.Instruments, p.Shards.Select(s => s.Engine), p.RiskBook, p.Accounts.Name);

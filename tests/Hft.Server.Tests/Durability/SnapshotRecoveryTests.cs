@@ -1,5 +1,7 @@
 using Hft.Journal;
 using Hft.Pipeline;
+using Hft.Pipeline.Recovery;
+using Hft.Pipeline.State;
 
 namespace Hft.Server.Tests.Durability;
 
@@ -11,7 +13,7 @@ public sealed class SnapshotRecoveryTests
         var p = PipelineHarness.Open(dir);
         p.Start();
         PipelineHarness.Flow(p, 1, before);
-        var snap = p.TakeSnapshot(TimeSpan.FromSeconds(10));
+        var snap = p.Snapshots.Take(TimeSpan.FromSeconds(10));
         Assert.True(snap.Orders > 0);
         PipelineHarness.Flow(p, 2, after);
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
@@ -57,7 +59,7 @@ public sealed class SnapshotRecoveryTests
         PipelineHarness.Flow(p, 3, 500);
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         string hash = PipelineHarness.Hash(p);
-        var shutdownSnap = p.TakeSnapshot(TimeSpan.FromSeconds(10)); // as on graceful shutdown: after the drain
+        var shutdownSnap = p.Snapshots.Take(TimeSpan.FromSeconds(10)); // as on graceful shutdown: after the drain
         Assert.Equal(p.Journal.Stats.LastSequence, shutdownSnap.Sequence);
 
         var again = PipelineHarness.Open(dir);
@@ -75,9 +77,9 @@ public sealed class SnapshotRecoveryTests
         var p = PipelineHarness.Open(dir);
         p.Start();
         PipelineHarness.Flow(p, 1, 500);
-        var older = p.TakeSnapshot(TimeSpan.FromSeconds(10));
+        var older = p.Snapshots.Take(TimeSpan.FromSeconds(10));
         PipelineHarness.Flow(p, 2, 500);
-        var newer = p.TakeSnapshot(TimeSpan.FromSeconds(10));
+        var newer = p.Snapshots.Take(TimeSpan.FromSeconds(10));
         PipelineHarness.Flow(p, 3, 200);
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         string hash = PipelineHarness.Hash(p);
@@ -102,7 +104,7 @@ public sealed class SnapshotRecoveryTests
         PipelineHarness.Flow(p, 1, 600);
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         string hash = PipelineHarness.Hash(p);
-        var snap = p.TakeSnapshot(TimeSpan.FromSeconds(10));
+        var snap = p.Snapshots.Take(TimeSpan.FromSeconds(10));
         foreach (var (path, _) in JournalReader.Segments(dir)) File.Delete(path); // every segment pruned (all covered)
 
         var r = PipelineHarness.Open(dir);
@@ -132,7 +134,7 @@ public sealed class SnapshotRecoveryTests
         long journalLast = p.Journal.Stats.LastSequence;
         string hash = PipelineHarness.Hash(p);
         // a snapshot claiming more than the journal holds (the journal lost its tail)
-        var data = SnapshotFormat.Decode(File.ReadAllBytes(p.TakeSnapshot(TimeSpan.FromSeconds(10)).Path), "s");
+        var data = SnapshotFormat.Decode(File.ReadAllBytes(p.Snapshots.Take(TimeSpan.FromSeconds(10)).Path), "s");
         var ahead = new SnapshotData
         {
             Sequence = journalLast + 50, NextOrderId = data.NextOrderId, Instruments = data.Instruments, Accounts = data.Accounts, Orders = data.Orders,
@@ -162,7 +164,7 @@ public sealed class SnapshotRecoveryTests
         var p = PipelineHarness.Open(dir);
         p.Start();
         PipelineHarness.Flow(p, 1, 100);
-        var snap = p.TakeSnapshot(TimeSpan.FromSeconds(10));
+        var snap = p.Snapshots.Take(TimeSpan.FromSeconds(10));
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         // move the snapshot back: now the journal (which starts at 1) ... make the journal start after a gap instead
         foreach (var (path, _) in JournalReader.Segments(dir)) File.Delete(path);
@@ -170,7 +172,7 @@ public sealed class SnapshotRecoveryTests
         {
             var payload = new byte[Hft.Journal.CommandCodec.Size];
             Hft.Journal.CommandCodec.Write(payload, Hft.Core.Matching.OrderCommand.Cancel(1, 1, 0), 0);
-            w.Append(RecordType.Command, payload, null);
+            w.Append(RecordType.Command, payload);
         }
         var e = Assert.Throws<JournalCorruptException>(() => PipelineHarness.Open(dir));
         Assert.Contains("are missing", e.Message);
@@ -183,13 +185,13 @@ public sealed class SnapshotRecoveryTests
         string dir = d.Sub("data");
         var c = PipelineHarness.Config(dir);
         c = c with { Journal = c.Journal with { SegmentMegabytes = 1 } };
-        var p = new TradingPipeline(c, [new OrderDirectory()]);
+        var p = PipelineHarness.Node(c).Pipeline;
         p.Start();
         SnapshotResult? last = null;
         for (int round = 0; round < 4; round++)
         {
             PipelineHarness.Flow(p, round, 12_000); // > 1 MiB of journal per round
-            last = p.TakeSnapshot(TimeSpan.FromSeconds(10));
+            last = p.Snapshots.Take(TimeSpan.FromSeconds(10));
         }
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         Assert.Equal(2, SnapshotStore.List(dir).Count);
@@ -206,8 +208,9 @@ public sealed class SnapshotRecoveryTests
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        var directory = new OrderDirectory();
-        var p = new TradingPipeline(PipelineHarness.Config(dir), [directory]);
+        var node = PipelineHarness.Node(PipelineHarness.Config(dir));
+        var directory = node.Directory;
+        var p = node.Pipeline;
         p.Start();
         long id = p.NextOrderId();
         int a1 = p.Accounts.GetOrAdd("A1");
@@ -221,11 +224,12 @@ public sealed class SnapshotRecoveryTests
         Assert.Equal(AdmitResult.Accepted, p.Submit(in cmd, null, 0, "my-order-1"));
         Assert.True(SpinWait.SpinUntil(() => p.Shards.Sum(s => s.Processed) >= 1, 10_000));
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
-        p.TakeSnapshot(TimeSpan.FromSeconds(10));
+        p.Snapshots.Take(TimeSpan.FromSeconds(10));
         foreach (var (path, _) in JournalReader.Segments(dir)) File.Delete(path);
 
-        var dir2 = new OrderDirectory();
-        var r = new TradingPipeline(PipelineHarness.Config(dir), [dir2]);
+        var recovered = PipelineHarness.Node(PipelineHarness.Config(dir));
+        var dir2 = recovered.Directory;
+        var r = recovered.Pipeline;
         var rec = dir2.FindByClientId(a1, "my-order-1");
         Assert.NotNull(rec);
         Assert.Equal(id, rec.Id);
@@ -246,7 +250,7 @@ public sealed class PrunedJournalWithoutSnapshotTests
         {
             var payload = new byte[CommandCodec.Size];
             CommandCodec.Write(payload, Hft.Core.Matching.OrderCommand.Cancel(1, 1, 0), 0);
-            w.Append(RecordType.Command, payload, null);
+            w.Append(RecordType.Command, payload);
         }
         var e = Assert.Throws<JournalCorruptException>(() => PipelineHarness.Open(dir));
         Assert.Contains("records 1..499 are missing", e.Message);

@@ -1,5 +1,6 @@
 using System.Net;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Hft.Server.Tests.Durability;
 using Hft.Server.Tests.Support;
 using static Hft.Server.Tests.Feed.FeedTestSupport;
@@ -80,7 +81,7 @@ public sealed class FeedJournalReplayTests
     /// <summary>Recovers a fresh pipeline from the journal directory and compares it with the live state.</summary>
     private static void AssertSame(Hft.Configuration.HftConfig config, string hash, long[] marks, (bool, bool, long)[] stale)
     {
-        var p = new TradingPipeline(config, [new OrderDirectory(), new TradeTape()]);
+        var p = PipelineHarness.Node(config).Pipeline;
         try
         {
             Assert.Equal(marks, Marks(p));

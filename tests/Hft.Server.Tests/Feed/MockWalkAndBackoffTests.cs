@@ -1,5 +1,6 @@
 using Hft.Core.Instruments;
 using Hft.Feed;
+using Hft.Pipeline.Admin;
 
 namespace Hft.Server.Tests.Feed;
 
@@ -66,14 +67,14 @@ public sealed class MockWalkAndBackoffTests
     [Fact]
     public void Persisted_admin_kinds_are_pinned()
     {
-        Assert.Equal(6, (byte)Hft.Pipeline.AdminKind.FeedHalt);
-        Assert.Equal(7, (byte)Hft.Pipeline.AdminKind.BandWiden);
-        foreach (var kind in new[] { Hft.Pipeline.AdminKind.FeedHalt, Hft.Pipeline.AdminKind.BandWiden })
+        Assert.Equal(6, (byte)Hft.Pipeline.Admin.AdminKind.FeedHalt);
+        Assert.Equal(7, (byte)Hft.Pipeline.Admin.AdminKind.BandWiden);
+        foreach (var kind in new[] { Hft.Pipeline.Admin.AdminKind.FeedHalt, Hft.Pipeline.Admin.AdminKind.BandWiden })
         {
-            var record = new Hft.Pipeline.AdminRecord(kind, 1, -1, 2_500_000, null);
-            var buffer = new byte[Hft.Pipeline.AdminRecord.MaxSize];
+            var record = new Hft.Pipeline.Admin.AdminRecord(kind, 1, -1, 2_500_000, null);
+            var buffer = new byte[Hft.Pipeline.Admin.AdminRecord.MaxSize];
             int n = record.Write(buffer);
-            Assert.True(Hft.Pipeline.AdminRecord.TryRead(buffer.AsSpan(0, n), out var back));
+            Assert.True(Hft.Pipeline.Admin.AdminRecord.TryRead(buffer.AsSpan(0, n), out var back));
             Assert.Equal(record, back);
         }
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Hft.Auth;
+using Hft.Pipeline.State;
 using Hft.Server.Auth;
 using Hft.Server.MarketData;
 using Hft.Server.Tests.Support;
@@ -168,7 +169,7 @@ public sealed class UserChannelTests
         // unsubscribe ends the stream
         await ws.SendAsync(new { op = "unsubscribe", channel = "user" });
         Assert.Equal("unsubscribed", WsClient.Str(await ws.NextAsync(), "op"));
-        Assert.Equal(0, s.Server.Services.GetRequiredService<Hft.Pipeline.AccountEventHub>().SubscriberCount(s.Pipeline.Accounts.TryGet("A2", out int a2) ? a2 : -1));
+        Assert.Equal(0, s.Server.Services.GetRequiredService<Hft.Pipeline.State.AccountEventHub>().SubscriberCount(s.Pipeline.Accounts.TryGet("A2", out int a2) ? a2 : -1));
     }
 
     [Fact]

@@ -12,12 +12,13 @@ public sealed class DebugEndpointsTests
         await using var s = await MetricsServerFixture.StartAsync();
         for (int i = 0; i < 10; i++) Assert.Equal(201, (await s.PlaceLimitAsync(s.TokenA1, "BTCUSD", "buy", "49000", "0.1")).Status);
 
+        await s.ScrapeUntilAsync(m => m.Sum("hft_order_latency_seconds_count") >= 10); // recorded as the outbox releases them
         var (status, first) = await s.SendAsync(HttpMethod.Get, "/debug/latency", null);
         Assert.Equal(200, status);
         Assert.Equal("microseconds", first.GetProperty("unit").GetString());
         Assert.Equal(1.0, first.GetProperty("sampleRate").GetDouble());
         var stages = first.GetProperty("sinceStart").GetProperty("stages");
-        foreach (var stage in new[] { "parse", "queue", "risk", "match", "publish", "order" })
+        foreach (var stage in new[] { "parse", "queue", "risk", "match", "settle", "journal", "order" })
         {
             var st = stages.GetProperty(stage);
             Assert.Equal(10, st.GetProperty("count").GetInt64());
@@ -32,6 +33,7 @@ public sealed class DebugEndpointsTests
         Assert.True(first.GetProperty("sinceStart").GetProperty("seconds").GetDouble() > 0);
 
         Assert.Equal(201, (await s.PlaceLimitAsync(s.TokenA1, "BTCUSD", "buy", "49000", "0.1")).Status);
+        await s.ScrapeUntilAsync(m => m.Sum("hft_order_latency_seconds_count") >= 11);
         var (_, second) = await s.SendAsync(HttpMethod.Get, "/debug/latency", null);
         Assert.Equal(11, second.GetProperty("sinceStart").GetProperty("stages").GetProperty("order").GetProperty("count").GetInt64());
         Assert.Equal(1, second.GetProperty("lastInterval").GetProperty("stages").GetProperty("order").GetProperty("count").GetInt64());

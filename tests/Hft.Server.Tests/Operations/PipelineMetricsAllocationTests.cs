@@ -17,9 +17,8 @@ public sealed class PipelineMetricsAllocationTests
     public void OnProcessed_allocates_nothing_per_command()
     {
         var config = MetricsServerFixture.Config();
-        var metrics = new PipelineMetrics(config, Metrics.NewCustomRegistry(), new LatencyRecorder());
-        var pipeline = new TradingPipeline(config, [metrics]);
-        metrics.Attach(pipeline);
+        var node = Durability.PipelineHarness.Node(config);
+        var metrics = node.Metrics;
         var cmd = OrderCommand.NewLimit(1, 1, 0, Side.Buy, 100, 1);
         EngineEvent[] events =
         [
@@ -29,11 +28,11 @@ public sealed class PipelineMetricsAllocationTests
             new() { Kind = EventKind.Canceled, Instrument = 1, CancelReason = CancelReason.IocRemainder },
         ];
         long t = Stopwatch.GetTimestamp();
-        var ts = new StageTimestamps { Received = t, Dequeued = t + 10, Risked = t + 20, Matched = t + 30, Acked = t + 40 };
-        for (int i = 0; i < 1000; i++) metrics.OnProcessed(0, in cmd, events, in ts); // warm up (tiering, first publishes)
+        var ts = new StageTimestamps { Received = t, Dequeued = t + 10, Risked = t + 20, Matched = t + 30, Decided = t + 40 };
+        for (int i = 0; i < 1000; i++) metrics.OnProcessed(0, in cmd, events, 0, in ts); // warm up (tiering, first publishes)
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++) metrics.OnProcessed(0, in cmd, events, in ts);
+        for (int i = 0; i < 10_000; i++) metrics.OnProcessed(0, in cmd, events, 0, in ts);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         // Nothing per command: 10,000 calls may not add up to even 1 KB. (A one-off allocation by the runtime while

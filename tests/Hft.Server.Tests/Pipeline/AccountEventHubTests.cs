@@ -1,6 +1,7 @@
 using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 
 namespace Hft.Server.Tests.Pipeline;
 
@@ -11,7 +12,7 @@ public sealed class AccountEventHubTests
     {
         public readonly List<(int Account, EngineEvent[] Events)> Calls = [];
 
-        public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events)
+        public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence)
             => Calls.Add((account, events.ToArray()));
     }
 
@@ -19,7 +20,7 @@ public sealed class AccountEventHubTests
     {
         public int Calls;
 
-        public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events) => Calls++;
+        public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence) => Calls++;
     }
 
     private static EngineEvent Accepted(int account, long id) => new() { Kind = EventKind.Accepted, Account = account, OrderId = id };
@@ -30,7 +31,7 @@ public sealed class AccountEventHubTests
     private static void Process(AccountEventHub hub, params EngineEvent[] events)
     {
         var command = new OrderCommand();
-        hub.OnProcessed(0, in command, events, default);
+        hub.OnProcessed(0, in command, events, 0, default);
     }
 
     [Fact]
@@ -123,10 +124,10 @@ public sealed class AccountEventHubTests
         events[0] = Accepted(0, 1);
         for (int i = 1; i < events.Length; i++) events[i] = Trade(0, i % 100, 1, i);
         var command = new OrderCommand();
-        hub.OnProcessed(0, in command, events, default);
+        hub.OnProcessed(0, in command, events, 0, default);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) hub.OnProcessed(0, in command, events, default);
+        for (int i = 0; i < 1000; i++) hub.OnProcessed(0, in command, events, 0, default);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Hft.Journal;
 using Hft.Pipeline;
+using Hft.Pipeline.Admin;
 using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Process;
@@ -249,15 +250,6 @@ public sealed class CrashRecoveryTests : IDisposable
         await StopAsync(server);
     }
 
-    private sealed class Durable : IDurableCallback
-    {
-        private readonly ManualResetEventSlim _done = new(false);
-
-        public void OnDurable(long sequence) => _done.Set();
-
-        public void Wait() => Assert.True(_done.Wait(TimeSpan.FromSeconds(10)), "journal record not durable within 10 s");
-    }
-
     [Fact]
     public async Task Missing_middle_segment_exits_2()
     {
@@ -268,9 +260,9 @@ public sealed class CrashRecoveryTests : IDisposable
             for (int i = 0; i < 3; i++)
             {
                 int n = new AdminRecord(AdminKind.Mark, 0, -1, 5_000_000 + i, null).Write(payload);
-                var durable = new Durable();
-                writer.Append(RecordType.Admin, payload.AsSpan(0, n), durable);
-                durable.Wait();
+                long sequence = writer.Append(RecordType.Admin, payload.AsSpan(0, n));
+                writer.Flush();
+                Assert.True(SpinWait.SpinUntil(() => writer.DurableSequence >= sequence, TimeSpan.FromSeconds(10)), "journal record not durable within 10 s");
             }
         }
         var segments = Directory.GetFiles(JournalDir, "journal-*.log").Order(StringComparer.Ordinal).ToArray();

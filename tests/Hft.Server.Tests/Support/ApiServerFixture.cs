@@ -6,6 +6,7 @@ using Hft.Auth;
 using Hft.Configuration;
 using Hft.Node;
 using Hft.Pipeline;
+using Hft.Pipeline.State;
 using Hft.Server.Auth;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -75,6 +75,21 @@ public sealed class MetricsServerFixture : IAsyncDisposable
 
     public async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await GetTextAsync("/metrics"));
 
+    /// <summary>
+    /// Scrapes until <paramref name="ready"/> holds (at most 5 s): the order latency of a command is recorded when the
+    /// outbox releases its record, on the releasing thread, possibly just after its REST answer went out.
+    /// </summary>
+    public async Task<PrometheusText> ScrapeUntilAsync(Func<PrometheusText, bool> ready)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var m = await ScrapeAsync();
+            if (ready(m) || clock.Elapsed > TimeSpan.FromSeconds(5)) return m;
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

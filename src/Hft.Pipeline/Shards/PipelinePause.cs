@@ -1,4 +1,4 @@
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.Shards;
 
 /// <summary>
 /// Stops every shard at a command boundary (each runs a query that waits), so that the whole state can be read

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.State;
 
 /// <summary>Account names ↔ the dense integer ids the engine and risk use. Thread-safe; ids start at 1.</summary>
 public sealed class AccountRegistry

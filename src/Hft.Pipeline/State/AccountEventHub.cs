@@ -1,16 +1,18 @@
 using Hft.Core.Events;
 using Hft.Core.Matching;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.State;
 
 /// <summary>
 /// Receives the events of one processed command that concern an account it subscribed to (its own orders, and trades
-/// where it was the maker). Called on a shard thread: must be quick and must never block - copy what it needs into its
-/// own bounded queue and return. The span holds every event of the command; filter with <see cref="AccountEventHub.Concerns"/>.
+/// where it was the maker). Called on the processing thread: must be quick and must never block - copy what it needs
+/// into its own bounded queue and return. The span holds every event of the command; filter with
+/// <see cref="AccountEventHub.Concerns"/>. What it sends a client waits until <paramref name="sequence"/> (the command's
+/// journal record; 0 = nothing journaled) is durable: see <see cref="Durability.DurableOutbox"/>.
 /// </summary>
 public interface IAccountEventSink
 {
-    void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events);
+    void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence);
 }
 
 /// <summary>
@@ -91,11 +93,11 @@ public sealed class AccountEventHub : IPipelineObserver
         return rest;
     }
 
-    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, in StageTimestamps timestamps)
+    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence, in StageTimestamps timestamps)
     {
         if (events.IsEmpty) return;
         var everyAccount = Volatile.Read(ref _everyAccount);
-        foreach (var sink in everyAccount) sink.OnAccountEvents(-1, in command, events);
+        foreach (var sink in everyAccount) sink.OnAccountEvents(-1, in command, events, sequence);
 
         var table = Volatile.Read(ref _byAccount);
         Span<int> seen = stackalloc int[MaxDistinctAccounts];
@@ -103,16 +105,16 @@ public sealed class AccountEventHub : IPipelineObserver
         for (int i = 0; i < events.Length; i++)
         {
             ref readonly var e = ref events[i];
-            Deliver(table, e.Account, i, in command, events, seen, ref count);
+            Deliver(table, e.Account, i, in command, events, sequence, seen, ref count);
             if (e.Kind == EventKind.Trade && e.MakerAccount != e.Account)
-                Deliver(table, e.MakerAccount, i, in command, events, seen, ref count);
+                Deliver(table, e.MakerAccount, i, in command, events, sequence, seen, ref count);
         }
     }
 
     // Each subscribed account is told once per command. The first 64 distinct accounts are remembered on the stack;
     // past that (a sweep through many makers) earlier events are scanned instead.
     private static void Deliver(IAccountEventSink[]?[] table, int account, int index, in OrderCommand command,
-        ReadOnlySpan<EngineEvent> events, Span<int> seen, ref int count)
+        ReadOnlySpan<EngineEvent> events, long sequence, Span<int> seen, ref int count)
     {
         if ((uint)account >= (uint)table.Length || table[account] is not { } sinks) return;
         for (int i = 0; i < count; i++)
@@ -123,7 +125,7 @@ public sealed class AccountEventHub : IPipelineObserver
             for (int j = 0; j < index; j++)
                 if (Concerns(account, in events[j])) return;
         }
-        foreach (var sink in sinks) sink.OnAccountEvents(account, in command, events);
+        foreach (var sink in sinks) sink.OnAccountEvents(account, in command, events, sequence);
     }
 
     private sealed class Subscription(AccountEventHub hub, int account, IAccountEventSink sink) : IDisposable

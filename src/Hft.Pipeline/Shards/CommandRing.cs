@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.Shards;
 
 /// <summary>
 /// Bounded multi-producer, single-consumer ring of <see cref="PipelineCommand"/> slots (a pre-allocated array, no

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Hft.Core.Events;
 using Hft.Core.Matching;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.State;
 
 /// <summary>
 /// Orders by exchange id and by (account, client order id), kept current from the shards' events. Finished orders
@@ -69,7 +69,7 @@ public sealed class OrderDirectory : IPipelineObserver
         return list;
     }
 
-    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, in StageTimestamps timestamps)
+    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence, in StageTimestamps timestamps)
     {
         foreach (ref readonly var e in events)
         {

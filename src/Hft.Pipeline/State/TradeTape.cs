@@ -2,7 +2,7 @@ using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.State;
 
 /// <summary>One trade as recorded for GET /trades (public per symbol, and each side's own fills).</summary>
 public readonly record struct TradeRecord(long TradeId, int Instrument, long Price, long Quantity, Side TakerSide,
@@ -21,7 +21,7 @@ public sealed class TradeTape : IPipelineObserver
 
     public TradeTape(int capacity = 1000) => _capacity = capacity;
 
-    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, in StageTimestamps timestamps)
+    public void OnProcessed(int shard, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence, in StageTimestamps timestamps)
     {
         foreach (ref readonly var e in events)
         {

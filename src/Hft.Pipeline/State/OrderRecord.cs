@@ -1,6 +1,6 @@
 using Hft.Core.Orders;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.State;
 
 /// <summary>
 /// The changing part of an <see cref="OrderRecord"/> at one moment: taken on the shard thread right after a command

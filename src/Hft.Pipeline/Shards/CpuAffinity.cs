@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.Shards;
 
 /// <summary>Pins the calling thread to one CPU (Linux sched_setaffinity); a no-op returning false elsewhere.</summary>
 internal static partial class CpuAffinity

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Hft.Core.Numerics;
 using Hft.Risk;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.Admin;
 
 /// <summary>Administrative changes written to the journal. Persisted: append only, never renumber.</summary>
 public enum AdminKind : byte

@@ -1,7 +1,7 @@
 using Hft.Core.Book;
 using Hft.Core.Orders;
 
-namespace Hft.Pipeline;
+namespace Hft.Pipeline.Shards;
 
 /// <summary>A consistent copy of one book (L2 levels and, when asked, L3 orders), taken on the owning shard's thread.</summary>
 public sealed class BookSnapshotQuery : IShardQuery
