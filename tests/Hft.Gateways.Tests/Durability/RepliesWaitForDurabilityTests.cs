@@ -1,0 +1,158 @@
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Hft.Auth;
+using Hft.Client;
+using Hft.Configuration;
+using Hft.Core.Orders;
+using Hft.Gateways.Binary;
+using Hft.Journal;
+using Hft.Node;
+
+namespace Hft.Gateways.Tests.Durability;
+
+/// <summary>
+/// Every reply on every gateway waits in the one durable outbox: while the journal cannot make the commands durable (its
+/// replicated log holds every batch uncommitted), a REST order gets no response, a binary session no acknowledgment or
+/// fill, a FIX session no execution report, a WebSocket client no user event and no public trade - although the
+/// commands were decided (they are in the book). Once the log commits, every one of them arrives.
+/// </summary>
+public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
+{
+    private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(400);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "hft-durable-replies-" + Guid.NewGuid().ToString("N"));
+    private TradingNode? _node;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_node is not null) await _node.DisposeAsync();
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task No_gateway_answers_before_the_journal_holds_the_command_and_every_one_does_after()
+    {
+        var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
+        config = config with
+        {
+            Monitoring = config.Monitoring with { MetricsPort = 0 },
+            Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(_dir, "audit.log") },
+            Journal = config.Journal with { Dir = Path.Combine(_dir, "journal"), Mode = "async", SnapshotIntervalSeconds = 0 },
+            Gateway = config.Gateway with { BinaryEnabled = true, BinaryPort = 0, FixEnabled = true, FixPort = 0, FixStoreDir = Path.Combine(_dir, "fix") },
+            Feed = config.Feed with { Enabled = false },
+        };
+        _node = TradingNode.Create(config, logging: _ => { });
+        var log = new HeldLog();
+        _node.Pipeline.Journal.Replicator = log; // before the first record: every batch waits for the "commit"
+        await _node.StartAsync();
+        var journal = _node.Pipeline.Journal;
+
+        var tokens = new TokenService(config.Auth, SigningKeys.From(config.Auth));
+        using var http = new HttpClient { BaseAddress = new Uri(_node.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("A1", Roles.Trader));
+        using var ws = new ClientWebSocket();
+        ws.Options.SetRequestHeader("Authorization", "Bearer " + tokens.Mint("A1", Roles.Trader));
+        await ws.ConnectAsync(new Uri(_node.Urls[0].Replace("http", "ws", StringComparison.Ordinal) + "/ws"), CancellationToken.None);
+        var received = new List<JsonElement>();
+        var reading = ReadAllAsync(ws, received);
+        await SendAsync(ws, """{"op":"subscribe","channel":"user"}""");
+        await SendAsync(ws, """{"op":"subscribe","channel":"trades","symbol":"BTCUSD"}""");
+        Assert.True(SpinWait.SpinUntil(() => Count(received, "subscribed") == 2, 10_000), "subscriptions not confirmed");
+
+        using var binary = await BinaryClient.ConnectAsync("127.0.0.1", _node.Binary!.EndPoint!.Port);
+        Assert.Equal(MessageType.LoginAccepted, (await binary.LoginAsync(AuthKind.ApiKey, "dev-key-A2")).Type);
+        await using var fix = await FixClient.ConnectAsync("127.0.0.1", _node.Fix!.EndPoint!.Port, "CLIENT_A2");
+        Assert.Equal("A", fix.Logon("dev-fix-A2", reset: true).MsgType);
+
+        // Decided but not durable: A1 rests a bid over REST, A2 sells into it over binary (a trade), A2 bids over FIX.
+        var rest = http.PostAsync("/api/v1/orders", new StringContent(
+            """{"clientOrderId":"r1","symbol":"BTCUSD","side":"buy","type":"limit","tif":"gtc","price":"49990.00","qty":"0.5"}""",
+            Encoding.UTF8, "application/json"));
+        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 1, 10_000), "the REST order was not decided");
+        binary.SendNewOrder(7, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 4_999_000, 1_000);
+        fix.NewOrder("F1", "BTCUSD", '1', "0.2", "49000", '2');
+        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 3, 10_000), $"decided {journal.Stats.LastSequence} of 3");
+        Assert.Equal(0, journal.DurableSequence);
+
+        await Task.Delay(s_quiet);
+        Assert.False(rest.IsCompleted, "the REST order was answered before it was durable");
+        Assert.False(binary.Messages.TryPeek(out var early), $"binary answered before durable: {early.Type}");
+        Assert.Null(fix.TryExpect(m => m.MsgType == "8", TimeSpan.Zero));
+        lock (received) Assert.DoesNotContain(received, m => m.TryGetProperty("channel", out var c) && c.GetString() is "user" or "trades"
+            && !m.TryGetProperty("op", out _));
+
+        log.Commit();
+
+        using var answer = await rest.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.HttpStatusCode.Created, answer.StatusCode);
+        var accepted = await binary.Messages.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(MessageType.OrderAccepted, accepted.Type);
+        var fill = await binary.Messages.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((MessageType.Fill, 1_000L), (fill.Type, fill.Quantity));
+        Assert.Equal("0", fix.Expect(m => m.MsgType == "8", TimeSpan.FromSeconds(10))[150]); // ExecType New
+        Assert.True(SpinWait.SpinUntil(() => HasTrade(received) && HasUserFill(received), 10_000), "no trade or user fill on the WebSocket");
+        Assert.True(journal.DurableSequence >= 3);
+
+        await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        await reading.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static int Count(List<JsonElement> messages, string op)
+    {
+        lock (messages) return messages.Count(m => m.TryGetProperty("op", out var o) && o.GetString() == op);
+    }
+
+    private static bool HasTrade(List<JsonElement> messages)
+    {
+        lock (messages) return messages.Any(m => m.TryGetProperty("channel", out var c) && c.GetString() == "trades" && m.TryGetProperty("price", out _));
+    }
+
+    private static bool HasUserFill(List<JsonElement> messages)
+    {
+        lock (messages) return messages.Any(m => m.TryGetProperty("channel", out var c) && c.GetString() == "user" && m.GetRawText().Contains("fill", StringComparison.Ordinal));
+    }
+
+    private static Task SendAsync(ClientWebSocket ws, string text)
+        => ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task ReadAllAsync(ClientWebSocket ws, List<JsonElement> into)
+    {
+        var buffer = new byte[1 << 16];
+        try
+        {
+            while (ws.State == WebSocketState.Open)
+            {
+                int n = 0;
+                WebSocketReceiveResult r;
+                do
+                {
+                    r = await ws.ReceiveAsync(new ArraySegment<byte>(buffer, n, buffer.Length - n), CancellationToken.None);
+                    n += r.Count;
+                }
+                while (!r.EndOfMessage);
+                if (r.MessageType == WebSocketMessageType.Close) return;
+                var element = JsonDocument.Parse(buffer.AsMemory(0, n)).RootElement.Clone();
+                lock (into) into.Add(element);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A replicated log that holds every batch uncommitted until <see cref="Commit"/>: durability withheld.</summary>
+    private sealed class HeldLog : IJournalReplicator
+    {
+        private readonly ManualResetEventSlim _committed = new(false);
+        private long _tickets;
+
+        public bool AcknowledgeOnAppend => false;
+
+        public long Append(ReadOnlySpan<byte> records) => Interlocked.Increment(ref _tickets);
+
+        public bool WaitCommitted(long ticket) => _committed.Wait(TimeSpan.FromSeconds(30));
+
+        public void Commit() => _committed.Set();
+    }
+}
