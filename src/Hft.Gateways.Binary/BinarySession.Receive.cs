@@ -163,14 +163,24 @@ public sealed partial class BinarySession
         });
     }
 
-    // The fields' ranges (price, quantity, symbol, flag combinations) are the engine's to judge: an order it refuses is
-    // answered with its reason. Here only what the protocol itself defines (enum codes, flag bits) is checked.
+    // Codes the protocol does not define are a session reject; the order's shape (price, quantity, flag combinations) is
+    // judged by the engine's own validation before the order takes an id, its symbol by the engine itself.
     private void NewOrder(in BinaryMessage m, long received)
     {
         if (m.Side is not (Side.Buy or Side.Sell) || m.OrderType is not (OrderType.Limit or OrderType.Market)
             || m.Tif is not (TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok) || (byte)m.Stp > 3 || (m.Flags & ~BinaryMessage.PostOnlyFlag) != 0)
         {
             SessionReject(in m, SessionRejectReason.InvalidField);
+            return;
+        }
+        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
+        var cmd = m.OrderType == OrderType.Limit
+            ? OrderCommand.NewLimit(0, _account, m.Instrument, m.Side, m.Price, m.Quantity, m.Tif, postOnly, m.Stp)
+            : OrderCommand.NewMarket(0, _account, m.Instrument, m.Side, m.Quantity, m.Tif, m.Stp);
+        var shape = m.OrderType == OrderType.Market && m.Price != 0 ? RejectReason.InvalidPrice : MatchingEngine.ValidateNewOrder(in cmd);
+        if (shape != RejectReason.None)
+        {
+            Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, shape);
             return;
         }
         long id;
@@ -189,11 +199,7 @@ public sealed partial class BinarySession
             Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, RejectReason.DuplicateId);
             return;
         }
-        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
-        var cmd = m.OrderType == OrderType.Limit
-            ? OrderCommand.NewLimit(id, _account, m.Instrument, m.Side, m.Price, m.Quantity, m.Tif, postOnly, m.Stp)
-            : OrderCommand.NewMarket(id, _account, m.Instrument, m.Side, m.Quantity, m.Tif, m.Stp);
-        if (m.OrderType == OrderType.Market && m.Price != 0) cmd.EdgeReject = RejectReason.InvalidPrice; // a market order carries no price
+        cmd.OrderId = id;
         var admitted = _pipeline.Submit(in cmd, this, received, null, ref _batch);
         if (admitted == AdmitResult.Accepted) return;
         Forget(cmd.OrderId);

@@ -93,12 +93,8 @@ public sealed class MatchingEngine
         {
             case CommandOp.New:
             {
-                bool market = cmd.Type == OrderType.Market;
-                if (!market && !IsValidPrice(cmd.Price)) return RejectReason.InvalidPrice;
-                if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) return RejectReason.InvalidQty;
-                if (!IsKnown(cmd.Side) || (cmd.Type != OrderType.Limit && !market) || !IsKnown(cmd.Tif) || !IsKnown(cmd.Stp)
-                    || (cmd.PostOnly && (market || cmd.Tif != TimeInForce.Gtc)))
-                    return RejectReason.InvalidOrderType;
+                var shape = ValidateNewOrder(in cmd);
+                if (shape != RejectReason.None) return shape;
                 if (_ids.Find(cmd.OrderId) != OrderIdIndex.Absent) return RejectReason.DuplicateId;
                 return RejectReason.None;
             }
@@ -115,6 +111,22 @@ public sealed class MatchingEngine
             default:
                 return RejectReason.None;
         }
+    }
+
+    /// <summary>
+    /// The checks of a new order that need no book: price (limit orders), quantity, side, type, time in force, STP mode
+    /// and the post-only combination. Part of <see cref="Validate"/>; gateways call it at the edge so that an order the
+    /// engine would refuse for its shape is refused with the same reason before it takes an id.
+    /// </summary>
+    public static RejectReason ValidateNewOrder(in OrderCommand cmd)
+    {
+        bool market = cmd.Type == OrderType.Market;
+        if (!market && !IsValidPrice(cmd.Price)) return RejectReason.InvalidPrice;
+        if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) return RejectReason.InvalidQty;
+        if (!IsKnown(cmd.Side) || (cmd.Type != OrderType.Limit && !market) || !IsKnown(cmd.Tif) || !IsKnown(cmd.Stp)
+            || (cmd.PostOnly && (market || cmd.Tif != TimeInForce.Gtc)))
+            return RejectReason.InvalidOrderType;
+        return RejectReason.None;
     }
 
     /// <summary>The live order with this id, if any (for risk and queries).</summary>

@@ -81,7 +81,7 @@ public static class ApiError
         RejectReason.InvalidQty => "quantity not a positive decimal on the lot grid, or too large",
         RejectReason.DuplicateId => "order id already used",
         RejectReason.UnknownOrder => "no such open order of this account",
-        RejectReason.InvalidOrderType => "post-only is only allowed on GTC limit orders",
+        RejectReason.InvalidOrderType => "postOnly is only allowed on GTC limit orders",
         RejectReason.AccountDisabled => "account disabled",
         RejectReason.InstrumentHalted => "trading in this instrument is halted",
         RejectReason.MaxQty => "order quantity above the account's maximum",

@@ -80,8 +80,8 @@ public static class OrderRequestParser
         if (!TryDecimal(fields, "qty", required: true, out var qty, out error)) return false;
         if (instrument.TryParseQuantity(qty, out cmd.Quantity) != RejectReason.None)
             return Reject(RejectReason.InvalidQty, $"qty '{Encoding.UTF8.GetString(qty)}' is not a positive multiple of lot {instrument.Lot} within range", out code, out error);
-        if (cmd.PostOnly && (cmd.Type == OrderType.Market || cmd.Tif != TimeInForce.Gtc))
-            return Reject(RejectReason.InvalidOrderType, "postOnly needs a GTC limit order", out code, out error);
+        var shape = MatchingEngine.ValidateNewOrder(in cmd); // the engine's own checks, before the order takes an id
+        if (shape != RejectReason.None) return Reject(shape, ApiError.MessageOf(shape), out code, out error);
         order = new ParsedOrder(cmd, clientOrderId, instrument);
         return true;
     }
