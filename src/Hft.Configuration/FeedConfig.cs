@@ -49,11 +49,68 @@ public sealed record FeedConfig
     public int ReconnectMinMs { get; init; } = 250;
 
     public int ReconnectMaxMs { get; init; } = 30_000;
-}
 
-/// <summary>[[feed.symbols]]: one of our symbols and the source's product id for it (e.g. BTCUSD → "BTC-USD" or "btcusdt").</summary>
-public sealed record FeedSymbolConfig
-{
-    public string Symbol { get; init; } = "";
-    public string Product { get; init; } = "";
+    /// <summary>The adapters that read a remote WebSocket source (need url and a symbol mapping).</summary>
+    internal bool IsRemote => Adapter is "coinbase" or "binance";
+
+    internal static FeedConfig Bind(SectionReader r, FeedConfig defaults) => new()
+    {
+        Enabled = r.Bool("enabled", defaults.Enabled),
+        Adapter = r.String("adapter", defaults.Adapter).Trim().ToLowerInvariant(),
+        Url = r.StringOrNull("url", defaults.Url),
+        Symbols = r.BindTableArray("symbols", defaults.Symbols, FeedSymbolConfig.Bind),
+        StalenessSeconds = r.Double("staleness_seconds", defaults.StalenessSeconds, 0.05, 3600),
+        OnStale = r.String("on_stale", defaults.OnStale).Trim().ToLowerInvariant(),
+        WidenFactor = r.Decimal("widen_factor", defaults.WidenFactor) ?? throw r.Error("widen_factor", "must not be empty"),
+        MinMarkIntervalMs = r.Int("min_mark_interval_ms", defaults.MinMarkIntervalMs, 0, 3_600_000),
+        MinMarkMoveTicks = r.Int("min_mark_move_ticks", defaults.MinMarkMoveTicks, 1, 1_000_000_000),
+        MockSeed = r.Int("mock_seed", defaults.MockSeed, int.MinValue, int.MaxValue),
+        MockVolatilityBps = r.Int("mock_volatility_bps", defaults.MockVolatilityBps, 0, 10_000),
+        MockIntervalMs = r.Int("mock_interval_ms", defaults.MockIntervalMs, 1, 60_000),
+        ReconnectMinMs = r.Int("reconnect_min_ms", defaults.ReconnectMinMs, 1, 600_000),
+        ReconnectMaxMs = r.Int("reconnect_max_ms", defaults.ReconnectMaxMs, 1, 3_600_000),
+    };
+
+    /// <summary>Adapter, action, factor, backoff, what a remote adapter needs, and a one-to-one symbol mapping.</summary>
+    internal void Validate(BindContext ctx)
+    {
+        const string s = "feed";
+        if (Array.IndexOf(Adapters, Adapter) < 0)
+            throw ctx.Error(s, "adapter", $"must be one of {string.Join(", ", Adapters)}, got \"{Adapter}\"");
+        if (Array.IndexOf(OnStaleActions, OnStale) < 0)
+            throw ctx.Error(s, "on_stale", $"must be one of {string.Join(", ", OnStaleActions)}, got \"{OnStale}\"");
+        DecimalChecks.RequireRange(WidenFactor, s, "widen_factor", "1", false, "100", ctx);
+        if (DecimalChecks.Parse(WidenFactor).Raw % RawPerMillionth != 0)
+            throw ctx.Error(s, "widen_factor", $"at most 6 decimals, got {WidenFactor}");
+        if (ReconnectMaxMs < ReconnectMinMs)
+            throw ctx.Error(s, "reconnect_max_ms", $"must be at least reconnect_min_ms ({ReconnectMinMs}), got {ReconnectMaxMs}");
+
+        if (IsRemote && Enabled)
+        {
+            if (Url is null) throw ctx.Error(s, "url", $"required for adapter {Adapter} (a ws:// or wss:// URL)");
+            if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+                throw ctx.Error(s, "url", $"must be an absolute ws:// or wss:// URL, got \"{Url}\"");
+            if (Symbols.Count == 0)
+                throw ctx.Error(s, "symbols", $"adapter {Adapter} needs at least one [[feed.symbols]] entry (symbol and product)");
+        }
+
+        var symbols = new HashSet<string>(StringComparer.Ordinal);
+        var products = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < Symbols.Count; i++)
+        {
+            var m = Symbols[i];
+            var section = $"feed.symbols[{i}]";
+            if (!symbols.Add(m.Symbol)) throw ctx.Error(section, "symbol", $"\"{m.Symbol}\" is mapped twice");
+            m.Validate(section, ctx);
+            if (products.TryGetValue(m.Product, out int first))
+                throw ctx.Error(section, "product", $"\"{m.Product}\" is already mapped by feed.symbols[{first}]");
+            products[m.Product] = i;
+        }
+    }
+
+    // Amount has 18 decimals: one millionth is 10^12 raw units.
+    private const long RawPerMillionth = 1_000_000_000_000;
+
+    /// <summary>widen_factor (validated) in millionths.</summary>
+    internal static long WidenPpm(string factor) => (long)(DecimalChecks.Parse(factor).Raw / RawPerMillionth);
 }

@@ -48,20 +48,41 @@ public sealed record GatewayConfig
 
     /// <summary>Inbound messages per second one session may send (0 = unlimited); beyond it, a Logout and a disconnect.</summary>
     public int FixMessagesPerSecond { get; init; }
-}
 
-/// <summary>One [[gateway.fix_sessions]] entry: a counterparty's CompIDs, the account it trades for and its password.</summary>
-public sealed record FixSessionConfig
-{
-    /// <summary>The client's SenderCompID (49) - our TargetCompID.</summary>
-    public string SenderCompId { get; init; } = "";
+    internal static GatewayConfig Bind(SectionReader r, GatewayConfig defaults) => new()
+    {
+        BinaryEnabled = r.Bool("binary_enabled", defaults.BinaryEnabled),
+        BinaryPort = r.Int("binary_port", defaults.BinaryPort, 0, 65_535),
+        BinaryMaxSessions = r.Int("binary_max_sessions", defaults.BinaryMaxSessions, 1, 10_000),
+        BinaryHeartbeatMs = r.Int("binary_heartbeat_ms", defaults.BinaryHeartbeatMs, 100, 60_000),
+        BinaryMaxMessagesPerSecond = r.Int("binary_max_messages_per_second", defaults.BinaryMaxMessagesPerSecond, 0, 100_000_000),
+        FixEnabled = r.Bool("fix_enabled", defaults.FixEnabled),
+        FixPort = r.Int("fix_port", defaults.FixPort, 0, 65_535),
+        FixSessions = r.BindTableArray("fix_sessions", defaults.FixSessions, FixSessionConfig.Bind),
+        FixStoreDir = r.String("fix_store_dir", defaults.FixStoreDir),
+        FixSeqFsyncMs = r.Int("fix_seq_fsync_ms", defaults.FixSeqFsyncMs, 0, 60_000),
+        FixHeartbeatMinSeconds = r.Int("fix_heartbeat_min_seconds", defaults.FixHeartbeatMinSeconds, 1, 3600),
+        FixHeartbeatMaxSeconds = r.Int("fix_heartbeat_max_seconds", defaults.FixHeartbeatMaxSeconds, 1, 3600),
+        FixMaxMessageBytes = r.Int("fix_max_message_bytes", defaults.FixMaxMessageBytes, 256, 1_048_576),
+        FixResendStoreMessages = r.Int("fix_resend_store_messages", defaults.FixResendStoreMessages, 1, 10_000_000),
+        FixMessagesPerSecond = r.Int("fix_messages_per_second", defaults.FixMessagesPerSecond, 0, 100_000_000),
+    };
 
-    /// <summary>The CompID the client addresses us by (56) - our SenderCompID.</summary>
-    public string TargetCompId { get; init; } = "HFT";
-
-    /// <summary>The account the session's orders belong to.</summary>
-    public string Account { get; init; } = "";
-
-    /// <summary>SHA-256 (hex) of the Logon password (554); the plain password is never stored.</summary>
-    public string PasswordSha256 { get; init; } = "";
+    /// <summary>Distinct ports, a heartbeat range, and FIX sessions with a password hash and a unique CompID pair.</summary>
+    internal void Validate(BindContext ctx)
+    {
+        if (BinaryEnabled && FixEnabled && BinaryPort != 0 && BinaryPort == FixPort)
+            throw ctx.Error("gateway", "fix_port", $"must differ from binary_port, both are {FixPort}");
+        if (FixHeartbeatMinSeconds > FixHeartbeatMaxSeconds)
+            throw ctx.Error("gateway", "fix_heartbeat_min_seconds", $"must not exceed fix_heartbeat_max_seconds ({FixHeartbeatMaxSeconds}), got {FixHeartbeatMinSeconds}");
+        var pairs = new HashSet<(string, string)>();
+        for (int i = 0; i < FixSessions.Count; i++)
+        {
+            var session = FixSessions[i];
+            var section = $"gateway.fix_sessions[{i}]";
+            session.Validate(section, ctx);
+            if (!pairs.Add((session.SenderCompId, session.TargetCompId)))
+                throw ctx.Error(section, "sender_comp_id", $"duplicate session {session.SenderCompId}->{session.TargetCompId}");
+        }
+    }
 }

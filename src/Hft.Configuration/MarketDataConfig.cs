@@ -31,4 +31,24 @@ public sealed record MarketDataConfig
 
     /// <summary>Largest client message accepted, in bytes.</summary>
     public int MaxMessageBytes { get; init; } = 4096;
+
+    internal static MarketDataConfig Bind(SectionReader r, MarketDataConfig defaults) => new()
+    {
+        SendQueueLimit = r.Int("send_queue_limit", defaults.SendQueueLimit, 16, 1_000_000),
+        MaxOverflows = r.Int("max_overflows", defaults.MaxOverflows, 1, 1000),
+        UserQueueLimit = r.Int("user_queue_limit", defaults.UserQueueLimit, 16, 1_000_000),
+        MaxSubscriptions = r.Int("max_subscriptions", defaults.MaxSubscriptions, 1, 100_000),
+        MaxConnections = r.Int("max_connections", defaults.MaxConnections, 1, 1_000_000),
+        HeartbeatSeconds = r.Int("heartbeat_seconds", defaults.HeartbeatSeconds, 1, 3600),
+        DefaultConflateMs = r.Int("default_conflate_ms", defaults.DefaultConflateMs, 0, 60_000),
+        MinConflateMs = r.Int("min_conflate_ms", defaults.MinConflateMs, 1, 60_000),
+        EventQueueCapacity = r.Int("event_queue_capacity", defaults.EventQueueCapacity, 1024, 16_777_216),
+        MaxMessageBytes = r.Int("max_message_bytes", defaults.MaxMessageBytes, 256, 1_048_576),
+    };
+
+    internal void Validate(BindContext ctx)
+    {
+        if (DefaultConflateMs > 0 && DefaultConflateMs < MinConflateMs)
+            throw ctx.Error("market_data", "default_conflate_ms", $"must be 0 or at least min_conflate_ms ({MinConflateMs}), got {DefaultConflateMs}");
+    }
 }

@@ -42,4 +42,23 @@ public sealed record RedisConfig
             return "not a valid connection string: " + e.Message;
         }
     }
+
+    internal static RedisConfig Bind(SectionReader r, RedisConfig defaults)
+    {
+        var c = new RedisConfig
+        {
+            Connection = r.StringOrNull("connection", defaults.Connection),
+            KeyPrefix = r.String("key_prefix", defaults.KeyPrefix),
+            ConnectTimeoutMs = r.Int("connect_timeout_ms", defaults.ConnectTimeoutMs, 100, 60_000),
+            CommandTimeoutMs = r.Int("command_timeout_ms", defaults.CommandTimeoutMs, 10, 10_000),
+            ReconnectIntervalMs = r.Int("reconnect_interval_ms", defaults.ReconnectIntervalMs, 100, 60_000),
+            RevocationSyncSeconds = r.Int("revocation_sync_seconds", defaults.RevocationSyncSeconds, 1, 3600),
+            CacheTtlMs = r.Int("cache_ttl_ms", defaults.CacheTtlMs, 0, 60_000),
+        };
+        if (c.Connection is { Length: > 0 } connection && ConnectionProblem(connection) is { } problem)
+            throw r.Error("connection", problem);
+        if (c.KeyPrefix.Length > 64 || c.KeyPrefix.Any(char.IsWhiteSpace))
+            throw r.Error("key_prefix", "must be at most 64 characters without whitespace");
+        return c;
+    }
 }

@@ -57,4 +57,41 @@ public sealed record ReplicationConfig
         var host = peer[..colon].Trim('[', ']');
         return host.Length == 0 || host.Any(char.IsWhiteSpace) ? $"\"{peer}\": empty or invalid host" : null;
     }
+
+    internal static ReplicationConfig Bind(SectionReader r, ReplicationConfig defaults)
+    {
+        var c = new ReplicationConfig
+        {
+            Enabled = r.Bool("enabled", defaults.Enabled),
+            NodeId = r.Int("node_id", defaults.NodeId, -1, 63),
+            Peers = r.StringList("peers", defaults.Peers),
+            ApiUrls = r.StringList("api_urls", defaults.ApiUrls),
+            Ack = r.String("ack", defaults.Ack),
+            ElectionTimeoutMs = r.Int("election_timeout_ms", defaults.ElectionTimeoutMs, 50, 60_000),
+            Dir = r.String("dir", defaults.Dir),
+            Group = r.Int("group", defaults.Group, 0, 1023),
+            MaxReadyLag = r.Int("max_ready_lag", defaults.MaxReadyLag, 1, 100_000_000),
+        };
+        if (c.Ack is not ("majority" or "leader")) throw r.Error("ack", $"must be \"majority\" or \"leader\", got \"{c.Ack}\"");
+        foreach (var peer in c.Peers)
+            if (PeerProblem(peer) is { } problem) throw r.Error("peers", problem);
+        foreach (var url in c.ApiUrls)
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+                throw r.Error("api_urls", $"\"{url}\" is not an http(s) URL");
+        return c;
+    }
+
+    /// <summary>A Raft group needs a majority that survives one loss, and to know who it is.</summary>
+    internal void Validate(BindContext ctx)
+    {
+        if (!Enabled) return;
+        if (Peers.Count < 3 || Peers.Count % 2 == 0)
+            throw ctx.Error("replication", "peers", $"needs an odd number of members, at least 3 (a majority must survive a loss), got {Peers.Count}");
+        if (new HashSet<string>(Peers, StringComparer.OrdinalIgnoreCase).Count != Peers.Count)
+            throw ctx.Error("replication", "peers", "lists a member twice");
+        if (ApiUrls.Count != 0 && ApiUrls.Count != Peers.Count)
+            throw ctx.Error("replication", "api_urls", $"must name one URL per peer ({Peers.Count}) or be empty, got {ApiUrls.Count}");
+        if (NodeId >= Peers.Count)
+            throw ctx.Error("replication", "node_id", $"must index peers (0..{Peers.Count - 1}), got {NodeId}");
+    }
 }

@@ -188,8 +188,33 @@ internal sealed class SectionReader
 
     // ---- nested tables -----------------------------------------------------------------------------------------
 
-    /// <summary>A sub-table (a section when read from the top level); absent gives a reader over nothing, so defaults and env overrides still apply.</summary>
-    public SectionReader Table(string key)
+    /// <summary>
+    /// Binds the sub-table <paramref name="key"/> (a section when read from the top level) with <paramref name="bind"/>,
+    /// then refuses the keys it did not read. An absent table is bound over nothing: defaults and env overrides apply.
+    /// </summary>
+    public T BindTable<T>(string key, T defaults, Func<SectionReader, T, T> bind)
+    {
+        var reader = Table(key);
+        var value = bind(reader, defaults);
+        reader.RejectUnknownKeys();
+        return value;
+    }
+
+    /// <summary>Binds each element of the array of tables <paramref name="key"/> like <see cref="BindTable{T}"/>; absent, the defaults.</summary>
+    public IReadOnlyList<T> BindTableArray<T>(string key, IReadOnlyList<T> defaults, Func<SectionReader, T> bind)
+    {
+        var readers = TableArray(key);
+        if (readers is null) return defaults;
+        var values = new List<T>(readers.Count);
+        foreach (var reader in readers)
+        {
+            values.Add(bind(reader));
+            reader.RejectUnknownKeys();
+        }
+        return values;
+    }
+
+    private SectionReader Table(string key)
     {
         _known.Add(key);
         object? value = null;
@@ -202,7 +227,7 @@ internal sealed class SectionReader
     }
 
     /// <summary>The elements of an array of tables ([[key]]), or null when the key is absent.</summary>
-    public List<SectionReader>? TableArray(string key)
+    private List<SectionReader>? TableArray(string key)
     {
         _known.Add(key);
         object? value = null;

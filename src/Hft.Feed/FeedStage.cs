@@ -49,7 +49,7 @@ public sealed class FeedStage : BackgroundService, IPriceSink
         _log = log;
         _staleTicks = (long)(config.StalenessSeconds * Stopwatch.Frequency);
         _markIntervalTicks = config.MinMarkIntervalMs * Stopwatch.Frequency / 1000;
-        _widenPpm = ConfigValidator.WidenPpm(config.WidenFactor);
+        _widenPpm = FeedConfig.WidenPpm(config.WidenFactor);
         _byInstrument = new FeedSymbolState?[pipeline.Instruments.Count];
         string source = _adapter?.Source ?? "none";
         _rejected = new Prometheus.Counter.Child[FeedParseResults.Count];

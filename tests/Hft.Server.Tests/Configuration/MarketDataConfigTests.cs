@@ -1,4 +1,5 @@
 using Hft.Configuration;
+using Hft.Configuration.Tests;
 using Hft.Server.MarketData;
 
 namespace Hft.Server.Tests.Configuration;

@@ -1,5 +1,5 @@
 using Hft.Configuration;
-using Hft.Server.Tests.Configuration;
+using Hft.Configuration.Tests;
 
 namespace Hft.Server.Tests.Feed;
 
@@ -10,7 +10,7 @@ public sealed class FeedConfigTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static Dictionary<string, string?> WithSecret() => new() { ["HFT_AUTH__SECRET"] = ShippedProfilesTests.Secret };
+    private static Dictionary<string, string?> WithSecret() => new() { ["HFT_AUTH__SECRET"] = "a-staging-or-production-secret-of-42-bytes" };
 
     private string Fails(string profile, Func<string, string> edit, Dictionary<string, string?>? env = null)
     {

@@ -1,4 +1,4 @@
-using Hft.Server.Tests.Configuration;
+using Hft.Configuration.Tests;
 
 namespace Hft.Server.Tests.Process;
 

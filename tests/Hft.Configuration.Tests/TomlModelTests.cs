@@ -1,6 +1,4 @@
-using Hft.Configuration;
-
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 /// <summary>The TOML model keeps every element of an array of tables, however the file is arranged.</summary>
 public sealed class TomlModelTests : IDisposable

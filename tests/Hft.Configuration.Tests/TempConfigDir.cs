@@ -1,6 +1,4 @@
-using Hft.Configuration;
-
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 /// <summary>A throw-away config directory under the temp folder, deleted on dispose.</summary>
 internal sealed class TempConfigDir : IDisposable

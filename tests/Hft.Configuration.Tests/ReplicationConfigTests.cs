@@ -1,6 +1,4 @@
-using Hft.Configuration;
-
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 /// <summary>[replication]: defaults (off), env overrides, and the rules a Raft group needs, each refused with the key named.</summary>
 public sealed class ReplicationConfigTests

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Hft.Configuration;
 
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 public sealed class ShippedProfilesTests
 {

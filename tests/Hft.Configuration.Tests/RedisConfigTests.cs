@@ -1,6 +1,4 @@
-using Hft.Configuration;
-
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 /// <summary>[redis] in the shipped profiles, and bad values refused with the key named.</summary>
 public sealed class RedisConfigTests : IDisposable

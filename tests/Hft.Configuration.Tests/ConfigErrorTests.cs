@@ -1,6 +1,4 @@
-using Hft.Configuration;
-
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 /// <summary>Every kind of mistake stops loading with one line naming file, key and problem.</summary>
 public sealed class ConfigErrorTests : IDisposable

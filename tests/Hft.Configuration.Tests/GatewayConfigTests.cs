@@ -1,6 +1,4 @@
-using Hft.Configuration;
-
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 /// <summary>[gateway]: ports and FIX sessions are bound strictly, with one-line errors.</summary>
 public sealed class GatewayConfigTests : IDisposable

@@ -1,6 +1,4 @@
-using Hft.Configuration;
-
-namespace Hft.Server.Tests.Configuration;
+namespace Hft.Configuration.Tests;
 
 /// <summary>[gateway] binary session keys: the development profile's values and range checks.</summary>
 public sealed class BinaryGatewayConfigTests : IDisposable
