@@ -76,6 +76,7 @@ public sealed class LoadgenRunner(LoadgenOptions options)
         if (options.Rate > 0)
         {
             double interval = Stopwatch.Frequency / options.Rate;
+            PreciseSleep.TightenTimerSlack();
             while (k < limit && !cancel.IsCancellationRequested)
             {
                 long now = Stopwatch.GetTimestamp();
@@ -83,9 +84,7 @@ public sealed class LoadgenRunner(LoadgenOptions options)
                 long due = start + (long)(k * interval);
                 if (now < due)
                 {
-                    // Far ahead: sleep (1 ms granularity); close: yield the core to the server's threads.
-                    if (due - now > Stopwatch.Frequency / 500) Thread.Sleep(1);
-                    else Thread.Yield();
+                    PreciseSleep.Until(Math.Min(due, deadline)); // not spinning: the cores belong to the server meanwhile
                     continue;
                 }
                 while (k < limit && start + (long)(k * interval) <= now)

@@ -30,8 +30,7 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    [Fact]
-    public async Task No_gateway_answers_before_the_journal_holds_the_command_and_every_one_does_after()
+    private HftConfig Config()
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
         config = config with
@@ -42,6 +41,13 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
             Gateway = config.Gateway with { BinaryEnabled = true, BinaryPort = 0, FixEnabled = true, FixPort = 0, FixStoreDir = Path.Combine(_dir, "fix") },
             Feed = config.Feed with { Enabled = false },
         };
+        return config;
+    }
+
+    [Fact]
+    public async Task No_gateway_answers_before_the_journal_holds_the_command_and_every_one_does_after()
+    {
+        var config = Config();
         _node = TradingNode.Create(config, logging: _ => { });
         var log = new HeldLog();
         _node.Pipeline.Journal.Replicator = log; // before the first record: every batch waits for the "commit"
@@ -141,18 +147,71 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
         }
     }
 
-    /// <summary>A replicated log that holds every batch uncommitted until <see cref="Commit"/>: durability withheld.</summary>
+    [Fact]
+    public async Task Commands_the_journal_never_makes_durable_are_never_acknowledged_and_are_gone_after_a_restart()
+    {
+        var config = Config();
+        _node = TradingNode.Create(config, logging: _ => { });
+        var log = new HeldLog();
+        _node.Pipeline.Journal.Replicator = log;
+        await _node.StartAsync();
+        var journal = _node.Pipeline.Journal;
+        var tokens = new TokenService(config.Auth, SigningKeys.From(config.Auth));
+        using var http = new HttpClient { BaseAddress = new Uri(_node.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("A1", Roles.Trader));
+        using var binary = await BinaryClient.ConnectAsync("127.0.0.1", _node.Binary!.EndPoint!.Port);
+        Assert.Equal(MessageType.LoginAccepted, (await binary.LoginAsync(AuthKind.ApiKey, "dev-key-A2")).Type);
+        await using var fix = await FixClient.ConnectAsync("127.0.0.1", _node.Fix!.EndPoint!.Port, "CLIENT_A2");
+        Assert.Equal("A", fix.Logon("dev-fix-A2", reset: true).MsgType);
+
+        var rest = http.PostAsync("/api/v1/orders", new StringContent(
+            """{"clientOrderId":"lost-1","symbol":"BTCUSD","side":"buy","type":"limit","tif":"gtc","price":"49990.00","qty":"0.5"}""",
+            Encoding.UTF8, "application/json"));
+        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 1, 10_000), "the REST order was not decided");
+        binary.SendNewOrder(8, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 4_998_000, 1_000);
+        fix.NewOrder("F2", "BTCUSD", '1', "0.2", "49000", '2');
+        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 3, 10_000), $"decided {journal.Stats.LastSequence} of 3");
+
+        log.Fail(); // the log never commits them: the journal fails, as on a lost disk or lost leadership
+
+        using var answer = await rest.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        Assert.Contains("journal_failed", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        while (await binary.Messages.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)) && binary.Messages.TryRead(out var m))
+            Assert.True(m.Type is MessageType.LogoutNotice or MessageType.ServerHeartbeat, $"binary answered a command that was never durable: {m.Type}");
+        Assert.Null(fix.TryExpect(m => m.MsgType == "8" && m[150] != "8", TimeSpan.FromMilliseconds(500)));
+
+        // A restart recovers what the journal holds: none of the three.
+        await _node.DisposeAsync();
+        _node = null;
+        var recovered = TradingNode.Create(config, logging: _ => { }, listen: false);
+        Assert.Equal(0, recovered.Pipeline.Recovery.LastSequence);
+        Assert.Null(recovered.Directory.FindByClientId(recovered.Pipeline.Accounts.GetOrAdd("A1"), "lost-1"));
+        recovered.Pipeline.Journal.Dispose();
+    }
+
+    /// <summary>
+    /// A replicated log that holds every batch uncommitted until <see cref="Commit"/> (durability withheld), or never
+    /// commits it (<see cref="Fail"/>: the journal fails, as when leadership is lost).
+    /// </summary>
     private sealed class HeldLog : IJournalReplicator
     {
-        private readonly ManualResetEventSlim _committed = new(false);
+        private readonly ManualResetEventSlim _decided = new(false);
+        private volatile bool _committed;
         private long _tickets;
 
         public bool AcknowledgeOnAppend => false;
 
         public long Append(ReadOnlySpan<byte> records) => Interlocked.Increment(ref _tickets);
 
-        public bool WaitCommitted(long ticket) => _committed.Wait(TimeSpan.FromSeconds(30));
+        public bool WaitCommitted(long ticket) => _decided.Wait(TimeSpan.FromSeconds(30)) && _committed;
 
-        public void Commit() => _committed.Set();
+        public void Commit()
+        {
+            _committed = true;
+            _decided.Set();
+        }
+
+        public void Fail() => _decided.Set();
     }
 }
