@@ -47,16 +47,9 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
     [Fact]
     public async Task No_gateway_answers_before_the_journal_holds_the_command_and_every_one_does_after()
     {
-        var config = Config();
-        _node = TradingNode.Create(config, logging: _ => { });
-        var log = new HeldLog();
-        _node.Pipeline.Journal.Replicator = log; // before the first record: every batch waits for the "commit"
-        await _node.StartAsync();
-        var journal = _node.Pipeline.Journal;
-
-        var tokens = new TokenService(config.Auth, SigningKeys.From(config.Auth));
-        using var http = new HttpClient { BaseAddress = new Uri(_node.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("A1", Roles.Trader));
+        var (log, tokens) = await StartHeldAsync();
+        var journal = _node!.Pipeline.Journal;
+        using var http = Http(tokens);
         using var ws = new ClientWebSocket();
         ws.Options.SetRequestHeader("Authorization", "Bearer " + tokens.Mint("A1", Roles.Trader));
         await ws.ConnectAsync(new Uri(_node.Urls[0].Replace("http", "ws", StringComparison.Ordinal) + "/ws"), CancellationToken.None);
@@ -65,20 +58,11 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
         await SendAsync(ws, """{"op":"subscribe","channel":"user"}""");
         await SendAsync(ws, """{"op":"subscribe","channel":"trades","symbol":"BTCUSD"}""");
         Assert.True(SpinWait.SpinUntil(() => Count(received, "subscribed") == 2, 10_000), "subscriptions not confirmed");
-
-        using var binary = await BinaryClient.ConnectAsync("127.0.0.1", _node.Binary!.EndPoint!.Port);
-        Assert.Equal(MessageType.LoginAccepted, (await binary.LoginAsync(AuthKind.ApiKey, "dev-key-A2")).Type);
-        await using var fix = await FixClient.ConnectAsync("127.0.0.1", _node.Fix!.EndPoint!.Port, "CLIENT_A2");
-        Assert.Equal("A", fix.Logon("dev-fix-A2", reset: true).MsgType);
+        using var binary = await BinaryAsync();
+        await using var fix = await FixAsync();
 
         // Decided but not durable: A1 rests a bid over REST, A2 sells into it over binary (a trade), A2 bids over FIX.
-        var rest = http.PostAsync("/api/v1/orders", new StringContent(
-            """{"clientOrderId":"r1","symbol":"BTCUSD","side":"buy","type":"limit","tif":"gtc","price":"49990.00","qty":"0.5"}""",
-            Encoding.UTF8, "application/json"));
-        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 1, 10_000), "the REST order was not decided");
-        binary.SendNewOrder(7, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 4_999_000, 1_000);
-        fix.NewOrder("F1", "BTCUSD", '1', "0.2", "49000", '2');
-        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 3, 10_000), $"decided {journal.Stats.LastSequence} of 3");
+        var rest = DecideThree(http, binary, fix, "r1", Side.Sell, 4_999_000);
         Assert.Equal(0, journal.DurableSequence);
 
         await Task.Delay(s_quiet);
@@ -102,6 +86,55 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
 
         await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         await reading.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>A node whose journal's replicated log withholds every commit until the test says.</summary>
+    private async Task<(HeldLog Log, TokenService Tokens)> StartHeldAsync()
+    {
+        var config = Config();
+        _node = TradingNode.Create(config, logging: _ => { });
+        var log = new HeldLog();
+        _node.Pipeline.Journal.Replicator = log; // before the first record: every batch waits for the "commit"
+        await _node.StartAsync();
+        return (log, new TokenService(config.Auth, SigningKeys.From(config.Auth)));
+    }
+
+    private HttpClient Http(TokenService tokens)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(_node!.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("A1", Roles.Trader));
+        return http;
+    }
+
+    private async Task<BinaryClient> BinaryAsync()
+    {
+        var binary = await BinaryClient.ConnectAsync("127.0.0.1", _node!.Binary!.EndPoint!.Port);
+        Assert.Equal(MessageType.LoginAccepted, (await binary.LoginAsync(AuthKind.ApiKey, "dev-key-A2")).Type);
+        return binary;
+    }
+
+    private async Task<FixClient> FixAsync()
+    {
+        var fix = await FixClient.ConnectAsync("127.0.0.1", _node!.Fix!.EndPoint!.Port, "CLIENT_A2");
+        Assert.Equal("A", fix.Logon("dev-fix-A2", reset: true).MsgType);
+        return fix;
+    }
+
+    /// <summary>
+    /// A1 bids 0.5 at 49,990 over REST (<paramref name="clientOrderId"/>), A2 sends 0.1 at <paramref name="binaryTicks"/>
+    /// over binary (a sell crosses the bid) and bids 0.2 at 49,000 over FIX; returns once all three are decided.
+    /// </summary>
+    private Task<HttpResponseMessage> DecideThree(HttpClient http, BinaryClient binary, FixClient fix, string clientOrderId, Side binarySide, long binaryTicks)
+    {
+        var journal = _node!.Pipeline.Journal;
+        var rest = http.PostAsync("/api/v1/orders", new StringContent(
+            $$"""{"clientOrderId":"{{clientOrderId}}","symbol":"BTCUSD","side":"buy","type":"limit","tif":"gtc","price":"49990.00","qty":"0.5"}""",
+            Encoding.UTF8, "application/json"));
+        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 1, 10_000), "the REST order was not decided");
+        binary.SendNewOrder(7, 0, binarySide, OrderType.Limit, TimeInForce.Gtc, binaryTicks, 1_000);
+        fix.NewOrder("F1", "BTCUSD", '1', "0.2", "49000", '2');
+        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 3, 10_000), $"decided {journal.Stats.LastSequence} of 3");
+        return rest;
     }
 
     private static int Count(List<JsonElement> messages, string op)
@@ -150,27 +183,12 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
     [Fact]
     public async Task Commands_the_journal_never_makes_durable_are_never_acknowledged_and_are_gone_after_a_restart()
     {
-        var config = Config();
-        _node = TradingNode.Create(config, logging: _ => { });
-        var log = new HeldLog();
-        _node.Pipeline.Journal.Replicator = log;
-        await _node.StartAsync();
-        var journal = _node.Pipeline.Journal;
-        var tokens = new TokenService(config.Auth, SigningKeys.From(config.Auth));
-        using var http = new HttpClient { BaseAddress = new Uri(_node.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("A1", Roles.Trader));
-        using var binary = await BinaryClient.ConnectAsync("127.0.0.1", _node.Binary!.EndPoint!.Port);
-        Assert.Equal(MessageType.LoginAccepted, (await binary.LoginAsync(AuthKind.ApiKey, "dev-key-A2")).Type);
-        await using var fix = await FixClient.ConnectAsync("127.0.0.1", _node.Fix!.EndPoint!.Port, "CLIENT_A2");
-        Assert.Equal("A", fix.Logon("dev-fix-A2", reset: true).MsgType);
-
-        var rest = http.PostAsync("/api/v1/orders", new StringContent(
-            """{"clientOrderId":"lost-1","symbol":"BTCUSD","side":"buy","type":"limit","tif":"gtc","price":"49990.00","qty":"0.5"}""",
-            Encoding.UTF8, "application/json"));
-        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 1, 10_000), "the REST order was not decided");
-        binary.SendNewOrder(8, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 4_998_000, 1_000);
-        fix.NewOrder("F2", "BTCUSD", '1', "0.2", "49000", '2');
-        Assert.True(SpinWait.SpinUntil(() => journal.Stats.LastSequence >= 3, 10_000), $"decided {journal.Stats.LastSequence} of 3");
+        var (log, tokens) = await StartHeldAsync();
+        var config = _node!.Config;
+        using var http = Http(tokens);
+        using var binary = await BinaryAsync();
+        await using var fix = await FixAsync();
+        var rest = DecideThree(http, binary, fix, "lost-1", Side.Buy, 4_998_000);
 
         log.Fail(); // the log never commits them: the journal fails, as on a lost disk or lost leadership
 
