@@ -3,7 +3,7 @@ using Hft.Core.Matching;
 using Hft.Pipeline;
 using Hft.Pipeline.State;
 
-namespace Hft.Server.Tests.Pipeline;
+namespace Hft.Pipeline.Tests;
 
 /// <summary>The hub tells each subscribed account once per command, about its own orders and the trades it made as maker.</summary>
 public sealed class AccountEventHubTests
