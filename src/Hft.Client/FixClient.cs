@@ -29,10 +29,15 @@ public sealed class FixClient : IAsyncDisposable
     private readonly byte[] _sender;
     private readonly byte[] _target;
     private readonly FixFieldWriter _fields = new();
+    private readonly FixFieldWriter _fieldsIn = new(64); // the reader thread's (heartbeat answers)
     private readonly byte[] _out = new byte[64 * 1024];
     private readonly BlockingCollection<FixReceived> _inbox = new();
-    private readonly Task _reader;
+    private readonly Thread _reader;
+    private readonly TaskCompletionSource _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
+    private byte[] _pending = new byte[64 * 1024]; // composed, not yet sent (flush: false)
+    private int _pendingLength;
+    private volatile IFixMessageHandler? _handler;
     private long _clOrdIds;
 
     private FixClient(Socket socket, string sender, string target, long nextOut)
@@ -41,7 +46,8 @@ public sealed class FixClient : IAsyncDisposable
         _sender = Encoding.ASCII.GetBytes(sender);
         _target = Encoding.ASCII.GetBytes(target);
         NextOut = nextOut;
-        _reader = Task.Run(ReadLoop);
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "fix-client-read" };
+        _reader.Start();
     }
 
     public long NextOut { get; set; }
@@ -78,40 +84,55 @@ public sealed class FixClient : IAsyncDisposable
     public string NextClOrdId() => "C" + Interlocked.Increment(ref _clOrdIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public void NewOrder(string clOrdId, string symbol, char side, string qty, string? price, char ordType = '2', char? tif = null, string? execInst = null)
+        => NewOrder(Ascii(clOrdId), Ascii(symbol), (byte)side, Ascii(qty), Ascii(price), (byte)ordType, tif is { } t ? (byte)t : (byte)0, Ascii(execInst),
+            flush: true);
+
+    /// <summary>A NewOrderSingle; an empty <paramref name="price"/> or <paramref name="execInst"/> and a 0 <paramref name="tif"/> are left out.</summary>
+    public void NewOrder(ReadOnlySpan<byte> clOrdId, ReadOnlySpan<byte> symbol, byte side, ReadOnlySpan<byte> qty, ReadOnlySpan<byte> price, byte ordType,
+        byte tif, ReadOnlySpan<byte> execInst, bool flush)
     {
         lock (_gate)
         {
             _fields.Clear();
-            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, (byte)side)
-                .AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.OrderQty, qty).AddChar(FixTags.OrdType, (byte)ordType);
-            if (price is not null) _fields.Add(FixTags.Price, price);
-            if (tif is { } t) _fields.AddChar(FixTags.TimeInForce, (byte)t);
-            if (execInst is not null) _fields.Add(FixTags.ExecInst, execInst);
-            Send("D", _fields.Written);
+            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, side)
+                .AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.OrderQty, qty).AddChar(FixTags.OrdType, ordType);
+            if (!price.IsEmpty) _fields.Add(FixTags.Price, price);
+            if (tif != 0) _fields.AddChar(FixTags.TimeInForce, tif);
+            if (!execInst.IsEmpty) _fields.Add(FixTags.ExecInst, execInst);
+            Send("D"u8, _fields.Written, flush);
         }
     }
 
     public void Cancel(string clOrdId, string origClOrdId, string symbol, char side)
+        => Cancel(Ascii(clOrdId), Ascii(origClOrdId), Ascii(symbol), (byte)side, flush: true);
+
+    public void Cancel(ReadOnlySpan<byte> clOrdId, ReadOnlySpan<byte> origClOrdId, ReadOnlySpan<byte> symbol, byte side, bool flush)
     {
         lock (_gate)
         {
             _fields.Clear();
-            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.OrigClOrdId, origClOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, (byte)side)
+            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.OrigClOrdId, origClOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, side)
                 .AddTime(FixTags.TransactTime, DateTime.UtcNow);
-            Send("F", _fields.Written);
+            Send("F"u8, _fields.Written, flush);
         }
     }
 
     public void Replace(string clOrdId, string origClOrdId, string symbol, char side, string qty, string price)
+        => Replace(Ascii(clOrdId), Ascii(origClOrdId), Ascii(symbol), (byte)side, Ascii(qty), Ascii(price), flush: true);
+
+    public void Replace(ReadOnlySpan<byte> clOrdId, ReadOnlySpan<byte> origClOrdId, ReadOnlySpan<byte> symbol, byte side, ReadOnlySpan<byte> qty,
+        ReadOnlySpan<byte> price, bool flush)
     {
         lock (_gate)
         {
             _fields.Clear();
-            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.OrigClOrdId, origClOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, (byte)side)
+            _fields.Add(FixTags.ClOrdId, clOrdId).Add(FixTags.OrigClOrdId, origClOrdId).Add(FixTags.Symbol, symbol).AddChar(FixTags.Side, side)
                 .AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.OrderQty, qty).AddChar(FixTags.OrdType, (byte)'2').Add(FixTags.Price, price);
-            Send("G", _fields.Written);
+            Send("G"u8, _fields.Written, flush);
         }
     }
+
+    private static byte[] Ascii(string? text) => text is null ? [] : Encoding.ASCII.GetBytes(text);
 
     public void MassCancel(string clOrdId, string? symbol)
     {
@@ -142,8 +163,36 @@ public sealed class FixClient : IAsyncDisposable
         {
             long s = seq ?? NextOut++;
             var now = DateTime.UtcNow;
+            Flush();
             int n = FixComposer.Compose(_out, Encoding.ASCII.GetBytes(msgType), _sender, _target, s, now, possDup, now, body);
             SendRaw(_out.AsSpan(0, n));
+        }
+    }
+
+    /// <summary>
+    /// Composes a message with the next sequence number and sends it, or with <paramref name="flush"/> false keeps it
+    /// until <see cref="Flush"/> (one socket write for many messages).
+    /// </summary>
+    public void Send(ReadOnlySpan<byte> msgType, ReadOnlySpan<byte> body, bool flush)
+    {
+        lock (_gate)
+        {
+            int max = FixComposer.MaxLength(body.Length, _sender.Length + _target.Length);
+            if (_pendingLength + max > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + max));
+            _pendingLength += FixComposer.Compose(_pending.AsSpan(_pendingLength), msgType, _sender, _target, NextOut++, DateTime.UtcNow, false, default, body);
+            if (flush) Flush();
+        }
+    }
+
+    /// <summary>Sends what was composed with <c>flush: false</c>.</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            if (_pendingLength == 0) return;
+            int length = _pendingLength;
+            _pendingLength = 0;
+            SendRaw(_pending.AsSpan(0, length));
         }
     }
 
@@ -183,7 +232,14 @@ public sealed class FixClient : IAsyncDisposable
 
     public FixReceived Next(TimeSpan? timeout = null) => Expect(_ => true, timeout);
 
-    private async Task ReadLoop()
+    /// <summary>
+    /// From now on every received message goes to <paramref name="handler"/> on the reader thread, parsed in place
+    /// (valid only during the call), instead of the queue that <see cref="Expect"/> reads. TestRequests are still
+    /// answered automatically.
+    /// </summary>
+    public void Attach(IFixMessageHandler handler) => _handler = handler;
+
+    private void ReadLoop()
     {
         var buffer = new byte[1 << 20];
         int filled = 0;
@@ -192,7 +248,7 @@ public sealed class FixClient : IAsyncDisposable
         {
             while (true)
             {
-                int n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None);
+                int n = _socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
                 if (n == 0) break;
                 filled += n;
                 int offset = 0;
@@ -212,21 +268,31 @@ public sealed class FixClient : IAsyncDisposable
         }
         Closed = true;
         _inbox.CompleteAdding();
+        _handler?.OnClosed();
+        _readerDone.TrySetResult();
     }
 
     private void OnMessage(FixMessage m)
     {
+        LastIn = m.SeqNum;
+        if (AutoHeartbeat && m.MsgType == (byte)'1' && m.TryGet(FixTags.TestReqId, out var testReqId))
+        {
+            _fieldsIn.Clear();
+            _fieldsIn.Add(FixTags.TestReqId, testReqId);
+            Send("0"u8, _fieldsIn.Written, flush: true);
+        }
+        if (_handler is { } handler)
+        {
+            handler.OnMessage(m);
+            return;
+        }
         var fields = new Dictionary<int, string>();
         for (int i = 0; i < m.FieldCount; i++)
         {
             int tag = m.TagAt(i);
             fields[tag] = m.GetString(tag)!;
         }
-        var received = new FixReceived(fields.GetValueOrDefault(FixTags.MsgType, ""), m.SeqNum, fields, m.ToString());
-        LastIn = m.SeqNum;
-        if (AutoHeartbeat && received.MsgType == "1" && received[FixTags.TestReqId] is { } id)
-            Send("0", Body("112=" + id));
-        _inbox.Add(received);
+        _inbox.Add(new FixReceived(fields.GetValueOrDefault(FixTags.MsgType, ""), m.SeqNum, fields, m.ToString()));
     }
 
     public async ValueTask DisposeAsync()
@@ -239,7 +305,7 @@ public sealed class FixClient : IAsyncDisposable
         {
         }
         _socket.Dispose();
-        await _reader.ConfigureAwait(false);
+        await _readerDone.Task.ConfigureAwait(false);
         _inbox.Dispose();
     }
 }

@@ -88,7 +88,7 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
             socket.NoDelay = true;
             socket.SendTimeout = 5000;
             var connection = new FixConnection(socket, this, _config.Gateway, _log);
-            _connections[connection] = Task.Run(() => connection.RunAsync(_stop.Token));
+            _connections[connection] = connection.Start(_stop.Token);
         }
     }
 

@@ -40,6 +40,19 @@ public sealed class FixConnection
     /// <summary>The orders submitted while handling one read (run together once the read is handled).</summary>
     internal SubmitBatch Batch;
 
+    // The connection whose reader runs on this thread, while it handles a read: sessions given events then are noted
+    // in its _touched and their reports sent by it right after, instead of waking their writer threads.
+    [ThreadStatic]
+    private static FixConnection? t_reader;
+
+    private readonly TouchedSessions _touched = new();
+
+    /// <summary>The FIX reader running orders to completion on the calling thread, if any.</summary>
+    internal static FixConnection? CurrentReader => t_reader;
+
+    /// <summary>Notes a session whose events this reader produced: it sends their reports after the read.</summary>
+    internal void Touch(FixSession session) => _touched.Add(session);
+
     internal FixConnection(Socket socket, FixAcceptor acceptor, GatewayConfig config, ILogger log)
     {
         _socket = socket;
@@ -56,52 +69,40 @@ public sealed class FixConnection
 
     internal FixFieldWriter Fields => _fields;
 
-    public async Task RunAsync(CancellationToken stop)
+    /// <summary>Reads and handles this connection's messages on a thread of its own until it closes; the task ends with it.</summary>
+    public Task Start(CancellationToken stop)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = new Thread(() =>
+        {
+            Run(stop);
+            done.TrySetResult();
+        }) { IsBackground = true, Name = "hft-fix-read" };
+        reader.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken stop)
     {
         var buffer = new byte[_config.FixMaxMessageBytes + 1024];
         int filled = 0;
         string reason = "peer_closed";
+        using var stopping = stop.Register(() => Close("shutdown")); // unblocks the receive
         try
         {
             while (!stop.IsCancellationRequested && Volatile.Read(ref _closed) == 0)
             {
-                int n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, stop);
+                int n = _socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
                 if (n == 0) break;
                 filled += n;
-                int offset = 0;
-                while (offset < filled && Volatile.Read(ref _closed) == 0)
-                {
-                    var status = FixFramer.TryFrame(buffer.AsSpan(offset, filled - offset), _config.FixMaxMessageBytes, out int consumed);
-                    if (status == FrameStatus.NeedMore) break;
-                    if (status == FrameStatus.Complete) OnFrame(buffer, offset, consumed);
-                    else if (status == FrameStatus.Garbled) _log.LogDebug("fix {Remote}: garbled bytes ignored ({Bytes})", Remote, consumed);
-                    else if (status == FrameStatus.WrongBeginString) Terminate("begin_string", "BeginString must be FIX.4.4");
-                    else Terminate("oversized", $"message longer than {_config.FixMaxMessageBytes} bytes");
-                    offset += consumed;
-                }
-                if (offset > 0)
-                {
-                    Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
-                    filled -= offset;
-                }
-                if (_session is { } s)
-                {
-                    // Run to completion: the orders of this read are decided and journaled here, and their reports sent.
-                    s.Pipeline.Run(ref Batch);
-                    s.Seq.Save();
-                    s.SendReleased();
-                }
+                OnRead(buffer, ref filled);
             }
             if (Volatile.Read(ref _closed) != 0) return;
             if (stop.IsCancellationRequested) reason = "shutdown";
         }
-        catch (OperationCanceledException)
-        {
-            reason = "shutdown";
-        }
         catch (SocketException)
         {
-            reason = "socket_error";
+            reason = stop.IsCancellationRequested ? "shutdown" : "socket_error";
         }
         catch (ObjectDisposedException)
         {
@@ -114,6 +115,46 @@ public sealed class FixConnection
             reason = "internal_error";
         }
         Close(reason);
+    }
+
+    /// <summary>
+    /// Handles the whole messages of one read, then runs the orders they submitted to completion on this thread and
+    /// sends the reports that became releasable: this session's, and those of any other session whose orders were
+    /// touched (a maker filled, or another reader's orders taken along).
+    /// </summary>
+    private void OnRead(byte[] buffer, ref int filled)
+    {
+        t_reader = this;
+        try
+        {
+            int offset = 0;
+            while (offset < filled && Volatile.Read(ref _closed) == 0)
+            {
+                var status = FixFramer.TryFrame(buffer.AsSpan(offset, filled - offset), _config.FixMaxMessageBytes, out int consumed);
+                if (status == FrameStatus.NeedMore) break;
+                if (status == FrameStatus.Complete) OnFrame(buffer, offset, consumed);
+                else if (status == FrameStatus.Garbled) _log.LogDebug("fix {Remote}: garbled bytes ignored ({Bytes})", Remote, consumed);
+                else if (status == FrameStatus.WrongBeginString) Terminate("begin_string", "BeginString must be FIX.4.4");
+                else Terminate("oversized", $"message longer than {_config.FixMaxMessageBytes} bytes");
+                offset += consumed;
+            }
+            if (offset > 0)
+            {
+                Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
+                filled -= offset;
+            }
+            if (_session is { } s)
+            {
+                s.Pipeline.Run(ref Batch);
+                s.Seq.Save();
+                _touched.Add(s);
+            }
+        }
+        finally
+        {
+            t_reader = null;
+        }
+        _touched.SendReleased();
     }
 
     // ---- inbound ----

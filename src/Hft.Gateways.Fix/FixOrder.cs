@@ -9,20 +9,24 @@ internal readonly record struct PendingRequest(CommandOp Op, string ClOrdId, str
 
 /// <summary>
 /// One order entered through a FIX session: its identifiers and the running totals its execution reports carry.
-/// Created by the reader (NewOrderSingle); the totals are written only by the session's report writer thread, in
-/// event order; pending cancel/replace requests are queued by the reader and taken by the writer under the lock.
+/// Taken from the session's <see cref="FixOrderBook"/> by the reader (NewOrderSingle) and given back to it long after
+/// it finished; the totals are written only by the thread turning the session's events into reports, in event
+/// order; pending cancel/replace requests are queued by the reader and taken by that thread under the lock.
 /// </summary>
 internal sealed class FixOrder
 {
-    public required long OrderId { get; init; }
-    public required string Symbol { get; init; }
-    public required Instrument Instrument { get; init; }
-    public required Side Side { get; init; }
-    public required OrderType Type { get; init; }
-    public required TimeInForce Tif { get; init; }
+    public long OrderId { get; private set; }
+    public Instrument Instrument { get; private set; } = null!;
+    public string Symbol => Instrument.Symbol;
+    public Side Side { get; private set; }
+    public OrderType Type { get; private set; }
+    public TimeInForce Tif { get; private set; }
 
     /// <summary>The ClOrdID that currently names the order (a replace gives it a new one).</summary>
     public string ClOrdId { get; set; } = "";
+
+    /// <summary>ClOrdIDs that named the order before its replaces (a late request may still use one).</summary>
+    public List<string> FormerClOrdIds { get; } = new(0);
 
     public long OrderQty { get; set; }
     public long Price { get; set; }
@@ -34,11 +38,31 @@ internal sealed class FixOrder
     public long Leaves { get; set; }
 
     /// <summary>OrdStatus (39) as last reported.</summary>
-    public byte Status { get; set; } = (byte)'A'; // pending new
+    public byte Status { get; set; }
 
     public bool Done { get; set; }
 
     private readonly Queue<PendingRequest> _pending = new();
+
+    /// <summary>Makes this (new or recycled) instance the order just entered.</summary>
+    public void Init(long orderId, Instrument instrument, Side side, OrderType type, TimeInForce tif, string clOrdId, long quantity, long price)
+    {
+        OrderId = orderId;
+        Instrument = instrument;
+        Side = side;
+        Type = type;
+        Tif = tif;
+        ClOrdId = clOrdId;
+        FormerClOrdIds.Clear();
+        OrderQty = quantity;
+        Price = price;
+        Leaves = quantity;
+        Cum = 0;
+        Notional = 0;
+        Status = (byte)'A'; // pending new
+        Done = false;
+        lock (_pending) _pending.Clear();
+    }
 
     public void AddPending(in PendingRequest request)
     {

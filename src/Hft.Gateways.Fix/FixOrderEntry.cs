@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Hft.Core.Events;
+using Hft.Core.Instruments;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Pipeline;
@@ -127,8 +128,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
             }
         }
         bool postOnly = m.TryGet(FixTags.ExecInst, out var execInst) && execInst.IndexOf((byte)'6') >= 0; // the engine judges the combination
-        var symbol = Encoding.ASCII.GetString(symbolBytes);
-        if (!session.Pipeline.Instruments.TryGet(symbol, out var instrument))
+        if (!TryFindInstrument(session, symbolBytes, out var instrument))
         {
             Reject(1, RejectReason.UnknownSymbol.Name(), clOrdIdBytes, symbolBytes, qtyBytes);
             return;
@@ -158,19 +158,18 @@ internal sealed class FixOrderEntry(FixConnection connection)
             Reject(99, "a market order takes no Price", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
-        string clOrdId = Encoding.ASCII.GetString(clOrdIdBytes);
+        string clOrdId = Encoding.ASCII.GetString(clOrdIdBytes); // the one allocation: the journal and the order directory keep it
         var pipeline = session.Pipeline;
         var cmd = ordType == (byte)'2'
             ? OrderCommand.NewLimit(pipeline.NextOrderId(), session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, ticks,
                 lots, tif, postOnly)
             : OrderCommand.NewMarket(pipeline.NextOrderId(), session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, lots, tif);
-        var order = new FixOrder
+        var book = session.Book;
+        var order = book.Rent();
+        order.Init(cmd.OrderId, instrument, cmd.Side, cmd.Type, tif, clOrdId, lots, ticks);
+        if (!book.TryAdd(order))
         {
-            OrderId = cmd.OrderId, Symbol = instrument.Symbol, Instrument = instrument, Side = cmd.Side, Type = cmd.Type, Tif = tif,
-            ClOrdId = clOrdId, OrderQty = lots, Price = ticks, Leaves = lots,
-        };
-        if (!session.ByClOrdId.TryAdd(clOrdId, order))
-        {
+            book.Return(order);
             Reject(6, "duplicate ClOrdID", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
@@ -182,99 +181,125 @@ internal sealed class FixOrderEntry(FixConnection connection)
         };
         if (!session.Directory.TryRegister(record))
         {
-            session.ByClOrdId.TryRemove(clOrdId, out _);
+            book.Remove(order);
             Reject(6, "duplicate ClOrdID (already used by an order of this account)", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
-        session.Orders[cmd.OrderId] = order;
         var admitted = pipeline.Submit(in cmd, null, received, clOrdId, ref connection.Batch);
         if (admitted != AdmitResult.Accepted)
         {
-            session.Orders.TryRemove(cmd.OrderId, out _);
-            session.ByClOrdId.TryRemove(clOrdId, out _);
+            book.Remove(order);
             session.Directory.Unregister(record);
             Reject(99, admitted.ToRejectReason().Name(), clOrdIdBytes, symbolBytes, qtyBytes);
         }
     }
 
+    /// <summary>The instrument a Symbol (55) names, looked up without allocating.</summary>
+    private static bool TryFindInstrument(FixSession session, ReadOnlySpan<byte> symbol, out Instrument instrument)
+    {
+        instrument = null!;
+        if (symbol.Length > 64) return false;
+        Span<char> text = stackalloc char[symbol.Length];
+        for (int i = 0; i < symbol.Length; i++) text[i] = (char)symbol[i];
+        return session.Pipeline.Instruments.TryGet(text, out instrument);
+    }
+
     private void CancelOrReplace(FixMessage m, FixSession session, bool replace)
     {
-        string clOrdId = m.GetString(FixTags.ClOrdId)!;
-        string orig = m.GetString(FixTags.OrigClOrdId)!;
+        var clOrdIdBytes = m.Get(FixTags.ClOrdId);
+        var origBytes = m.Get(FixTags.OrigClOrdId);
         var w = connection.Fields;
 
-        void Refuse(long orderId, byte status, int reason, string text)
+        void Refuse(long orderId, byte status, int reason, string text, ReadOnlySpan<byte> clOrdId, ReadOnlySpan<byte> orig)
         {
             FixSession.WriteCancelReject(w, orderId, clOrdId, orig, status, !replace, reason, text);
             session.Send(FixMsgTypes.OrderCancelReject, w.Written, app: true);
         }
 
-        if (clOrdId.Length > MaxClOrdIdLength)
+        if (clOrdIdBytes.Length > MaxClOrdIdLength)
         {
-            Refuse(0, (byte)'8', 99, $"ClOrdID longer than {MaxClOrdIdLength}");
+            Refuse(0, (byte)'8', 99, $"ClOrdID longer than {MaxClOrdIdLength}", clOrdIdBytes, origBytes);
             return;
         }
-        if (!session.ByClOrdId.TryGetValue(orig, out var order))
+        var book = session.Book;
+        lock (book.Gate) // the order found stays this order (not recycled) while it is used here
         {
-            Refuse(0, (byte)'8', 1, "unknown order");
-            return;
+            if (!book.TryGet(origBytes, out var order))
+            {
+                Refuse(0, (byte)'8', 1, "unknown order", clOrdIdBytes, origBytes);
+                return;
+            }
+            if (order.Done)
+            {
+                Refuse(order.OrderId, order.Status, 0, "too late: the order is no longer open", clOrdIdBytes, origBytes);
+                return;
+            }
+            if (book.TryGet(clOrdIdBytes, out _))
+            {
+                Refuse(order.OrderId, order.Status, 6, "duplicate ClOrdID", clOrdIdBytes, origBytes);
+                return;
+            }
+            if (!TryCommand(m, session, order, replace, out var cmd, out string? problem, out int reason))
+            {
+                Refuse(order.OrderId, order.Status, reason, problem!, clOrdIdBytes, origBytes);
+                return;
+            }
+            order.AddPending(new PendingRequest(replace ? CommandOp.Replace : CommandOp.Cancel, Encoding.ASCII.GetString(clOrdIdBytes), order.ClOrdId));
+            var admitted = session.Pipeline.Submit(in cmd, null, Stopwatch.GetTimestamp(), null, ref connection.Batch);
+            if (admitted != AdmitResult.Accepted)
+            {
+                order.DropLastPending();
+                Refuse(order.OrderId, order.Status, 99, admitted.ToRejectReason().Name(), clOrdIdBytes, origBytes);
+            }
         }
-        if (order.Done)
-        {
-            Refuse(order.OrderId, order.Status, 0, "too late: the order is no longer open");
-            return;
-        }
-        if (session.ByClOrdId.ContainsKey(clOrdId))
-        {
-            Refuse(order.OrderId, order.Status, 6, "duplicate ClOrdID");
-            return;
-        }
-        OrderCommand cmd;
+    }
+
+    /// <summary>The engine command of a cancel or replace of <paramref name="order"/>, or why the request is refused.</summary>
+    private static bool TryCommand(FixMessage m, FixSession session, FixOrder order, bool replace, out OrderCommand cmd, out string? problem,
+        out int reason)
+    {
+        problem = null;
+        reason = 99;
         if (!replace)
         {
             cmd = OrderCommand.Cancel(order.OrderId, session.AccountId, order.Instrument.Index);
+            return true;
         }
-        else
+        cmd = default;
+        byte ordType = m.GetChar(FixTags.OrdType);
+        if (ordType != (order.Type == OrderType.Limit ? (byte)'2' : (byte)'1') || order.Type != OrderType.Limit)
         {
-            byte ordType = m.GetChar(FixTags.OrdType);
-            if (ordType != (order.Type == OrderType.Limit ? (byte)'2' : (byte)'1') || order.Type != OrderType.Limit)
-            {
-                Refuse(order.OrderId, order.Status, 99, "only a limit order's price and quantity can be replaced (OrdType 2)");
-                return;
-            }
-            var inst = order.Instrument;
-            if (inst.TryParseQuantity(m.Get(FixTags.OrderQty), out long total) != RejectReason.None)
-            {
-                Refuse(order.OrderId, order.Status, 99, $"OrderQty is not a positive multiple of lot {inst.Lot}");
-                return;
-            }
-            long filled = session.Directory.Find(order.OrderId)?.Capture().Filled ?? order.Cum;
-            if (total <= filled)
-            {
-                Refuse(order.OrderId, order.Status, 99, "OrderQty must exceed the quantity already filled");
-                return;
-            }
-            cmd = new OrderCommand
-            {
-                Op = CommandOp.Replace, OrderId = order.OrderId, Account = session.AccountId, Instrument = inst.Index, Quantity = total - filled,
-            };
-            if (m.TryGet(FixTags.Price, out var priceBytes))
-            {
-                if (inst.TryParsePrice(priceBytes, out cmd.Price) != RejectReason.None)
-                {
-                    Refuse(order.OrderId, order.Status, 99, $"Price is not a positive multiple of tick {inst.Tick}");
-                    return;
-                }
-                cmd.HasPrice = true;
-            }
+            problem = "only a limit order's price and quantity can be replaced (OrdType 2)";
+            return false;
         }
-        order.AddPending(new PendingRequest(replace ? CommandOp.Replace : CommandOp.Cancel, clOrdId, order.ClOrdId));
-        var admitted = session.Pipeline.Submit(in cmd, null, Stopwatch.GetTimestamp(), null, ref connection.Batch);
-        if (admitted != AdmitResult.Accepted)
+        var inst = order.Instrument;
+        if (inst.TryParseQuantity(m.Get(FixTags.OrderQty), out long total) != RejectReason.None)
         {
-            order.DropLastPending();
-            Refuse(order.OrderId, order.Status, 99, admitted.ToRejectReason().Name());
+            problem = $"OrderQty is not a positive multiple of lot {inst.Lot}";
+            return false;
         }
+        long filled = session.Directory.Find(order.OrderId)?.Capture().Filled ?? order.Cum;
+        if (total <= filled)
+        {
+            // fills overtook the request (the client saw less filled when it sent it): too late, as for a cancel
+            problem = "too late: OrderQty must exceed the quantity already filled";
+            reason = 0;
+            return false;
+        }
+        cmd = new OrderCommand
+        {
+            Op = CommandOp.Replace, OrderId = order.OrderId, Account = session.AccountId, Instrument = inst.Index, Quantity = total - filled,
+        };
+        if (m.TryGet(FixTags.Price, out var priceBytes))
+        {
+            if (inst.TryParsePrice(priceBytes, out cmd.Price) != RejectReason.None)
+            {
+                problem = $"Price is not a positive multiple of tick {inst.Tick}";
+                return false;
+            }
+            cmd.HasPrice = true;
+        }
+        return true;
     }
 
     private void MassCancel(FixMessage m, FixSession session)

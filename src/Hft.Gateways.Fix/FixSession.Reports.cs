@@ -28,8 +28,10 @@ internal sealed partial class FixSession
             case CommandOp.Cancel or CommandOp.Replace:
                 if (!order.TryTakePending(e.Op, out var request)) return;
                 int reason = e.RejectReason == RejectReason.UnknownOrder ? 0 : 99; // we knew the order: the engine no longer does
-                WriteCancelReject(_fields, order.OrderId, request.ClOrdId, request.OrigClOrdId, order.Status, e.Op == CommandOp.Cancel,
-                    reason, e.RejectReason.Name());
+                Span<byte> clOrdId = stackalloc byte[request.ClOrdId.Length];
+                Span<byte> orig = stackalloc byte[request.OrigClOrdId.Length];
+                WriteCancelReject(_fields, order.OrderId, Ascii(request.ClOrdId, clOrdId), Ascii(request.OrigClOrdId, orig), order.Status,
+                    e.Op == CommandOp.Cancel, reason, e.RejectReason.Name());
                 Send(FixMsgTypes.OrderCancelReject, _fields.Written, app: true);
                 break;
         }
@@ -68,8 +70,7 @@ internal sealed partial class FixSession
         if (order.TryTakePending(CommandOp.Replace, out var request))
         {
             orig = order.ClOrdId;
-            order.ClOrdId = request.ClOrdId;
-            ByClOrdId[request.ClOrdId] = order;
+            Book.Rename(order, request.ClOrdId);
         }
         order.Price = e.Price;
         order.Leaves = e.Quantity;
@@ -131,8 +132,8 @@ internal sealed partial class FixSession
             .AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.Text, text);
     }
 
-    internal static void WriteCancelReject(FixFieldWriter w, long orderId, string clOrdId, string origClOrdId, byte ordStatus, bool cancel,
-        int reason, string text)
+    internal static void WriteCancelReject(FixFieldWriter w, long orderId, ReadOnlySpan<byte> clOrdId, ReadOnlySpan<byte> origClOrdId, byte ordStatus,
+        bool cancel, int reason, string text)
     {
         w.Clear();
         if (orderId > 0) w.Add(FixTags.OrderId, orderId);
@@ -150,6 +151,12 @@ internal sealed partial class FixSession
         else w.Add(FixTags.TotalAffectedOrders, o.Canceled);
         if (o.Symbol is not null) w.Add(FixTags.Symbol, o.Symbol);
         if (o.Text is not null) w.Add(FixTags.Text, o.Text);
+    }
+
+    private static ReadOnlySpan<byte> Ascii(string text, Span<byte> dest)
+    {
+        int n = Encoding.ASCII.GetBytes(text, dest);
+        return dest[..n];
     }
 
     private void AddExecId(FixFieldWriter w)

@@ -16,8 +16,9 @@ namespace Hft.Gateways.Fix;
 /// logged on: its sequence numbers (persisted), the application messages it sent (for resends), its orders, and the
 /// outbound path. Every outgoing message gets its MsgSeqNum under one lock, in wire order. Execution reports are
 /// built from the events the account hub delivers, in order, once the outbox says the command that caused them is
-/// durable: by the connection's reader right after it ran its own orders to completion, or by the session's writer
-/// thread (reports caused by others, heartbeats). While no connection is logged on, reports still take sequence
+/// durable: by the FIX reader thread that processed the command, right after its read ran to completion (this
+/// session's own reader, or another session's that filled one of its orders or took its commands along), else by the
+/// session's writer thread (commands processed elsewhere, reports that waited for the journal, heartbeats). While no connection is logged on, reports still take sequence
 /// numbers and are kept for the counterparty's ResendRequest after it logs on again.
 /// </summary>
 internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, IDisposable
@@ -27,10 +28,9 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
     private byte[] _out = new byte[64 * 1024];
     private byte[] _spare = new byte[64 * 1024];
     private int _outLength;
-    private readonly ConcurrentQueue<OutItem> _events = new();
+    private readonly ReportQueue _events = new(MaxQueuedEvents);
     private readonly object _drainGate = new(); // one thread turns events into reports at a time (writer or reader)
     private long _waitingFor; // the sequence the report queue waits for in the outbox (0: not waiting)
-    private int _queued;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Thread _writer;
     private volatile bool _stopping;
@@ -88,17 +88,11 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
     /// <summary>The connection logged on to this session, if any.</summary>
     public FixConnection? Connection { get; private set; }
 
-    /// <summary>Live orders of the session by exchange order id (the shard threads read it to filter events).</summary>
-    internal ConcurrentDictionary<long, FixOrder> Orders { get; } = new();
-
-    /// <summary>Orders by their current ClOrdID (cancel/replace look-ups by OrigClOrdID).</summary>
-    internal ConcurrentDictionary<string, FixOrder> ByClOrdId { get; } = new(StringComparer.Ordinal);
-
-    private readonly ConcurrentQueue<string> _finished = new();
-
-    // Finished orders by exchange id (as many as ByClOrdId keeps): a cancel or replace that raced the order's last
-    // fill is refused by the engine after the order finished, and still owes the client an OrderCancelReject.
-    private readonly ConcurrentDictionary<long, FixOrder> _finishedById = new();
+    /// <summary>
+    /// The session's orders, live and recently finished, by exchange order id and ClOrdID (the processing threads
+    /// look up ids to filter events; cancel/replace look up OrigClOrdID).
+    /// </summary>
+    internal FixOrderBook Book { get; } = new(RetainFinished);
 
     /// <summary>Finished orders remembered for late cancel requests (answered "too late to cancel").</summary>
     public const int RetainFinished = 10_000;
@@ -258,30 +252,10 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
 
     // ---- events from the shards ----
 
-    private struct OutItem
-    {
-        public OutKind Kind;
-        public EngineEvent Event;
-        public bool Maker;
-        public CommandOp CommandOp;
-        public long CommandOrderId;
-
-        /// <summary>The journal record of the command that caused the event (0 = nothing to wait for).</summary>
-        public long Sequence;
-
-        public object? Payload;
-    }
-
-    private enum OutKind : byte
-    {
-        Event,
-        MassCancelReport,
-    }
-
     /// <summary>
-    /// Processing thread: copies the events of this session's orders into its queue (never blocks). A refused cancel
-    /// or replace of this account is taken even when the order has finished meanwhile (its last fill may already be
-    /// reported): the request is answered "too late" from the finished orders.
+    /// Processing thread: copies the events of this session's orders into its queue (never blocks). The book still
+    /// holds orders that finished recently, so a cancel or replace refused because the order finished meanwhile (its
+    /// last fill may already be reported) is taken too: the request is answered "too late".
     /// </summary>
     public void OnAccountEvents(int account, in OrderCommand command, ReadOnlySpan<EngineEvent> events, long sequence)
     {
@@ -293,28 +267,21 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
         bool any = false;
         foreach (ref readonly var e in events)
         {
-            if (e.Account == AccountId && (Orders.ContainsKey(e.OrderId) || IsRefusedRequest(in e, in command)))
-                any |= Enqueue(new OutItem { Event = e, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
-            if (e.Kind == EventKind.Trade && e.MakerAccount == AccountId && Orders.ContainsKey(e.MakerOrderId))
-                any |= Enqueue(new OutItem { Event = e, Maker = true, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
+            if (e.Account == AccountId && Book.Contains(e.OrderId))
+                any |= Enqueue(new ReportItem { Event = e, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
+            if (e.Kind == EventKind.Trade && e.MakerAccount == AccountId && Book.Contains(e.MakerOrderId))
+                any |= Enqueue(new ReportItem { Event = e, Maker = true, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
         }
-        if (any) _wake.Set();
+        if (!any) return;
+        if (FixConnection.CurrentReader is { } reader) reader.Touch(this); // it sends them once its read has run
+        else _wake.Set();
     }
 
-    private bool IsRefusedRequest(in EngineEvent e, in OrderCommand command)
-        => e.Kind == EventKind.Rejected && e.Op is CommandOp.Cancel or CommandOp.Replace && command.OrderId == e.OrderId
-            && _finishedById.ContainsKey(e.OrderId);
-
-    private bool Enqueue(in OutItem item)
+    private bool Enqueue(in ReportItem item)
     {
-        if (Interlocked.Increment(ref _queued) > MaxQueuedEvents)
-        {
-            Interlocked.Decrement(ref _queued);
-            Overflowed = true;
-            return false;
-        }
-        _events.Enqueue(item);
-        return true;
+        if (_events.TryEnqueue(in item)) return true;
+        Overflowed = true;
+        return false;
     }
 
     /// <summary>Set when the report queue overflowed and events were dropped (the connection is closed).</summary>
@@ -323,8 +290,7 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
     /// <summary>A mass cancel finished and is durable: its report goes out after the cancels' reports.</summary>
     internal void EnqueueMassCancelReport(MassCancelOutcome outcome)
     {
-        Interlocked.Increment(ref _queued);
-        _events.Enqueue(new OutItem { Kind = OutKind.MassCancelReport, Payload = outcome });
+        Enqueue(new ReportItem { Kind = ReportKind.MassCancelReport, MassCancel = outcome });
         _wake.Set();
     }
 
@@ -382,15 +348,14 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
         {
             int sent = 0;
             var outbox = Pipeline.Outbox;
-            while (_events.TryPeek(out var item))
+            while (_events.TryPeekSequence(out long sequence))
             {
-                if (!outbox.IsDurable(item.Sequence))
+                if (!outbox.IsDurable(sequence))
                 {
-                    waitFor = item.Sequence;
+                    waitFor = sequence;
                     break;
                 }
-                _events.TryDequeue(out _);
-                Interlocked.Decrement(ref _queued);
+                _events.TryDequeue(out var item);
                 Report(in item);
                 if (++sent % 256 == 0) Flush();
             }
@@ -398,19 +363,20 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
         if (waitFor != 0 && Interlocked.Exchange(ref _waitingFor, waitFor) != waitFor) Pipeline.Outbox.WhenDurable(waitFor, this);
     }
 
-    private void Report(in OutItem item)
+    private void Report(in ReportItem item)
     {
-        if (item.Kind == OutKind.MassCancelReport)
+        if (item.Kind == ReportKind.MassCancelReport)
         {
-            SendMassCancelReport((MassCancelOutcome)item.Payload!);
+            SendMassCancelReport(item.MassCancel!);
             return;
         }
         ref readonly var e = ref item.Event;
         long id = item.Maker ? e.MakerOrderId : e.OrderId;
-        if (!Orders.TryGetValue(id, out var order))
+        if (!Book.TryGet(id, out var order)) return;
+        if (order.Done)
         {
-            if (e.Kind == EventKind.Rejected && e.Op is CommandOp.Cancel or CommandOp.Replace && _finishedById.TryGetValue(id, out var finished))
-                OnRejected(finished, in e); // too late: the order finished while the request was on its way
+            if (e.Kind == EventKind.Rejected && e.Op is CommandOp.Cancel or CommandOp.Replace)
+                OnRejected(order, in e); // too late: the order finished while the request was on its way
             return;
         }
         switch (e.Kind)
@@ -436,19 +402,7 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
         }
     }
 
-    private void Finish(FixOrder order)
-    {
-        order.Done = true;
-        _finishedById[order.OrderId] = order; // before it leaves Orders: a late cancel's refusal must find it in one of them
-        Orders.TryRemove(order.OrderId, out _);
-        _finished.Enqueue(order.ClOrdId);
-        while (_finished.Count > RetainFinished && _finished.TryDequeue(out var old))
-        {
-            if (!ByClOrdId.TryGetValue(old, out var o) || !o.Done) continue;
-            ByClOrdId.TryRemove(old, out _);
-            _finishedById.TryRemove(o.OrderId, out _);
-        }
-    }
+    private void Finish(FixOrder order) => Book.Finish(order);
 
     internal long NextExecId() => Interlocked.Increment(ref _execCounter);
 

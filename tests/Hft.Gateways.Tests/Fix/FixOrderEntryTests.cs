@@ -76,6 +76,29 @@ public class FixOrderEntryTests
         Assert.Equal(("9", "1", "NO-SUCH"), (unknown.MsgType, unknown[FixTags.CxlRejReason], unknown[FixTags.OrigClOrdId]));
     }
 
+    // The client asked for a total it believed above what had filled; fills overtook the request: a race, answered
+    // "too late" like a cancel of an order that finished, not a refusal for a bad request.
+    [Fact]
+    public async Task A_replace_whose_quantity_fills_overtook_is_answered_too_late()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var maker = await f.LogonAsync("CLIENT_A1");
+        await using var taker = await f.LogonAsync("CLIENT_A2");
+        maker.NewOrder("M1", "ETHUSD", '2', "5", "3000.00");
+        maker.Expect(m => m.MsgType == "8" && m[FixTags.ExecType] == "0");
+        taker.NewOrder("T1", "ETHUSD", '1', "3", "3000.00", tif: '3');
+        var fill = maker.Expect(m => m.MsgType == "8" && m[FixTags.ExecType] == "F");
+        Assert.Equal("3", fill[FixTags.CumQty]);
+
+        maker.Replace("M2", "M1", "ETHUSD", '2', "2", "3001.00");
+        var refused = maker.Expect(m => m.MsgType is "8" or "9");
+        Assert.Equal(("9", "0", "2", "1"), (refused.MsgType, refused[FixTags.CxlRejReason], refused[FixTags.CxlRejResponseTo], refused[FixTags.OrdStatus]));
+
+        maker.Replace("M3", "M1", "ETHUSD", '2', "4", "3001.00"); // above the filled 3: one more to trade
+        var replaced = maker.Expect(m => m.MsgType is "8" or "9");
+        Assert.Equal(("8", "5", "1", "M3"), (replaced.MsgType, replaced[FixTags.ExecType], replaced[FixTags.LeavesQty], replaced[FixTags.ClOrdId]));
+    }
+
     [Fact]
     public async Task Invalid_orders_are_rejected_with_execution_reports()
     {
