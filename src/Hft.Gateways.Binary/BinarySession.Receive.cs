@@ -167,8 +167,7 @@ public sealed partial class BinarySession
     // answered with its reason. Here only what the protocol itself defines (enum codes, flag bits) is checked.
     private void NewOrder(in BinaryMessage m, long received)
     {
-        if (m.Side is not (Side.Buy or Side.Sell) || m.OrderType is not (OrderType.Limit or OrderType.Market)
-            || m.Tif is not (TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok) || (byte)m.Stp > 3 || (m.Flags & ~BinaryMessage.PostOnlyFlag) != 0)
+        if (!BinaryOrderEntry.IsValidNewOrder(in m))
         {
             SessionReject(in m, SessionRejectReason.InvalidField);
             return;
@@ -189,11 +188,7 @@ public sealed partial class BinarySession
             Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, RejectReason.DuplicateId);
             return;
         }
-        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
-        var cmd = m.OrderType == OrderType.Limit
-            ? OrderCommand.NewLimit(id, _account, m.Instrument, m.Side, m.Price, m.Quantity, m.Tif, postOnly, m.Stp)
-            : OrderCommand.NewMarket(id, _account, m.Instrument, m.Side, m.Quantity, m.Tif, m.Stp);
-        if (m.OrderType == OrderType.Market && m.Price != 0) cmd.EdgeReject = RejectReason.InvalidPrice; // a market order carries no price
+        var cmd = BinaryOrderEntry.NewOrder(in m, id, _account);
         var admitted = _pipeline.Submit(in cmd, this, received, null, ref _batch);
         if (admitted == AdmitResult.Accepted) return;
         Forget(cmd.OrderId);
@@ -202,12 +197,11 @@ public sealed partial class BinarySession
 
     private void CancelOrReplace(in BinaryMessage m, CommandOp op, long received)
     {
-        if (op == CommandOp.Replace && (m.Flags & ~BinaryMessage.HasPriceFlag) != 0)
+        if (op == CommandOp.Replace && !BinaryOrderEntry.IsValidReplace(in m))
         {
             SessionReject(in m, SessionRejectReason.InvalidField);
             return;
         }
-        bool hasPrice = op == CommandOp.Replace && (m.Flags & BinaryMessage.HasPriceFlag) != 0;
         var reason = RejectReason.None;
         long id = m.OrderId;
         int instrument;
@@ -241,13 +235,7 @@ public sealed partial class BinarySession
             Reject(m.ClientOrderId, id, instrument, op, reason);
             return;
         }
-        var cmd = op == CommandOp.Cancel
-            ? OrderCommand.Cancel(id, _account, instrument)
-            : new OrderCommand
-            {
-                Op = CommandOp.Replace, OrderId = id, Account = _account, Instrument = instrument, Price = hasPrice ? m.Price : 0,
-                HasPrice = hasPrice, Quantity = m.Quantity,
-            };
+        var cmd = BinaryOrderEntry.CancelOrReplace(in m, op, id, _account, instrument);
         var pending = _pending[_pipeline.ShardOf(instrument).Index];
         bool queued;
         lock (_gate) queued = pending.TryPush(id, m.ClientOrderId);
@@ -288,11 +276,7 @@ public sealed partial class BinarySession
     }
 
     private void Reject(ulong clientOrderId, long orderId, int instrument, CommandOp op, RejectReason reason)
-        => EnqueueImmediate(new BinaryMessage
-        {
-            Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = orderId, Instrument = instrument,
-            Op = (byte)op, Reason = (byte)reason,
-        });
+        => EnqueueImmediate(BinaryResponses.Rejected(clientOrderId, orderId, instrument, op, reason));
 
     private void SessionReject(in BinaryMessage m, SessionRejectReason reason)
         => EnqueueImmediate(new BinaryMessage
