@@ -69,20 +69,10 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
                 switch (e.Kind)
                 {
                     case EventKind.Accepted when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
-                        var type = command.OrderId == e.OrderId ? command.Type : default;
-                        var tif = command.OrderId == e.OrderId ? command.Tif : default;
-                        Enqueue(new BinaryMessage
-                        {
-                            Type = MessageType.OrderAccepted, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
-                            Side = e.Side, OrderType = type, Tif = tif, Price = e.Price, Quantity = e.Quantity,
-                        }, sequence);
+                        Enqueue(BinaryResponses.Accepted(in e, in command, o.ClientOrderId), sequence);
                         break;
                     case EventKind.Rejected when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
-                        Enqueue(new BinaryMessage
-                        {
-                            Type = MessageType.OrderRejected, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = o.Instrument,
-                            Op = (byte)e.Op, Reason = (byte)e.RejectReason,
-                        }, sequence);
+                        Enqueue(BinaryResponses.Rejected(o.ClientOrderId, e.OrderId, o.Instrument, e.Op, e.RejectReason), sequence);
                         if (e.Op == CommandOp.New || e.RejectReason == RejectReason.UnknownOrder) Remove(e.OrderId, o);
                         if (e.Op is CommandOp.Cancel or CommandOp.Replace && command.OrderId == e.OrderId)
                             _reportedReject[_pipeline.ShardOf(command.Instrument).Index] = true;
@@ -94,19 +84,11 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
                             Fill(in e, maker, e.MakerOrderId, e.MakerRemaining, Liquidity.Maker, sequence);
                         break;
                     case EventKind.Canceled when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
-                        Enqueue(new BinaryMessage
-                        {
-                            Type = MessageType.Canceled, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
-                            Quantity = e.Remaining, Reason = (byte)e.CancelReason,
-                        }, sequence);
+                        Enqueue(BinaryResponses.Canceled(in e, o.ClientOrderId), sequence);
                         Remove(e.OrderId, o);
                         break;
                     case EventKind.Replaced when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
-                        Enqueue(new BinaryMessage
-                        {
-                            Type = MessageType.Replaced, ClientOrderId = o.ClientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
-                            Price = e.Price, Leaves = e.Quantity,
-                        }, sequence);
+                        Enqueue(BinaryResponses.Replaced(in e, o.ClientOrderId), sequence);
                         break;
                 }
             }
@@ -116,12 +98,7 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
 
     private void Fill(in EngineEvent e, OrderRef order, long orderId, long leaves, Liquidity liquidity, long sequence)
     {
-        Enqueue(new BinaryMessage
-        {
-            Type = MessageType.Fill, ClientOrderId = order.ClientOrderId, OrderId = orderId, ExecId = ++_execId, Price = e.Price,
-            Quantity = e.Quantity, Leaves = leaves, Instrument = e.Instrument,
-            Side = liquidity == Liquidity.Taker ? e.Side : e.Side.Opposite(), Liquidity = liquidity,
-        }, sequence);
+        Enqueue(BinaryResponses.Fill(in e, order.ClientOrderId, orderId, ++_execId, leaves, liquidity), sequence);
         if (leaves == 0) Remove(orderId, order);
     }
 
@@ -148,11 +125,7 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
             foreach (ref readonly var e in events)
             {
                 if (e.Kind != EventKind.Rejected || e.OrderId != command.OrderId) continue;
-                Enqueue(new BinaryMessage
-                {
-                    Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = command.Instrument,
-                    Op = (byte)e.Op, Reason = (byte)e.RejectReason,
-                }, sequence: 0);
+                Enqueue(BinaryResponses.Rejected(clientOrderId, e.OrderId, command.Instrument, e.Op, e.RejectReason), sequence: 0);
                 break;
             }
         }

@@ -167,17 +167,13 @@ public sealed partial class BinarySession
     // judged by the engine's own validation before the order takes an id, its symbol by the engine itself.
     private void NewOrder(in BinaryMessage m, long received)
     {
-        if (m.Side is not (Side.Buy or Side.Sell) || m.OrderType is not (OrderType.Limit or OrderType.Market)
-            || m.Tif is not (TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok) || (byte)m.Stp > 3 || (m.Flags & ~BinaryMessage.PostOnlyFlag) != 0)
+        if (!BinaryOrderEntry.IsValidNewOrder(in m))
         {
             SessionReject(in m, SessionRejectReason.InvalidField);
             return;
         }
-        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
-        var cmd = m.OrderType == OrderType.Limit
-            ? OrderCommand.NewLimit(0, _account, m.Instrument, m.Side, m.Price, m.Quantity, m.Tif, postOnly, m.Stp)
-            : OrderCommand.NewMarket(0, _account, m.Instrument, m.Side, m.Quantity, m.Tif, m.Stp);
-        var shape = m.OrderType == OrderType.Market && m.Price != 0 ? RejectReason.InvalidPrice : MatchingEngine.ValidateNewOrder(in cmd);
+        var cmd = BinaryOrderEntry.NewOrder(in m, 0, _account);
+        var shape = cmd.EdgeReject != RejectReason.None ? cmd.EdgeReject : MatchingEngine.ValidateNewOrder(in cmd);
         if (shape != RejectReason.None)
         {
             Reject(m.ClientOrderId, 0, m.Instrument, CommandOp.New, shape);
@@ -208,12 +204,11 @@ public sealed partial class BinarySession
 
     private void CancelOrReplace(in BinaryMessage m, CommandOp op, long received)
     {
-        if (op == CommandOp.Replace && (m.Flags & ~BinaryMessage.HasPriceFlag) != 0)
+        if (op == CommandOp.Replace && !BinaryOrderEntry.IsValidReplace(in m))
         {
             SessionReject(in m, SessionRejectReason.InvalidField);
             return;
         }
-        bool hasPrice = op == CommandOp.Replace && (m.Flags & BinaryMessage.HasPriceFlag) != 0;
         var reason = RejectReason.None;
         long id = m.OrderId;
         int instrument;
@@ -247,13 +242,7 @@ public sealed partial class BinarySession
             Reject(m.ClientOrderId, id, instrument, op, reason);
             return;
         }
-        var cmd = op == CommandOp.Cancel
-            ? OrderCommand.Cancel(id, _account, instrument)
-            : new OrderCommand
-            {
-                Op = CommandOp.Replace, OrderId = id, Account = _account, Instrument = instrument, Price = hasPrice ? m.Price : 0,
-                HasPrice = hasPrice, Quantity = m.Quantity,
-            };
+        var cmd = BinaryOrderEntry.CancelOrReplace(in m, op, id, _account, instrument);
         var pending = _pending[_pipeline.ShardOf(instrument).Index];
         bool queued;
         lock (_gate) queued = pending.TryPush(id, m.ClientOrderId);
@@ -294,11 +283,7 @@ public sealed partial class BinarySession
     }
 
     private void Reject(ulong clientOrderId, long orderId, int instrument, CommandOp op, RejectReason reason)
-        => EnqueueImmediate(new BinaryMessage
-        {
-            Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = orderId, Instrument = instrument,
-            Op = (byte)op, Reason = (byte)reason,
-        });
+        => EnqueueImmediate(BinaryResponses.Rejected(clientOrderId, orderId, instrument, op, reason));
 
     private void SessionReject(in BinaryMessage m, SessionRejectReason reason)
         => EnqueueImmediate(new BinaryMessage

@@ -9,7 +9,8 @@ internal sealed record BenchOptions
 
     public int Commands { get; init; } = DefaultCommands;
     public ulong Seed { get; init; } = DefaultSeed;
-    public string Scenario { get; init; } = "all";
+    /// <summary>"all", a comma list of scenario names, or null: the default run (every scenario but those kept out of it).</summary>
+    public string? Scenario { get; init; }
     public bool Json { get; init; }
     public string? Input { get; init; }
     public bool Help { get; init; }
@@ -17,18 +18,30 @@ internal sealed record BenchOptions
     public const string Usage = """
         usage: hft bench [options]
 
-        Benchmarks the matching engine alone (single thread, no I/O), and in the risk scenario the
-        whole pipeline (validate, pre-trade risk, matching, risk settlement). The command stream is generated
-        from a seed before timing; each scenario runs a warm-up, a throughput pass and a latency pass.
+        Benchmarks the matching engine alone (single thread, no I/O), in the risk scenario the command step
+        (validate, pre-trade risk, matching, risk settlement), and in the pipeline scenario the order path of a
+        whole node, from a decoded binary order-entry message to its encoded acknowledgment (journal async in a
+        temporary directory). The command stream is generated from a seed before timing; each scenario runs a
+        warm-up, a throughput pass and a latency pass.
 
         options:
-          --scenario NAME   single | risk | multi | deep | deep-cold | all, or a comma list (default all)
-          --commands N      commands in the measured stream per scenario (default 2000000)
+          --scenario NAME   single | risk | multi | deep | deep-cold | pipeline | all, or a comma list
+                            (default: every scenario but pipeline)
+          --commands N      commands in the measured stream per scenario (default 2000000; pipeline: at most 1000000)
           --seed N          seed of the generated order flow (default 20240601)
           --json            print one JSON object instead of tables
           --input FILE      time the engine on a replay command file (JSON lines) instead of generated flow
           -h, --help        this help
         """;
+
+    /// <summary>Whether this run includes <paramref name="scenario"/>.</summary>
+    public bool Selects(BenchScenario scenario)
+        => Scenario switch
+        {
+            null => scenario.InDefaultRun,
+            "all" => true,
+            _ => Array.IndexOf(Scenario.Split(','), scenario.Name) >= 0,
+        };
 
     /// <summary>Parses arguments; on failure returns null with a message.</summary>
     public static BenchOptions? Parse(string[] args, out string? error)
@@ -65,7 +78,7 @@ internal sealed record BenchOptions
                         case "--scenario":
                             if (value != "all" && value.Split(',').Any(v => BenchScenario.Find(v) is null))
                             {
-                                error = $"unknown scenario '{value}' (expected single, risk, multi, deep, deep-cold or all)";
+                                error = $"unknown scenario '{value}' (expected {BenchScenario.Names} or all)";
                                 return null;
                             }
                             o = o with { Scenario = value };

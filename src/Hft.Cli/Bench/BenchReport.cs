@@ -18,7 +18,8 @@ internal static class BenchReport
         });
         if (console.Profile.Width < 140) console.Profile.Width = 140; // redirected output defaults to 80 columns
 
-        var table = new Table().Title("hft bench: single thread; matching engine alone, 'risk' = validate + risk check + matching + risk settlement").Border(TableBorder.Rounded);
+        var table = new Table().Title("hft bench: single thread; matching engine alone, 'risk' = validate + risk check + matching + risk settlement, "
+            + "'pipeline' = decoded binary message -> node pipeline, journal async -> encoded acknowledgment").Border(TableBorder.Rounded);
         table.AddColumn("scenario");
         table.AddColumn(new TableColumn("commands").RightAligned());
         table.AddColumn(new TableColumn("commands/s").RightAligned());
@@ -58,6 +59,13 @@ internal static class BenchReport
             console.MarkupLine(Markup.Escape(
                 $"  {r.Name}: rejected by risk {r.RiskRejected:N0} of {r.Commands:N0} commands ({100 * r.RiskRejectShare:0.00}%): {RiskReasons(r)}"));
         }
+        foreach (var r in results)
+        {
+            if (r.Gateway is not { } g) continue;
+            console.MarkupLine(Markup.Escape(
+                $"  {r.Name}: acknowledged {g.Acks:N0} of {r.Commands:N0} commands ({g.Unacknowledged:N0} never released; latency pass {g.LatencyPassAcks:N0}); "
+                + $"{g.Messages:N0} messages, {g.Bytes:N0} bytes encoded; {g.DurabilityWaits:N0} waited in the outbox; journal {g.JournalMode}, {g.JournalRecords:N0} records"));
+        }
         if (BenchTargets.Overhead(results) is { } o)
         {
             console.MarkupLine(Markup.Escape(
@@ -75,8 +83,8 @@ internal static class BenchReport
             $"  timer overhead (GetTimestamp pair, included in every latency above, not subtracted): "
             + $"min {overhead.MinNs} ns, median {overhead.MedianNs} ns, p99 {overhead.P99Ns} ns; resolution {overhead.ResolutionNs} ns"));
         console.MarkupLine(Markup.Escape(
-            "  throughput: one timed loop, no per-command timestamps; latency: a second pass on a fresh engine; "
-            + "alloc/GCs: both passes' loops"));
+            "  throughput: one timed loop, no per-command timestamps; latency: a second pass on a fresh engine "
+            + "(pipeline: the next segment of the same node's stream); alloc/GCs: both passes' loops"));
 
         var checks = BenchTargets.Evaluate(results);
         if (checks.Count > 0)
@@ -165,6 +173,7 @@ internal static class BenchReport
                     json.WriteEndObject();
                 }
                 json.WriteEndObject();
+                WriteGateway(json, r.Gateway);
                 json.WriteEndObject();
             }
             json.WriteEndObject();
@@ -196,5 +205,25 @@ internal static class BenchReport
             json.WriteEndObject();
         }
         stdout.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    /// <summary>"gateway": the pipeline scenario's acknowledgments, null for the engine scenarios.</summary>
+    private static void WriteGateway(Utf8JsonWriter json, AckFigures? g)
+    {
+        if (g is null)
+        {
+            json.WriteNull("gateway");
+            return;
+        }
+        json.WriteStartObject("gateway");
+        json.WriteNumber("acks", g.Acks);
+        json.WriteNumber("unacknowledged", g.Unacknowledged);
+        json.WriteNumber("latency_pass_acks", g.LatencyPassAcks);
+        json.WriteNumber("messages_encoded", g.Messages);
+        json.WriteNumber("bytes_encoded", g.Bytes);
+        json.WriteNumber("durability_waits", g.DurabilityWaits);
+        json.WriteString("journal_mode", g.JournalMode);
+        json.WriteNumber("journal_records", g.JournalRecords);
+        json.WriteEndObject();
     }
 }

@@ -15,47 +15,57 @@ internal sealed record BenchResult
     public required double ElapsedMs { get; init; }
 
     /// <summary>Latency pass (second, separate pass on a fresh engine): Stopwatch.GetTimestamp around each command.</summary>
-    public required long P50Ns { get; init; }
-    public required long P90Ns { get; init; }
-    public required long P99Ns { get; init; }
-    public required long P999Ns { get; init; }
-    public required long MaxNs { get; init; }
-    public required double MeanNs { get; init; }
+    public required LatencySummary Latency { get; init; }
+
+    public long P50Ns => Latency.P50Ns;
+    public long P90Ns => Latency.P90Ns;
+    public long P99Ns => Latency.P99Ns;
+    public long P999Ns => Latency.P999Ns;
+    public long MaxNs => Latency.MaxNs;
+    public double MeanNs => Latency.MeanNs;
+
+    /// <summary>Latency pass, by <see cref="CommandKind"/>: number of commands and mean latency in ns.</summary>
+    public long[] KindCounts => Latency.KindCounts;
+    public double[] KindMeanNs => Latency.KindMeanNs;
+
+    /// <summary>What each measured loop cost besides time: allocation, GC collections, page faults, GC mode.</summary>
+    public required MeasuredCost ThroughputCost { get; init; }
+    public required MeasuredCost LatencyCost { get; init; }
 
     /// <summary>Allocated bytes and GC collections over both measured passes (throughput + latency).</summary>
-    public required long AllocatedBytes { get; init; }
-    public required int GcCollections { get; init; }
+    public long AllocatedBytes => ThroughputCost.AllocatedBytes + LatencyCost.AllocatedBytes;
+    public int GcCollections => ThroughputCost.GcCollections + LatencyCost.GcCollections;
 
-    /// <summary>What the stream did (same in every pass: the engine is deterministic).</summary>
+    /// <summary>GCSettings.LatencyMode as read back during the measured loops (it can refuse a mode).</summary>
+    public string GcLatencyMode => ThroughputCost.AppliedMode.ToString();
+
+    /// <summary>Page faults (minor + major) of the process during each measured pass, -1 when unknown.</summary>
+    public long PageFaultsThroughput => ThroughputCost.PageFaults;
+    public long PageFaultsLatency => LatencyCost.PageFaults;
+
+    /// <summary>What the stream did (same in every pass: the engine is deterministic; pipeline: its throughput segment).</summary>
     public required long Events { get; init; }
     public required long Trades { get; init; }
     public required long Rejected { get; init; }
     public required int RestingAtEnd { get; init; }
 
-    /// <summary>GCSettings.LatencyMode as read back during the measured loops (it can refuse a mode).</summary>
-    public required string GcLatencyMode { get; init; }
-
-    /// <summary>Page faults (minor + major) of the process during each measured pass, -1 when unknown.</summary>
-    public required long PageFaultsThroughput { get; init; }
-    public required long PageFaultsLatency { get; init; }
-
     /// <summary>Digest of every event of the stream (dry run) and the book-invariant check at its end.</summary>
     public required string EventDigest { get; init; }
 
-    /// <summary>Latency pass, by <see cref="CommandKind"/>: number of commands and mean latency in ns.</summary>
-    public required long[] KindCounts { get; init; }
-    public required double[] KindMeanNs { get; init; }
     public required string Invariants { get; init; }
 
-    /// <summary>True when the loops ran the whole pipeline with pre-trade risk (the <c>risk</c> scenario).</summary>
+    /// <summary>True when the loops ran pre-trade risk (the <c>risk</c> and <c>pipeline</c> scenarios).</summary>
     public required bool RiskChecked { get; init; }
 
     /// <summary>Rejected commands by reason (index = <c>RejectReason</c> value), from the dry run (deterministic:
-    /// the measured passes reject the same commands).</summary>
+    /// the measured passes reject the same commands); pipeline: as the node decided its throughput segment.</summary>
     public required long[] RejectsByReason { get; init; }
 
     /// <summary>Commands rejected by pre-trade risk.</summary>
     public required long RiskRejected { get; init; }
+
+    /// <summary>The <c>pipeline</c> scenario's acknowledgments (null for the engine scenarios).</summary>
+    public AckFigures? Gateway { get; init; }
 
     public double RiskRejectShare => Commands == 0 ? 0 : (double)RiskRejected / Commands;
 }

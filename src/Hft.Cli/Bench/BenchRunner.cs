@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Runtime;
 using System.Runtime.CompilerServices;
-using HdrHistogram;
 using Hft.Core.Matching;
 using Hft.Pipeline.Shards;
 
@@ -18,8 +16,8 @@ namespace Hft.Cli.Bench;
 /// <item>latency pass: another fresh engine, pre-load untimed, then Stopwatch.GetTimestamp before and after every
 /// command into a pre-allocated array; the histogram is filled after the loop.</item>
 /// </list>
-/// Both measured passes start after a full blocking GC, under <see cref="GCLatencyMode.SustainedLowLatency"/>, and
-/// count allocated bytes (this thread) and GC collections (gen 0 + 1 + 2 counts) across their loop only.
+/// Both measured passes run inside a <see cref="MeasuredRegion"/> (a full blocking GC first, SustainedLowLatency
+/// requested), which counts allocated bytes (this thread) and GC collections across their loop only.
 /// </summary>
 internal static class BenchRunner
 {
@@ -52,17 +50,11 @@ internal static class BenchRunner
         var processor = create(w);
         var engine = processor.Engine;
         RunUntimed(processor, w.Preload);
-        long faults0 = PageFaults.Read();
-        var before = Snapshot.Take(settle: true);
-        var mode = GCSettings.LatencyMode;
-        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
-        var appliedMode = GCSettings.LatencyMode;
+        var region = MeasuredRegion.Begin();
         long t0 = Stopwatch.GetTimestamp();
         long events = RunTimedLoop(processor, commands);
         long t1 = Stopwatch.GetTimestamp();
-        var after = Snapshot.Take(settle: false);
-        long faults1 = PageFaults.Read();
-        GCSettings.LatencyMode = mode;
+        var throughputCost = region.End();
         long trades = engine.Counters.Trades;
         long rejected = engine.Counters.Rejected;
         int resting = engine.Orders.Live;
@@ -77,31 +69,13 @@ internal static class BenchRunner
         var ticks = new long[commands.Length];
         var processor2 = create(w);
         RunUntimed(processor2, w.Preload);
-        long faults2 = PageFaults.Read();
-        var before2 = Snapshot.Take(settle: true);
-        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+        var region2 = MeasuredRegion.Begin();
         RunLatencyLoop(processor2, commands, ticks);
-        var after2 = Snapshot.Take(settle: false);
-        long faults3 = PageFaults.Read();
-        GCSettings.LatencyMode = mode;
+        var latencyCost = region2.End();
         long rejected2 = processor2.Engine.Counters.Rejected;
         processor2 = default;
         if (rejected != w.Sizing.Rejected || rejected2 != w.Sizing.Rejected)
             log.WriteLine($"bench: {w.Name}: warning: rejected {rejected:N0} / {rejected2:N0} in the measured passes, {w.Sizing.Rejected:N0} in the dry run");
-
-        var histogram = new LongHistogram(10_000_000_000L, 3); // 1 ns .. 10 s, 3 significant digits
-        foreach (long t in ticks) histogram.RecordValue(Math.Max(1, BenchClock.ToNs(t)));
-
-        var kindCounts = new long[CommandKinds.Count];
-        var kindTotals = new double[CommandKinds.Count];
-        for (int i = 0; i < commands.Length; i++)
-        {
-            int k = (int)CommandKinds.Of(in commands[i]);
-            kindCounts[k]++;
-            kindTotals[k] += BenchClock.ToNs(ticks[i]);
-        }
-        var kindMeans = new double[CommandKinds.Count];
-        for (int k = 0; k < kindMeans.Length; k++) kindMeans[k] = kindCounts[k] == 0 ? 0 : kindTotals[k] / kindCounts[k];
 
         double seconds = (t1 - t0) / (double)Stopwatch.Frequency;
         return new BenchResult
@@ -114,25 +88,15 @@ internal static class BenchRunner
             Seed = w.Seed,
             OpsPerSec = commands.Length / seconds,
             ElapsedMs = seconds * 1000,
-            P50Ns = histogram.GetValueAtPercentile(50),
-            P90Ns = histogram.GetValueAtPercentile(90),
-            P99Ns = histogram.GetValueAtPercentile(99),
-            P999Ns = histogram.GetValueAtPercentile(99.9),
-            MaxNs = histogram.GetMaxValue(),
-            MeanNs = histogram.GetMean(),
-            AllocatedBytes = (after.Allocated - before.Allocated) + (after2.Allocated - before2.Allocated),
-            GcCollections = (after.Collections - before.Collections) + (after2.Collections - before2.Collections),
+            Latency = LatencySummary.From(ticks, commands, commands.Length),
+            ThroughputCost = throughputCost,
+            LatencyCost = latencyCost,
             Events = events,
             Trades = trades,
             Rejected = rejected,
             RestingAtEnd = resting,
-            GcLatencyMode = appliedMode.ToString(),
-            EventDigest = w.Sizing.EventDigest.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
-            KindCounts = kindCounts,
-            KindMeanNs = kindMeans,
+            EventDigest = w.Sizing.EventDigestText,
             Invariants = w.Sizing.InvariantViolation ?? "ok",
-            PageFaultsThroughput = faults0 < 0 ? -1 : faults1 - faults0,
-            PageFaultsLatency = faults2 < 0 ? -1 : faults3 - faults2,
             RiskChecked = w.WithRisk,
             RejectsByReason = (long[])w.Sizing.RejectsByReason.Clone(),
             RiskRejected = w.Sizing.RiskRejects,
@@ -165,20 +129,5 @@ internal static class BenchRunner
     private static void RunUntimed<T>(T processor, OrderCommand[] commands) where T : struct, IBenchProcessor
     {
         for (int i = 0; i < commands.Length; i++) processor.Process(in commands[i]);
-    }
-
-    private readonly record struct Snapshot(long Allocated, int Collections)
-    {
-        public static Snapshot Take(bool settle)
-        {
-            if (settle)
-            {
-                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-                GC.WaitForPendingFinalizers();
-                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            }
-            return new Snapshot(GC.GetAllocatedBytesForCurrentThread(),
-                GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2));
-        }
     }
 }

@@ -13,9 +13,12 @@ namespace Hft.Cli.Bench;
 /// <c>risk</c> is <c>single</c>'s flow (same seed salt, so the same random draws) run through the whole pipeline:
 /// engine validation, pre-trade risk check, matching, risk settlement (<see cref="RiskProfile"/>). Its commands
 /// diverge from <c>single</c>'s after the first risk rejection, since cancels and replaces name live orders only.
+/// <c>pipeline</c> is <c>single</c>'s flow again, but from decoded binary order-entry messages through a whole node
+/// (<see cref="PipelineRunner"/>) to encoded acknowledgments; it journals to disk and is left out of the default run
+/// (<see cref="InDefaultRun"/>).
 /// </remarks>
 internal sealed record BenchScenario(string Name, int Instruments, int PreloadOrders, int PreloadLevels, string Description,
-    bool TargetPreloaded = false, bool WithRisk = false, string? StreamOf = null)
+    bool TargetPreloaded = false, bool WithRisk = false, string? StreamOf = null, bool ThroughNode = false, bool InDefaultRun = true)
 {
     public static readonly BenchScenario Single =
         new("single", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0, "1 instrument, book built by the flow itself");
@@ -35,7 +38,15 @@ internal sealed record BenchScenario(string Name, int Instruments, int PreloadOr
             "single's flow through validate -> risk check -> matching -> risk settlement, 100 declared accounts with limits",
             WithRisk: true, StreamOf: "single");
 
-    public static readonly BenchScenario[] All = [Single, Risk, Multi, Deep, DeepCold];
+    public static readonly BenchScenario Pipeline =
+        new("pipeline", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0,
+            "single's flow as decoded binary messages -> order command -> node pipeline (risk, matching, journal async, publishers) -> durable -> encoded acknowledgments",
+            StreamOf: "single", ThroughNode: true, InDefaultRun: false);
+
+    public static readonly BenchScenario[] All = [Single, Risk, Multi, Deep, DeepCold, Pipeline];
+
+    /// <summary>The scenario names, for messages: "single, risk, ..., pipeline".</summary>
+    public static string Names => string.Join(", ", All.Select(s => s.Name));
 
     /// <summary>True for the scenario reported without targets (the cache-miss worst case).</summary>
     public static bool HasNoTargets(string name) => name == DeepCold.Name;

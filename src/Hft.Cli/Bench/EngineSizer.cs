@@ -33,19 +33,21 @@ internal sealed class EngineSizer
     public long[] RejectsByReason { get; } = new long[RejectReasonNames.All.Count];
 
     /// <summary>Rejections by pre-trade risk (account_disabled through no_reference_price).</summary>
-    public long RiskRejects
+    public long RiskRejects => RiskRejectsOf(RejectsByReason);
+
+    /// <summary>The rejections by pre-trade risk among rejections counted by reason (index = reason value).</summary>
+    public static long RiskRejectsOf(long[] rejectsByReason)
     {
-        get
-        {
-            long n = 0;
-            for (int r = (int)RejectReason.AccountDisabled; r <= (int)RejectReason.NoReferencePrice; r++) n += RejectsByReason[r];
-            return n;
-        }
+        long n = 0;
+        for (int r = (int)RejectReason.AccountDisabled; r <= (int)RejectReason.NoReferencePrice && r < rejectsByReason.Length; r++) n += rejectsByReason[r];
+        return n;
     }
 
     /// <summary>FNV-1a digest of every event of the dry run: the same stream gives the same digest on any build
     /// whose matching semantics are the same (used to check that engine optimizations change nothing).</summary>
     public ulong EventDigest { get; private set; } = 14695981039346656037UL;
+
+    public string EventDigestText => EventDigest.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Result of <see cref="BookInvariants.Check"/> on the dry run's engine at the end (null = all hold).</summary>
     public string? InvariantViolation { get; private set; }

@@ -44,7 +44,12 @@ public static class BenchCommand
         var overhead = TimerOverhead.Measure();
         foreach (var scenario in BenchScenario.All)
         {
-            if (options.Scenario != "all" && Array.IndexOf(options.Scenario.Split(','), scenario.Name) < 0) continue;
+            if (!options.Selects(scenario)) continue;
+            if (scenario.ThroughNode)
+            {
+                results.Add(PipelineRunner.Run(scenario, options.Commands, options.Seed, stderr));
+                continue;
+            }
             stderr.WriteLine($"bench: {scenario.Name}: generating {options.Commands:N0} commands (seed {options.Seed})");
             var workload = OrderFlowGenerator.Generate(scenario, options.Commands, options.Seed);
             results.Add(BenchRunner.Run(workload, stderr));

@@ -9,7 +9,7 @@ public static class CommandDispatcher
         commands:
           serve                 run the trading server (development profile by default)
           replay FILE           run JSON-lines commands through the engine, print events as JSON lines
-          bench                 benchmark the matching engine (single thread, no I/O)
+          bench                 benchmark the matching engine (single thread, no I/O); --scenario pipeline: a node's order path
           token                 mint a bearer token for an account of the profile (printed alone on stdout)
           crashtest             kill -9 the real server at random moments, restart it, verify what it recovered
           backup                online or offline backup (snapshot + journal) to a .tar.gz; --verify FILE checks one

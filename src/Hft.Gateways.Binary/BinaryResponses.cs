@@ -1,0 +1,53 @@
+using Hft.Core.Events;
+using Hft.Core.Matching;
+using Hft.Core.Orders;
+
+namespace Hft.Gateways.Binary;
+
+/// <summary>
+/// The order responses a session sends for the engine's events (sessions, and the in-process benchmark of the gateway
+/// path): which fields of an event each message carries. <paramref name="clientOrderId"/> is the client's id of the order.
+/// </summary>
+public static class BinaryResponses
+{
+    /// <summary>OrderAccepted; type and time in force are known only for the command's own order.</summary>
+    public static BinaryMessage Accepted(in EngineEvent e, in OrderCommand command, ulong clientOrderId)
+    {
+        bool own = command.OrderId == e.OrderId;
+        return new BinaryMessage
+        {
+            Type = MessageType.OrderAccepted, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
+            Side = e.Side, OrderType = own ? command.Type : default, Tif = own ? command.Tif : default, Price = e.Price, Quantity = e.Quantity,
+        };
+    }
+
+    public static BinaryMessage Rejected(ulong clientOrderId, long orderId, int instrument, CommandOp op, RejectReason reason)
+        => new()
+        {
+            Type = MessageType.OrderRejected, ClientOrderId = clientOrderId, OrderId = orderId, Instrument = instrument,
+            Op = (byte)op, Reason = (byte)reason,
+        };
+
+    /// <summary>A Fill of one side of a trade event: the taker's (<see cref="EngineEvent.OrderId"/>) or the maker's.</summary>
+    public static BinaryMessage Fill(in EngineEvent e, ulong clientOrderId, long orderId, long execId, long leaves, Liquidity liquidity)
+        => new()
+        {
+            Type = MessageType.Fill, ClientOrderId = clientOrderId, OrderId = orderId, ExecId = execId, Price = e.Price,
+            Quantity = e.Quantity, Leaves = leaves, Instrument = e.Instrument,
+            Side = liquidity == Liquidity.Taker ? e.Side : e.Side.Opposite(), Liquidity = liquidity,
+        };
+
+    public static BinaryMessage Canceled(in EngineEvent e, ulong clientOrderId)
+        => new()
+        {
+            Type = MessageType.Canceled, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
+            Quantity = e.Remaining, Reason = (byte)e.CancelReason,
+        };
+
+    public static BinaryMessage Replaced(in EngineEvent e, ulong clientOrderId)
+        => new()
+        {
+            Type = MessageType.Replaced, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
+            Price = e.Price, Leaves = e.Quantity,
+        };
+}
