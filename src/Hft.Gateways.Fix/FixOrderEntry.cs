@@ -127,7 +127,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
                 return;
             }
         }
-        bool postOnly = m.TryGet(FixTags.ExecInst, out var execInst) && execInst.IndexOf((byte)'6') >= 0; // the engine judges the combination
+        bool postOnly = m.TryGet(FixTags.ExecInst, out var execInst) && execInst.IndexOf((byte)'6') >= 0;
         if (!TryFindInstrument(session, symbolBytes, out var instrument))
         {
             Reject(1, RejectReason.UnknownSymbol.Name(), clOrdIdBytes, symbolBytes, qtyBytes);
@@ -158,12 +158,18 @@ internal sealed class FixOrderEntry(FixConnection connection)
             Reject(99, "a market order takes no Price", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
-        string clOrdId = Encoding.ASCII.GetString(clOrdIdBytes); // the one allocation: the journal and the order directory keep it
         var pipeline = session.Pipeline;
         var cmd = ordType == (byte)'2'
-            ? OrderCommand.NewLimit(pipeline.NextOrderId(), session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, ticks,
-                lots, tif, postOnly)
-            : OrderCommand.NewMarket(pipeline.NextOrderId(), session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, lots, tif);
+            ? OrderCommand.NewLimit(0, session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, ticks, lots, tif, postOnly)
+            : OrderCommand.NewMarket(0, session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, lots, tif);
+        var shape = MatchingEngine.ValidateNewOrder(in cmd); // the engine's own checks (post-only combination), before the order takes an id
+        if (shape != RejectReason.None)
+        {
+            Reject(FixSession.OrdRejReasonOf(shape), shape.Name(), clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
+        cmd.OrderId = pipeline.NextOrderId();
+        string clOrdId = Encoding.ASCII.GetString(clOrdIdBytes); // the one allocation: the journal and the order directory keep it
         var book = session.Book;
         var order = book.Rent();
         order.Init(cmd.OrderId, instrument, cmd.Side, cmd.Type, tif, clOrdId, lots, ticks);

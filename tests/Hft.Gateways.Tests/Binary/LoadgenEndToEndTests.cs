@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using System.Diagnostics;
 using System.Text.Json;
 using Hft.Gateways.Tests.Support;
 
@@ -8,39 +6,7 @@ namespace Hft.Gateways.Tests.Binary;
 /// <summary>The real <c>hft loadgen</c> process against a real server's binary gateway, briefly: it runs, gets every answer and reads the server's latency.</summary>
 public class LoadgenEndToEndTests
 {
-    private static string CliDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hft.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        return Path.Combine(dir!.FullName, "src", "Hft.Cli", "bin", configuration, "net10.0", "hft.dll");
-    }
-
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(CliDll());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => CliProcess.RunAsync(args);
 
     [Theory]
     [InlineData("0")]      // flat out
