@@ -52,6 +52,8 @@ public sealed class JournalWriter : IDisposable
     private readonly ManualResetEventSlim _work = new(false);
     private volatile bool _stopping;
     private SafeFileHandle? _segment;
+    private readonly List<SafeFileHandle> _retired = new(); // async: rolled segments the journal thread flushes and closes
+    private bool _directoryDirty;                          // async: a new segment's name still to be made durable
     private long _segmentLength;
     private long _nextSequence;
     private long _records, _batches, _fsyncs, _bytes, _durableSequence, _writtenSequence, _syncedSequence;
@@ -406,10 +408,17 @@ public sealed class JournalWriter : IDisposable
     private void OpenSegment(long firstSequence)
     {
         _current = JournalOperation.Open;
+        // Async mode writes on the deciding thread: the rolled segment's fsync and the directory's are left to the journal
+        // thread's next fsync, which covers them before it reports anything as synced. Elsewhere this is the journal thread.
+        bool deferSync = WritesInline && !_stopping;
         if (_segment is not null)
         {
-            RandomAccess.FlushToDisk(_segment);
-            _segment.Dispose();
+            if (deferSync) _retired.Add(_segment);
+            else
+            {
+                RandomAccess.FlushToDisk(_segment);
+                _segment.Dispose();
+            }
         }
         string path = Path.Combine(_dir, JournalFormat.SegmentName(firstSequence));
         // A segment that holds no record (a crash right after its header was written, or recovery cut off its only
@@ -421,29 +430,48 @@ public sealed class JournalWriter : IDisposable
         RandomAccess.Write(_segment, header, 0);
         _segmentLength = JournalFormat.SegmentHeaderSize;
         _segments++;
-        FsyncDirectory();
+        if (deferSync) _directoryDirty = true;
+        else FsyncDirectory();
     }
 
     /// <summary>
-    /// Async mode: fsyncs what is written without holding the write gate, so appenders keep writing meanwhile. The
-    /// segment handle is referenced for the duration (a roll may close it: it was flushed before closing).
+    /// Async mode: fsyncs what is written without holding the write gate, so appenders keep writing meanwhile: first the
+    /// segments rolled since the last fsync (then closed) and the directory that names the new one, then the current
+    /// segment, which is referenced for the duration (a roll may retire it meanwhile).
     /// </summary>
     private void FsyncWritten()
     {
         SafeFileHandle? segment;
+        SafeFileHandle[] retired;
+        bool directory;
         long upTo;
         bool referenced = false;
         lock (_writeGate)
         {
             segment = _segment;
             upTo = Volatile.Read(ref _writtenSequence);
-            if (segment is null || upTo <= Volatile.Read(ref _syncedSequence)) return;
-            segment.DangerousAddRef(ref referenced);
+            retired = _retired.Count == 0 ? [] : [.. _retired];
+            _retired.Clear();
+            directory = _directoryDirty;
+            _directoryDirty = false;
+            if (segment is null || upTo <= Volatile.Read(ref _syncedSequence))
+            {
+                if (retired.Length == 0 && !directory) return;
+                segment = null; // only the rolled segments and the directory to sync
+            }
+            else segment.DangerousAddRef(ref referenced);
         }
         try
         {
             _current = JournalOperation.Fsync;
             long start = Stopwatch.GetTimestamp();
+            foreach (var old in retired)
+            {
+                RandomAccess.FlushToDisk(old);
+                old.Dispose();
+            }
+            if (directory) FsyncDirectory();
+            if (segment is null) return;
             RandomAccess.FlushToDisk(segment);
             long elapsed = Stopwatch.GetTimestamp() - start;
             Interlocked.Add(ref _fsyncTicks, elapsed);
@@ -456,7 +484,7 @@ public sealed class JournalWriter : IDisposable
         }
         finally
         {
-            if (referenced) segment.DangerousRelease();
+            if (referenced) segment!.DangerousRelease();
         }
     }
 
@@ -498,6 +526,13 @@ public sealed class JournalWriter : IDisposable
         _thread?.Join();
         lock (_writeGate)
         {
+            foreach (var old in _retired)
+            {
+                if (_failure is null) RandomAccess.FlushToDisk(old);
+                old.Dispose();
+            }
+            _retired.Clear();
+            if (_directoryDirty && _failure is null) FsyncDirectory();
             if (_segment is null) return;
             if (_failure is null)
             {

@@ -7,7 +7,13 @@ internal sealed record BenchOptions
     public const ulong DefaultSeed = 20_240_601;
     public const int MaxCommands = 100_000_000;
 
+    public const int DefaultBatch = 16;
+    public const int MaxBatch = 1024;
+
     public int Commands { get; init; } = DefaultCommands;
+
+    /// <summary>The pipeline scenario: decoded messages submitted together, as one gateway read of a busy connection.</summary>
+    public int Batch { get; init; } = DefaultBatch;
     public ulong Seed { get; init; } = DefaultSeed;
     /// <summary>"all", a comma list of scenario names, or null: the default run (every scenario but those kept out of it).</summary>
     public string? Scenario { get; init; }
@@ -29,6 +35,8 @@ internal sealed record BenchOptions
                             (default: every scenario but pipeline)
           --commands N      commands in the measured stream per scenario (default 2000000; pipeline: at most 1000000)
           --seed N          seed of the generated order flow (default 20240601)
+          --batch N         pipeline: messages submitted together, as in one read of a busy connection (default 16;
+                            1 = one message per read, each written to the journal alone)
           --json            print one JSON object instead of tables
           --input FILE      time the engine on a replay command file (JSON lines) instead of generated flow
           -h, --help        this help
@@ -67,7 +75,7 @@ internal sealed record BenchOptions
                     if (value is not null) { error = "--json takes no value"; return null; }
                     o = o with { Json = true };
                     break;
-                case "--scenario" or "--commands" or "--seed" or "--input":
+                case "--scenario" or "--commands" or "--seed" or "--input" or "--batch":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length) { error = $"{a} needs a value"; return null; }
@@ -93,6 +101,15 @@ internal sealed record BenchOptions
                             }
                             o = o with { Commands = n };
                             commandsGiven = true;
+                            break;
+                        case "--batch":
+                            if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int b)
+                                || b < 1 || b > MaxBatch)
+                            {
+                                error = $"--batch must be a whole number from 1 to {MaxBatch:N0}, got '{value}'";
+                                return null;
+                            }
+                            o = o with { Batch = b };
                             break;
                         case "--seed":
                             if (!ulong.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong seed))

@@ -8,29 +8,35 @@ using Hft.Pipeline.Durability;
 namespace Hft.Cli.Bench;
 
 /// <summary>
-/// A binary session's order path without the socket: a decoded message becomes an <see cref="OrderCommand"/> as the
-/// session makes it (<see cref="BinaryOrderEntry"/>), is submitted to the pipeline with the session's reply (run to
-/// completion: decided, journaled, published and flushed on this thread), and once the outbox releases it its
-/// responses are encoded with <see cref="BinaryCodec.Write"/> into the session's reused send buffer. Left out: the
-/// socket, the per-session rate limit and the session's lock (one thread here).
+/// A binary session's order path without the socket: the decoded messages of one read become
+/// <see cref="OrderCommand"/>s as the session makes them (<see cref="BinaryOrderEntry"/>), are submitted to the pipeline
+/// together, each with a reply of its own, and run to completion (decided, journaled, published, then one journal write
+/// for the read, on this thread); once the outbox releases a command its responses are encoded with
+/// <see cref="BinaryCodec.Write"/> into the session's reused send buffer. Left out: the socket, the per-session rate
+/// limit and the session's lock (one thread here).
 /// </summary>
 internal sealed class InProcessBinarySession
 {
     private readonly TradingPipeline _pipeline;
     private readonly DurableOutbox _outbox;
     private readonly SessionOrderIds _ids;
-    private readonly AckReply _reply;
+    private readonly AckReply[] _replies;
+    private readonly bool[] _submitted;
     private readonly long _ackTimeoutTicks;
     private byte[] _sendBuffer;
     private uint _nextOut = 1;
     private long _durabilityWaits;
 
-    public InProcessBinarySession(TradingPipeline pipeline, DecodedOrderFlow flow, int maxMessagesPerCommand, TimeSpan ackTimeout)
+    public InProcessBinarySession(TradingPipeline pipeline, DecodedOrderFlow flow, int maxMessagesPerCommand, int batch, TimeSpan ackTimeout)
     {
         _pipeline = pipeline;
         _outbox = pipeline.Outbox;
         _ids = new SessionOrderIds(flow.MaxClientOrderId, flow.NewOrders, pipeline.LastOrderId + 1);
-        _reply = new AckReply(_ids, maxMessagesPerCommand);
+        _replies = new AckReply[batch];
+        for (int i = 0; i < batch; i++) _replies[i] = new AckReply(_ids, maxMessagesPerCommand);
+        _submitted = new bool[batch];
+        Received = new long[batch];
+        Encoded = new long[batch];
         _sendBuffer = new byte[maxMessagesPerCommand * BinaryProtocol.MaxServerMessageSize];
         _ackTimeoutTicks = (long)(ackTimeout.TotalSeconds * Stopwatch.Frequency);
     }
@@ -48,52 +54,101 @@ internal sealed class InProcessBinarySession
     /// <summary>Commands not yet durable once decided, which waited in the outbox.</summary>
     public long DurabilityWaits => _durabilityWaits;
 
-    /// <summary>What the node decided, as the reply saw it.</summary>
-    public AckReply Reply => _reply;
+    /// <summary>Messages submitted together (one read).</summary>
+    public int Batch => _replies.Length;
+
+    /// <summary>The loops' per-read timestamps (allocated once, not in a measured loop).</summary>
+    public long[] Received { get; }
+
+    public long[] Encoded { get; }
+
+    /// <summary>What the node decided, as the replies saw it: events, trades, rejections (summed over the replies).</summary>
+    public (long Events, long Trades, long Rejected, long[] RejectsByReason) Decided()
+    {
+        long events = 0, trades = 0, rejected = 0;
+        var byReason = new long[_replies[0].RejectsByReason.Length];
+        foreach (var r in _replies)
+        {
+            events += r.Events;
+            trades += r.Trades;
+            rejected += r.Rejected;
+            for (int i = 0; i < byReason.Length; i++) byReason[i] += r.RejectsByReason[i];
+        }
+        return (events, trades, rejected, byReason);
+    }
 
     /// <summary>Starts the counts afresh (after the untimed commands).</summary>
     public void ResetCounts()
     {
         Acks = Unacknowledged = Messages = Bytes = 0;
         _durabilityWaits = 0;
-        _reply.ResetCounts();
+        foreach (var r in _replies) r.ResetCounts();
     }
 
-    /// <summary>One command from its decoded message to its encoded responses; returns the bytes encoded.</summary>
-    /// <param name="received">When the gateway read the frame (the pipeline's latency metrics start there).</param>
-    public int Process(in BinaryMessage m, int account, long received)
+    /// <summary>
+    /// One read: the decoded messages [from, from + count) submitted together and run to completion, then each answer
+    /// encoded once released. <paramref name="received"/>[j] is when message j was read (the latency starts there);
+    /// <paramref name="encoded"/>[j], if given, gets when its answer was encoded.
+    /// </summary>
+    public void ProcessRead(ReadOnlySpan<BinaryMessage> messages, ReadOnlySpan<int> accounts, ReadOnlySpan<long> received, Span<long> encoded)
     {
-        OrderCommand cmd;
-        switch (m.Type)
+        var batch = new SubmitBatch();
+        for (int j = 0; j < messages.Length; j++)
         {
-            case MessageType.NewOrder:
-                if (!BinaryOrderEntry.IsValidNewOrder(in m)) return EncodeAnswer(SessionReject(in m));
-                long id = _pipeline.NextOrderId();
-                _ids.Add(m.ClientOrderId, id);
-                cmd = BinaryOrderEntry.NewOrder(in m, id, account);
-                break;
-            case MessageType.CancelOrder:
-                cmd = BinaryOrderEntry.CancelOrReplace(in m, CommandOp.Cancel, OrderIdOf(in m), account, m.Instrument);
-                break;
-            case MessageType.ReplaceOrder:
-                if (!BinaryOrderEntry.IsValidReplace(in m)) return EncodeAnswer(SessionReject(in m));
-                cmd = BinaryOrderEntry.CancelOrReplace(in m, CommandOp.Replace, OrderIdOf(in m), account, m.Instrument);
-                break;
-            default:
-                throw NotOrderEntry(m.Type);
+            _submitted[j] = false;
+            ref readonly var m = ref messages[j];
+            OrderCommand cmd;
+            switch (m.Type)
+            {
+                case MessageType.NewOrder:
+                    if (!BinaryOrderEntry.IsValidNewOrder(in m))
+                    {
+                        Answer(j, SessionReject(in m), encoded);
+                        continue;
+                    }
+                    long id = _pipeline.NextOrderId();
+                    _ids.Add(m.ClientOrderId, id);
+                    cmd = BinaryOrderEntry.NewOrder(in m, id, accounts[j]);
+                    break;
+                case MessageType.CancelOrder:
+                    cmd = BinaryOrderEntry.CancelOrReplace(in m, CommandOp.Cancel, OrderIdOf(in m), accounts[j], m.Instrument);
+                    break;
+                case MessageType.ReplaceOrder:
+                    if (!BinaryOrderEntry.IsValidReplace(in m))
+                    {
+                        Answer(j, SessionReject(in m), encoded);
+                        continue;
+                    }
+                    cmd = BinaryOrderEntry.CancelOrReplace(in m, CommandOp.Replace, OrderIdOf(in m), accounts[j], m.Instrument);
+                    break;
+                default:
+                    throw NotOrderEntry(m.Type);
+            }
+            _replies[j].Arm();
+            var admitted = _pipeline.Submit(in cmd, _replies[j], received[j], null, ref batch);
+            if (admitted == AdmitResult.Accepted) _submitted[j] = true;
+            else Answer(j, BinaryResponses.Rejected(m.ClientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op, admitted.ToRejectReason()), encoded);
         }
+        _pipeline.Run(ref batch);
+        for (int j = 0; j < messages.Length; j++)
+        {
+            if (!_submitted[j]) continue;
+            var reply = _replies[j];
+            if (!reply.AwaitReleased(_outbox, _ackTimeoutTicks, ref _durabilityWaits))
+            {
+                Unacknowledged++;
+                continue;
+            }
+            if (reply.Answered) Acks++;
+            Encode(reply.Messages);
+            if (!encoded.IsEmpty) encoded[j] = Stopwatch.GetTimestamp();
+        }
+    }
 
-        _reply.Arm();
-        var admitted = _pipeline.Submit(in cmd, _reply, received);
-        if (admitted != AdmitResult.Accepted)
-            return EncodeAnswer(BinaryResponses.Rejected(m.ClientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op, admitted.ToRejectReason()));
-        if (!_reply.AwaitReleased(_outbox, _ackTimeoutTicks, ref _durabilityWaits))
-        {
-            Unacknowledged++;
-            return 0;
-        }
-        if (_reply.Answered) Acks++;
-        return Encode(_reply.Messages);
+    private void Answer(int j, in BinaryMessage answer, Span<long> encoded)
+    {
+        EncodeAnswer(in answer);
+        if (!encoded.IsEmpty) encoded[j] = Stopwatch.GetTimestamp();
     }
 
     private long OrderIdOf(in BinaryMessage m) => m.OrderId != 0 ? m.OrderId : _ids.ExchangeIdOf(m.ClientOrderId);

@@ -29,7 +29,7 @@ internal static class PipelineRunner
 
     public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
 
-    public static BenchResult Run(BenchScenario scenario, int commands, ulong seed, TextWriter log)
+    public static BenchResult Run(BenchScenario scenario, int commands, ulong seed, int batch, TextWriter log)
     {
         int measured = Math.Min(commands, MaxCommands);
         int prime = Math.Min(PrimeCommands, measured);
@@ -41,7 +41,7 @@ internal static class PipelineRunner
         using var node = PipelineBenchNode.Start(w);
         var pipeline = node.Pipeline;
         var flow = DecodedOrderFlow.From(w.Commands, node.AccountIds, node.InstrumentIds);
-        var session = new InProcessBinarySession(pipeline, flow, messagesPerCommand, AckTimeout);
+        var session = new InProcessBinarySession(pipeline, flow, messagesPerCommand, batch, AckTimeout);
         int total = flow.Messages.Length;
 
         log.WriteLine($"bench: {scenario.Name}: warm-up ({prime:N0} commands untimed)");
@@ -65,7 +65,7 @@ internal static class PipelineRunner
         return new BenchResult
         {
             Name = scenario.Name,
-            Description = $"{scenario.Description}; one node: {prime:N0} commands untimed, then the throughput and the latency segment",
+            Description = $"{scenario.Description}; reads of {batch} message(s); one node: {prime:N0} commands untimed, then the throughput and the latency segment",
             Commands = throughput.Done,
             PreloadedOrders = 0,
             Instruments = w.Instruments.Count,

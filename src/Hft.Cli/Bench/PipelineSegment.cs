@@ -38,7 +38,7 @@ internal sealed record PipelineSegment
             : PipelineLoops.RunTimed(session, flow, from, to, deadline, ticks);
         long t1 = Stopwatch.GetTimestamp();
         var cost = region.End();
-        var reply = session.Reply;
+        var decided = session.Decided();
         return new PipelineSegment
         {
             Done = done,
@@ -50,10 +50,10 @@ internal sealed record PipelineSegment
             Bytes = session.Bytes,
             DurabilityWaits = session.DurabilityWaits,
             JournalRecords = journal.Stats.Records - records,
-            Events = reply.Events,
-            Trades = reply.Trades,
-            Rejected = reply.Rejected,
-            RejectsByReason = (long[])reply.RejectsByReason.Clone(),
+            Events = decided.Events,
+            Trades = decided.Trades,
+            Rejected = decided.Rejected,
+            RejectsByReason = decided.RejectsByReason,
         };
     }
 }

@@ -47,7 +47,7 @@ public static class BenchCommand
             if (!options.Selects(scenario)) continue;
             if (scenario.ThroughNode)
             {
-                results.Add(PipelineRunner.Run(scenario, options.Commands, options.Seed, stderr));
+                results.Add(PipelineRunner.Run(scenario, options.Commands, options.Seed, options.Batch, stderr));
                 continue;
             }
             stderr.WriteLine($"bench: {scenario.Name}: generating {options.Commands:N0} commands (seed {options.Seed})");
