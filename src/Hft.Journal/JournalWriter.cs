@@ -210,36 +210,38 @@ public sealed class JournalWriter : IDisposable
             return;
         }
         if (_failure is not null) return;
+        long written = 0;
         // Waits at most one write of another appender: then its batch held our records, or we write them now.
         lock (_writeGate)
         {
             try
             {
-                WritePending();
+                written = WritePending();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
                 Fail(e);
             }
         }
+        if (written > 0) _listener?.OnDurable(written); // outside the gate: releasing replies must not hold up the next writer
     }
 
-    /// <summary>Under the write gate: swaps the filling batch out and writes it; true when anything was written.</summary>
-    private bool WritePending()
+    /// <summary>Under the write gate: swaps the filling batch out and writes it; the new durable sequence, or 0 when nothing was pending.</summary>
+    private long WritePending()
     {
         Batch batch;
         lock (_gate)
         {
-            if (_filling.Count == 0) return false;
+            if (_filling.Count == 0) return 0;
             batch = _filling;
             _filling = _spare;
             _spare = batch;
         }
         WriteBatch(batch);
-        Volatile.Write(ref _durableSequence, batch.LastSequence);
+        long last = batch.LastSequence;
+        Volatile.Write(ref _durableSequence, last);
         batch.Clear();
-        _listener?.OnDurable(Volatile.Read(ref _durableSequence));
-        return true;
+        return last;
     }
 
     /// <summary>
@@ -299,7 +301,9 @@ public sealed class JournalWriter : IDisposable
                 if (WritesInline)
                 {
                     // Appenders write their own batches (Flush); this thread writes what nobody flushed and fsyncs.
-                    lock (_writeGate) WritePending();
+                    long written;
+                    lock (_writeGate) written = WritePending();
+                    if (written > 0) _listener?.OnDurable(written);
                     if (lastFsync.Elapsed >= _fsyncInterval || _stopping)
                     {
                         FsyncWritten();

@@ -54,12 +54,18 @@ public sealed class DurableTracker : IDurableListener
     private long _durable;
     private bool _failed;
 
-    public static DurableTracker Of(JournalWriter journal) => s_trackers.GetValue(journal, j =>
+    /// <summary>The journal's tracker, made its listener on first use (once, even when threads race to it).</summary>
+    public static DurableTracker Of(JournalWriter journal)
     {
-        var tracker = new DurableTracker();
-        j.Listener = tracker;
-        return tracker;
-    });
+        lock (s_trackers)
+        {
+            if (s_trackers.TryGetValue(journal, out var tracker)) return tracker;
+            tracker = new DurableTracker();
+            journal.Listener = tracker;
+            s_trackers.Add(journal, tracker);
+            return tracker;
+        }
+    }
 
     public void Expect(JournalWriter journal, long sequence, IRecordCallback callback)
     {
