@@ -26,7 +26,9 @@ public sealed class TokenService
     private readonly AuthConfig _auth;
     private readonly SigningKeys _keys;
     private readonly JsonWebTokenHandler _handler = new();
-    private readonly JsonWebTokenHandler _inbound = new() { MapInboundClaims = false }; // claim names as issued, like JwtBearer here
+
+    /// <summary>Validates inbound tokens for every entry point (JwtBearer, WebSocket, binary login) with one cache.</summary>
+    public ValidatedTokenCache Inbound { get; } = new();
 
     public TokenService(AuthConfig auth, SigningKeys keys)
     {
@@ -78,7 +80,7 @@ public sealed class TokenService
     /// </summary>
     public async Task<(ClaimsPrincipal? User, Exception? Error)> ValidateAsync(string token)
     {
-        var result = await _inbound.ValidateTokenAsync(token, ValidationParameters());
+        var result = await Inbound.ValidateTokenAsync(token, ValidationParameters());
         return result.IsValid ? (new ClaimsPrincipal(result.ClaimsIdentity), null) : (null, result.Exception);
     }
 

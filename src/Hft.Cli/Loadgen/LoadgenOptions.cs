@@ -11,7 +11,8 @@ public sealed record LoadgenOptions
         Drives a running server over the binary order-entry protocol (or FIX, or REST) from N loopback connections, at a
         target rate or flat out, for a bounded time and/or count, with a realistic order mix (limits around a mid,
         some crossing, IOC, cancels, replaces). Reports achieved orders/s, round-trip latency (p50/p99/p99.9/max,
-        HdrHistogram) and the error rate, beside the server's own receipt->ack latency read from /metrics.
+        HdrHistogram) and the error rate, beside the server's own receipt->durable-ack latency (the run's exact
+        histogram from /debug/latency, else the buckets of /metrics).
 
           --protocol binary|fix|rest  target (default binary)
           --host HOST             binary gateway / FIX acceptor host (default 127.0.0.1)
@@ -19,7 +20,7 @@ public sealed record LoadgenOptions
           --fix-port N            FIX acceptor port (default 9878)
           --fix-sessions S1:P1,S2:P2  FIX SenderCompID:password per connection, one connection per session (FIX allows
                                   one logon per session); default CLIENT_A1:dev-fix-A1,CLIENT_A2:dev-fix-A2
-          --url URL               the server's HTTP base (REST target and /metrics; default http://127.0.0.1:8080)
+          --url URL               the server's HTTP base (REST target, /debug/latency and /metrics; default http://127.0.0.1:8080)
           --keys K1,K2            API keys, used round-robin by the connections (default dev-key-A1,dev-key-A2)
           --connections N         connections (default 1)
           --rate R                total orders/s, paced; latency is coordinated-omission corrected (default 0 = flat out)

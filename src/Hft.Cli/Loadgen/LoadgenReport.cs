@@ -59,7 +59,7 @@ public sealed record LoadgenReport
                 + (ServerMaxUs is { } max ? $", max {max:N1} us" : "")
                 + $" ({n:N0} samples, {(ServerSource == "hdr" ? "exact histogram of this run" : "bucket-interpolated")})");
         else
-            w.WriteLine("  server       /metrics not reachable: no server-side latency");
+            w.WriteLine("  server       neither /debug/latency nor /metrics reachable: no server-side latency");
         foreach (var d in Disconnects) w.WriteLine($"  disconnected {d}");
     }
 

@@ -28,6 +28,8 @@ public static class AuthSetup
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = tokens.ValidationParameters();
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(tokens.Inbound); // validates a token once, then answers its repeats from memory
                 options.Events = new JwtBearerEvents
                 {
                     // Logout and admin revoke take effect here: a lookup in this process's copy of the revocation
