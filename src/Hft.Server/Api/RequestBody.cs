@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace Hft.Server.Api;
@@ -7,26 +8,38 @@ public readonly record struct RequestBody(byte[] Bytes, IResult? Error)
 {
     public static int Limit { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// Buffers the whole body in Kestrel's own pipe (no copies while it arrives) and copies it out once, at its exact
+    /// size: one allocation per request.
+    /// </summary>
     public static async Task<RequestBody> ReadAsync(HttpContext http)
     {
         if (http.Request.ContentLength is long declared && declared > Limit) return TooLarge();
-        var buffer = new MemoryStream();
-        var chunk = new byte[4096];
+        var reader = http.Request.BodyReader;
         try
         {
             while (true)
             {
-                int n = await http.Request.Body.ReadAsync(chunk, http.RequestAborted);
-                if (n == 0) break;
-                if (buffer.Length + n > Limit) return TooLarge();
-                buffer.Write(chunk, 0, n);
+                var read = await reader.ReadAsync(http.RequestAborted);
+                var body = read.Buffer;
+                if (body.Length > Limit)
+                {
+                    reader.AdvanceTo(body.End);
+                    return TooLarge();
+                }
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    byte[] bytes = body.ToArray();
+                    reader.AdvanceTo(body.End);
+                    return new RequestBody(bytes, null);
+                }
+                reader.AdvanceTo(body.Start, body.End); // nothing consumed: wait for the rest
             }
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             return TooLarge();
         }
-        return new RequestBody(buffer.ToArray(), null);
     }
 
     private static RequestBody TooLarge()

@@ -16,7 +16,7 @@ namespace Hft.Server.Api;
 public sealed class RestReply(DurableOutbox outbox, int expected = 1, OrderRecord? order = null) : FanInReply(outbox, expected)
 {
     private readonly TaskCompletionSource<EngineEvent[]> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<EngineEvent> _events = new();
+    private EngineEvent[] _events = [];
 
     /// <summary>The order's state right after its command was decided (null without an order or before).</summary>
     public OrderState? Decided { get; private set; }
@@ -27,12 +27,13 @@ public sealed class RestReply(DurableOutbox outbox, int expected = 1, OrderRecor
     protected override void Collect(in OrderCommand command, ReadOnlySpan<EngineEvent> events)
     {
         if (order is not null) Decided = order.Capture();
-        foreach (ref readonly var e in events) _events.Add(e);
+        if (events.IsEmpty) return;
+        _events = _events.Length == 0 ? events.ToArray() : [.. _events, .. events]; // one exact-size array per shard
     }
 
     protected override void Released(bool failed)
     {
         if (failed) _done.TrySetException(new JournalFailedException());
-        else _done.TrySetResult(_events.ToArray());
+        else _done.TrySetResult(_events);
     }
 }

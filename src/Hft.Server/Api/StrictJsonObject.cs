@@ -13,8 +13,8 @@ public static class StrictJsonObject
     public static bool TryRead(ReadOnlySpan<byte> body, IReadOnlySet<string> allowed, out Dictionary<string, JsonElement> fields,
         out List<string> order, out string error)
     {
-        fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        order = new List<string>();
+        fields = new Dictionary<string, JsonElement>(allowed.Count, StringComparer.Ordinal);
+        order = new List<string>(allowed.Count);
         error = "";
         JsonDocument doc;
         try
@@ -31,10 +31,11 @@ public static class StrictJsonObject
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return Fail("the body must be a JSON object", out error);
-            foreach (var p in doc.RootElement.EnumerateObject())
+            var root = doc.RootElement.Clone(); // one copy that outlives the pooled document, shared by every field
+            foreach (var p in root.EnumerateObject())
             {
                 if (!allowed.Contains(p.Name)) return Fail($"unknown field '{p.Name}'", out error);
-                if (!fields.TryAdd(p.Name, p.Value.Clone())) return Fail($"field '{p.Name}' given twice", out error);
+                if (!fields.TryAdd(p.Name, p.Value)) return Fail($"field '{p.Name}' given twice", out error);
                 order.Add(p.Name);
             }
         }
