@@ -28,4 +28,6 @@ public sealed record HftConfig
     public MarketDataConfig MarketData { get; init; } = new();
 
     public ReplicationConfig Replication { get; init; } = new();
+
+    public SecurityConfig Security { get; init; } = new();
 }

@@ -1,11 +1,13 @@
 using Hft.Auth;
+using Hft.Auth.Audit;
+using Hft.Auth.Guards;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
 using Hft.Feed;
 using Hft.Gateways.Binary;
 using Hft.Gateways.Fix;
-using Hft.Pipeline;
 using Hft.Journal;
+using Hft.Pipeline;
 using Hft.Pipeline.Durability;
 using Hft.Pipeline.Monitoring;
 using Hft.Pipeline.Recovery;
@@ -30,11 +32,14 @@ public sealed class TradingNode : IAsyncDisposable
     private readonly List<IHostedService> _stages;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
+    private readonly AuditLog? _audit;
     private int _stopped;
 
     private TradingNode(HftConfig config, TradingPipeline pipeline, Publishers publishers, ApiHost? api, BinaryGateway? binary, FixAcceptor? fix,
-        List<IHostedService> stages, ILoggerFactory loggers)
+        List<IHostedService> stages, ILoggerFactory loggers, AuditLog? audit = null, LoginThrottle? logins = null)
     {
+        _audit = audit;
+        Logins = logins;
         Config = config;
         Pipeline = pipeline;
         Directory = publishers.Directory;
@@ -76,7 +81,11 @@ public sealed class TradingNode : IAsyncDisposable
     /// <summary>Where the REST host listens (port 0 in the config picks free ports).</summary>
     public IReadOnlyList<string> Urls => Api?.Urls ?? [];
 
-    public Hft.Server.Operations.AuditLog Audit => Api?.Audit ?? throw new InvalidOperationException("this node has no REST host");
+    /// <summary>The audit trail every gateway writes to.</summary>
+    public AuditLog Audit => _audit ?? throw new InvalidOperationException("this node has no listeners");
+
+    /// <summary>Failed-login throttling shared by every gateway (null for a node built without listeners).</summary>
+    public LoginThrottle? Logins { get; }
 
     /// <param name="config">The node's configuration (a profile plus overrides).</param>
     /// <param name="logging">Log providers (default: one-line console); tests pass <c>_ => { }</c> for silence.</param>
@@ -143,9 +152,15 @@ public sealed class TradingNode : IAsyncDisposable
         // 8. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
         var feed = FeedStage.Create(pipeline, config, new FeedMetrics(registry), loggers.CreateLogger("Hft.Feed"));
 
-        // 9. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
+        // 9. Security every gateway shares: the audit trail (admin actions, failed logins, lockouts) and the
+        //    failed-login throttle. Each listener also bounds what unauthenticated connections may cost
+        //    ([security], docs/SECURITY.md).
+        var audit = new AuditLog(config.Server.AuditLog, config.Security.AuditLinesPerSecond);
+        var logins = new LoginThrottle(config.Security, audit);
+
+        // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed));
+            marketData, loggers, replication, feed, audit, logins));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
@@ -165,7 +180,7 @@ public sealed class TradingNode : IAsyncDisposable
         if (binary is not null) stages.Add(binary);
         if (fix is not null) stages.Add(fix);
         stages.Add(feed);
-        var node = new TradingNode(config, pipeline, parts, api, binary, fix, stages, loggers);
+        var node = new TradingNode(config, pipeline, parts, api, binary, fix, stages, loggers, audit, logins);
         node.LogStart();
         return node;
     }
@@ -208,6 +223,7 @@ public sealed class TradingNode : IAsyncDisposable
         if (Fix is not null) await Fix.DisposeAsync();
         foreach (var stage in _stages)
             if (stage is IAsyncDisposable d && stage is not HostStage && stage != Fix) await d.DisposeAsync();
+        _audit?.Dispose();
         _loggers.Dispose();
     }
 

@@ -1,4 +1,6 @@
 using Hft.Auth;
+using Hft.Auth.Audit;
+using Hft.Auth.Guards;
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
@@ -36,7 +38,9 @@ public sealed record ApiHostParts(
     MarketDataOptions MarketData,
     ILoggerFactory Loggers,
     ReplicationService? Replication,
-    FeedStage? Feed);
+    FeedStage? Feed,
+    AuditLog Audit,
+    LoginThrottle Logins);
 
 /// <summary>
 /// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
@@ -111,8 +115,9 @@ public sealed class ApiHost : IAsyncDisposable
 
         // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token. Every 401/403 is audited.
         var keys = SigningKeys.From(config.Auth);
-        var audit = new AuditLog(config.Server.AuditLog);
+        var audit = parts.Audit;
         builder.Services.AddSingleton(audit);
+        builder.Services.AddSingleton(parts.Logins);
         builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys), (http, message) =>
         {
             bool forbidden = message == "forbidden";
@@ -167,7 +172,7 @@ public sealed class ApiHost : IAsyncDisposable
         app.Use(async (http, next) =>
         {
             await next(http);
-            if (http.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && !AuditLog.WasAudited(http))
+            if (http.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && !HttpAudit.WasAudited(http))
                 audit.Write(http, "auth.denied", RequestTarget(http), http.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
         app.UseWebSockets();
@@ -197,7 +202,6 @@ public sealed class ApiHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
-        Audit.Dispose();
+        await _app.DisposeAsync(); // the audit log belongs to the node
     }
 }

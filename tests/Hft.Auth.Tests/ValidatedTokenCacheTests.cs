@@ -92,13 +92,4 @@ public sealed class ValidatedTokenCacheTests
             Assert.InRange(cache.Count, 1, 4);
         }
     }
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Hft.Auth;
+using Hft.Auth.Audit;
 using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Pipeline;

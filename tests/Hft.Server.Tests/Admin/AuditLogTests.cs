@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hft.Auth.Audit;
 using Hft.Pipeline.Monitoring;
 using Hft.Server.Operations;
 
