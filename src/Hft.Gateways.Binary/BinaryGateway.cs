@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hft.Auth.Audit;
 using Hft.Auth.Guards;
+using Hft.Auth.Tls;
 using Hft.Configuration;
 using Hft.Pipeline;
 using Hft.Pipeline.State;
@@ -30,8 +31,9 @@ public sealed class BinaryGateway : IHostedService
     private Timer? _timer;
 
     public BinaryGateway(HftConfig config, TradingPipeline pipeline, AccountEventHub accountEvents, SessionAuthenticator authenticator,
-        GatewayMetrics metrics, AuditLog audit, LoginThrottle logins, ILogger log)
+        GatewayMetrics metrics, AuditLog audit, LoginThrottle logins, GatewayTls? tls, ILogger log)
     {
+        Tls = tls;
         _config = config;
         Pipeline = pipeline;
         AccountEvents = accountEvents;
@@ -57,6 +59,9 @@ public sealed class BinaryGateway : IHostedService
     internal AuditLog Audit { get; }
 
     internal LoginThrottle Logins { get; }
+
+    /// <summary>TLS on this listener ([tls] binary), or null for plain TCP.</summary>
+    internal GatewayTls? Tls { get; }
 
     internal SessionSlots Slots { get; }
 
@@ -87,8 +92,8 @@ public sealed class BinaryGateway : IHostedService
         listener.Listen(256);
         _listener = listener;
         EndPoint = (IPEndPoint)listener.LocalEndPoint!;
-        _log.LogInformation("binary gateway: listening on {EndPoint} (protocol v{Version}, at most {Sessions} sessions, {PerAccount} per account)",
-            EndPoint, BinaryProtocol.Version, Config.BinaryMaxSessions, Config.BinaryMaxSessionsPerAccount);
+        _log.LogInformation("binary gateway: listening on {EndPoint} ({Transport}, protocol v{Version}, at most {Sessions} sessions, {PerAccount} per account)",
+            EndPoint, Tls is null ? "plain TCP" : "TLS", BinaryProtocol.Version, Config.BinaryMaxSessions, Config.BinaryMaxSessionsPerAccount);
         _accepting = AcceptLoopAsync(listener);
         _timer = new Timer(_ => OnTimer(), null, 50, 50);
         return Task.CompletedTask;
@@ -138,6 +143,11 @@ public sealed class BinaryGateway : IHostedService
     {
         Metrics.Disconnected(DisconnectReason.ConnectionLimit);
         _log.LogDebug("binary gateway: refused a connection from {Remote}: {Refusal}", remote, refusal);
+        if (Tls is not null)
+        {
+            socket.Dispose(); // no plain notice on a TLS port: the client would read it as a broken handshake anyway
+            return;
+        }
         Span<byte> notice = stackalloc byte[BinaryProtocol.MaxServerMessageSize];
         int n = BinaryCodec.Write(new BinaryMessage { Type = MessageType.LogoutNotice, Reason = (byte)DisconnectReason.ConnectionLimit }, 1, notice);
         try
@@ -158,7 +168,7 @@ public sealed class BinaryGateway : IHostedService
         var reason = await session.RunAsync();
         if (session.LoggedIn) Slots.Release(session.Account);
         ticket.Dispose();
-        if (reason is not (DisconnectReason.ClientLogout or DisconnectReason.ConnectionLost or DisconnectReason.LoginTimeout or DisconnectReason.LoginFailed))
+        if (reason is not (DisconnectReason.ClientLogout or DisconnectReason.ConnectionLost or DisconnectReason.LoginTimeout or DisconnectReason.LoginFailed or DisconnectReason.TlsHandshake))
             _log.LogInformation("binary gateway: session of account {Account} ended: {Reason}",
                 session.Account >= 0 ? Pipeline.Accounts.Name(session.Account) : "-", GatewayMetrics.ReasonName(reason));
         lock (_sessionsGate) _sessions.Remove(session);

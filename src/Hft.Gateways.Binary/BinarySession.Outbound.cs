@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Hft.Core.Events;
@@ -213,8 +214,7 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
                     var buffer = Volatile.Read(ref _sendBuffer); // replaced at login: this write keeps the one it filled
                     int n = Drain(buffer, closing || Closing, out int messages, out logout);
                     if (n == 0) break;
-                    int sent = 0;
-                    while (sent < n) sent += await _socket.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None);
+                    await _stream.WriteAsync(buffer.AsMemory(0, n));
                     Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
                     _metrics.MessagesOut.Inc(messages);
                 }
@@ -250,9 +250,10 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
         }
         try
         {
+            if (_stream is SslStream tls) await tls.ShutdownAsync(); // close_notify: the peer knows the end was not cut short
             _socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
         {
         }
     }

@@ -33,7 +33,7 @@ public sealed partial class BinarySession
                 end -= start;
                 start = 0;
             }
-            int read = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None);
+            int read = await _stream.ReadAsync(buffer.AsMemory(end));
             if (read == 0)
             {
                 Close(end > start ? DisconnectReason.TruncatedFrame : DisconnectReason.ConnectionLost);

@@ -25,6 +25,7 @@ public sealed partial class BinarySession
     private const int LoginSendBufferSize = 2 * BinaryProtocol.MaxServerMessageSize;
 
     private readonly Socket _socket;
+    private Stream _stream; // the socket's, or TLS over it
     private readonly BinaryGateway _gateway;
     private readonly ConnectionGate.Ticket _ticket;
     private readonly TradingPipeline _pipeline;
@@ -44,6 +45,7 @@ public sealed partial class BinarySession
     internal BinarySession(Socket socket, ConnectionGate.Ticket ticket, BinaryGateway gateway)
     {
         _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
         _ticket = ticket;
         _gateway = gateway;
         _pipeline = gateway.Pipeline;
@@ -63,12 +65,22 @@ public sealed partial class BinarySession
     /// <summary>Runs the session until it ends; returns why it ended.</summary>
     internal async Task<DisconnectReason> RunAsync()
     {
+        if (_gateway.Tls is { } tls)
+        {
+            if (await tls.AcceptAsync(_socket) is not { } secured)
+            {
+                Close(DisconnectReason.TlsHandshake);
+                return _reason;
+            }
+            _stream = secured;
+        }
         var sending = SendLoopAsync();
         var receiving = ReceiveGuardedAsync();
         await sending; // ends once closing and the Logout went out (or the connection failed)
         // Linger: give the peer a moment to read the Logout and close, draining what it still sends (a close with
         // unread input would reset the connection and could discard the Logout before the peer reads it).
         await Task.WhenAny(receiving, Task.Delay(500));
+        await _stream.DisposeAsync();
         _socket.Dispose();
         await receiving;
         _subscription?.Dispose();

@@ -52,6 +52,7 @@ public sealed class GatewayMetrics
         DisconnectReason.LoginTimeout => "login_timeout",
         DisconnectReason.ConnectionLimit => "connection_limit",
         DisconnectReason.AccountDisabled => "account_disabled",
+        DisconnectReason.TlsHandshake => "tls_handshake",
         _ => "unknown",
     };
 }

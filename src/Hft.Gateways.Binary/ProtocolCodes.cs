@@ -37,6 +37,8 @@ public enum DisconnectReason : byte
     ConnectionLimit = 15,
     /// <summary>The account was disabled (kill switch) while logged on; the kill switch cancels its open orders.</summary>
     AccountDisabled = 16,
+    /// <summary>The TLS handshake failed or did not finish within the login timeout (never sent: there is no channel to send it on).</summary>
+    TlsHandshake = 17,
 }
 
 /// <summary>Why a Login was refused. Wire codes: append only.</summary>

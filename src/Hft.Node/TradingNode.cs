@@ -1,6 +1,7 @@
 using Hft.Auth;
 using Hft.Auth.Audit;
 using Hft.Auth.Guards;
+using Hft.Auth.Tls;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
 using Hft.Feed;
@@ -155,8 +156,10 @@ public sealed class TradingNode : IAsyncDisposable
         // 9. Security every gateway shares: the audit trail (admin actions, failed logins, lockouts) and the
         //    failed-login throttle. Each listener also bounds what unauthenticated connections may cost
         //    ([security], docs/SECURITY.md).
+        //    TLS ([tls]): the certificate every encrypting listener presents, re-read when its files change.
         var audit = new AuditLog(config.Server.AuditLog, config.Security.AuditLinesPerSecond);
         var logins = new LoginThrottle(config.Security, audit);
+        var certificates = CertificateSource.From(config.Tls, log: loggers.CreateLogger("Hft.Tls"), metrics: new TlsMetrics(registry));
 
         // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
@@ -169,7 +172,7 @@ public sealed class TradingNode : IAsyncDisposable
             var authenticator = new SessionAuthenticator(api.Services.GetRequiredService<ApiKeyStore>(), api.Services.GetRequiredService<TokenService>(),
                 api.Services.GetRequiredService<ISessionStore>(), pipeline);
             binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"), audit, logins,
-                loggers.CreateLogger("Hft.Gateways.Binary"));
+                GatewayTls.For(config.Tls.Binary, certificates, config), loggers.CreateLogger("Hft.Gateways.Binary"));
         }
         FixAcceptor? fix = null;
         if (config.Gateway.FixEnabled)

@@ -43,6 +43,11 @@ public static class ServeCommand
             stderr.WriteLine($"hft serve: {e.Message}; refusing to start (run with --repair to cut the journal there)");
             return 2;
         }
+        catch (Hft.Auth.Tls.TlsFileException e)
+        {
+            stderr.WriteLine($"hft serve: tls: {e.Message}");
+            return 2;
+        }
         try
         {
             node.StartAsync().GetAwaiter().GetResult();
