@@ -16,16 +16,6 @@ public sealed class ListenerPortsTests
         => Directory.GetFiles(Repo.Deployment(["kubernetes", .. dir]), "*.yaml").Order().SelectMany(Yaml.Documents);
 
     [Theory]
-    [InlineData("staging")]
-    [InlineData("production")]
-    public void The_profiles_give_the_api_and_the_operations_listener_ports_of_their_own(string profile)
-    {
-        var c = ConfigLoader.Load(profile, Repo.Path("config"), s_secret);
-        Assert.Equal((8000, 8080), (c.Server.HttpPort, c.Monitoring.MetricsPort));
-        Assert.False(c.Server.SharesOperationsPort(c.Monitoring));
-    }
-
-    [Theory]
     [InlineData("Deployment", "hft-trading-system", new string[0])]
     [InlineData("StatefulSet", "hft", new[] { "replicated" })]
     public void Pods_declare_and_pin_the_production_profiles_two_ports(string kind, string name, string[] dir)
