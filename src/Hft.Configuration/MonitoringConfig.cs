@@ -36,10 +36,24 @@ public sealed record MonitoringConfig
         if (AllowedCidrs.Count == 0)
             throw ctx.Error("monitoring", "allowed_cidrs", "must name at least one network (\"0.0.0.0/0\" and \"::/0\" allow every address)");
         foreach (var cidr in AllowedCidrs)
-            if (!IPNetwork.TryParse(cidr, out _))
+            if (!IsNetwork(cidr))
                 throw ctx.Error("monitoring", "allowed_cidrs",
                     $"\"{cidr}\" is not a network in CIDR notation with its host bits zero (e.g. 10.0.0.0/8, 127.0.0.1/32, fc00::/7)");
         if (OpsTokenSha256 is { } hash && !Sha256Hex.IsValid(hash))
             throw ctx.Error("monitoring", "ops_token_sha256", $"must be the SHA-256 of the token as 64 hex digits, got \"{hash}\" ({hash.Length} characters)");
+    }
+
+    /// <summary>
+    /// "address/prefix" with every bit after the prefix zero. The runtime's parser accepts "10.1.2.3/8"; refused here
+    /// so that a typo for one host (10.1.2.3/32) is never read as a whole network.
+    /// </summary>
+    private static bool IsNetwork(string cidr)
+    {
+        int slash = cidr.IndexOf('/');
+        if (slash <= 0 || !IPNetwork.TryParse(cidr, out var network) || !IPAddress.TryParse(cidr.AsSpan(0, slash), out var address)) return false;
+        var bytes = address.GetAddressBytes();
+        for (int bit = network.PrefixLength; bit < bytes.Length * 8; bit++)
+            if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0) return false;
+        return true;
     }
 }

@@ -39,7 +39,7 @@ public sealed class OperationsListenerConfigTests : IDisposable
     [Fact]
     public void Development_shares_one_port_admits_loopback_only_and_carries_the_hash_of_the_development_ops_token()
     {
-        var c = ConfigLoader.Load("development", RepoConfig.Dir, []);
+        var c = ConfigLoader.Load("development", RepoConfig.Dir, new Dictionary<string, string?>());
         Assert.True(c.Server.SharesOperationsPort(c.Monitoring));
         Assert.Equal(8080, c.Monitoring.MetricsPort);
         Assert.Equal(["127.0.0.0/8", "::1/128"], c.Monitoring.AllowedCidrs);
