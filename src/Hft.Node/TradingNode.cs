@@ -16,6 +16,7 @@ using Hft.Pipeline.Replication;
 using Hft.Pipeline.Shards;
 using Hft.Pipeline.State;
 using Hft.Server;
+using Hft.Server.Listeners;
 using Hft.Server.MarketData;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -92,8 +93,9 @@ public sealed class TradingNode : IAsyncDisposable
     /// <param name="logging">Log providers (default: one-line console); tests pass <c>_ => { }</c> for silence.</param>
     /// <param name="marketData">WebSocket market-data limits (default: from <c>[market_data]</c>).</param>
     /// <param name="listen">False: the pipeline and its publishers only - no REST host, gateways or feed (benchmarks).</param>
+    /// <param name="listeners">The REST host's ports (default: from the config; tests ask for separate free ports).</param>
     public static TradingNode Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
-        bool listen = true)
+        bool listen = true, ListenerPlan? listeners = null)
     {
         var loggers = NodeLogging.Create(logging);
 
@@ -161,9 +163,10 @@ public sealed class TradingNode : IAsyncDisposable
         var logins = new LoginThrottle(config.Security, audit);
         var certificates = CertificateSource.From(config.Tls, log: loggers.CreateLogger("Hft.Tls"), metrics: new TlsMetrics(registry));
 
-        // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
+        // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
+        //     /metrics and /debug on the operations listener; /health, /ready on both (one shared port in development).
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed, audit, logins));
+            marketData, loggers, replication, feed, audit, logins, listeners));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
