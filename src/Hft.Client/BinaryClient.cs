@@ -54,11 +54,12 @@ public sealed class BinaryClient : IDisposable
         CancellationToken cancellationToken = default)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        Stream? stream = null;
         try
         {
             if (IPAddress.TryParse(host, out var ip)) await socket.ConnectAsync(new IPEndPoint(ip, port), cancellationToken);
             else await socket.ConnectAsync(host, port, cancellationToken);
+            stream = new NetworkStream(socket, ownsSocket: false);
             if (tls is not null)
             {
                 var secured = new SslStream(stream, leaveInnerStreamOpen: false);
@@ -68,7 +69,7 @@ public sealed class BinaryClient : IDisposable
         }
         catch
         {
-            await stream.DisposeAsync();
+            if (stream is not null) await stream.DisposeAsync();
             socket.Dispose();
             throw;
         }

@@ -166,7 +166,7 @@ public sealed class TradingNode : IAsyncDisposable
         // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
         //     /metrics and /debug on the operations listener; /health, /ready on both (one shared port in development).
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed, audit, logins, listeners));
+            marketData, loggers, replication, feed, audit, logins, listeners, certificates));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;

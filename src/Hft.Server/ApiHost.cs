@@ -1,6 +1,7 @@
 using Hft.Auth;
 using Hft.Auth.Audit;
 using Hft.Auth.Guards;
+using Hft.Auth.Tls;
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
@@ -42,7 +43,8 @@ public sealed record ApiHostParts(
     FeedStage? Feed,
     AuditLog Audit,
     LoginThrottle Logins,
-    ListenerPlan? Listeners = null);
+    ListenerPlan? Listeners = null,
+    CertificateSource? Certificates = null);
 
 /// <summary>
 /// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
@@ -106,7 +108,7 @@ public sealed class ApiHost : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = config.Server.MaxRequestBodyBytes;
-            listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind));
+            listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind), parts.Certificates, config.Tls);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
         RequestBody.Limit = config.Server.MaxRequestBodyBytes;
