@@ -33,7 +33,8 @@ public sealed record BackupVerification(bool Ok, IReadOnlyList<string> Problems,
 /// records after it, and a manifest. Taken while the server runs: segments are copied up to their last complete
 /// record (the one being written may grow meanwhile), and nothing the copy needs is pruned until two more snapshots
 /// were taken. Verification checks the manifest's hashes, the snapshot's CRC, every record's CRC and that the
-/// sequences continue from the snapshot without a gap. Restore refuses a non-empty directory unless forced.
+/// sequences continue from the snapshot without a gap. Restore holds the directory's lock and refuses a non-empty
+/// directory unless forced.
 /// </summary>
 public static class JournalBackup
 {
@@ -242,25 +243,29 @@ public static class JournalBackup
         return new BackupVerification(problems.Count == 0, problems, Math.Max(snapSeq, 0), firstSeq, lastSeq, segs.Count, records, bytes);
     }
 
-    /// <summary>True when the directory does not exist or holds no file or directory at all.</summary>
-    public static bool IsEmptyDirectory(string dir) => !Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any();
+    /// <summary>True when the directory does not exist or holds no file or directory but the lock's (<see cref="DataDirectoryLock"/>).</summary>
+    public static bool IsEmptyDirectory(string dir)
+        => !Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).All(e => DataDirectoryLock.IsLockFile(Path.GetFileName(e)) && File.Exists(e));
 
     /// <summary>
-    /// Restores a backup into <paramref name="dataDir"/>. Refuses (InvalidOperationException) a non-empty directory unless
-    /// <paramref name="force"/>, in which case its snapshots and journal segments are deleted first. The archive is
-    /// verified into a staging directory first; nothing is touched when it does not check out.
+    /// Restores a backup into <paramref name="dataDir"/>, holding the directory's <see cref="DataDirectoryLock"/> for
+    /// the whole time: refused (<see cref="DataDirectoryLockException"/>) while a server or another restore has it.
+    /// Refuses (InvalidOperationException) a non-empty directory unless <paramref name="force"/>, in which case its
+    /// snapshots and journal segments are deleted first. The archive is verified into a staging directory first;
+    /// nothing is touched when it does not check out (a directory that did not exist is not created).
     /// </summary>
     public static BackupVerification Restore(string file, string dataDir, bool force)
     {
-        if (!IsEmptyDirectory(dataDir) && !force)
-            throw new InvalidOperationException($"data directory '{dataDir}' is not empty; refusing to overwrite it (use --force)");
-        string full = Path.GetFullPath(dataDir);
-        string staging = Path.Combine(Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? ".", $".hft-restore-{Guid.NewGuid():N}");
+        string full = DataDirectoryLock.FullPath(dataDir);
+        using var held = Directory.Exists(full) ? DataDirectoryLock.Acquire(full, "data directory") : null;
+        RefuseNonEmpty(full, force);
+        string staging = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".hft-restore-{Guid.NewGuid():N}");
         try
         {
             var result = Verify(file, staging);
             if (!result.Ok) return result;
-            Directory.CreateDirectory(full);
+            using var created = held is null ? DataDirectoryLock.Acquire(full, "data directory") : null;
+            if (created is not null) RefuseNonEmpty(full, force); // filled by someone else while the archive was verified
             foreach (var old in Directory.EnumerateFiles(full))
             {
                 string n = Path.GetFileName(old);
@@ -276,5 +281,11 @@ public static class JournalBackup
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
+    }
+
+    private static void RefuseNonEmpty(string dataDir, bool force)
+    {
+        if (!IsEmptyDirectory(dataDir) && !force)
+            throw new InvalidOperationException($"data directory '{dataDir}' is not empty; refusing to overwrite it (use --force)");
     }
 }

@@ -33,22 +33,35 @@ public static class JournalReplay
             stderr.WriteLine($"hft replay: {e.Message}");
             return 2;
         }
+        catch (DataDirectoryLockException e)
+        {
+            stderr.WriteLine($"hft replay: {e.Message}; replay a copy (hft backup --url, then hft restore into another directory) or stop the server");
+            return 2;
+        }
     }
 
     /// <summary>
     /// Recovers <paramref name="dir"/> into a fresh pipeline built from <paramref name="config"/> and returns the state
-    /// hash and what recovery did. A torn tail is truncated as at server start-up; nothing else is written.
-    /// Throws <see cref="JournalCorruptException"/> on corruption.
+    /// hash and what recovery did. A torn tail is truncated as at server start-up; nothing else is written. The
+    /// directory is locked meanwhile, as by a server. Throws <see cref="JournalCorruptException"/> on corruption and
+    /// <see cref="DataDirectoryLockException"/> while another process holds the directory.
     /// </summary>
     public static (string Hash, RecoveryReport Recovery) Recover(HftConfig config, string dir)
     {
         // Read-only recovery: mode async only to trigger replay; nothing is appended, so nothing is written. The node is
-        // built as the server builds it (the same composition root), without listeners, and never started.
+        // built as the server builds it (the same composition root), without listeners, and never started: disposing it
+        // closes the journal and releases the directory without a shutdown snapshot.
         config = config with { Journal = config.Journal with { Dir = dir, Mode = "async", Repair = false } };
         var node = TradingNode.Create(config, logging: _ => { }, listen: false);
-        var pipeline = node.Pipeline;
-        pipeline.Journal.Dispose();
-        string hash = StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook, pipeline.Accounts.Name);
-        return (hash, pipeline.Recovery);
+        try
+        {
+            var pipeline = node.Pipeline;
+            string hash = StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook, pipeline.Accounts.Name);
+            return (hash, pipeline.Recovery);
+        }
+        finally
+        {
+            node.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }
