@@ -48,11 +48,11 @@ public sealed class DataDirectoryLock : IDisposable
         }
         catch (IOException e) when (IsHeldElsewhere(e))
         {
-            throw new DataDirectoryLockException($"{kind} '{full}' is in use by another process: {LockHolder.Read(full)}", full, LockHolder.ReadPid(full));
+            throw new DataDirectoryLockException($"{kind} '{full}' is in use by another process: {LockHolder.Read(full, HolderFileName)}", full, held: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DataDirectoryLockException($"cannot lock {kind} '{full}': {e.Message}", full, null, e);
+            throw new DataDirectoryLockException($"cannot lock {kind} '{full}': {e.Message}", full, held: false, e);
         }
         try
         {
@@ -84,7 +84,7 @@ public sealed class DataDirectoryLock : IDisposable
             return;
         }
         throw new DataDirectoryLockException($"cannot lock {kind} '{full}': file locking is not in force here (DOTNET_SYSTEM_IO_DISABLEFILELOCKING "
-            + "is set, or the file system does not support flock); refusing to use the directory without an exclusive lock", full, null);
+            + "is set, or the file system does not support flock); refusing to use the directory without an exclusive lock", full, held: false);
     }
 
     /// <summary>The error of an open refused because the file is locked: EWOULDBLOCK from flock, or a Windows sharing violation.</summary>

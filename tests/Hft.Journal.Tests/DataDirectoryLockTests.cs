@@ -18,9 +18,9 @@ public sealed class DataDirectoryLockTests
 
         var refused = Assert.Throws<DataDirectoryLockException>(() => DataDirectoryLock.Acquire(dir.Path, "journal directory"));
 
-        Assert.Equal(Environment.ProcessId, refused.HolderPid);
+        Assert.True(refused.Held);
         Assert.Equal(DataDirectoryLock.FullPath(dir.Path), refused.Directory);
-        Assert.StartsWith($"journal directory '{DataDirectoryLock.FullPath(dir.Path)}' is in use by another process: pid {Environment.ProcessId} (",
+        Assert.StartsWith($"journal directory '{DataDirectoryLock.FullPath(dir.Path)}' is in use by another process: pid {Environment.ProcessId} on {Environment.MachineName} (",
             refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', refused.Message);
     }
@@ -59,11 +59,11 @@ public sealed class DataDirectoryLockTests
         int gone = ExitedProcessId();
         // Someone holds the lock without recording itself; the record left is of a process that has exited.
         using var raw = new FileStream(dir.File(DataDirectoryLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        File.WriteAllText(dir.File(DataDirectoryLock.HolderFileName), $"pid {gone} (hft serve), since 2026-01-01T00:00:00Z\n");
+        File.WriteAllText(dir.File(DataDirectoryLock.HolderFileName), $"pid {gone} on {Environment.MachineName} (hft serve), since 2026-01-01T00:00:00Z\n");
 
         var refused = Assert.Throws<DataDirectoryLockException>(() => DataDirectoryLock.Acquire(dir.Path, "journal directory"));
 
-        Assert.Null(refused.HolderPid);
+        Assert.True(refused.Held);
         Assert.Contains($"holder unknown (the last recorded one, pid {gone}, no longer runs)", refused.Message, StringComparison.Ordinal);
     }
 

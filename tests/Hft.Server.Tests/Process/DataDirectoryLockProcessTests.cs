@@ -8,10 +8,10 @@ namespace Hft.Server.Tests.Process;
 
 /// <summary>
 /// One process per data directory, between real <c>hft</c> processes: a second <c>hft serve</c> on a running
-/// server's journal directory exits 2 with one line naming the directory and the holder's pid, while the first keeps
-/// trading and every order it acknowledged survives its restart; offline backup, restore and replay are refused the
-/// same way; the lock is free again once the holder exits, gracefully or by kill -9; and a server refuses to run
-/// where the lock would not be in force.
+/// server's journal directory exits 2 with one line naming the directory and the holder, while the first keeps
+/// acknowledging; after a kill -9 of the holder a new server starts at once with every acknowledged order. Offline
+/// backup and restore are refused the same way, replay reads a copy; a server refuses to run where the lock would not
+/// be in force.
 /// </summary>
 public sealed class DataDirectoryLockProcessTests : IDisposable
 {
@@ -42,6 +42,7 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
             ["HFT_GATEWAY__FIX_PORT"] = "0",
             ["HFT_JOURNAL__MODE"] = "sync",
             ["HFT_JOURNAL__DIR"] = JournalDir,
+            ["HFT_JOURNAL__SNAPSHOT_INTERVAL_SECONDS"] = "0", // no periodic snapshot: the directory changes only with orders
             ["HFT_FEED__ENABLED"] = "false",
         };
         return (env, cwd);
@@ -92,7 +93,7 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_second_server_on_the_journal_directory_exits_2_and_the_first_keeps_every_acknowledged_order()
+    public async Task A_second_server_on_the_journal_directory_exits_2_and_after_a_kill_9_of_the_first_a_restart_has_every_acknowledged_order()
     {
         var (a, portA) = await StartAsync("a");
         using (a)
@@ -100,23 +101,23 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
             using var traderA = await TraderAsync(portA, "A1");
             for (int i = 1; i <= 3; i++) await PlaceRestingAsync(traderA, $"a{i}", i);
 
-            // The reproduction: server B, its own ports, the same journal directory, started after a3.
+            // The probe: server B, its own ports, the same journal directory, started after a3.
             var (envB, cwdB) = Serve("b", HftProcess.FreePort());
             var (exitB, b) = await HftProcess.RunAsync(["serve"], envB, s_exitTimeout, cwdB);
             using (b)
             {
                 Assert.True(exitB == 2, $"exit {exitB}\nstdout:\n{b.Stdout}\nstderr:\n{b.Stderr}");
                 string line = Assert.Single(b.StderrLines, l => l.Length > 0);
-                Assert.StartsWith($"hft serve: journal directory '{FullJournalDir}' is in use by another process: pid {a.Pid} (hft serve), since ",
+                Assert.StartsWith($"hft serve: journal directory '{FullJournalDir}' is in use by another process: pid {a.Pid} on {Environment.MachineName} (hft serve), since ",
                     line, StringComparison.Ordinal);
                 Assert.DoesNotContain("listening", b.Stdout, StringComparison.Ordinal);
             }
 
-            // A goes on trading, alone on its journal.
+            // A goes on acknowledging, alone on its journal (sync: acknowledged means on disk).
             for (int i = 4; i <= 5; i++) await PlaceRestingAsync(traderA, $"a{i}", i);
-            await StopAsync(a);
-        }
+        } // kill -9, waited for: A releases nothing itself
 
+        // The kernel dropped A's lock with A: a new server starts at once and recovers everything A acknowledged.
         var (restarted, port) = await StartAsync("restart");
         using (restarted)
         {
@@ -127,31 +128,7 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task The_lock_is_free_again_after_the_holder_exits_gracefully_or_by_kill_9()
-    {
-        var (graceful, _) = await StartAsync("graceful");
-        using (graceful)
-        {
-            var refused = Assert.Throws<DataDirectoryLockException>(() => DataDirectoryLock.Acquire(JournalDir, "journal directory"));
-            Assert.Equal(graceful.Pid, refused.HolderPid);
-            await StopAsync(graceful);
-        }
-        DataDirectoryLock.Acquire(JournalDir, "journal directory").Dispose();
-
-        var (killed, _) = await StartAsync("killed");
-        using (killed)
-        {
-            var refused = Assert.Throws<DataDirectoryLockException>(() => DataDirectoryLock.Acquire(JournalDir, "journal directory"));
-            Assert.Equal(killed.Pid, refused.HolderPid);
-        } // SIGKILL, and waited for: no chance to release anything itself
-        DataDirectoryLock.Acquire(JournalDir, "journal directory").Dispose();
-
-        var (next, _) = await StartAsync("next"); // and a server starts on it
-        using (next) await StopAsync(next);
-    }
-
-    [Fact]
-    public async Task Offline_backup_restore_and_replay_are_refused_while_a_server_holds_the_directory()
+    public async Task Offline_backup_and_restore_are_refused_while_a_server_holds_the_directory_and_replay_reads_a_copy()
     {
         string archive = Path.Combine(_work.FullName, "offline.tar.gz");
         var (first, port) = await StartAsync("first");
@@ -168,8 +145,10 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
         var (server, serverPort) = await StartAsync("server");
         using (server)
         {
-            string holder = $"is in use by another process: pid {server.Pid} (hft serve)";
-            var segments = Directory.GetFiles(JournalDir, "journal-*.log").Order(StringComparer.Ordinal).ToList();
+            using var trader = await TraderAsync(serverPort, "A1");
+            await PlaceRestingAsync(trader, "kept-2", 2);
+            string holder = $"is in use by another process: pid {server.Pid} on {Environment.MachineName} (hft serve)";
+            var files = Listing(JournalDir);
 
             string refusedBackup = await RefusedWithOneLineAsync(["backup", "--out", Path.Combine(_work.FullName, "refused.tar.gz"), "--data", JournalDir]);
             Assert.StartsWith($"hft backup: data directory '{FullJournalDir}' {holder}", refusedBackup, StringComparison.Ordinal);
@@ -179,17 +158,30 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
             string refusedRestore = await RefusedWithOneLineAsync(["restore", archive, "--data", JournalDir, "--force"]);
             Assert.StartsWith($"hft restore: data directory '{FullJournalDir}' {holder}", refusedRestore, StringComparison.Ordinal);
 
-            string refusedReplay = await RefusedWithOneLineAsync(["replay", "--journal", JournalDir]);
-            Assert.StartsWith($"hft replay: journal directory '{FullJournalDir}' {holder}", refusedReplay, StringComparison.Ordinal);
+            // Replay of the live journal still works, on a copy: it reaches both acknowledged orders (kept-1 from
+            // the shutdown snapshot, kept-2 from the journal after it).
+            var (replayExit, replay) = await HftProcess.RunAsync(["replay", "--journal", JournalDir],
+                new Dictionary<string, string> { ["HFT_CONFIG_DIR"] = Repo.ConfigDir }, s_exitTimeout, _work.FullName);
+            using (replay)
+            {
+                Assert.True(replayExit == 0, $"replay: exit {replayExit}\nstdout:\n{replay.Stdout}\nstderr:\n{replay.Stderr}");
+                Assert.Contains(replay.StderrLines, l => l.StartsWith($"hft replay: journal directory '{FullJournalDir}' {holder}", StringComparison.Ordinal)
+                    && l.EndsWith("replayed a consistent copy of it (its complete records so far)", StringComparison.Ordinal));
+                var hash = System.Text.Json.JsonDocument.Parse(replay.Stdout.Split('\n').Single(l => l.Contains("state_hash", StringComparison.Ordinal))).RootElement;
+                Assert.True(hash.GetProperty("lastSequence").GetInt64() >= 2 && hash.GetProperty("records").GetInt64() >= 1, replay.Stdout);
+            }
 
-            // Nothing was touched: the server's segments are all there and it still trades on them.
-            Assert.Equal(segments, Directory.GetFiles(JournalDir, "journal-*.log").Order(StringComparer.Ordinal).ToList());
-            using var trader = await TraderAsync(serverPort, "A1");
-            await PlaceRestingAsync(trader, "kept-2", 2);
-            Assert.Equal(["kept-1", "kept-2"], await OpenClientOrderIdsAsync(trader));
+            // Nothing was touched: the server's files are as they were, and it still trades on them.
+            Assert.Equal(files, Listing(JournalDir));
+            await PlaceRestingAsync(trader, "kept-3", 3);
+            Assert.Equal(["kept-1", "kept-2", "kept-3"], await OpenClientOrderIdsAsync(trader));
             await StopAsync(server);
         }
     }
+
+    /// <summary>The directory's files with their sizes (a server without orders or periodic snapshots writes nothing).</summary>
+    private static List<string> Listing(string dir)
+        => Directory.GetFiles(dir).Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length}").Order(StringComparer.Ordinal).ToList();
 
     [Fact]
     public async Task A_server_refuses_to_run_where_file_locking_is_not_in_force()
