@@ -192,7 +192,7 @@ public sealed class TradingNode : IAsyncDisposable
         {
             var authenticator = new SessionAuthenticator(api.Services.GetRequiredService<ApiKeyStore>(), api.Services.GetRequiredService<TokenService>(),
                 api.Services.GetRequiredService<ISessionStore>(), pipeline);
-            binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"),
+            binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"), audit, logins,
                 loggers.CreateLogger("Hft.Gateways.Binary"));
         }
         FixAcceptor? fix = null;
