@@ -99,7 +99,7 @@ public static class BackupCommand
         }
         catch (DataDirectoryLockException e)
         {
-            stderr.WriteLine($"hft backup: {e.Message}; an offline backup (--data) needs the server stopped - back up a running server online with --url");
+            stderr.WriteLine($"hft backup: {e.Message}{(e.Held ? "; an offline backup (--data) needs the server stopped - back up a running server online with --url" : "")}");
             return 2;
         }
         try

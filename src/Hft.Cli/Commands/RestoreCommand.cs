@@ -72,7 +72,7 @@ public static class RestoreCommand
         }
         catch (DataDirectoryLockException e)
         {
-            stderr.WriteLine($"hft restore: {e.Message}; stop the server on it before restoring");
+            stderr.WriteLine($"hft restore: {e.Message}{(e.Held ? "; stop the server on it before restoring" : "")}");
             return 2;
         }
         catch (InvalidOperationException e)
