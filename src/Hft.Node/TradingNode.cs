@@ -35,11 +35,13 @@ public sealed class TradingNode : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly AuditLog? _audit;
-    private int _stopped;
+    private readonly DataDirectoryLocks _directories;
+    private int _started, _stopped;
 
-    private TradingNode(HftConfig config, TradingPipeline pipeline, Publishers publishers, ApiHost? api, BinaryGateway? binary, FixAcceptor? fix,
-        List<IHostedService> stages, ILoggerFactory loggers, AuditLog? audit = null, LoginThrottle? logins = null)
+    private TradingNode(HftConfig config, DataDirectoryLocks directories, TradingPipeline pipeline, Publishers publishers, ApiHost? api,
+        BinaryGateway? binary, FixAcceptor? fix, List<IHostedService> stages, ILoggerFactory loggers, AuditLog? audit = null, LoginThrottle? logins = null)
     {
+        _directories = directories;
         _audit = audit;
         Logins = logins;
         Config = config;
@@ -89,13 +91,35 @@ public sealed class TradingNode : IAsyncDisposable
     /// <summary>Failed-login throttling shared by every gateway (null for a node built without listeners).</summary>
     public LoginThrottle? Logins { get; }
 
+    /// <summary>The data directories this node holds locked until it is disposed (full paths).</summary>
+    public IReadOnlyList<string> LockedDirectories => _directories.Directories;
+
     /// <param name="config">The node's configuration (a profile plus overrides).</param>
     /// <param name="logging">Log providers (default: one-line console); tests pass <c>_ => { }</c> for silence.</param>
     /// <param name="marketData">WebSocket market-data limits (default: from <c>[market_data]</c>).</param>
     /// <param name="listen">False: the pipeline and its publishers only - no REST host, gateways or feed (benchmarks).</param>
     /// <param name="listeners">The REST host's ports (default: from the config; tests ask for separate free ports).</param>
+    /// <exception cref="DataDirectoryLockException">Another process holds one of the node's data directories.</exception>
     public static TradingNode Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
         bool listen = true, ListenerPlan? listeners = null)
+    {
+        // 0. Ownership: the journal directory (with its snapshots), the Raft log and the FIX store are locked before
+        //    anything reads them, and stay locked until the node is disposed (or the process dies): a second process on
+        //    one of them is refused here instead of writing a journal of its own beside this one.
+        var directories = DataDirectoryLocks.Acquire(NodeDataDirectories.Of(config, listen));
+        try
+        {
+            return Build(config, directories, logging, marketData, listen, listeners);
+        }
+        catch
+        {
+            directories.Dispose();
+            throw;
+        }
+    }
+
+    private static TradingNode Build(HftConfig config, DataDirectoryLocks directories, Action<ILoggingBuilder>? logging, MarketDataOptions? marketData,
+        bool listen, ListenerPlan? listeners)
     {
         var loggers = NodeLogging.Create(logging);
 
@@ -150,7 +174,7 @@ public sealed class TradingNode : IAsyncDisposable
             stages.Add(replication);
         }
         var parts = new Publishers(directory, tape, metrics);
-        if (!listen) return new TradingNode(config, pipeline, parts, null, null, null, stages, loggers);
+        if (!listen) return new TradingNode(config, directories, pipeline, parts, null, null, null, stages, loggers);
 
         // 8. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
         var feed = FeedStage.Create(pipeline, config, new FeedMetrics(registry), loggers.CreateLogger("Hft.Feed"));
@@ -186,7 +210,7 @@ public sealed class TradingNode : IAsyncDisposable
         if (binary is not null) stages.Add(binary);
         if (fix is not null) stages.Add(fix);
         stages.Add(feed);
-        var node = new TradingNode(config, pipeline, parts, api, binary, fix, stages, loggers, audit, logins);
+        var node = new TradingNode(config, directories, pipeline, parts, api, binary, fix, stages, loggers, audit, logins);
         node.LogStart();
         return node;
     }
@@ -202,13 +226,23 @@ public sealed class TradingNode : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        Volatile.Write(ref _started, 1);
         foreach (var stage in _stages) await stage.StartAsync(cancellationToken);
     }
 
-    /// <summary>Graceful stop, in reverse order: feed, gateways, REST host (in-flight requests finish), replication, then the shards drain.</summary>
+    /// <summary>
+    /// Graceful stop, in reverse order: feed, gateways, REST host (in-flight requests finish), replication, then the
+    /// shards drain. A node never started (recovery only, or its pipeline driven by hand) only drains its shards and
+    /// closes its journal: no shutdown snapshot.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        if (Volatile.Read(ref _started) == 0)
+        {
+            Pipeline.Stop(TimeSpan.FromSeconds(Config.System.ShutdownTimeoutSeconds));
+            return;
+        }
         for (int i = _stages.Count - 1; i >= 0; i--) await _stages[i].StopAsync(cancellationToken);
     }
 
@@ -222,15 +256,23 @@ public sealed class TradingNode : IAsyncDisposable
         await StopAsync();
     }
 
+    /// <summary>Stops (when not stopped yet), disposes every part, and last releases the data directories.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        if (Api is not null) await Api.DisposeAsync();
-        if (Fix is not null) await Fix.DisposeAsync();
-        foreach (var stage in _stages)
-            if (stage is IAsyncDisposable d && stage is not HostStage && stage != Fix) await d.DisposeAsync();
-        _audit?.Dispose();
-        _loggers.Dispose();
+        try
+        {
+            await StopAsync();
+            if (Api is not null) await Api.DisposeAsync();
+            if (Fix is not null) await Fix.DisposeAsync();
+            foreach (var stage in _stages)
+                if (stage is IAsyncDisposable d && stage is not HostStage && stage != Fix) await d.DisposeAsync();
+            _audit?.Dispose();
+            _loggers.Dispose();
+        }
+        finally
+        {
+            _directories.Dispose();
+        }
     }
 
     private sealed record Publishers(OrderDirectory Directory, TradeTape Tape, PipelineMetrics Metrics);

@@ -3,7 +3,10 @@ using Hft.Node;
 
 namespace Hft.Cli.Commands;
 
-/// <summary><c>hft serve [--profile NAME]</c>: runs the trading server until SIGTERM/SIGINT. Bad config: one line, exit 2.</summary>
+/// <summary>
+/// <c>hft serve [--profile NAME]</c>: runs the trading server until SIGTERM/SIGINT. Bad config, a corrupt journal or a
+/// data directory another process holds: one line, exit 2.
+/// </summary>
 public static class ServeCommand
 {
     private const string Help = """
@@ -48,6 +51,11 @@ public static class ServeCommand
         catch (Hft.Auth.Tls.TlsFileException e)
         {
             stderr.WriteLine($"hft serve: tls: {e.Message}");
+            return 2;
+        }
+        catch (Hft.Journal.DataDirectoryLockException e)
+        {
+            stderr.WriteLine($"hft serve: {e.Message}; refusing to start (one process per data directory, docs/RUNBOOK.md)");
             return 2;
         }
         try
