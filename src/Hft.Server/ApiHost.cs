@@ -1,5 +1,6 @@
 using Hft.Auth;
 using Hft.Auth.Audit;
+using Hft.Auth.Tls;
 using Hft.Auth.Guards;
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
@@ -40,7 +41,8 @@ public sealed record ApiHostParts(
     ReplicationService? Replication,
     FeedStage? Feed,
     AuditLog Audit,
-    LoginThrottle Logins);
+    LoginThrottle Logins,
+    CertificateSource? Tls = null);
 
 /// <summary>
 /// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
@@ -118,6 +120,7 @@ public sealed class ApiHost : IAsyncDisposable
         var audit = parts.Audit;
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(parts.Logins);
+        if (parts.Tls is { } tls) builder.Services.AddSingleton(tls); // the node's [tls] material (Redis over TLS shows it)
         builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys), (http, message) =>
         {
             bool forbidden = message == "forbidden";
