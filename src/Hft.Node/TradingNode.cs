@@ -15,6 +15,7 @@ using Hft.Pipeline.Recovery;
 using Hft.Pipeline.Replication;
 using Hft.Pipeline.Shards;
 using Hft.Pipeline.State;
+using Hft.Replication;
 using Hft.Server;
 using Hft.Server.Listeners;
 using Hft.Server.MarketData;
@@ -165,32 +166,37 @@ public sealed class TradingNode : IAsyncDisposable
         foreach (var shard in shards.All) shard.AttachReplicaObservers([directory, tape, marketDataFeed, accountEvents]);
         var stages = new List<IHostedService> { new PipelineService(pipeline, config, loggers.CreateLogger("Hft.Pipeline")) };
 
-        // 7. Replication ([replication] enabled): this node's Raft member, started once the shards run; the journal
-        //    hands it each batch and counts a record durable once the group committed it.
+        // 7. TLS material ([tls]): the node certificate, its key and the authorities, re-read when the files change;
+        //    null when nothing turns TLS on.
+        var tls = CertificateSource.From(config.Tls, log: loggers.CreateLogger("Hft.Tls"), metrics: new TlsMetrics(registry));
+
+        // 8. Replication ([replication] enabled): this node's Raft member, started once the shards run; the journal
+        //    hands it each batch and counts a record durable once the group committed it. [tls] raft: mutual TLS.
         ReplicationService? replication = null;
         if (config.Replication.Enabled)
         {
-            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"));
+            var raftTls = config.Tls.Raft && tls is not null
+                ? new RaftTls(TlsOptions.PeerServer(tls), peerHost => TlsOptions.PeerClient(tls, peerHost))
+                : null;
+            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"), tls: raftTls);
             stages.Add(replication);
         }
         var parts = new Publishers(directory, tape, metrics);
         if (!listen) return new TradingNode(config, directories, pipeline, parts, null, null, null, stages, loggers);
 
-        // 8. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
+        // 9. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
         var feed = FeedStage.Create(pipeline, config, new FeedMetrics(registry), loggers.CreateLogger("Hft.Feed"));
 
-        // 9. Security every gateway shares: the audit trail (admin actions, failed logins, lockouts) and the
+        // 10. Security every gateway shares: the audit trail (admin actions, failed logins, lockouts) and the
         //    failed-login throttle. Each listener also bounds what unauthenticated connections may cost
         //    ([security], docs/SECURITY.md).
-        //    TLS ([tls]): the certificate every encrypting listener presents, re-read when its files change.
         var audit = new AuditLog(config.Server.AuditLog, config.Security.AuditLinesPerSecond);
         var logins = new LoginThrottle(config.Security, audit);
-        var certificates = CertificateSource.From(config.Tls, log: loggers.CreateLogger("Hft.Tls"), metrics: new TlsMetrics(registry));
 
-        // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
+        // 11. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
         //     /metrics and /debug on the operations listener; /health, /ready on both (one shared port in development).
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed, audit, logins, listeners, certificates));
+            marketData, loggers, replication, feed, audit, logins, listeners, tls));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
@@ -199,7 +205,7 @@ public sealed class TradingNode : IAsyncDisposable
             var authenticator = new SessionAuthenticator(api.Services.GetRequiredService<ApiKeyStore>(), api.Services.GetRequiredService<TokenService>(),
                 api.Services.GetRequiredService<ISessionStore>(), pipeline);
             binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"), audit, logins,
-                GatewayTls.For(config.Tls.Binary, certificates, config), loggers.CreateLogger("Hft.Gateways.Binary"));
+                GatewayTls.For(config.Tls.Binary, tls, config), loggers.CreateLogger("Hft.Gateways.Binary"));
         }
         FixAcceptor? fix = null;
         if (config.Gateway.FixEnabled)

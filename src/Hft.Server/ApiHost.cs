@@ -1,7 +1,7 @@
 using Hft.Auth;
 using Hft.Auth.Audit;
-using Hft.Auth.Guards;
 using Hft.Auth.Tls;
+using Hft.Auth.Guards;
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
@@ -44,7 +44,7 @@ public sealed record ApiHostParts(
     AuditLog Audit,
     LoginThrottle Logins,
     ListenerPlan? Listeners = null,
-    CertificateSource? Certificates = null);
+    CertificateSource? Tls = null);
 
 /// <summary>
 /// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
@@ -108,7 +108,7 @@ public sealed class ApiHost : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = config.Server.MaxRequestBodyBytes;
-            listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind), parts.Certificates, config.Tls);
+            listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind), parts.Tls, config.Tls);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
         RequestBody.Limit = config.Server.MaxRequestBodyBytes;
@@ -141,6 +141,7 @@ public sealed class ApiHost : IAsyncDisposable
         var audit = parts.Audit;
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(parts.Logins);
+        if (parts.Tls is { } tls) builder.Services.AddSingleton(tls); // the node's [tls] material (Redis over TLS shows it)
         builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys), (http, message) =>
         {
             bool forbidden = message == "forbidden";

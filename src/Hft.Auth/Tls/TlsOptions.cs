@@ -46,4 +46,33 @@ public static class TlsOptions
             ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
             RemoteCertificateValidationCallback = (_, certificate, _, errors) => PeerCertificates.Trusted(certificate, errors, authorities, checkName: true),
         };
+
+    /// <summary>
+    /// Server side of a peer link (Raft): one options object serves every connection the listener accepts, so the
+    /// certificate and the authorities are read from <paramref name="source"/> at each handshake (a renewed pair serves
+    /// the next connection). The peer must show a certificate chaining to [tls] ca_file.
+    /// </summary>
+    public static SslServerAuthenticationOptions PeerServer(CertificateSource source) => new()
+    {
+        ServerCertificateSelectionCallback = (_, _) => source.Current.Certificate,
+        EnabledSslProtocols = Protocols,
+        ClientCertificateRequired = true,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        RemoteCertificateValidationCallback = (_, certificate, _, errors)
+            => PeerCertificates.Trusted(certificate, errors, source.Current.Authorities, checkName: false),
+    };
+
+    /// <summary>
+    /// Client side of a peer link: <paramref name="peerHost"/>'s certificate must name it and chain to [tls] ca_file; the
+    /// node certificate current at each handshake is shown as the client certificate.
+    /// </summary>
+    public static SslClientAuthenticationOptions PeerClient(CertificateSource source, string peerHost) => new()
+    {
+        TargetHost = peerHost,
+        EnabledSslProtocols = Protocols,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        LocalCertificateSelectionCallback = (_, _, _, _, _) => source.Current.Certificate,
+        RemoteCertificateValidationCallback = (_, certificate, _, errors)
+            => PeerCertificates.Trusted(certificate, errors, source.Current.Authorities, checkName: true),
+    };
 }
