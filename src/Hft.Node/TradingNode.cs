@@ -91,8 +91,9 @@ public sealed class TradingNode : IAsyncDisposable
     /// <param name="logging">Log providers (default: one-line console); tests pass <c>_ => { }</c> for silence.</param>
     /// <param name="marketData">WebSocket market-data limits (default: from <c>[market_data]</c>).</param>
     /// <param name="listen">False: the pipeline and its publishers only - no REST host, gateways or feed (benchmarks).</param>
+    /// <param name="gatewayClock">Time of the FIX acceptor's login timeout (default: the system clock; tests pass a manual one).</param>
     public static TradingNode Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
-        bool listen = true)
+        bool listen = true, TimeProvider? gatewayClock = null)
     {
         var loggers = NodeLogging.Create(logging);
 
@@ -173,7 +174,8 @@ public sealed class TradingNode : IAsyncDisposable
         }
         FixAcceptor? fix = null;
         if (config.Gateway.FixEnabled)
-            fix = new FixAcceptor(config, pipeline, accountEvents, directory, new FixMetrics(registry), loggers.CreateLogger("Hft.Gateways.Fix"));
+            fix = new FixAcceptor(config, pipeline, accountEvents, directory, new FixMetrics(registry), loggers.CreateLogger("Hft.Gateways.Fix"),
+                audit, logins, gatewayClock);
 
         // Started in this order, stopped in reverse: the gateways stop taking orders before the pipeline drains.
         stages.Add(new HostStage(api));
