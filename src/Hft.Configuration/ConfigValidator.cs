@@ -23,6 +23,7 @@ internal static class ConfigValidator
         c.Replication.Validate(ctx);
         ReplicationHasJournal(c, ctx);
         c.MarketData.Validate(ctx);
+        c.Tls.Validate(ctx);
         if (c.Profile == "production") Production(c, ctx);
     }
 
@@ -89,5 +90,18 @@ internal static class ConfigValidator
         var feed = c.Feed;
         if (feed.Enabled && feed.IsRemote && Uri.TryCreate(feed.Url, UriKind.Absolute, out var url) && url.Scheme != "wss")
             throw ctx.Error("feed", "url", $"must be wss:// (TLS) in production, got \"{feed.Url}\"");
+        if (!c.Tls.AllowPlaintext) ProductionEncrypts(c, ctx);
+    }
+
+    /// <summary>Production: every connection is encrypted unless [tls] allow_plaintext says otherwise.</summary>
+    private static void ProductionEncrypts(HftConfig c, BindContext ctx)
+    {
+        const string unless = "in production (or set [tls] allow_plaintext = true, e.g. behind a TLS-terminating proxy)";
+        if (!c.Tls.Http) throw ctx.Error("tls", "http", "must be true " + unless);
+        if (c.Gateway.BinaryEnabled && !c.Tls.Binary) throw ctx.Error("tls", "binary", "must be true when the binary gateway is enabled " + unless);
+        if (c.Gateway.FixEnabled && !c.Tls.Fix) throw ctx.Error("tls", "fix", "must be true when the FIX acceptor is enabled " + unless);
+        if (c.Replication.Enabled && !c.Tls.Raft) throw ctx.Error("tls", "raft", "must be true when replication is enabled " + unless);
+        if (c.Redis.Connection is { Length: > 0 } redis && !StackExchange.Redis.ConfigurationOptions.Parse(redis).Ssl)
+            throw ctx.Error("redis", "connection", "must use TLS (ssl=true) " + unless);
     }
 }

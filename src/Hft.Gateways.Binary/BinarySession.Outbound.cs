@@ -23,7 +23,8 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
     private long _waitingFor; // the sequence this session waits for in the outbox (0: not waiting)
     private int _sending;     // 1 while a thread writes to the socket
     private int _sendAgain;   // set by a thread that found the socket busy: the writer looks again
-    private bool _logoutSent;
+    private bool _logoutSent;   // encoded into the send buffer (under _gate)
+    private bool _logoutFlushed; // handed to the socket by whichever writer encoded it
     private readonly bool[] _reportedReject;
 
     /// <summary>
@@ -140,10 +141,11 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
     }
 
     /// <summary>Encodes the responses that may leave, in order, into the send buffer; returns the bytes and messages.</summary>
-    private int Drain(bool closing, out int messages)
+    private int Drain(bool closing, out int messages, out bool logout)
     {
         int n = 0;
         messages = 0;
+        logout = false;
         var buffer = _sendBuffer.AsSpan(0, SendBufferSize);
         long waitFor = 0;
         lock (_gate)
@@ -165,12 +167,12 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
             if (closing && !_logoutSent && n + BinaryProtocol.MaxServerMessageSize <= buffer.Length && (_count == 0 || waitFor != 0))
             {
                 _logoutSent = true;
+                logout = true;
                 if (_reason is not (DisconnectReason.ConnectionLost or DisconnectReason.LoginFailed))
                 {
                     n += BinaryCodec.Write(new BinaryMessage { Type = MessageType.LogoutNotice, Reason = (byte)_reason }, _nextOut++, buffer[n..]);
                     messages++;
                 }
-                _signal.Set(); // the send loop ends once it sees the Logout went out, whoever wrote it
             }
         }
         // The head waits for the journal: be woken by the outbox once (not again for the same sequence).
@@ -188,12 +190,13 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
         Volatile.Write(ref _sendAgain, 1);
         while (Volatile.Read(ref _sendAgain) != 0 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
         {
+            bool logout = false;
             try
             {
                 Volatile.Write(ref _sendAgain, 0);
-                while (true)
+                while (!logout)
                 {
-                    int n = Drain(closing || Closing, out int messages);
+                    int n = Drain(closing || Closing, out int messages, out logout);
                     if (n == 0) break;
                     int sent = 0;
                     while (sent < n) sent += await _socket.SendAsync(_sendBuffer.AsMemory(sent, n - sent), SocketFlags.None);
@@ -204,6 +207,12 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
             finally
             {
                 Interlocked.Exchange(ref _sending, 0);
+                if (logout)
+                {
+                    // Only now may the send loop shut the socket: the Logout is in the kernel (or the send failed).
+                    Volatile.Write(ref _logoutFlushed, true);
+                    _signal.Set();
+                }
             }
         }
     }
@@ -233,11 +242,5 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
         }
     }
 
-    private bool LogoutSent
-    {
-        get
-        {
-            lock (_gate) return _logoutSent;
-        }
-    }
+    private bool LogoutSent => Volatile.Read(ref _logoutFlushed);
 }

@@ -216,6 +216,8 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
     private static async Task<(bool Ok, int Series, string? Error)> QueryAsync(HttpClient api, string query)
     {
         using var response = await api.PostAsync("/api/v1/query", new FormUrlEncodedContent([new("query", query)]));
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable) // still starting: "Service Unavailable" as plain text
+            return (false, 0, "prometheus not ready");
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = doc.RootElement;
         if (root.GetProperty("status").GetString() != "success") return (false, 0, root.GetProperty("error").GetString());

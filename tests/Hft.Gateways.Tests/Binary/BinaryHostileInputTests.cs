@@ -120,11 +120,12 @@ public class BinaryHostileInputTests
     [Fact]
     public async Task A_silent_client_is_disconnected_after_three_heartbeat_intervals()
     {
-        await using var s = await StartAsync(c => c with { Gateway = c.Gateway with { BinaryHeartbeatMs = 100 } });
+        await using var s = await StartAsync(c => c with { Gateway = c.Gateway with { BinaryHeartbeatMs = 250 } });
         var c = await s.ConnectAsync(); // never logs in
         Assert.Equal(DisconnectReason.HeartbeatTimeout, await c.ClosedAsync());
-        var live = await s.LoginAsync(); // sends heartbeats on its own: stays up past the timeout
-        await Task.Delay(600);
+        // Sends heartbeats on its own every 125 ms: stays up past the 750 ms timeout (wide enough for a busy machine).
+        var live = await s.LoginAsync();
+        await Task.Delay(1000);
         live.SendNewOrder(1, Btc, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 4_900_000, 10_000);
         await live.ExpectAsync(MessageType.OrderAccepted);
         Assert.False(live.Closed.IsCompleted);

@@ -1,0 +1,41 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Hft.Auth.Tls;
+
+/// <summary>The handshake options of every TLS listener and dialler, built from one <see cref="CertificateSource"/>.</summary>
+public static class TlsOptions
+{
+    public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <summary>Server side of a handshake (HTTP, binary, FIX, Raft); the certificate current at this handshake.</summary>
+    public static SslServerAuthenticationOptions Server(CertificateSource source, ClientCertificatePolicy clients)
+    {
+        var material = source.Current;
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = material.ServerContext,
+            EnabledSslProtocols = Protocols,
+            ClientCertificateRequired = clients != ClientCertificatePolicy.None,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => certificate is null
+                ? clients != ClientCertificatePolicy.Required
+                : PeerCertificates.Trusted(certificate, errors, material.Authorities, checkName: false),
+        };
+    }
+
+    /// <summary>
+    /// Client side: checks the server against <paramref name="authorities"/> (empty: the system trust store) and the
+    /// name <paramref name="targetHost"/>; shows <paramref name="clientCertificate"/> when given (mutual TLS).
+    /// </summary>
+    public static SslClientAuthenticationOptions Client(string targetHost, X509Certificate2Collection authorities, X509Certificate2? clientCertificate = null)
+        => new()
+        {
+            TargetHost = targetHost,
+            EnabledSslProtocols = Protocols,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => PeerCertificates.Trusted(certificate, errors, authorities, checkName: true),
+        };
+}
