@@ -18,6 +18,7 @@ public class FixIdleConnectionCostTests(ITestOutputHelper output)
 {
     private const int Connections = 300;
     private const long MaxServerBytesPerConnection = 4096;
+    private const int Rounds = 3;
 
     [Fact]
     public async Task An_idle_connection_before_logon_costs_no_thread_and_at_most_a_few_kilobytes()
@@ -28,19 +29,33 @@ public class FixIdleConnectionCostTests(ITestOutputHelper output)
         });
         var acceptor = f.Server.Fix!;
 
-        // The clients' sockets live in this process too: their cost is measured against a listener that never accepts.
-        using var deaf = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        deaf.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        deaf.Listen(2 * Connections);
-        var clientsOnly = await MeasureAsync(((IPEndPoint)deaf.LocalEndPoint!).Port, () => true);
-        var withAcceptor = await MeasureAsync(f.Port, () => acceptor.WaitingForLogon >= Connections);
+        Func<bool> acceptorHasThemAll = () => acceptor.WaitingForLogon >= Connections;
 
-        double serverBytes = (double)(withAcceptor.Heap - clientsOnly.Heap) / Connections;
-        output.WriteLine($"{Connections} idle connections: acceptor heap {serverBytes:F0} B per connection " +
-            $"(clients alone {clientsOnly.Heap / Connections} B, both ends {withAcceptor.Heap / Connections} B), " +
-            $"threads +{withAcceptor.Threads} (clients alone +{clientsOnly.Threads}), " +
-            $"working set +{(withAcceptor.WorkingSet - clientsOnly.WorkingSet) / Connections} B per connection");
-        Assert.True(withAcceptor.Threads - clientsOnly.Threads < Connections / 10, $"threads grew by {withAcceptor.Threads}: one per connection?");
+        // A warm-up round first (lazy allocations of the acceptor and the runtime), then paired rounds; the median
+        // pair is reported: the node's own background work moves the heap by a few MB either way.
+        await MeasureAsync(f.Port, acceptorHasThemAll);
+        await Bounded.UntilAsync(() => acceptor.WaitingForLogon == 0, "the warm-up connections are gone");
+        var pairs = new List<(Growth ClientsOnly, Growth WithAcceptor)>();
+        for (int round = 0; round < Rounds; round++)
+        {
+            // The clients' sockets live in this process too: their cost is measured against a listener that never
+            // accepts (a new one each round: what it never accepted stays in its backlog).
+            using var deaf = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            deaf.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            deaf.Listen(Connections);
+            var clientsOnly = await MeasureAsync(((IPEndPoint)deaf.LocalEndPoint!).Port, () => true);
+            var withAcceptor = await MeasureAsync(f.Port, acceptorHasThemAll);
+            await Bounded.UntilAsync(() => acceptor.WaitingForLogon == 0, "the measured connections are gone");
+            pairs.Add((clientsOnly, withAcceptor));
+        }
+        var (clients, both) = pairs.OrderBy(p => p.WithAcceptor.Heap - p.ClientsOnly.Heap).ElementAt(Rounds / 2);
+
+        double serverBytes = (double)(both.Heap - clients.Heap) / Connections;
+        output.WriteLine($"{Connections} idle connections, median of {Rounds} rounds: acceptor heap {serverBytes:F0} B per connection " +
+            $"(clients alone {clients.Heap / Connections} B, both ends {both.Heap / Connections} B), " +
+            $"threads +{both.Threads} (clients alone +{clients.Threads}); all rounds: " +
+            string.Join(", ", pairs.Select(p => $"{(p.WithAcceptor.Heap - p.ClientsOnly.Heap) / Connections} B")));
+        Assert.True(both.Threads - clients.Threads < Connections / 10, $"threads grew by {both.Threads}: one per connection?");
         Assert.True(serverBytes <= MaxServerBytesPerConnection, $"{serverBytes:F0} B per idle connection");
     }
 
