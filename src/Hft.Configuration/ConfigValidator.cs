@@ -13,6 +13,7 @@ internal static class ConfigValidator
         c.Risk.Validate(ctx);
         AccountConfig.ValidateAll(c.Accounts, ctx);
         c.Server.Validate(ctx);
+        c.Monitoring.Validate(ctx);
         c.Auth.Validate(ctx);
         ApiKeyAccountsExist(c, ctx);
         c.Journal.Validate(ctx);
@@ -87,6 +88,9 @@ internal static class ConfigValidator
             throw ctx.Error("auth", "secret", "the development secret is refused in production: set HFT_AUTH__SECRET to a secret of your own");
         if (c.Journal.Mode == "none")
             throw ctx.Error("journal", "mode", "must be sync or async in production, got \"none\"");
+        if (c.Server.SharesOperationsPort(c.Monitoring))
+            throw ctx.Error("server", "http_port",
+                $"must be a port of its own in production (not 0, not metrics_port {c.Monitoring.MetricsPort}): the API port never serves /metrics and /debug");
         var feed = c.Feed;
         if (feed.Enabled && feed.IsRemote && Uri.TryCreate(feed.Url, UriKind.Absolute, out var url) && url.Scheme != "wss")
             throw ctx.Error("feed", "url", $"must be wss:// (TLS) in production, got \"{feed.Url}\"");

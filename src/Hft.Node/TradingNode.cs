@@ -1,6 +1,7 @@
 using Hft.Auth;
 using Hft.Auth.Audit;
 using Hft.Auth.Guards;
+using Hft.Auth.Tls;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
 using Hft.Feed;
@@ -15,6 +16,7 @@ using Hft.Pipeline.Replication;
 using Hft.Pipeline.Shards;
 using Hft.Pipeline.State;
 using Hft.Server;
+using Hft.Server.Listeners;
 using Hft.Server.MarketData;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -91,9 +93,10 @@ public sealed class TradingNode : IAsyncDisposable
     /// <param name="logging">Log providers (default: one-line console); tests pass <c>_ => { }</c> for silence.</param>
     /// <param name="marketData">WebSocket market-data limits (default: from <c>[market_data]</c>).</param>
     /// <param name="listen">False: the pipeline and its publishers only - no REST host, gateways or feed (benchmarks).</param>
+    /// <param name="listeners">The REST host's ports (default: from the config; tests ask for separate free ports).</param>
     /// <param name="gatewayClock">Time of the FIX acceptor's login timeout (default: the system clock; tests pass a manual one).</param>
     public static TradingNode Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
-        bool listen = true, TimeProvider? gatewayClock = null)
+        bool listen = true, ListenerPlan? listeners = null, TimeProvider? gatewayClock = null)
     {
         var loggers = NodeLogging.Create(logging);
 
@@ -156,12 +159,15 @@ public sealed class TradingNode : IAsyncDisposable
         // 9. Security every gateway shares: the audit trail (admin actions, failed logins, lockouts) and the
         //    failed-login throttle. Each listener also bounds what unauthenticated connections may cost
         //    ([security], docs/SECURITY.md).
+        //    TLS ([tls]): the certificate every encrypting listener presents, re-read when its files change.
         var audit = new AuditLog(config.Server.AuditLog, config.Security.AuditLinesPerSecond);
         var logins = new LoginThrottle(config.Security, audit);
+        var certificates = CertificateSource.From(config.Tls, log: loggers.CreateLogger("Hft.Tls"), metrics: new TlsMetrics(registry));
 
-        // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
+        // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
+        //     /metrics and /debug on the operations listener; /health, /ready on both (one shared port in development).
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed, audit, logins));
+            marketData, loggers, replication, feed, audit, logins, listeners));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
@@ -169,8 +175,8 @@ public sealed class TradingNode : IAsyncDisposable
         {
             var authenticator = new SessionAuthenticator(api.Services.GetRequiredService<ApiKeyStore>(), api.Services.GetRequiredService<TokenService>(),
                 api.Services.GetRequiredService<ISessionStore>(), pipeline);
-            binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"),
-                loggers.CreateLogger("Hft.Gateways.Binary"));
+            binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"), audit, logins,
+                GatewayTls.For(config.Tls.Binary, certificates, config), loggers.CreateLogger("Hft.Gateways.Binary"));
         }
         FixAcceptor? fix = null;
         if (config.Gateway.FixEnabled)

@@ -9,6 +9,14 @@ public static class TlsOptions
 {
     public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
 
+    /// <summary>[tls] client_certificates as a policy (validated when the configuration was loaded).</summary>
+    public static ClientCertificatePolicy ClientPolicy(Hft.Configuration.TlsConfig tls) => tls.ClientCertificates switch
+    {
+        "optional" => ClientCertificatePolicy.Optional,
+        "required" => ClientCertificatePolicy.Required,
+        _ => ClientCertificatePolicy.None,
+    };
+
     /// <summary>Server side of a handshake (HTTP, binary, FIX, Raft); the certificate current at this handshake.</summary>
     public static SslServerAuthenticationOptions Server(CertificateSource source, ClientCertificatePolicy clients)
     {
