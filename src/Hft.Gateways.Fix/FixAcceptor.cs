@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Hft.Auth.Audit;
+using Hft.Auth.Guards;
 using Hft.Configuration;
 using Hft.Pipeline;
 using Hft.Pipeline.State;
@@ -12,8 +14,12 @@ namespace Hft.Gateways.Fix;
 /// <summary>
 /// The FIX 4.4 acceptor on <c>[gateway] fix_port</c>: one session per <c>[[gateway.fix_sessions]]</c> entry
 /// (sequence numbers persisted in <c>fix_store_dir</c>, subscribed to its account's events for its whole life), a
-/// TCP listener (TCP_NODELAY) whose connections become sessions by Logon. Stops before the pipeline drains: each
-/// logged-on connection gets a Logout.
+/// TCP listener (TCP_NODELAY) whose connections become sessions by Logon. What a connection may cost before its Logon
+/// is bounded by <c>[security]</c>: a <see cref="ConnectionGate"/> admits it at accept (per address, and in total
+/// while waiting to log on), then a <see cref="FixLogonReader"/> (no thread, no buffer while idle) waits at most
+/// <c>login_timeout_seconds</c> for its Logon, which <see cref="FixLogonPolicy"/> decides; only a logged-on connection
+/// gets a <see cref="FixConnection"/> and its reader thread. Stops before the pipeline drains: each logged-on
+/// connection gets a Logout.
 /// </summary>
 public sealed class FixAcceptor : IHostedService, IAsyncDisposable
 {
@@ -26,10 +32,15 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
     private readonly List<IDisposable> _subscriptions = new();
     private readonly ConcurrentDictionary<FixConnection, Task> _connections = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConnectionGate _gate;
     private Socket? _listener;
     private Task? _acceptLoop;
 
-    public FixAcceptor(HftConfig config, TradingPipeline pipeline, AccountEventHub hub, OrderDirectory directory, FixMetrics metrics, ILogger log)
+    /// <param name="audit">The node's audit log (logons, refused and failed logons).</param>
+    /// <param name="logins">The node's failed-login throttle, shared with the other gateways.</param>
+    /// <param name="clock">Time of the login timeout (tests pass a manual clock).</param>
+    public FixAcceptor(HftConfig config, TradingPipeline pipeline, AccountEventHub hub, OrderDirectory directory, FixMetrics metrics, ILogger log,
+        AuditLog audit, LoginThrottle logins, TimeProvider? clock = null)
     {
         _config = config;
         _pipeline = pipeline;
@@ -37,9 +48,21 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
         _directory = directory;
         Metrics = metrics;
         _log = log;
+        _gate = ConnectionGate.From(config.Security);
+        Clock = clock ?? TimeProvider.System;
+        Logons = new FixLogonPolicy(this, config.Gateway, pipeline, logins, audit);
     }
 
     internal FixMetrics Metrics { get; }
+
+    internal HftConfig Config => _config;
+
+    internal TimeProvider Clock { get; }
+
+    internal FixLogonPolicy Logons { get; }
+
+    /// <summary>Connections admitted that have not logged on (yet).</summary>
+    public int WaitingForLogon => _gate.Unauthenticated;
 
     /// <summary>Where the acceptor listens (after start).</summary>
     public IPEndPoint? EndPoint { get; private set; }
@@ -85,11 +108,27 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
                 if (_stop.IsCancellationRequested) return;
                 continue;
             }
+            var remote = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+            if (!_gate.TryAdmit(remote, out var ticket, out string refusal))
+            {
+                // Before anything is allocated for it; debug only, a flood must not flood the log (the metric counts it).
+                _log.LogDebug("fix {Remote}: connection refused: {Refusal}", remote, refusal);
+                Metrics.Disconnected("connection_limit");
+                socket.Dispose();
+                continue;
+            }
             socket.NoDelay = true;
             socket.SendTimeout = 5000;
-            var connection = new FixConnection(socket, this, _config.Gateway, _log);
-            _connections[connection] = connection.Start(_stop.Token);
+            _ = new FixLogonReader(socket, ticket!, this, _log)
+                .RunAsync(TimeSpan.FromSeconds(_config.Security.LoginTimeoutSeconds), _config.Gateway.FixMaxMessageBytes, _stop.Token);
         }
+    }
+
+    /// <summary>A connection that logged on, until it ends (stopping waits for it).</summary>
+    internal void Track(FixConnection connection, Task reading)
+    {
+        _connections[connection] = reading;
+        if (connection.IsClosed) Forget(connection); // it ended before it was tracked
     }
 
     internal void Forget(FixConnection connection) => _connections.TryRemove(connection, out _);

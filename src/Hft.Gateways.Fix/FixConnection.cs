@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
+using Hft.Auth.Guards;
 using Hft.Configuration;
 using Hft.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -9,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Hft.Gateways.Fix;
 
 /// <summary>
-/// One TCP connection to the acceptor and the FIX session layer on it: frames and checks every message (BodyLength,
-/// CheckSum, header, CompIDs, MsgSeqNum), handles Logon, Heartbeat, TestRequest, ResendRequest, SequenceReset,
+/// One logged-on TCP connection (its Logon was read and accepted by <see cref="FixLogonReader"/>) and the FIX session
+/// layer on it: frames and checks every message (BodyLength, CheckSum, header, CompIDs, MsgSeqNum), handles Heartbeat, TestRequest, ResendRequest, SequenceReset,
 /// Reject and Logout, and passes application messages to <see cref="FixOrderEntry"/>. Garbled messages are ignored
 /// (the expected sequence number does not move); malformed ones get a Reject (3); protocol violations that make the
 /// stream untrustworthy end with a Logout and a disconnect. Nothing a client sends can throw out of the loop.
@@ -18,6 +17,7 @@ namespace Hft.Gateways.Fix;
 public sealed class FixConnection
 {
     private readonly Socket _socket;
+    private readonly ConnectionGate.Ticket _ticket;
     private readonly FixAcceptor _acceptor;
     private readonly GatewayConfig _config;
     private readonly ILogger _log;
@@ -53,9 +53,10 @@ public sealed class FixConnection
     /// <summary>Notes a session whose events this reader produced: it sends their reports after the read.</summary>
     internal void Touch(FixSession session) => _touched.Add(session);
 
-    internal FixConnection(Socket socket, FixAcceptor acceptor, GatewayConfig config, ILogger log)
+    internal FixConnection(Socket socket, ConnectionGate.Ticket ticket, FixAcceptor acceptor, GatewayConfig config, ILogger log)
     {
         _socket = socket;
+        _ticket = ticket;
         _acceptor = acceptor;
         _config = config;
         _log = log;
@@ -69,27 +70,34 @@ public sealed class FixConnection
 
     internal FixFieldWriter Fields => _fields;
 
-    /// <summary>Reads and handles this connection's messages on a thread of its own until it closes; the task ends with it.</summary>
-    public Task Start(CancellationToken stop)
+    internal bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>
+    /// Reads and handles this connection's messages on a thread of its own until it closes; the task ends with it.
+    /// <paramref name="pending"/>: what arrived after the Logon, handled first.
+    /// </summary>
+    public Task Start(ReadOnlySpan<byte> pending, CancellationToken stop)
     {
+        var buffer = new byte[_config.FixMaxMessageBytes + 1024];
+        pending.CopyTo(buffer);
+        int filled = pending.Length;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = new Thread(() =>
         {
-            Run(stop);
+            Run(buffer, filled, stop);
             done.TrySetResult();
         }) { IsBackground = true, Name = "hft-fix-read" };
         reader.Start();
         return done.Task;
     }
 
-    private void Run(CancellationToken stop)
+    private void Run(byte[] buffer, int filled, CancellationToken stop)
     {
-        var buffer = new byte[_config.FixMaxMessageBytes + 1024];
-        int filled = 0;
         string reason = "peer_closed";
         using var stopping = stop.Register(() => Close("shutdown")); // unblocks the receive
         try
         {
+            if (filled > 0) OnRead(buffer, ref filled);
             while (!stop.IsCancellationRequested && Volatile.Read(ref _closed) == 0)
             {
                 int n = _socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
@@ -166,16 +174,6 @@ public sealed class FixConnection
         _acceptor.Metrics.In.Inc();
         var m = _message;
         bool parsed = m.TryParse(buffer, offset, length, out var parseReason, out int badTag);
-        if (!_loggedOn)
-        {
-            if (!parsed || m.MsgType != FixMsgTypes.Logon)
-            {
-                Close("not_logon"); // the first message must be a valid Logon: disconnect without a reply
-                return;
-            }
-            OnLogon(m);
-            return;
-        }
         var session = _session!;
         if (!parsed)
         {
@@ -289,83 +287,29 @@ public sealed class FixConnection
         }
     }
 
-    private void OnLogon(FixMessage m)
+    /// <summary>
+    /// Binds the session whose Logon <see cref="FixLogonPolicy"/> accepted and answers it (the reset, the 789
+    /// continuation and the first ResendRequest are applied only now, once the session is this connection's); false
+    /// when another connection logged on to it first (then nothing changed).
+    /// </summary>
+    internal bool TryLogOn(FixSession session, FixMessage m, LogonTerms terms)
     {
-        var sender = m.GetString(FixTags.SenderCompId) ?? "";
-        var target = m.GetString(FixTags.TargetCompId) ?? "";
-        if (!_acceptor.TryFindSession(sender, target, out var session))
-        {
-            _log.LogWarning("fix {Remote}: Logon from unknown session {Sender}->{Target}", Remote, sender, target);
-            Close("unknown_session");
-            return;
-        }
-        string? problem = null;
-        string reason = "logon_refused";
-        if (!m.TryGet(FixTags.Password, out var password) || !PasswordMatches(password, session.Config.PasswordSha256))
-        {
-            problem = "invalid credentials";
-            reason = "bad_password";
-        }
-        else if (!m.TryGetLong(FixTags.HeartBtInt, out long hb) || hb < _config.FixHeartbeatMinSeconds || hb > _config.FixHeartbeatMaxSeconds)
-            problem = $"HeartBtInt (108) must be {_config.FixHeartbeatMinSeconds}..{_config.FixHeartbeatMaxSeconds} seconds";
-        else if (!m.ValueEquals(FixTags.EncryptMethod, "0"))
-            problem = "EncryptMethod (98) must be 0";
-        else if (m.SeqNum <= 0 || !m.Has(FixTags.SendingTime))
-            problem = "MsgSeqNum (34) and SendingTime (52) are required";
-        else _heartBtInt = (int)hb;
-
-        bool reset = m.IsYes(FixTags.ResetSeqNumFlag);
-        if (problem is null && !reset && m.SeqNum < session.Seq.NextIn)
-        {
-            problem = $"MsgSeqNum too low, expecting {session.Seq.NextIn} but received {m.SeqNum}";
-            reason = "seq_too_low";
-        }
-        if (reset)
-        {
-            if (problem is null && m.SeqNum != 1) problem = "ResetSeqNumFlag=Y needs MsgSeqNum 1";
-        }
-        // NextExpectedMsgSeqNum (789): the counterparty says which of our numbers it expects next. Above ours, the numbers
-        // in between were sent by another node of the replicated group (this session moved here after a failover): we
-        // continue from the client's number instead of making it reset. Below ours, it missed messages and asks for them
-        // with a ResendRequest, as usual.
-        long nextExpected = 0;
-        if (problem is null && !reset && m.Has(FixTags.NextExpectedMsgSeqNum)
-            && (!m.TryGetLong(FixTags.NextExpectedMsgSeqNum, out nextExpected) || nextExpected <= 0 || nextExpected > int.MaxValue))
-            problem = "NextExpectedMsgSeqNum (789) must be a positive sequence number";
-        if (problem is null && reset)
-        {
-            session.Seq.Reset();
-            session.SentStore.Clear();
-        }
-        bool continuing = problem is null && nextExpected > session.Seq.NextOut;
+        _heartBtInt = terms.HeartBtInt;
+        bool continuing = terms.NextExpected > session.Seq.NextOut;
         _fields.Clear();
         _fields.AddChar(FixTags.EncryptMethod, (byte)'0').Add(FixTags.HeartBtInt, _heartBtInt);
-        if (reset && problem is null) _fields.AddChar(FixTags.ResetSeqNumFlag, (byte)'Y');
-        if (nextExpected > 0 && problem is null)
-            _fields.Add(FixTags.NextExpectedMsgSeqNum, m.SeqNum == session.Seq.NextIn ? m.SeqNum + 1 : session.Seq.NextIn);
-        if (problem is not null)
-        {
-            _log.LogWarning("fix {Session} from {Remote}: Logon refused: {Problem}", sender, Remote, problem);
-            // Answer with a Logout on the session's numbers when no other connection holds it, then disconnect.
-            _fields.Clear();
-            _fields.Add(FixTags.Text, problem);
-            var body = _fields.Written.ToArray();
-            if (session.TryBindForLogout(this, body)) Close(reason);
-            else Close(reason);
-            return;
-        }
+        if (terms.Reset) _fields.AddChar(FixTags.ResetSeqNumFlag, (byte)'Y');
+        if (terms.NextExpected > 0) _fields.Add(FixTags.NextExpectedMsgSeqNum, m.SeqNum == session.Seq.NextIn ? m.SeqNum + 1 : session.Seq.NextIn);
         long oursBefore = session.Seq.NextOut;
-        if (!session.TryBind(this, _fields.Written, continuing ? nextExpected : 0))
-        {
-            _log.LogWarning("fix {Session}: second Logon from {Remote} while logged on; disconnected", sender, Remote);
-            Close("duplicate_logon");
-            return;
-        }
+        if (!session.TryBind(this, _fields.Written, terms.Reset, continuing ? terms.NextExpected : 0)) return false;
+        // NextExpectedMsgSeqNum (789) above ours: the numbers in between were sent by another node of the replicated
+        // group (this session moved here after a failover); we continued from the client's number instead of making it reset.
         if (continuing)
             _log.LogInformation("fix {Session}: continues at our MsgSeqNum {Next} (789; this node was at {Ours}): the session moved here",
-                sender, nextExpected, oursBefore);
+                session.Config.SenderCompId, terms.NextExpected, oursBefore);
         _session = session;
         _loggedOn = true;
+        _ticket.LoggedOn();
         long expected = session.Seq.NextIn;
         if (m.SeqNum == expected) session.Seq.NextIn = expected + 1;
         else
@@ -377,19 +321,9 @@ public sealed class FixConnection
         }
         session.Seq.Save(fsync: true);
         session.Flush();
-        _log.LogInformation("fix {Session}: logged on from {Remote} (HeartBtInt {Hb}s, seq out {Out} in {In})", sender, Remote, _heartBtInt,
-            session.Seq.NextOut, session.Seq.NextIn);
-    }
-
-    private static bool PasswordMatches(ReadOnlySpan<byte> password, string expectedHex)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(password, hash);
-        Span<byte> expected = stackalloc byte[32];
-        if (expectedHex.Length != 64 || Convert.FromHexString(expectedHex, expected, out _, out int written) != System.Buffers.OperationStatus.Done
-            || written != 32)
-            return false;
-        return CryptographicOperations.FixedTimeEquals(hash, expected);
+        _log.LogInformation("fix {Session}: logged on from {Remote} (HeartBtInt {Hb}s, seq out {Out} in {In})", session.Config.SenderCompId, Remote,
+            _heartBtInt, session.Seq.NextOut, session.Seq.NextIn);
+        return true;
     }
 
     private void OnResendRequest(FixMessage m)
@@ -567,6 +501,7 @@ public sealed class FixConnection
         {
         }
         _socket.Dispose();
+        _ticket.Dispose();
         _session?.Unbind(this, _loggedOn);
         _acceptor.Forget(this);
         _log.LogInformation("fix {Session} {Remote}: disconnected ({Reason})", _session?.Config.SenderCompId ?? "-", Remote, reason);

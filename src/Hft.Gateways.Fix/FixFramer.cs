@@ -18,7 +18,10 @@ public enum FrameStatus : byte
     /// <summary>A BeginString other than FIX.4.4: the session must log out and disconnect.</summary>
     WrongBeginString,
 
-    /// <summary>A BodyLength beyond the configured maximum: the stream cannot be trusted further (disconnect).</summary>
+    /// <summary>
+    /// A BodyLength beyond the configured maximum (known from its digits, before the delimiter or the body arrive):
+    /// the stream cannot be trusted further (disconnect).
+    /// </summary>
     Oversized,
 }
 
@@ -37,6 +40,9 @@ public static class FixFramer
 
     /// <summary>Bytes of the trailer <c>10=ccc|</c>.</summary>
     public const int TrailerLength = 7;
+
+    /// <summary>Digits of the largest BodyLength any configuration accepts (<c>fix_max_message_bytes</c> ≤ 1,048,576).</summary>
+    private const int MaxBodyLengthDigits = 7;
 
     public static FrameStatus TryFrame(ReadOnlySpan<byte> data, int maxBodyLength, out int consumed)
     {
@@ -57,18 +63,19 @@ public static class FixFramer
         int digits = 0;
         while (true)
         {
-            if (pos >= data.Length) return digits > 7 ? Resync(data, out consumed) : FrameStatus.NeedMore;
+            if (pos >= data.Length) return FrameStatus.NeedMore;
             byte b = data[pos++];
             if (b == Soh) break;
-            if (b is < (byte)'0' or > (byte)'9' || ++digits > 7) return Resync(data, out consumed);
+            if (b is < (byte)'0' or > (byte)'9') return Resync(data, out consumed);
             bodyLength = bodyLength * 10 + (b - '0');
+            // Decided by the digits alone, without waiting for the delimiter (or for a body that will never be read).
+            if (bodyLength > maxBodyLength || ++digits > MaxBodyLengthDigits)
+            {
+                consumed = data.Length;
+                return FrameStatus.Oversized;
+            }
         }
         if (digits == 0) return Resync(data, out consumed);
-        if (bodyLength > maxBodyLength)
-        {
-            consumed = data.Length;
-            return FrameStatus.Oversized;
-        }
         int bodyEnd = pos + bodyLength;
         int total = bodyEnd + TrailerLength;
         if (data.Length < total) return FrameStatus.NeedMore;

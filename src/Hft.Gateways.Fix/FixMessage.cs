@@ -35,9 +35,17 @@ public sealed class FixMessage
     /// <summary>
     /// Splits a frame (already checked by <see cref="FixFramer"/>) into fields. False with the SessionRejectReason and
     /// offending tag when a field is malformed (no '=', a non-numeric tag, an empty value), a tag repeats, or the
-    /// header does not begin 8, 9, 35.
+    /// header does not begin 8, 9, 35; <see cref="SeqNum"/> is then that of a MsgSeqNum read before the fault, so the
+    /// Reject names the message and the message still consumes its number.
     /// </summary>
     public bool TryParse(byte[] buffer, int offset, int length, out SessionRejectReason reason, out int badTag)
+    {
+        bool parsed = TrySplit(buffer, offset, length, out reason, out badTag);
+        if (TryGetLong(FixTags.MsgSeqNum, out long seq)) SeqNum = seq;
+        return parsed;
+    }
+
+    private bool TrySplit(byte[] buffer, int offset, int length, out SessionRejectReason reason, out int badTag)
     {
         _buffer = buffer;
         _offset = offset;
@@ -102,7 +110,6 @@ public sealed class FixMessage
             return false;
         }
         MsgType = _lengths[2] == 1 ? buffer[_starts[2]] : (byte)0;
-        if (TryGetLong(FixTags.MsgSeqNum, out long seq)) SeqNum = seq;
         return true;
     }
 

@@ -101,12 +101,21 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
 
     // ---- binding a connection ----
 
-    /// <summary>Binds a logged-on connection and sends its Logon reply first; false when another connection holds the session.</summary>
-    public bool TryBind(FixConnection connection, ReadOnlySpan<byte> logonReplyBody, long continueAtOut = 0)
+    /// <summary>
+    /// Binds a logged-on connection and sends its Logon reply first; false when another connection holds the session
+    /// (then nothing changes). <paramref name="reset"/> (ResetSeqNumFlag=Y) starts both numbers at 1 and forgets the
+    /// sent messages, only once the session is this connection's.
+    /// </summary>
+    public bool TryBind(FixConnection connection, ReadOnlySpan<byte> logonReplyBody, bool reset, long continueAtOut = 0)
     {
         lock (_sendGate)
         {
             if (Connection is not null) return false;
+            if (reset)
+            {
+                Seq.Reset();
+                SentStore.Clear();
+            }
             if (continueAtOut > Seq.NextOut) Seq.NextOut = continueAtOut; // 789 from the client: the session moved here
             Connection = connection;
             _outLength = 0;
@@ -117,23 +126,24 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
     }
 
     /// <summary>
-    /// Refused Logon: when no connection holds the session, answers with a Logout on the session's numbers (the
-    /// refused connection is never bound). False when another connection is logged on (disconnect without reply).
+    /// The Logout refusing a Logon, as it goes on the wire. It takes the session's next MsgSeqNum (so a counterparty
+    /// that counts it stays in step, as FIX expects) only when <paramref name="takeNumber"/> and no connection is
+    /// logged on; otherwise it carries that number without taking it, and the session does not change.
     /// </summary>
-    public bool TryBindForLogout(FixConnection connection, ReadOnlySpan<byte> logoutBody)
+    public byte[] RefusalLogout(ReadOnlySpan<byte> body, bool takeNumber)
     {
-        byte[] bytes;
+        var bytes = new byte[FixComposer.MaxLength(body.Length, OurCompId.Length + TheirCompId.Length)];
         int length;
+        bool took;
         lock (_sendGate)
         {
-            if (Connection is not null) return false;
-            bytes = new byte[FixComposer.MaxLength(logoutBody.Length, OurCompId.Length + TheirCompId.Length)];
-            length = FixComposer.Compose(bytes, "5"u8, OurCompId, TheirCompId, Seq.NextOut++, DateTime.UtcNow, false, default, logoutBody);
+            took = takeNumber && Connection is null;
+            long seq = took ? Seq.NextOut++ : Seq.NextOut;
+            length = FixComposer.Compose(bytes, "5"u8, OurCompId, TheirCompId, seq, DateTime.UtcNow, false, default, body);
         }
+        if (took) Seq.Save(fsync: true);
         Metrics.Out.Inc();
-        connection.Write(bytes.AsSpan(0, length));
-        Seq.Save(fsync: true);
-        return true;
+        return bytes[..length];
     }
 
     /// <summary>Detaches the connection (after its last message was flushed).</summary>

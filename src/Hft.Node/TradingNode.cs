@@ -100,9 +100,10 @@ public sealed class TradingNode : IAsyncDisposable
     /// <param name="marketData">WebSocket market-data limits (default: from <c>[market_data]</c>).</param>
     /// <param name="listen">False: the pipeline and its publishers only - no REST host, gateways or feed (benchmarks).</param>
     /// <param name="listeners">The REST host's ports (default: from the config; tests ask for separate free ports).</param>
+    /// <param name="gatewayClock">Time of the FIX acceptor's login timeout (default: the system clock; tests pass a manual one).</param>
     /// <exception cref="DataDirectoryLockException">Another process holds one of the node's data directories.</exception>
     public static TradingNode Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
-        bool listen = true, ListenerPlan? listeners = null)
+        bool listen = true, ListenerPlan? listeners = null, TimeProvider? gatewayClock = null)
     {
         // 0. Ownership: the journal directory (with its snapshots), the Raft log and the FIX store are locked before
         //    anything reads them, and stay locked until the node is disposed (or the process dies): a second process on
@@ -110,7 +111,7 @@ public sealed class TradingNode : IAsyncDisposable
         var directories = DataDirectoryLocks.Acquire(NodeDataDirectories.Of(config, listen));
         try
         {
-            return Build(config, directories, logging, marketData, listen, listeners);
+            return Build(config, directories, logging, marketData, listen, listeners, gatewayClock);
         }
         catch
         {
@@ -120,7 +121,7 @@ public sealed class TradingNode : IAsyncDisposable
     }
 
     private static TradingNode Build(HftConfig config, DataDirectoryLocks directories, Action<ILoggingBuilder>? logging, MarketDataOptions? marketData,
-        bool listen, ListenerPlan? listeners)
+        bool listen, ListenerPlan? listeners, TimeProvider? gatewayClock)
     {
         var loggers = NodeLogging.Create(logging);
 
@@ -209,7 +210,8 @@ public sealed class TradingNode : IAsyncDisposable
         }
         FixAcceptor? fix = null;
         if (config.Gateway.FixEnabled)
-            fix = new FixAcceptor(config, pipeline, accountEvents, directory, new FixMetrics(registry), loggers.CreateLogger("Hft.Gateways.Fix"));
+            fix = new FixAcceptor(config, pipeline, accountEvents, directory, new FixMetrics(registry), loggers.CreateLogger("Hft.Gateways.Fix"),
+                audit, logins, gatewayClock);
 
         // Started in this order, stopped in reverse: the gateways stop taking orders before the pipeline drains.
         stages.Add(new HostStage(api));

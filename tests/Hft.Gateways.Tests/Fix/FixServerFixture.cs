@@ -17,11 +17,13 @@ public sealed class FixServerFixture : IAsyncDisposable
     public const string PasswordA2 = "dev-fix-A2";
 
     private readonly Func<HftConfig, HftConfig>? _configure;
+    private readonly TimeProvider? _gatewayClock;
 
-    private FixServerFixture(string dir, Func<HftConfig, HftConfig>? configure)
+    private FixServerFixture(string dir, Func<HftConfig, HftConfig>? configure, TimeProvider? gatewayClock)
     {
         Dir = dir;
         _configure = configure;
+        _gatewayClock = gatewayClock;
     }
 
     public string Dir { get; }
@@ -30,10 +32,15 @@ public sealed class FixServerFixture : IAsyncDisposable
 
     public int Port => Server.Fix!.EndPoint!.Port;
 
-    public static async Task<FixServerFixture> StartAsync(Func<HftConfig, HftConfig>? configure = null, string journalMode = "sync")
+    /// <summary>The node's audit log (one JSON object per line).</summary>
+    public string AuditLogPath => Path.Combine(Dir, "audit.log");
+
+    /// <param name="gatewayClock">Time of the acceptor's login timeout (default: the system clock).</param>
+    public static async Task<FixServerFixture> StartAsync(Func<HftConfig, HftConfig>? configure = null, string journalMode = "sync",
+        TimeProvider? gatewayClock = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "hft-fix-tests-" + Guid.NewGuid().ToString("N"));
-        var fixture = new FixServerFixture(dir, c => (configure ?? (x => x))(c with { Journal = c.Journal with { Mode = journalMode } }));
+        var fixture = new FixServerFixture(dir, c => (configure ?? (x => x))(c with { Journal = c.Journal with { Mode = journalMode } }), gatewayClock);
         await fixture.StartServerAsync();
         return fixture;
     }
@@ -51,7 +58,7 @@ public sealed class FixServerFixture : IAsyncDisposable
             Feed = config.Feed with { Enabled = false }, // the mock feed moves marks (and the band): tests stay deterministic
         };
         if (_configure is not null) config = _configure(config);
-        Server = TradingNode.Create(config, logging: _ => { });
+        Server = TradingNode.Create(config, logging: _ => { }, gatewayClock: _gatewayClock);
         await Server.StartAsync();
     }
 
@@ -73,6 +80,16 @@ public sealed class FixServerFixture : IAsyncDisposable
         var reply = client.Logon(password ?? (sender == "CLIENT_A2" ? PasswordA2 : PasswordA1), heartBtInt);
         Assert.True(reply.MsgType == "A", "logon refused: " + reply);
         return client;
+    }
+
+    /// <summary>How many connections the acceptor closed for <paramref name="reason"/> (hft_gateway_disconnects_total).</summary>
+    public async Task<int> DisconnectsAsync(string reason)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Server.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync("/metrics");
+        var match = System.Text.RegularExpressions.Regex.Match(text,
+            $"hft_gateway_disconnects_total\\{{protocol=\"fix\",reason=\"{reason}\"\\}} (\\d+)");
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     public async ValueTask DisposeAsync()
