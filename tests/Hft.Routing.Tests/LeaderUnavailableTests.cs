@@ -20,7 +20,7 @@ public sealed class LeaderUnavailableTests
     public async Task No_leader_within_the_timeout_is_503_and_the_gateway_is_not_ready()
     {
         await using var btc = await GroupServer.StartAsync(0, ["BTCUSD"]);
-        await using var gateway = await Gateway.StartAsync(Gateway.Config([(0, ["BTCUSD"], [btc.BaseUrl]), (1, ["ETHUSD"], [DeadUrl()])], timeoutMs: 500));
+        await using var gateway = await Gateway.StartAsync(Gateway.Config([(0, ["BTCUSD"], [btc.BaseUrl]), (1, ["ETHUSD"], [DeadUrl()])], timeoutMs: 5000));
         using var client = gateway.Client(btc.Token());
 
         var message = (await client.SendJson(HttpMethod.Post, "api/v1/orders", HttpJson.Limit("ETHUSD", "buy", "2900.00", "0.1")))

@@ -39,12 +39,12 @@ public class MessageTypeStabilityTests
     [Fact]
     public void Session_codes_are_pinned()
     {
-        Assert.Equal(Enumerable.Range(0, 17).Select(i => (byte)i), Enum.GetValues<DisconnectReason>().Select(r => (byte)r));
+        Assert.Equal(Enumerable.Range(0, 18).Select(i => (byte)i), Enum.GetValues<DisconnectReason>().Select(r => (byte)r));
         Assert.Equal([DisconnectReason.ClientLogout, DisconnectReason.MalformedFrame, DisconnectReason.OversizedFrame, DisconnectReason.TruncatedFrame,
             DisconnectReason.BadSequence, DisconnectReason.NotLoggedIn, DisconnectReason.UnknownMessageType, DisconnectReason.HeartbeatTimeout,
             DisconnectReason.SlowConsumer, DisconnectReason.ServerShutdown, DisconnectReason.LoginFailed, DisconnectReason.SessionLimit,
             DisconnectReason.ConnectionLost, DisconnectReason.UnexpectedLogin, DisconnectReason.LoginTimeout, DisconnectReason.ConnectionLimit,
-            DisconnectReason.AccountDisabled],
+            DisconnectReason.AccountDisabled, DisconnectReason.TlsHandshake],
             Enum.GetValues<DisconnectReason>());
         Assert.Equal(1, (byte)LoginRejectReason.UnsupportedVersion);
         Assert.Equal(2, (byte)LoginRejectReason.BadCredentials);
