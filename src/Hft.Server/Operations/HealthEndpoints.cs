@@ -54,7 +54,10 @@ public sealed class ReadinessChecks
     }
 }
 
-/// <summary><c>/debug/state-hash</c>: the deterministic hash of the whole state, taken with every shard paused.</summary>
+/// <summary>
+/// <c>/debug/state-hash</c>: the deterministic hash of the whole state, taken with every shard paused - so an admin
+/// token is required (anyone asking in a loop would stall order entry).
+/// </summary>
 public static class StateHashEndpoint
 {
     public static void MapStateHashEndpoint(this IEndpointRouteBuilder app)
@@ -72,6 +75,6 @@ public static class StateHashEndpoint
                     pipeline.Accounts.Name);
                 return Results.Json(new { hash, journalSequence = pipeline.Journal.Stats.LastSequence });
             }
-        });
+        }).RequireAuthorization(Auth.AuthSetup.AdminPolicy);
     }
 }
