@@ -25,7 +25,8 @@ public static class RecoveryBench
         try
         {
             var gen = Stopwatch.StartNew();
-            var p = Open(dir);
+            var node = Open(dir);
+            var p = node.Pipeline;
             p.Start();
             var rng = new Random(42);
             var live = new long[4096];
@@ -74,25 +75,27 @@ public static class RecoveryBench
             string hash = StateHash.Compute(p.Instruments, p.Shards.Select(s => s.Engine), p.RiskBook, p.Accounts.Name);
             Console.WriteLine($"generated {n:N0} commands -> {records:N0} journal records ({journalBytes / 1e6:N0} MB) in {gen.Elapsed.TotalSeconds:N1} s; "
                 + $"live snapshot at seq {mid!.Sequence:N0}: {mid.Orders:N0} orders, {mid.Bytes:N0} bytes, {mid.Elapsed.TotalMilliseconds:N1} ms (paused {mid.Paused.TotalMilliseconds:N1} ms)");
+            Close(node);
             p = null;
+            node = null;
             GC.Collect();
 
             // full journal: the snapshot moved aside
             string aside = mid.Path + ".aside";
             File.Move(mid.Path, aside);
             var full = Open(dir);
-            Report("full journal", full, records, hash);
-            full.Journal.Dispose();
+            Report("full journal", full.Pipeline, records, hash);
+            Close(full);
             full = null;
             GC.Collect();
             File.Move(aside, mid.Path);
 
             var tail = Open(dir);
-            Report("snapshot + tail", tail, records, hash);
+            Report("snapshot + tail", tail.Pipeline, records, hash);
             var snap = Stopwatch.StartNew();
-            var end = tail.Snapshots.Take(TimeSpan.FromSeconds(60), prune: false);
+            var end = tail.Pipeline.Snapshots.Take(TimeSpan.FromSeconds(60), prune: false);
             Console.WriteLine($"snapshot at seq {end.Sequence:N0} ({end.Orders:N0} orders, {end.Bytes:N0} bytes): {snap.Elapsed.TotalMilliseconds:N1} ms");
-            tail.Journal.Dispose();
+            Close(tail);
             tail = null;
             GC.Collect();
             File.Delete(end.Path); // measure backup of snapshot(mid) + tail segments
@@ -127,7 +130,8 @@ public static class RecoveryBench
             + $"state hash {(h == hash ? "matches" : "DIFFERS")}");
     }
 
-    private static TradingPipeline Open(string dir)
+    /// <summary>A recovery-only node: it holds the directory until <see cref="Close"/>, as a server process would.</summary>
+    private static TradingNode Open(string dir)
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
         config = config with
@@ -136,6 +140,9 @@ public static class RecoveryBench
             Trading = config.Trading with { MaxOrdersPerSecond = 0 },
         };
         // Built by the server's composition root (its publishers keep the directory and tape as in the server).
-        return TradingNode.Create(config, logging: _ => { }, listen: false).Pipeline;
+        return TradingNode.Create(config, logging: _ => { }, listen: false);
     }
+
+    /// <summary>Ends a node never started: its journal closed, its directory released, no shutdown snapshot.</summary>
+    private static void Close(TradingNode node) => node.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

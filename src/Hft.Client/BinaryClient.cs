@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -18,6 +19,7 @@ namespace Hft.Client;
 public sealed class BinaryClient : IDisposable
 {
     private readonly Socket _socket;
+    private readonly Stream _stream; // the socket's, or TLS over it
     private readonly IBinaryClientHandler? _handler;
     private readonly Channel<BinaryMessage> _messages = Channel.CreateUnbounded<BinaryMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly object _sendGate = new();
@@ -33,30 +35,45 @@ public sealed class BinaryClient : IDisposable
     private long _lastSentTicks = Environment.TickCount64;
     private volatile bool _disposed;
 
-    private BinaryClient(Socket socket, IBinaryClientHandler? handler)
+    private BinaryClient(Socket socket, Stream stream, IBinaryClientHandler? handler)
     {
         _socket = socket;
+        _stream = stream;
         _handler = handler;
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "hft-binary-client" };
         _receiver.Start();
     }
 
     /// <summary>Connects (TCP_NODELAY). With a handler, messages go to it; without, to <see cref="Messages"/>.</summary>
-    public static async Task<BinaryClient> ConnectAsync(string host, int port, IBinaryClientHandler? handler = null,
+    public static Task<BinaryClient> ConnectAsync(string host, int port, IBinaryClientHandler? handler = null,
+        CancellationToken cancellationToken = default)
+        => ConnectAsync(host, port, tls: null, handler, cancellationToken);
+
+    /// <summary>Connects over TLS when <paramref name="tls"/> is given (the server's [tls] binary = true), else plain TCP.</summary>
+    public static async Task<BinaryClient> ConnectAsync(string host, int port, SslClientAuthenticationOptions? tls, IBinaryClientHandler? handler = null,
         CancellationToken cancellationToken = default)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             if (IPAddress.TryParse(host, out var ip)) await socket.ConnectAsync(new IPEndPoint(ip, port), cancellationToken);
             else await socket.ConnectAsync(host, port, cancellationToken);
+            stream = new NetworkStream(socket, ownsSocket: false);
+            if (tls is not null)
+            {
+                var secured = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = secured;
+                await secured.AuthenticateAsClientAsync(tls, cancellationToken);
+            }
         }
         catch
         {
+            if (stream is not null) await stream.DisposeAsync();
             socket.Dispose();
             throw;
         }
-        return new BinaryClient(socket, handler);
+        return new BinaryClient(socket, stream, handler);
     }
 
     /// <summary>Server messages, in order (only without a handler).</summary>
@@ -147,7 +164,7 @@ public sealed class BinaryClient : IDisposable
         lock (_sendGate)
         {
             FlushLocked();
-            _socket.Send(bytes);
+            _stream.Write(bytes);
             if (advanceSequence) _nextOut++;
         }
     }
@@ -164,6 +181,7 @@ public sealed class BinaryClient : IDisposable
         lock (_sendGate)
         {
             FlushLocked();
+            if (_stream is SslStream tls) tls.ShutdownAsync().GetAwaiter().GetResult();
             _socket.Shutdown(SocketShutdown.Send);
         }
     }
@@ -175,8 +193,7 @@ public sealed class BinaryClient : IDisposable
 
     private void FlushLocked()
     {
-        int sent = 0;
-        while (sent < _buffered) sent += _socket.Send(_sendBuffer.AsSpan(sent, _buffered - sent));
+        _stream.Write(_sendBuffer, 0, _buffered);
         _buffered = 0;
         _lastSentTicks = Environment.TickCount64;
     }
@@ -188,7 +205,7 @@ public sealed class BinaryClient : IDisposable
         {
             SendHeartbeat();
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
         }
     }
@@ -207,7 +224,7 @@ public sealed class BinaryClient : IDisposable
                     end -= start;
                     start = 0;
                 }
-                int read = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                int read = _stream.Read(buffer, end, buffer.Length - end);
                 if (read == 0) break;
                 end += read;
                 while (true)
@@ -224,7 +241,7 @@ public sealed class BinaryClient : IDisposable
                 if (start == end) start = end = 0;
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidDataException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidDataException or IOException)
         {
         }
         catch (Exception e) when (_handler is not null)
@@ -260,6 +277,7 @@ public sealed class BinaryClient : IDisposable
         {
         }
         _socket.Dispose();
+        _stream.Dispose();
         _receiver.Join(TimeSpan.FromSeconds(2));
     }
 }

@@ -154,9 +154,12 @@ public static class ConfigLoader
         return string.Create(CultureInfo.InvariantCulture,
             $"profile={c.Profile} source={c.SourceFile ?? EmbeddedDevelopmentLabel} workers={c.System.MaxWorkers} " +
             $"queue={c.System.WorkerQueueSize} symbols={string.Join(',', c.Trading.EnabledSymbols)} accounts={c.Accounts.Count} " +
-            $"api_keys={c.Auth.ApiKeys.Count} auth=[{auth}] bind={c.Server.Bind}:{c.Monitoring.MetricsPort} " +
+            $"api_keys={c.Auth.ApiKeys.Count} auth=[{auth}] bind={c.Server.Bind} api_port={ApiPort(c)} ops_port={c.Monitoring.MetricsPort} " +
             $"journal={c.Journal.Mode}:{c.Journal.Dir} redis={c.Redis.Connection ?? "none"}");
     }
+
+    private static string ApiPort(HftConfig c)
+        => c.Server.SharesOperationsPort(c.Monitoring) ? "shared" : c.Server.HttpPort.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The development profile compiled into the assembly (a copy of config/development.toml).</summary>
     public static string EmbeddedDevelopmentToml()

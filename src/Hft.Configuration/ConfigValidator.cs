@@ -13,6 +13,7 @@ internal static class ConfigValidator
         c.Risk.Validate(ctx);
         AccountConfig.ValidateAll(c.Accounts, ctx);
         c.Server.Validate(ctx);
+        c.Monitoring.Validate(ctx);
         c.Auth.Validate(ctx);
         ApiKeyAccountsExist(c, ctx);
         c.Journal.Validate(ctx);
@@ -23,6 +24,7 @@ internal static class ConfigValidator
         c.Replication.Validate(ctx);
         ReplicationHasJournal(c, ctx);
         c.MarketData.Validate(ctx);
+        c.Tls.Validate(ctx);
         if (c.Profile == "production") Production(c, ctx);
     }
 
@@ -86,8 +88,24 @@ internal static class ConfigValidator
             throw ctx.Error("auth", "secret", "the development secret is refused in production: set HFT_AUTH__SECRET to a secret of your own");
         if (c.Journal.Mode == "none")
             throw ctx.Error("journal", "mode", "must be sync or async in production, got \"none\"");
+        if (c.Server.SharesOperationsPort(c.Monitoring))
+            throw ctx.Error("server", "http_port",
+                $"must be a port of its own in production (not 0, not metrics_port {c.Monitoring.MetricsPort}): the API port never serves /metrics and /debug");
         var feed = c.Feed;
         if (feed.Enabled && feed.IsRemote && Uri.TryCreate(feed.Url, UriKind.Absolute, out var url) && url.Scheme != "wss")
             throw ctx.Error("feed", "url", $"must be wss:// (TLS) in production, got \"{feed.Url}\"");
+        if (!c.Tls.AllowPlaintext) ProductionEncrypts(c, ctx);
+    }
+
+    /// <summary>Production: every connection is encrypted unless [tls] allow_plaintext says otherwise.</summary>
+    private static void ProductionEncrypts(HftConfig c, BindContext ctx)
+    {
+        const string unless = "in production (or set [tls] allow_plaintext = true, e.g. behind a TLS-terminating proxy)";
+        if (!c.Tls.Http) throw ctx.Error("tls", "http", "must be true " + unless);
+        if (c.Gateway.BinaryEnabled && !c.Tls.Binary) throw ctx.Error("tls", "binary", "must be true when the binary gateway is enabled " + unless);
+        if (c.Gateway.FixEnabled && !c.Tls.Fix) throw ctx.Error("tls", "fix", "must be true when the FIX acceptor is enabled " + unless);
+        if (c.Replication.Enabled && !c.Tls.Raft) throw ctx.Error("tls", "raft", "must be true when replication is enabled " + unless);
+        if (c.Redis.Connection is { Length: > 0 } redis && !StackExchange.Redis.ConfigurationOptions.Parse(redis).Ssl)
+            throw ctx.Error("redis", "connection", "must use TLS (ssl=true) " + unless);
     }
 }

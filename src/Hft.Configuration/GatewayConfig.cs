@@ -9,8 +9,11 @@ public sealed record GatewayConfig
     /// <summary>TCP port of the binary protocol on [server] bind; 0 = any free port (tests).</summary>
     public int BinaryPort { get; init; } = 9100;
 
-    /// <summary>Most binary sessions at once; further connections are told SessionLimit and closed.</summary>
+    /// <summary>Most logged-on binary sessions at once; a login beyond it is refused (session_limit). Connections waiting to log on are bounded by [security].</summary>
     public int BinaryMaxSessions { get; init; } = 64;
+
+    /// <summary>Most logged-on binary sessions of one account, so one account cannot take every session (account_session_limit).</summary>
+    public int BinaryMaxSessionsPerAccount { get; init; } = 16;
 
     /// <summary>Binary heartbeat interval (ms): the server sends one when idle that long; a client silent for three intervals is disconnected.</summary>
     public int BinaryHeartbeatMs { get; init; } = 1000;
@@ -54,6 +57,7 @@ public sealed record GatewayConfig
         BinaryEnabled = r.Bool("binary_enabled", defaults.BinaryEnabled),
         BinaryPort = r.Int("binary_port", defaults.BinaryPort, 0, 65_535),
         BinaryMaxSessions = r.Int("binary_max_sessions", defaults.BinaryMaxSessions, 1, 10_000),
+        BinaryMaxSessionsPerAccount = r.Int("binary_max_sessions_per_account", defaults.BinaryMaxSessionsPerAccount, 1, 10_000),
         BinaryHeartbeatMs = r.Int("binary_heartbeat_ms", defaults.BinaryHeartbeatMs, 100, 60_000),
         BinaryMaxMessagesPerSecond = r.Int("binary_max_messages_per_second", defaults.BinaryMaxMessagesPerSecond, 0, 100_000_000),
         FixEnabled = r.Bool("fix_enabled", defaults.FixEnabled),
@@ -68,9 +72,12 @@ public sealed record GatewayConfig
         FixMessagesPerSecond = r.Int("fix_messages_per_second", defaults.FixMessagesPerSecond, 0, 100_000_000),
     };
 
-    /// <summary>Distinct ports, a heartbeat range, and FIX sessions with a password hash and a unique CompID pair.</summary>
+    /// <summary>Distinct ports, a per-account session cap within the total, a heartbeat range, and FIX sessions with a password hash and a unique CompID pair.</summary>
     internal void Validate(BindContext ctx)
     {
+        if (BinaryMaxSessionsPerAccount > BinaryMaxSessions)
+            throw ctx.Error("gateway", "binary_max_sessions_per_account",
+                $"must not exceed binary_max_sessions ({BinaryMaxSessions}), got {BinaryMaxSessionsPerAccount}");
         if (BinaryEnabled && FixEnabled && BinaryPort != 0 && BinaryPort == FixPort)
             throw ctx.Error("gateway", "fix_port", $"must differ from binary_port, both are {FixPort}");
         if (FixHeartbeatMinSeconds > FixHeartbeatMaxSeconds)

@@ -30,4 +30,6 @@ public sealed record HftConfig
     public ReplicationConfig Replication { get; init; } = new();
 
     public SecurityConfig Security { get; init; } = new();
+
+    public TlsConfig Tls { get; init; } = new();
 }

@@ -4,8 +4,11 @@ namespace Hft.Configuration;
 
 public sealed record ServerConfig
 {
-    /// <summary>API port; 0 or equal to metrics_port = share the metrics port.</summary>
+    /// <summary>API port (/api/v1, /ws); 0 or equal to metrics_port = share the operations listener (development only).</summary>
     public int HttpPort { get; init; }
+
+    /// <summary>True when the API has no listener of its own: it shares the operations listener ([monitoring] metrics_port).</summary>
+    public bool SharesOperationsPort(MonitoringConfig monitoring) => HttpPort == 0 || HttpPort == monitoring.MetricsPort;
 
     /// <summary>Address to bind (127.0.0.1 in development, 0.0.0.0 in containers).</summary>
     public string Bind { get; init; } = "127.0.0.1";

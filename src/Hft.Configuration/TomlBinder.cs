@@ -33,6 +33,7 @@ internal static class TomlBinder
             MarketData = root.BindTable("market_data", defaults.MarketData, MarketDataConfig.Bind),
             Replication = root.BindTable("replication", defaults.Replication, ReplicationConfig.Bind),
             Security = root.BindTable("security", defaults.Security, SecurityConfig.Bind),
+            Tls = root.BindTable("tls", defaults.Tls, TlsConfig.Bind),
         };
         root.RejectUnknownKeys();
 

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Hft.Core.Events;
@@ -14,8 +15,11 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
     /// <summary>Responses a session may have waiting; a client that lets more pile up is disconnected (slow consumer).</summary>
     private const int QueueCapacity = 32768;
 
+    /// <summary>Before login only LoginAccepted or LoginRejected is ever queued.</summary>
+    private const int LoginQueueCapacity = 4;
+
     private readonly object _gate = new();
-    private readonly OutboundItem[] _queue;
+    private OutboundItem[] _queue;
     private int _head;
     private int _count;
     private uint _nextOut = 1;
@@ -23,8 +27,8 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
     private long _waitingFor; // the sequence this session waits for in the outbox (0: not waiting)
     private int _sending;     // 1 while a thread writes to the socket
     private int _sendAgain;   // set by a thread that found the socket busy: the writer looks again
-    private bool _logoutSent;
-    private readonly bool[] _reportedReject;
+    private bool _logoutSent;   // encoded into the send buffer (under _gate)
+    private bool _logoutFlushed; // handed to the socket by whichever writer encoded it
 
     /// <summary>
     /// Responses that need no durability (session messages, rejections decided at the gateway, a mass cancel's summary
@@ -34,6 +38,15 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
     {
         lock (_gate) Enqueue(in message, sequence: 0);
         _signal.Set();
+    }
+
+    /// <summary>At login (under the lock): the queue grows to its full size, keeping what waits in it in order.</summary>
+    private void GrowQueue()
+    {
+        var grown = new OutboundItem[QueueCapacity];
+        for (int i = 0; i < _count; i++) grown[i] = _queue[(_head + i) % _queue.Length];
+        _queue = grown;
+        _head = 0;
     }
 
     private void Enqueue(in BinaryMessage message, long sequence)
@@ -62,32 +75,34 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
             Close(DisconnectReason.ServerShutdown); // the journal failed: nothing more can be acknowledged
             return;
         }
+        var orders = Orders;
+        var byExchangeId = orders.ByExchangeId;
         lock (_gate)
         {
             foreach (ref readonly var e in events)
             {
                 switch (e.Kind)
                 {
-                    case EventKind.Accepted when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
+                    case EventKind.Accepted when e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(BinaryResponses.Accepted(in e, in command, o.ClientOrderId), sequence);
                         break;
-                    case EventKind.Rejected when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
+                    case EventKind.Rejected when e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(BinaryResponses.Rejected(o.ClientOrderId, e.OrderId, o.Instrument, e.Op, e.RejectReason), sequence);
                         if (e.Op == CommandOp.New || e.RejectReason == RejectReason.UnknownOrder) Remove(e.OrderId, o);
                         if (e.Op is CommandOp.Cancel or CommandOp.Replace && command.OrderId == e.OrderId)
-                            _reportedReject[_pipeline.ShardOf(command.Instrument).Index] = true;
+                            orders.ReportedReject[_pipeline.ShardOf(command.Instrument).Index] = true;
                         break;
                     case EventKind.Trade:
-                        if (e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var taker))
+                        if (e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var taker))
                             Fill(in e, taker, e.OrderId, e.Remaining, Liquidity.Taker, sequence);
-                        if (e.MakerAccount == account && _byExchangeId.TryGetValue(e.MakerOrderId, out var maker))
+                        if (e.MakerAccount == account && byExchangeId.TryGetValue(e.MakerOrderId, out var maker))
                             Fill(in e, maker, e.MakerOrderId, e.MakerRemaining, Liquidity.Maker, sequence);
                         break;
-                    case EventKind.Canceled when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
+                    case EventKind.Canceled when e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(BinaryResponses.Canceled(in e, o.ClientOrderId), sequence);
                         Remove(e.OrderId, o);
                         break;
-                    case EventKind.Replaced when e.Account == account && _byExchangeId.TryGetValue(e.OrderId, out var o):
+                    case EventKind.Replaced when e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(BinaryResponses.Replaced(in e, o.ClientOrderId), sequence);
                         break;
                 }
@@ -104,8 +119,9 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
 
     private void Remove(long orderId, OrderRef order)
     {
-        _byExchangeId.Remove(orderId);
-        _byClientId.Remove(order.ClientOrderId);
+        var orders = Orders;
+        orders.ByExchangeId.Remove(orderId);
+        orders.ByClientId.Remove(order.ClientOrderId);
     }
 
     /// <summary>
@@ -116,11 +132,12 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
     {
         if (command.Op is not (CommandOp.Cancel or CommandOp.Replace)) return;
         int shard = _pipeline.ShardOf(command.Instrument).Index;
+        var orders = Orders;
         lock (_gate)
         {
-            _pending[shard].TryPop(out _, out ulong clientOrderId);
-            bool reported = _reportedReject[shard];
-            _reportedReject[shard] = false;
+            orders.Pending[shard].TryPop(out _, out ulong clientOrderId);
+            bool reported = orders.ReportedReject[shard];
+            orders.ReportedReject[shard] = false;
             if (reported) return;
             foreach (ref readonly var e in events)
             {
@@ -139,12 +156,12 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
         _signal.Set();
     }
 
-    /// <summary>Encodes the responses that may leave, in order, into the send buffer; returns the bytes and messages.</summary>
-    private int Drain(bool closing, out int messages)
+    /// <summary>Encodes the responses that may leave, in order, into <paramref name="buffer"/>; returns the bytes and messages.</summary>
+    private int Drain(Span<byte> buffer, bool closing, out int messages, out bool logout)
     {
         int n = 0;
         messages = 0;
-        var buffer = _sendBuffer.AsSpan(0, SendBufferSize);
+        logout = false;
         long waitFor = 0;
         lock (_gate)
         {
@@ -165,12 +182,12 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
             if (closing && !_logoutSent && n + BinaryProtocol.MaxServerMessageSize <= buffer.Length && (_count == 0 || waitFor != 0))
             {
                 _logoutSent = true;
-                if (_reason is not (DisconnectReason.ConnectionLost or DisconnectReason.LoginFailed))
+                logout = true;
+                if (_reason != DisconnectReason.ConnectionLost && !_loginRejected)
                 {
                     n += BinaryCodec.Write(new BinaryMessage { Type = MessageType.LogoutNotice, Reason = (byte)_reason }, _nextOut++, buffer[n..]);
                     messages++;
                 }
-                _signal.Set(); // the send loop ends once it sees the Logout went out, whoever wrote it
             }
         }
         // The head waits for the journal: be woken by the outbox once (not again for the same sequence).
@@ -188,15 +205,16 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
         Volatile.Write(ref _sendAgain, 1);
         while (Volatile.Read(ref _sendAgain) != 0 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
         {
+            bool logout = false;
             try
             {
                 Volatile.Write(ref _sendAgain, 0);
-                while (true)
+                while (!logout)
                 {
-                    int n = Drain(closing || Closing, out int messages);
+                    var buffer = Volatile.Read(ref _sendBuffer); // replaced at login: this write keeps the one it filled
+                    int n = Drain(buffer, closing || Closing, out int messages, out logout);
                     if (n == 0) break;
-                    int sent = 0;
-                    while (sent < n) sent += await _socket.SendAsync(_sendBuffer.AsMemory(sent, n - sent), SocketFlags.None);
+                    await _stream.WriteAsync(buffer.AsMemory(0, n));
                     Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
                     _metrics.MessagesOut.Inc(messages);
                 }
@@ -204,6 +222,12 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
             finally
             {
                 Interlocked.Exchange(ref _sending, 0);
+                if (logout)
+                {
+                    // Only now may the send loop shut the socket: the Logout is in the kernel (or the send failed).
+                    Volatile.Write(ref _logoutFlushed, true);
+                    _signal.Set();
+                }
             }
         }
     }
@@ -226,18 +250,13 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
         }
         try
         {
+            if (_stream is SslStream tls) await tls.ShutdownAsync(); // close_notify: the peer knows the end was not cut short
             _socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
         {
         }
     }
 
-    private bool LogoutSent
-    {
-        get
-        {
-            lock (_gate) return _logoutSent;
-        }
-    }
+    private bool LogoutSent => Volatile.Read(ref _logoutFlushed);
 }

@@ -11,10 +11,7 @@ namespace Hft.Gateways.Binary;
 public sealed partial class BinarySession
 {
     private readonly SessionThrottle _throttle;
-    private readonly Dictionary<long, OrderRef> _byExchangeId = new(4096);
-    private readonly Dictionary<ulong, long> _byClientId = new(4096);
     private uint _expectedIn = 1;
-    private readonly PendingRequests[] _pending;
     private SubmitBatch _batch; // the commands of one read, processed together
 
     private enum FrameOutcome : byte
@@ -36,7 +33,7 @@ public sealed partial class BinarySession
                 end -= start;
                 start = 0;
             }
-            int read = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None);
+            int read = await _stream.ReadAsync(buffer.AsMemory(end));
             if (read == 0)
             {
                 Close(end > start ? DisconnectReason.TruncatedFrame : DisconnectReason.ConnectionLost);
@@ -67,6 +64,7 @@ public sealed partial class BinarySession
                     byte[] copy = credential.ToArray();
                     start += length;
                     await LoginAsync(version, kind, copy);
+                    if (buffer != _receiveBuffer) buffer = MoveTo(_receiveBuffer, buffer, ref start, ref end);
                     continue;
                 }
                 start += length;
@@ -78,6 +76,15 @@ public sealed partial class BinarySession
             _pipeline.Run(ref _batch);
             await SendPendingAsync(closing: false);
         }
+    }
+
+    /// <summary>Logged on: the unread bytes move from the login buffer to the session's own.</summary>
+    private static byte[] MoveTo(byte[] large, byte[] small, ref int start, ref int end)
+    {
+        small.AsSpan(start, end - start).CopyTo(large);
+        end -= start;
+        start = 0;
+        return large;
     }
 
     private FrameOutcome HandleFrame(ReadOnlySpan<byte> frame)
@@ -139,30 +146,6 @@ public sealed partial class BinarySession
         _ => CommandOp.New,
     };
 
-    private async Task LoginAsync(ushort version, AuthKind kind, byte[] credential)
-    {
-        LoginRejectReason? rejected;
-        int account = -1;
-        if (version != BinaryProtocol.Version) rejected = LoginRejectReason.UnsupportedVersion;
-        else if (credential.Length == 0) rejected = LoginRejectReason.BadAuthKind;
-        else (rejected, account, _) = await _gateway.Authenticator.AuthenticateAsync(kind, credential);
-        if (rejected is { } reason)
-        {
-            EnqueueImmediate(new BinaryMessage { Type = MessageType.LoginRejected, Reason = (byte)reason });
-            Close(DisconnectReason.LoginFailed);
-            return;
-        }
-        _account = account;
-        _subscription = _gateway.AccountEvents.Subscribe(account, this);
-        _loggedIn = true;
-        _metrics.Sessions.Inc();
-        EnqueueImmediate(new BinaryMessage
-        {
-            Type = MessageType.LoginAccepted, Version = BinaryProtocol.Version, HeartbeatMs = (uint)_gateway.Config.BinaryHeartbeatMs,
-            Count = (uint)_pipeline.Instruments.Count, MaxRate = (uint)_gateway.Config.BinaryMaxMessagesPerSecond,
-        });
-    }
-
     // Codes the protocol does not define are a session reject; the order's shape (price, quantity, flag combinations) is
     // judged by the engine's own validation before the order takes an id, its symbol by the engine itself.
     private void NewOrder(in BinaryMessage m, long received)
@@ -180,14 +163,15 @@ public sealed partial class BinarySession
             return;
         }
         long id;
+        var orders = Orders;
         lock (_gate)
         {
-            if (_byClientId.ContainsKey(m.ClientOrderId)) id = 0;
+            if (orders.ByClientId.ContainsKey(m.ClientOrderId)) id = 0;
             else
             {
                 id = _pipeline.NextOrderId();
-                _byClientId.Add(m.ClientOrderId, id);
-                _byExchangeId.Add(id, new OrderRef(m.ClientOrderId, m.Instrument));
+                orders.ByClientId.Add(m.ClientOrderId, id);
+                orders.ByExchangeId.Add(id, new OrderRef(m.ClientOrderId, m.Instrument));
             }
         }
         if (id == 0)
@@ -212,14 +196,15 @@ public sealed partial class BinarySession
         var reason = RejectReason.None;
         long id = m.OrderId;
         int instrument;
+        var orders = Orders;
         lock (_gate)
         {
             if (id == 0)
             {
-                if (!_byClientId.TryGetValue(m.ClientOrderId, out id)) reason = RejectReason.UnknownOrder;
-                instrument = reason == RejectReason.None ? _byExchangeId[id].Instrument : m.Instrument;
+                if (!orders.ByClientId.TryGetValue(m.ClientOrderId, out id)) reason = RejectReason.UnknownOrder;
+                instrument = reason == RejectReason.None ? orders.ByExchangeId[id].Instrument : m.Instrument;
             }
-            else if (_byExchangeId.TryGetValue(id, out var known))
+            else if (orders.ByExchangeId.TryGetValue(id, out var known))
             {
                 instrument = known.Instrument;
             }
@@ -229,11 +214,11 @@ public sealed partial class BinarySession
                 // request's client order id, so its events reach this session from now on.
                 instrument = m.Instrument;
                 if ((uint)instrument >= (uint)_pipeline.Instruments.Count) reason = RejectReason.UnknownOrder;
-                else if (_byClientId.ContainsKey(m.ClientOrderId)) reason = RejectReason.DuplicateId;
+                else if (orders.ByClientId.ContainsKey(m.ClientOrderId)) reason = RejectReason.DuplicateId;
                 else
                 {
-                    _byClientId.Add(m.ClientOrderId, id);
-                    _byExchangeId.Add(id, new OrderRef(m.ClientOrderId, instrument));
+                    orders.ByClientId.Add(m.ClientOrderId, id);
+                    orders.ByExchangeId.Add(id, new OrderRef(m.ClientOrderId, instrument));
                 }
             }
         }
@@ -243,7 +228,7 @@ public sealed partial class BinarySession
             return;
         }
         var cmd = BinaryOrderEntry.CancelOrReplace(in m, op, id, _account, instrument);
-        var pending = _pending[_pipeline.ShardOf(instrument).Index];
+        var pending = orders.Pending[_pipeline.ShardOf(instrument).Index];
         bool queued;
         lock (_gate) queued = pending.TryPush(id, m.ClientOrderId);
         if (!queued)
@@ -276,9 +261,10 @@ public sealed partial class BinarySession
 
     private void Forget(long id)
     {
+        var orders = Orders;
         lock (_gate)
         {
-            if (_byExchangeId.Remove(id, out var order)) _byClientId.Remove(order.ClientOrderId);
+            if (orders.ByExchangeId.Remove(id, out var order)) orders.ByClientId.Remove(order.ClientOrderId);
         }
     }
 

@@ -49,6 +49,10 @@ public sealed class GatewayMetrics
         DisconnectReason.SessionLimit => "session_limit",
         DisconnectReason.ConnectionLost => "connection_lost",
         DisconnectReason.UnexpectedLogin => "unexpected_login",
+        DisconnectReason.LoginTimeout => "login_timeout",
+        DisconnectReason.ConnectionLimit => "connection_limit",
+        DisconnectReason.AccountDisabled => "account_disabled",
+        DisconnectReason.TlsHandshake => "tls_handshake",
         _ => "unknown",
     };
 }

@@ -17,7 +17,7 @@ public enum DisconnectReason : byte
     NotLoggedIn = 5,
     /// <summary>A message type code the protocol does not define (or a server → client code).</summary>
     UnknownMessageType = 6,
-    /// <summary>No message from the client for three heartbeat intervals (or no Login within one).</summary>
+    /// <summary>A logged-on client sent no message for three heartbeat intervals.</summary>
     HeartbeatTimeout = 7,
     /// <summary>The client does not read its responses fast enough: the session's outbound queue is full.</summary>
     SlowConsumer = 8,
@@ -25,12 +25,20 @@ public enum DisconnectReason : byte
     ServerShutdown = 9,
     /// <summary>The login was refused (see the LoginRejected reason sent before).</summary>
     LoginFailed = 10,
-    /// <summary>The gateway already holds its maximum number of sessions.</summary>
+    /// <summary>A login beyond binary_max_sessions or binary_max_sessions_per_account (the LoginRejected sent before says which; no Logout follows).</summary>
     SessionLimit = 11,
     /// <summary>The peer closed the connection or it failed.</summary>
     ConnectionLost = 12,
     /// <summary>A second Login on a logged-in session.</summary>
     UnexpectedLogin = 13,
+    /// <summary>No successful Login within <c>[security] login_timeout_seconds</c> of connecting.</summary>
+    LoginTimeout = 14,
+    /// <summary>Refused at accept: too many connections from this address, or waiting to log on (<c>[security]</c>).</summary>
+    ConnectionLimit = 15,
+    /// <summary>The account was disabled (kill switch) while logged on; the kill switch cancels its open orders.</summary>
+    AccountDisabled = 16,
+    /// <summary>The TLS handshake failed or did not finish within the login timeout (never sent: there is no channel to send it on).</summary>
+    TlsHandshake = 17,
 }
 
 /// <summary>Why a Login was refused. Wire codes: append only.</summary>
@@ -46,6 +54,12 @@ public enum LoginRejectReason : byte
     AccountDisabled = 4,
     /// <summary>An authentication kind other than 1 (API key) or 2 (JWT), or an empty or oversized credential.</summary>
     BadAuthKind = 5,
+    /// <summary>The gateway holds <c>binary_max_sessions</c> logged-on sessions.</summary>
+    SessionLimit = 6,
+    /// <summary>The account holds <c>binary_max_sessions_per_account</c> logged-on sessions.</summary>
+    AccountSessionLimit = 7,
+    /// <summary>Too many failed logins of this account or from this address: refused, even with the right secret, until the lockout ends.</summary>
+    LockedOut = 8,
 }
 
 /// <summary>How a Login authenticates. Wire codes: append only.</summary>

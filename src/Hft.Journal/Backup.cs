@@ -30,10 +30,9 @@ public sealed record BackupVerification(bool Ok, IReadOnlyList<string> Problems,
 
 /// <summary>
 /// Backup archives (<c>.tar.gz</c>): the newest valid snapshot of a data directory, every journal segment that holds
-/// records after it, and a manifest. Taken while the server runs: segments are copied up to their last complete
-/// record (the one being written may grow meanwhile), and nothing the copy needs is pruned until two more snapshots
-/// were taken. Verification checks the manifest's hashes, the snapshot's CRC, every record's CRC and that the
-/// sequences continue from the snapshot without a gap. Restore refuses a non-empty directory unless forced.
+/// records after it (a <see cref="ConsistentCopy"/>, so it may be taken while the server runs), and a manifest.
+/// Verification checks the manifest's hashes, the snapshot's CRC, every record's CRC and that the sequences continue
+/// from the snapshot without a gap. Restore holds the directory's lock and refuses a non-empty directory unless forced.
 /// </summary>
 public static class JournalBackup
 {
@@ -42,37 +41,21 @@ public static class JournalBackup
         WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    /// <summary>Packs <paramref name="dataDir"/> into <paramref name="outFile"/> (written to a temporary name, then renamed).</summary>
+    /// <summary>
+    /// Packs a <see cref="ConsistentCopy"/> of <paramref name="dataDir"/> into <paramref name="outFile"/> (written to a
+    /// temporary name, then renamed).
+    /// </summary>
     public static BackupManifest Create(string dataDir, string outFile)
     {
         if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"no data directory '{dataDir}'");
-        var load = SnapshotStore.LoadNewest(dataDir);
-        long snapSeq = load.Snapshot?.Sequence ?? 0;
         var files = new List<BackupFile>();
         string temp = outFile + ".tmp";
-        long last = snapSeq;
         using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
         {
             using (var gz = new GZipStream(fs, CompressionLevel.Fastest, leaveOpen: true))
             using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
             {
-                if (load.Path is { } snapPath) Add(tar, files, Path.GetFileName(snapPath), "snapshot", File.ReadAllBytes(snapPath));
-                var segments = JournalReader.Segments(dataDir);
-                for (int s = 0; s < segments.Count; s++)
-                {
-                    // wholly covered by the snapshot: not needed
-                    if (s + 1 < segments.Count && segments[s + 1].FirstSequence <= snapSeq + 1) continue;
-                    byte[] data = ReadShared(segments[s].Path);
-                    string? problem = JournalReader.ScanSegment(data, out long valid, out _, out long segLast, out long records);
-                    bool newest = s == segments.Count - 1;
-                    if (problem is not null && !newest)
-                        throw new InvalidDataException($"{Path.GetFileName(segments[s].Path)}: {problem}; not backed up");
-                    if (valid < JournalFormat.SegmentHeaderSize) continue; // a header still being written
-                    if (records == 0 && newest) continue;
-                    if (valid < data.Length) Array.Resize(ref data, (int)valid); // the segment being written: cut at its last whole record
-                    Add(tar, files, Path.GetFileName(segments[s].Path), "segment", data);
-                    if (records > 0) last = Math.Max(last, segLast);
-                }
+                var (snapSeq, last) = ConsistentCopy.Read(dataDir, f => Add(tar, files, f.Name, f.Kind, f.Data));
                 var manifest = new BackupManifest(BackupManifest.FormatName, BackupManifest.CurrentVersion, DateTimeOffset.UtcNow, snapSeq, last, files);
                 var entry = new PaxTarEntry(TarEntryType.RegularFile, BackupManifest.FileName)
                 {
@@ -84,14 +67,6 @@ public static class JournalBackup
         }
         File.Move(temp, outFile, overwrite: true);
         return ReadManifest(outFile) ?? throw new InvalidDataException("backup written without a manifest");
-    }
-
-    private static byte[] ReadShared(string path)
-    {
-        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var ms = new MemoryStream((int)Math.Min(f.Length, int.MaxValue));
-        f.CopyTo(ms);
-        return ms.ToArray();
     }
 
     private static void Add(TarWriter tar, List<BackupFile> files, string name, string kind, byte[] data)
@@ -242,25 +217,29 @@ public static class JournalBackup
         return new BackupVerification(problems.Count == 0, problems, Math.Max(snapSeq, 0), firstSeq, lastSeq, segs.Count, records, bytes);
     }
 
-    /// <summary>True when the directory does not exist or holds no file or directory at all.</summary>
-    public static bool IsEmptyDirectory(string dir) => !Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any();
+    /// <summary>True when the directory does not exist or holds no file or directory but the lock's (<see cref="DataDirectoryLock"/>).</summary>
+    public static bool IsEmptyDirectory(string dir)
+        => !Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).All(e => DataDirectoryLock.IsLockFile(Path.GetFileName(e)) && File.Exists(e));
 
     /// <summary>
-    /// Restores a backup into <paramref name="dataDir"/>. Refuses (InvalidOperationException) a non-empty directory unless
-    /// <paramref name="force"/>, in which case its snapshots and journal segments are deleted first. The archive is
-    /// verified into a staging directory first; nothing is touched when it does not check out.
+    /// Restores a backup into <paramref name="dataDir"/>, holding the directory's <see cref="DataDirectoryLock"/> for
+    /// the whole time: refused (<see cref="DataDirectoryLockException"/>) while a server or another restore has it.
+    /// Refuses (InvalidOperationException) a non-empty directory unless <paramref name="force"/>, in which case its
+    /// snapshots and journal segments are deleted first. The archive is verified into a staging directory first;
+    /// nothing is touched when it does not check out (a directory that did not exist is not created).
     /// </summary>
     public static BackupVerification Restore(string file, string dataDir, bool force)
     {
-        if (!IsEmptyDirectory(dataDir) && !force)
-            throw new InvalidOperationException($"data directory '{dataDir}' is not empty; refusing to overwrite it (use --force)");
-        string full = Path.GetFullPath(dataDir);
-        string staging = Path.Combine(Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? ".", $".hft-restore-{Guid.NewGuid():N}");
+        string full = DataDirectoryLock.FullPath(dataDir);
+        using var held = Directory.Exists(full) ? DataDirectoryLock.Acquire(full, "data directory") : null;
+        RefuseNonEmpty(full, force);
+        string staging = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".hft-restore-{Guid.NewGuid():N}");
         try
         {
             var result = Verify(file, staging);
             if (!result.Ok) return result;
-            Directory.CreateDirectory(full);
+            using var created = held is null ? DataDirectoryLock.Acquire(full, "data directory") : null;
+            if (created is not null) RefuseNonEmpty(full, force); // filled by someone else while the archive was verified
             foreach (var old in Directory.EnumerateFiles(full))
             {
                 string n = Path.GetFileName(old);
@@ -276,5 +255,11 @@ public static class JournalBackup
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
+    }
+
+    private static void RefuseNonEmpty(string dataDir, bool force)
+    {
+        if (!IsEmptyDirectory(dataDir) && !force)
+            throw new InvalidOperationException($"data directory '{dataDir}' is not empty; refusing to overwrite it (use --force)");
     }
 }

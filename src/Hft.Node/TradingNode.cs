@@ -1,6 +1,7 @@
 using Hft.Auth;
 using Hft.Auth.Audit;
 using Hft.Auth.Guards;
+using Hft.Auth.Tls;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
 using Hft.Feed;
@@ -14,7 +15,9 @@ using Hft.Pipeline.Recovery;
 using Hft.Pipeline.Replication;
 using Hft.Pipeline.Shards;
 using Hft.Pipeline.State;
+using Hft.Replication;
 using Hft.Server;
+using Hft.Server.Listeners;
 using Hft.Server.MarketData;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,11 +36,13 @@ public sealed class TradingNode : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly AuditLog? _audit;
-    private int _stopped;
+    private readonly DataDirectoryLocks _directories;
+    private int _started, _stopped;
 
-    private TradingNode(HftConfig config, TradingPipeline pipeline, Publishers publishers, ApiHost? api, BinaryGateway? binary, FixAcceptor? fix,
-        List<IHostedService> stages, ILoggerFactory loggers, AuditLog? audit = null, LoginThrottle? logins = null)
+    private TradingNode(HftConfig config, DataDirectoryLocks directories, TradingPipeline pipeline, Publishers publishers, ApiHost? api,
+        BinaryGateway? binary, FixAcceptor? fix, List<IHostedService> stages, ILoggerFactory loggers, AuditLog? audit = null, LoginThrottle? logins = null)
     {
+        _directories = directories;
         _audit = audit;
         Logins = logins;
         Config = config;
@@ -87,12 +92,35 @@ public sealed class TradingNode : IAsyncDisposable
     /// <summary>Failed-login throttling shared by every gateway (null for a node built without listeners).</summary>
     public LoginThrottle? Logins { get; }
 
+    /// <summary>The data directories this node holds locked until it is disposed (full paths).</summary>
+    public IReadOnlyList<string> LockedDirectories => _directories.Directories;
+
     /// <param name="config">The node's configuration (a profile plus overrides).</param>
     /// <param name="logging">Log providers (default: one-line console); tests pass <c>_ => { }</c> for silence.</param>
     /// <param name="marketData">WebSocket market-data limits (default: from <c>[market_data]</c>).</param>
     /// <param name="listen">False: the pipeline and its publishers only - no REST host, gateways or feed (benchmarks).</param>
+    /// <param name="listeners">The REST host's ports (default: from the config; tests ask for separate free ports).</param>
+    /// <exception cref="DataDirectoryLockException">Another process holds one of the node's data directories.</exception>
     public static TradingNode Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
-        bool listen = true)
+        bool listen = true, ListenerPlan? listeners = null)
+    {
+        // 0. Ownership: the journal directory (with its snapshots), the Raft log and the FIX store are locked before
+        //    anything reads them, and stay locked until the node is disposed (or the process dies): a second process on
+        //    one of them is refused here instead of writing a journal of its own beside this one.
+        var directories = DataDirectoryLocks.Acquire(NodeDataDirectories.Of(config, listen));
+        try
+        {
+            return Build(config, directories, logging, marketData, listen, listeners);
+        }
+        catch
+        {
+            directories.Dispose();
+            throw;
+        }
+    }
+
+    private static TradingNode Build(HftConfig config, DataDirectoryLocks directories, Action<ILoggingBuilder>? logging, MarketDataOptions? marketData,
+        bool listen, ListenerPlan? listeners)
     {
         var loggers = NodeLogging.Create(logging);
 
@@ -138,29 +166,37 @@ public sealed class TradingNode : IAsyncDisposable
         foreach (var shard in shards.All) shard.AttachReplicaObservers([directory, tape, marketDataFeed, accountEvents]);
         var stages = new List<IHostedService> { new PipelineService(pipeline, config, loggers.CreateLogger("Hft.Pipeline")) };
 
-        // 7. Replication ([replication] enabled): this node's Raft member, started once the shards run; the journal
-        //    hands it each batch and counts a record durable once the group committed it.
+        // 7. TLS material ([tls]): the node certificate, its key and the authorities, re-read when the files change;
+        //    null when nothing turns TLS on.
+        var tls = CertificateSource.From(config.Tls, log: loggers.CreateLogger("Hft.Tls"), metrics: new TlsMetrics(registry));
+
+        // 8. Replication ([replication] enabled): this node's Raft member, started once the shards run; the journal
+        //    hands it each batch and counts a record durable once the group committed it. [tls] raft: mutual TLS.
         ReplicationService? replication = null;
         if (config.Replication.Enabled)
         {
-            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"));
+            var raftTls = config.Tls.Raft && tls is not null
+                ? new RaftTls(TlsOptions.PeerServer(tls), peerHost => TlsOptions.PeerClient(tls, peerHost))
+                : null;
+            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"), tls: raftTls);
             stages.Add(replication);
         }
         var parts = new Publishers(directory, tape, metrics);
-        if (!listen) return new TradingNode(config, pipeline, parts, null, null, null, stages, loggers);
+        if (!listen) return new TradingNode(config, directories, pipeline, parts, null, null, null, stages, loggers);
 
-        // 8. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
+        // 9. Reference price feed ([feed]): journaled marks; staleness halts or widens the band.
         var feed = FeedStage.Create(pipeline, config, new FeedMetrics(registry), loggers.CreateLogger("Hft.Feed"));
 
-        // 9. Security every gateway shares: the audit trail (admin actions, failed logins, lockouts) and the
+        // 10. Security every gateway shares: the audit trail (admin actions, failed logins, lockouts) and the
         //    failed-login throttle. Each listener also bounds what unauthenticated connections may cost
         //    ([security], docs/SECURITY.md).
         var audit = new AuditLog(config.Server.AuditLog, config.Security.AuditLinesPerSecond);
         var logins = new LoginThrottle(config.Security, audit);
 
-        // 10. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth, /metrics, /health, /ready.
+        // 11. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
+        //     /metrics and /debug on the operations listener; /health, /ready on both (one shared port in development).
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed, audit, logins));
+            marketData, loggers, replication, feed, audit, logins, listeners, tls));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
@@ -168,8 +204,8 @@ public sealed class TradingNode : IAsyncDisposable
         {
             var authenticator = new SessionAuthenticator(api.Services.GetRequiredService<ApiKeyStore>(), api.Services.GetRequiredService<TokenService>(),
                 api.Services.GetRequiredService<ISessionStore>(), pipeline);
-            binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"),
-                loggers.CreateLogger("Hft.Gateways.Binary"));
+            binary = new BinaryGateway(config, pipeline, accountEvents, authenticator, new GatewayMetrics(registry, "binary"), audit, logins,
+                GatewayTls.For(config.Tls.Binary, tls, config), loggers.CreateLogger("Hft.Gateways.Binary"));
         }
         FixAcceptor? fix = null;
         if (config.Gateway.FixEnabled)
@@ -180,7 +216,7 @@ public sealed class TradingNode : IAsyncDisposable
         if (binary is not null) stages.Add(binary);
         if (fix is not null) stages.Add(fix);
         stages.Add(feed);
-        var node = new TradingNode(config, pipeline, parts, api, binary, fix, stages, loggers, audit, logins);
+        var node = new TradingNode(config, directories, pipeline, parts, api, binary, fix, stages, loggers, audit, logins);
         node.LogStart();
         return node;
     }
@@ -196,13 +232,23 @@ public sealed class TradingNode : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        Volatile.Write(ref _started, 1);
         foreach (var stage in _stages) await stage.StartAsync(cancellationToken);
     }
 
-    /// <summary>Graceful stop, in reverse order: feed, gateways, REST host (in-flight requests finish), replication, then the shards drain.</summary>
+    /// <summary>
+    /// Graceful stop, in reverse order: feed, gateways, REST host (in-flight requests finish), replication, then the
+    /// shards drain. A node never started (recovery only, or its pipeline driven by hand) only drains its shards and
+    /// closes its journal: no shutdown snapshot.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        if (Volatile.Read(ref _started) == 0)
+        {
+            Pipeline.Stop(TimeSpan.FromSeconds(Config.System.ShutdownTimeoutSeconds));
+            return;
+        }
         for (int i = _stages.Count - 1; i >= 0; i--) await _stages[i].StopAsync(cancellationToken);
     }
 
@@ -216,15 +262,23 @@ public sealed class TradingNode : IAsyncDisposable
         await StopAsync();
     }
 
+    /// <summary>Stops (when not stopped yet), disposes every part, and last releases the data directories.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        if (Api is not null) await Api.DisposeAsync();
-        if (Fix is not null) await Fix.DisposeAsync();
-        foreach (var stage in _stages)
-            if (stage is IAsyncDisposable d && stage is not HostStage && stage != Fix) await d.DisposeAsync();
-        _audit?.Dispose();
-        _loggers.Dispose();
+        try
+        {
+            await StopAsync();
+            if (Api is not null) await Api.DisposeAsync();
+            if (Fix is not null) await Fix.DisposeAsync();
+            foreach (var stage in _stages)
+                if (stage is IAsyncDisposable d && stage is not HostStage && stage != Fix) await d.DisposeAsync();
+            _audit?.Dispose();
+            _loggers.Dispose();
+        }
+        finally
+        {
+            _directories.Dispose();
+        }
     }
 
     private sealed record Publishers(OrderDirectory Directory, TradeTape Tape, PipelineMetrics Metrics);

@@ -23,6 +23,14 @@ public static class RaftEndPoints
         _ => throw new ArgumentException($"unsupported endpoint {self}"),
     };
 
+    /// <summary>The host a peer is dialled by (a DNS name or an IP literal): the name its certificate must carry.</summary>
+    public static string Host(EndPoint endPoint) => endPoint switch
+    {
+        IPEndPoint ip => ip.Address.ToString(),
+        DnsEndPoint dns => dns.Host,
+        _ => throw new ArgumentException($"unsupported endpoint {endPoint}"),
+    };
+
     public static string Format(EndPoint? endPoint) => endPoint switch
     {
         IPEndPoint ip => ip.ToString(),

@@ -21,6 +21,9 @@ public sealed record RaftNodeOptions
 
     /// <summary><c>ack = leader</c>: a batch is acknowledged once in the leader's own log.</summary>
     public bool AcknowledgeOnAppend { get; init; }
+
+    /// <summary>Mutual TLS with the peers ([tls] raft); null: plain TCP.</summary>
+    public RaftTls? Tls { get; init; }
 }
 
 /// <summary>
@@ -73,6 +76,7 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
             RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(40, lower * 3 / 4)),
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Max(40, lower / 2)),
             ColdStart = false,
+            SslOptions = options.Tls?.ToSslOptions(),
         };
         var cluster = new RaftCluster(config) { AuditTrail = log };
         await cluster.StartAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Hft.Auth;
 using Hft.Auth.Audit;
+using Hft.Auth.Tls;
 using Hft.Auth.Guards;
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
@@ -11,6 +12,7 @@ using Hft.Pipeline.Replication;
 using Hft.Pipeline.State;
 using Hft.Server.Api;
 using Hft.Server.Auth;
+using Hft.Server.Listeners;
 using Hft.Server.MarketData;
 using Hft.Server.Operations;
 using Hft.Server.Sessions;
@@ -40,22 +42,27 @@ public sealed record ApiHostParts(
     ReplicationService? Replication,
     FeedStage? Feed,
     AuditLog Audit,
-    LoginThrottle Logins);
+    LoginThrottle Logins,
+    ListenerPlan? Listeners = null,
+    CertificateSource? Tls = null);
 
 /// <summary>
 /// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
-/// operations endpoints (/metrics, /health, /ready, /debug) - over a pipeline built elsewhere (the node's composition
-/// root). It owns nothing of the pipeline: starting it opens the listeners, stopping it closes them.
+/// operations endpoints (/metrics, /debug) and /health, /ready - over a pipeline built elsewhere (the node's composition
+/// root). Two listeners, or one shared in development (Listeners/): the API's ([server] http_port) and the operations
+/// one ([monitoring] metrics_port). It owns nothing of the pipeline: starting it opens the listeners, stopping it closes them.
 /// </summary>
 public sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ApiHost(WebApplication app, HftConfig config, AuditLog audit)
+    private ApiHost(WebApplication app, HftConfig config, AuditLog audit, HostListeners listeners, OpsAccess opsAccess)
     {
         _app = app;
         Config = config;
         Audit = audit;
+        Listeners = listeners;
+        OpsAccess = opsAccess;
     }
 
     public HftConfig Config { get; }
@@ -64,6 +71,21 @@ public sealed class ApiHost : IAsyncDisposable
     public AuditLog Audit { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The API and operations listeners (one shared port in development).</summary>
+    public HostListeners Listeners { get; }
+
+    /// <summary>Who may read /metrics and /debug, and who sees the per-account series.</summary>
+    public OpsAccess OpsAccess { get; }
+
+    /// <summary>Each listener's address and what it serves, for the start-up lines (once started).</summary>
+    public IReadOnlyList<(Uri Url, string Serves)> ListenerRoles => Listeners.Shared
+        ? [(Listeners.ApiUrl, $"one shared port: API /api/v1 and /ws, operations /metrics and /debug, /health, /ready; {OpsAccess.OperatorRule}")]
+        :
+        [
+            (Listeners.ApiUrl, "API: /api/v1, /ws, /health, /ready"),
+            (Listeners.OperationsUrl, $"operations: /metrics, /debug, /health, /ready for [monitoring] allowed_cidrs; {OpsAccess.OperatorRule}"),
+        ];
 
     /// <summary>Fires when the process is asked to stop (SIGTERM, SIGINT).</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
@@ -78,14 +100,15 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(parts.Loggers); // one logger factory for the whole node
 
-        // 1. Kestrel: the metrics port always; the API port too when [server] http_port names another.
+        // 1. Kestrel: the operations listener ([monitoring] metrics_port) always; the API's beside it when [server]
+        //    http_port names a port of its own, else the API shares the operations port (development).
+        var listeners = new HostListeners(parts.Listeners ?? ListenerPlan.From(config));
+        var opsAccess = new OpsAccess(config.Monitoring, listeners);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = config.Server.MaxRequestBodyBytes;
-            var address = System.Net.IPAddress.Parse(config.Server.Bind);
-            k.Listen(address, config.Monitoring.MetricsPort);
-            if (config.Server.HttpPort != 0 && config.Server.HttpPort != config.Monitoring.MetricsPort) k.Listen(address, config.Server.HttpPort);
+            listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind), parts.Tls, config.Tls);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
         RequestBody.Limit = config.Server.MaxRequestBodyBytes;
@@ -121,6 +144,7 @@ public sealed class ApiHost : IAsyncDisposable
         var audit = parts.Audit;
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(parts.Logins);
+        if (parts.Tls is { } tls) builder.Services.AddSingleton(tls); // the node's [tls] material (Redis over TLS shows it)
         builder.Services.AddHftAuth(config, new TokenService(config.Auth, keys), (http, message) =>
         {
             bool forbidden = message == "forbidden";
@@ -185,14 +209,21 @@ public sealed class ApiHost : IAsyncDisposable
             if (http.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && !HttpAudit.WasAudited(http))
                 audit.Write(http, "auth.denied", RequestTarget(http), http.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
+        // Each endpoint on its listener only (404 elsewhere); /metrics and /debug for allowed addresses, the operator's
+        // view (per-account series, order owners) for the ops token or an admin token (Operations/OpsAccess.cs).
+        app.UseListenerRouting(listeners);
         app.UseWebSockets();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseOpsGate(opsAccess, audit);
         app.UseAuthorization();
-        app.MapHealthEndpoints();
-        app.MapStateHashEndpoint();
-        Replication.ReplicationEndpoints.MapReplicationEndpoints(app);
-        app.MapOperationsEndpoints(config);
+        var everyListener = app.MapGroup("").WithMetadata(ServedOn.EveryListener);
+        everyListener.MapHealthEndpoints();
+        Replication.ReplicationEndpoints.MapReplicationEndpoints(everyListener);
+        var operations = app.MapGroup("").WithMetadata(ServedOn.Operations);
+        operations.MapStateHashEndpoint();
+        operations.MapOperationsEndpoints(config);
+        app.MapOpenApiDocument();
         app.MapAuthEndpoints((http, action, result) => audit.Write(http, action, RequestTarget(http), result));
         app.MapOrderEndpoints();
         app.MapAccountEndpoints();
@@ -200,8 +231,8 @@ public sealed class ApiHost : IAsyncDisposable
         app.MapAdminEndpoints();
         app.MapMarketDataSocket();
         if (parts.Feed is not null) app.MapFeedEndpoints();
-        app.MapFallback((HttpContext http) => ApiError.NotFound("not_found", $"no endpoint {http.Request.Method} {http.Request.Path}"));
-        return new ApiHost(app, config, audit);
+        app.MapFallback(ListenerRouting.NoEndpoint);
+        return new ApiHost(app, config, audit, listeners, opsAccess);
     }
 
     private static string RequestTarget(HttpContext http) => $"{http.Request.Method} {http.Request.Path}";

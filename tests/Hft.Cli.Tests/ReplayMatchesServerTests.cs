@@ -41,7 +41,7 @@ public sealed class ReplayMatchesServerTests : IDisposable
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Replay_and_server_give_the_same_state_hash_for_the_same_commands(int seed)
+    public async Task Replay_and_server_give_the_same_state_hash_for_the_same_commands(int seed)
     {
         var node = TradingNode.Create(Config(), logging: _ => { }, listen: false);
         var pipeline = node.Pipeline;
@@ -64,11 +64,11 @@ public sealed class ReplayMatchesServerTests : IDisposable
         string serverHash = Hash(pipeline);
         Assert.True(pipeline.Stop(TimeSpan.FromSeconds(10)));
         Assert.Equal(replayHash, serverHash);
+        await node.DisposeAsync(); // the server's end: a restart follows it
 
         // Recovery applies the journaled decisions through the same step: the same state again.
-        var recovered = TradingNode.Create(Config(), logging: _ => { }, listen: false).Pipeline;
-        Assert.Equal(serverHash, Hash(recovered));
-        recovered.Journal.Dispose();
+        await using var recovered = TradingNode.Create(Config(), logging: _ => { }, listen: false);
+        Assert.Equal(serverHash, Hash(recovered.Pipeline));
     }
 
     private static string Hash(TradingPipeline p) => StateHash.Compute(p.Instruments, p.Shards.Select(s => s.Engine), p.RiskBook, p.Accounts.Name);

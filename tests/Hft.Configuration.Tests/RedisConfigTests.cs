@@ -10,7 +10,7 @@ public sealed class RedisConfigTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void Development_needs_no_redis_and_staging_and_production_use_the_compose_service()
+    public void Development_needs_no_redis_and_staging_and_production_use_the_redis_service()
     {
         var dev = ConfigLoader.Load("development", RepoConfig.Dir, new Dictionary<string, string?>());
         Assert.False(dev.Redis.IsConfigured);
@@ -20,7 +20,8 @@ public sealed class RedisConfigTests : IDisposable
         {
             var c = ConfigLoader.Load(profile, RepoConfig.Dir, WithSecret());
             Assert.True(c.Redis.IsConfigured);
-            Assert.Equal(("redis:6379", "hft:", 250, 500), (c.Redis.Connection, c.Redis.KeyPrefix, c.Redis.CommandTimeoutMs, c.Redis.CacheTtlMs));
+            var connection = profile == "production" ? "redis:6379,ssl=true" : "redis:6379"; // production: TLS to Redis
+            Assert.Equal((connection, "hft:", 250, 500), (c.Redis.Connection, c.Redis.KeyPrefix, c.Redis.CommandTimeoutMs, c.Redis.CacheTtlMs));
             Assert.Equal((2000, 1000, 5), (c.Redis.ConnectTimeoutMs, c.Redis.ReconnectIntervalMs, c.Redis.RevocationSyncSeconds));
         }
     }

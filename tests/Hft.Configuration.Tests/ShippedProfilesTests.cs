@@ -74,7 +74,7 @@ public sealed class ShippedProfilesTests
         Assert.Equal(8080, c.Monitoring.MetricsPort);
         Assert.True(c.Monitoring.EnablePrometheus);
         Assert.Equal("0.0.0.0", c.Server.Bind);
-        Assert.Equal("redis:6379", c.Redis.Connection);
+        Assert.Equal("redis:6379,ssl=true", c.Redis.Connection);
         Assert.Equal("/app/data", c.Journal.Dir);
         Assert.Equal("sync", c.Journal.Mode);
         Assert.True(c.Auth.Enabled);

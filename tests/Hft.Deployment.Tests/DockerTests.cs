@@ -28,7 +28,7 @@ public sealed class DockerTests
         Assert.DoesNotContain("root", user);
         Assert.Equal("USER $APP_UID", user); // the aspnet image's non-root user (1654), as the manifests' runAsUser
         Assert.Contains("VOLUME [\"/app/data\"]", runtime);
-        Assert.Contains("EXPOSE 8080", runtime);
+        Assert.Contains("EXPOSE 8000 8080", runtime);
         Assert.Contains(runtime, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal) && l.EndsWith("CMD [\"/app/healthcheck.sh\"]", StringComparison.Ordinal));
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/hft.dll\"]", runtime);
         Assert.Contains("CMD [\"serve\"]", runtime);
@@ -73,6 +73,8 @@ public sealed class DockerTests
         Assert.Equal("/app/healthcheck.sh", hft.Req("healthcheck.test.1"));
         Assert.Equal("ALL", hft.Req("cap_drop.0"));
         Assert.Equal("redis:6379", hft.Req("environment.HFT_REDIS__CONNECTION"));
+        // The API (nginx's upstream) and the operations listener (Prometheus's target) apart, whatever the profile.
+        Assert.Equal(("8000", "8080"), (hft.Req("environment.HFT_SERVER__HTTP_PORT"), hft.Req("environment.HFT_MONITORING__METRICS_PORT")));
         Assert.Equal("8080", c.Req("services.nginx.ports.0.published"));
         foreach (var s in new[] { "redis", "prometheus", "grafana", "alertmanager", "nginx" })
             Assert.NotNull(c.At($"services.{s}.healthcheck.test"));
@@ -81,7 +83,7 @@ public sealed class DockerTests
 
         // nginx balances over the service name; Prometheus discovers every replica by the same name.
         var nginx = File.ReadAllText(Repo.Deployment("docker", "nginx.conf"));
-        Assert.Contains("server hft-trading:8080 resolve", nginx);
+        Assert.Contains("server hft-trading:8000 resolve", nginx); // the API port: nginx never proxies /metrics or /debug
         Assert.Contains("proxy_set_header Upgrade $http_upgrade", nginx); // /ws
         var prom = Yaml.Load(Repo.Deployment("monitoring", "prometheus.yml"));
         var job = prom.Seq("scrape_configs").Single(j => j.Str("job_name") == "hft-trading");

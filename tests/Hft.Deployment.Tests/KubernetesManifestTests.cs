@@ -63,13 +63,14 @@ public sealed class KubernetesManifestTests
         var c = Container();
         Assert.Matches(@"^hft/trading-system:[A-Za-z0-9_][A-Za-z0-9_.-]*$", c.Req("image"));
         Assert.Equal(["serve", "--profile", "production"], c.Seq("args").Select(a => ((YamlScalarNode)a).Value!));
-        Assert.Equal("8080", c.Req("ports.0.containerPort"));
+        Assert.Equal(("http", "8000"), (c.Req("ports.0.name"), c.Req("ports.0.containerPort")));
+        Assert.Equal(("metrics", "8080"), (c.Req("ports.1.name"), c.Req("ports.1.containerPort")));
         Assert.Equal("hft-secrets", c.Req("envFrom.0.secretRef.name"));
         Assert.Equal("/app/config", c.Seq("env").Single(e => e.Str("name") == "HFT_CONFIG_DIR").Req("value"));
     }
 
     [Fact]
-    public void Probes_use_health_for_liveness_and_ready_for_readiness_on_the_metrics_port()
+    public void Probes_use_health_for_liveness_and_ready_for_readiness_on_the_api_port()
     {
         var c = Container();
         Assert.Equal("/health", c.Req("livenessProbe.httpGet.path"));
@@ -140,12 +141,12 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void Service_exposes_8080_to_app_hft_trading_with_client_affinity()
+    public void Service_exposes_the_api_on_8000_and_the_operations_listener_on_8080_with_client_affinity()
     {
         var s = Obj("Service", "hft-trading-service");
         Assert.Equal("hft-trading", s.Req("spec.selector.app"));
-        Assert.Equal("8080", s.Req("spec.ports.0.port"));
-        Assert.Equal("http", s.Req("spec.ports.0.name"));
+        Assert.Equal(("http", "8000", "http"), (s.Req("spec.ports.0.name"), s.Req("spec.ports.0.port"), s.Req("spec.ports.0.targetPort")));
+        Assert.Equal(("metrics", "8080", "metrics"), (s.Req("spec.ports.1.name"), s.Req("spec.ports.1.port"), s.Req("spec.ports.1.targetPort")));
         Assert.Equal("ClientIP", s.Req("spec.sessionAffinity"));
     }
 
@@ -164,22 +165,24 @@ public sealed class KubernetesManifestTests
         Assert.NotNull(ingress.Str("spec.tls.0.secretName"));
         Assert.Equal(ingress.Req("spec.rules.0.host"), ingress.Req("spec.tls.0.hosts.0"));
         Assert.Equal("hft-trading-service", ingress.Req("spec.rules.0.http.paths.0.backend.service.name"));
-        Assert.Equal("8080", ingress.Req("spec.rules.0.http.paths.0.backend.service.port.number"));
+        Assert.Equal("8000", ingress.Req("spec.rules.0.http.paths.0.backend.service.port.number")); // the API, never /metrics
     }
 
     [Fact]
-    public void Network_policy_admits_only_ingress_and_prometheus_and_lets_out_only_redis_and_dns()
+    public void Network_policy_admits_the_ingress_to_the_api_port_and_prometheus_to_the_operations_port_and_lets_out_only_redis_and_dns()
     {
         var np = Obj("NetworkPolicy", "hft-trading-system");
         Assert.Equal("hft-trading", np.Req("spec.podSelector.matchLabels.app"));
         Assert.Equal(["Ingress", "Egress"], np.Seq("spec.policyTypes").Select(x => ((YamlScalarNode)x).Value!));
-        var ingress = Assert.Single(np.Seq("spec.ingress"));
-        Assert.Equal("8080", ingress.Req("ports.0.port"));
-        var from = ingress.Seq("from");
-        Assert.Equal(2, from.Count);
-        Assert.Equal("ingress-nginx", from[0].Map("namespaceSelector.matchLabels").Literal("kubernetes.io/metadata.name"));
-        Assert.Equal("monitoring", from[1].Map("namespaceSelector.matchLabels").Literal("kubernetes.io/metadata.name"));
-        Assert.Equal("prometheus", from[1].Map("podSelector.matchLabels").Literal("app.kubernetes.io/name"));
+        var ingress = np.Seq("spec.ingress");
+        Assert.Equal(2, ingress.Count);
+        var controller = Assert.Single(ingress[0].Seq("from"));
+        Assert.Equal("ingress-nginx", controller.Map("namespaceSelector.matchLabels").Literal("kubernetes.io/metadata.name"));
+        Assert.Equal("8000", Assert.Single(ingress[0].Seq("ports")).Req("port"));
+        var prometheus = Assert.Single(ingress[1].Seq("from"));
+        Assert.Equal("monitoring", prometheus.Map("namespaceSelector.matchLabels").Literal("kubernetes.io/metadata.name"));
+        Assert.Equal("prometheus", prometheus.Map("podSelector.matchLabels").Literal("app.kubernetes.io/name"));
+        Assert.Equal("8080", Assert.Single(ingress[1].Seq("ports")).Req("port"));
         var egress = np.Seq("spec.egress");
         Assert.Equal(2, egress.Count);
         Assert.Equal("6379", egress[0].Req("ports.0.port"));
@@ -206,7 +209,7 @@ public sealed class KubernetesManifestTests
         Assert.Equal("0 */6 * * *", cron.Req("spec.schedule"));
         Assert.Equal("Forbid", cron.Req("spec.concurrencyPolicy"));
         var script = cron.Req("spec.jobTemplate.spec.template.spec.containers.0.args.0");
-        Assert.Contains("dotnet /app/hft.dll backup --url http://127.0.0.1:8080 --token \"$T\" --out \"$2\"", script);
+        Assert.Contains("dotnet /app/hft.dll backup --url http://127.0.0.1:8000 --token \"$T\" --out \"$2\"", script);
         Assert.Contains("dotnet /app/hft.dll backup --verify \"$2\"", script);
         Assert.Contains("dotnet /app/hft.dll token --account ADMIN --role admin --lifetime 300", script);
         Assert.Equal("ReadWriteMany", Obj("PersistentVolumeClaim", "hft-backups").Req("spec.accessModes.0"));
@@ -217,7 +220,7 @@ public sealed class KubernetesManifestTests
     {
         var sm = Obj("ServiceMonitor", "hft-trading");
         Assert.Equal("hft-trading", sm.Req("spec.selector.matchLabels.app"));
-        Assert.Equal("http", sm.Req("spec.endpoints.0.port"));
+        Assert.Equal("metrics", sm.Req("spec.endpoints.0.port")); // the operations listener: the API port has no /metrics
         Assert.Equal("/metrics", sm.Req("spec.endpoints.0.path"));
         Assert.Equal("hft-trading", sm.Req("spec.endpoints.0.relabelings.0.replacement")); // job="hft-trading" as the alerts expect
 

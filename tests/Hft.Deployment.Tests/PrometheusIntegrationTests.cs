@@ -9,6 +9,7 @@ using Hft.Configuration;
 using Hft.Node;
 using Hft.Server;
 using Hft.Server.Auth;
+using Hft.Server.Listeners;
 using Xunit.Abstractions;
 using YamlDotNet.RepresentationModel;
 
@@ -39,20 +40,23 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
         config = config with
         {
-            Monitoring = config.Monitoring with { MetricsPort = 0 },
+            // As staging and production run: Prometheus scrapes the operations listener, whose allowed network is the
+            // credential (no ops token); the per-account series the risk alerts and dashboards need are exported there only.
+            Monitoring = config.Monitoring with { MetricsPort = 0, OpsTokenSha256 = null },
             Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false }, // REST only
             Journal = config.Journal with { Dir = Path.Combine(root.FullName, "journal"), Mode = "sync", SnapshotIntervalSeconds = 0 },
             Server = config.Server with { AuditLog = Path.Combine(root.FullName, "audit.log") },
         };
-        var server = TradingNode.Create(config, logging: _ => { });
+        var server = TradingNode.Create(config, logging: _ => { }, listeners: ListenerPlan.SeparateOnFreePorts);
         Process? prometheus = null;
         try
         {
             await server.StartAsync();
-            var target = new Uri(server.Urls[0]);
-            using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
+            var target = server.Api!.Listeners.OperationsUrl;
+            using var http = new HttpClient { BaseAddress = server.Api.Listeners.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
+            using var operations = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
             await TradeAsync(http, new TokenService(server.Config.Auth, SigningKeys.From(server.Config.Auth)));
-            string exported = await http.GetStringAsync("/metrics");
+            string exported = await operations.GetStringAsync("/metrics");
             var absent = s_pendingFamilies.Where(f => !exported.Contains($"# TYPE {f} ", StringComparison.Ordinal)).ToHashSet();
 
             int port = FreePort();
@@ -216,6 +220,8 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
     private static async Task<(bool Ok, int Series, string? Error)> QueryAsync(HttpClient api, string query)
     {
         using var response = await api.PostAsync("/api/v1/query", new FormUrlEncodedContent([new("query", query)]));
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable) // still starting: "Service Unavailable" as plain text
+            return (false, 0, "prometheus not ready");
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = doc.RootElement;
         if (root.GetProperty("status").GetString() != "success") return (false, 0, root.GetProperty("error").GetString());

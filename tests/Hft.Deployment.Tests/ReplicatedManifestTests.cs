@@ -279,9 +279,9 @@ public sealed class ReplicatedManifestTests
         var ingress = Obj("Ingress", "hft-trading");
         Assert.Equal(ingress.Req("spec.rules.0.host"), ingress.Req("spec.tls.0.hosts.0"));
         var paths = ingress.Seq("spec.rules.0.http.paths").ToDictionary(p => p.Req("path"), p => (Service: p.Req("backend.service.name"), Port: p.Req("backend.service.port.number")));
-        Assert.Equal(("hft-leader", "8080"), paths["/api/v1/orders"]);
-        Assert.Equal(("hft-leader", "8080"), paths["/api/v1/admin"]);
-        Assert.Equal(("hft", "8080"), paths["/"]);
+        Assert.Equal(("hft-leader", "8000"), paths["/api/v1/orders"]);
+        Assert.Equal(("hft-leader", "8000"), paths["/api/v1/admin"]);
+        Assert.Equal(("hft", "8000"), paths["/"]);
         Assert.All(ingress.Seq("spec.rules.0.http.paths"), p => Assert.Equal("Prefix", p.Req("pathType")));
         // The routes behind the prefixes exist as mapped by the server.
         var source = string.Concat(Directory.GetFiles(Repo.Path("src", "Hft.Server", "Api"), "*.cs").Select(File.ReadAllText));
@@ -300,7 +300,8 @@ public sealed class ReplicatedManifestTests
         var raftOut = np.Seq("spec.egress").Single(r => r.Str("ports.0.port") == "9200");
         Assert.True(Selects(Labels(raftOut, "to.0.podSelector.matchLabels"), pod));
         Assert.Contains(np.Seq("spec.egress"), r => r.Seq("ports").Any(p => p.Str("port") == "443"));
-        // The base rules stay: the ingress controller and Prometheus on 8080, Redis and DNS out.
+        // The base rules stay: the ingress controller on 8000, Prometheus on 8080, Redis and DNS out.
+        Assert.Contains(np.Seq("spec.ingress"), r => r.Str("ports.0.port") == "8000");
         Assert.Contains(np.Seq("spec.ingress"), r => r.Str("ports.0.port") == "8080");
         Assert.Contains(np.Seq("spec.egress"), r => r.Str("ports.0.port") == "6379");
     }
@@ -312,6 +313,8 @@ public sealed class ReplicatedManifestTests
         var scraped = Objects.Where(o => o.Key.Kind == "Service" && Selects(selector, Labels(o.Value, "metadata.labels"))).Select(o => o.Key.Name);
         Assert.Equal(["hft"], scraped);
         Assert.Contains(Obj("Service", "hft").Seq("spec.ports"), p => p.Str("name") == "http");
+        // Through its port metrics: the operations listener, the only one serving /metrics.
+        Assert.Contains(Obj("Service", "hft").Seq("spec.ports"), p => p.Str("name") == "metrics" && p.Str("targetPort") == "metrics");
         // The backup job's exec target is the trading container, which the members keep under the same name.
         Assert.Contains("-c hft-trading", Obj("CronJob", "hft-backup").Req("spec.jobTemplate.spec.template.spec.containers.0.args.0"));
         Assert.Contains(Container("hft-trading").Seq("volumeMounts"), m => m.Str("mountPath") == "/backups");

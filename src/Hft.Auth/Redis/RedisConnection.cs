@@ -1,3 +1,4 @@
+using Hft.Auth.Tls;
 using Hft.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     private readonly RedisConfig _config;
     private readonly RedisMetrics _metrics;
     private readonly ILogger _log;
+    private readonly CertificateSource? _tls;
     private readonly CancellationTokenSource _stop = new();
     private ConnectionMultiplexer? _mux;
     private Task? _loop;
@@ -23,8 +25,10 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     private int _upEpoch;
     private int _disposed;
 
-    public RedisConnection(RedisConfig config, RedisMetrics metrics, ILogger log)
+    /// <param name="tls">The node's [tls] material: with <c>ssl=true</c> Redis's certificate is checked against its ca_file and the node certificate is shown.</param>
+    public RedisConnection(RedisConfig config, RedisMetrics metrics, ILogger log, CertificateSource? tls = null)
     {
+        _tls = tls;
         _config = config;
         _metrics = metrics;
         _log = log;
@@ -69,6 +73,7 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
         options.ReconnectRetryPolicy = new LinearRetry(_config.ReconnectIntervalMs);
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName = "hft";
+        if (options.Ssl && _tls is not null) RedisTls.Use(options, _tls, _log);
         try
         {
             _mux = await ConnectionMultiplexer.ConnectAsync(options);

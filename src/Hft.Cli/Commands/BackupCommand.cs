@@ -9,7 +9,8 @@ namespace Hft.Cli.Commands;
 /// <summary>
 /// <c>hft backup --out FILE.tar.gz [--url URL --token T | --data DIR]</c>: a consistent backup (newest snapshot + the
 /// journal segments after it + manifest); online through a running server's admin snapshot endpoint, or offline from a
-/// data directory. <c>hft backup --verify FILE</c> checks one (exit 0 valid, 1 not).
+/// data directory no server holds (its <see cref="DataDirectoryLock"/> is taken meanwhile; exit 2 while a server holds
+/// it). <c>hft backup --verify FILE</c> checks one (exit 0 valid, 1 not).
 /// </summary>
 public static class BackupCommand
 {
@@ -20,7 +21,8 @@ public static class BackupCommand
         Online (--url, e.g. http://127.0.0.1:8080): asks the running server for a fresh snapshot
         (POST /api/v1/admin/snapshot, admin token from --token or HFT_TOKEN) without stopping trading, then packs the
         newest snapshot and every journal segment after it from its journal directory (--data, else the directory the
-        server reports). Offline (no --url): packs --data DIR (else the profile's [journal] dir) as it is.
+        server reports). Offline (no --url): packs --data DIR (else the profile's [journal] dir) as it is, holding the
+        directory's lock meanwhile; refused (exit 2) while a server runs on it.
         The archive holds manifest.json (creation time, snapshot sequence, SHA-256 of every file).
           --verify FILE   check the manifest hashes, the snapshot CRC and every journal record's CRC; exit 0 or 1
         """;
@@ -89,6 +91,17 @@ public static class BackupCommand
             if (!ProfileConfig.TryLoad(profileArgs, stderr, out var config)) return ConfigException.ExitCode;
             data = config.Journal.Dir;
         }
+        DataDirectoryLock? offline = null;
+        try
+        {
+            // Offline means no server on the directory: held for the backup's duration, refused while a server holds it.
+            if (url is null && Directory.Exists(data)) offline = DataDirectoryLock.Acquire(data, "data directory");
+        }
+        catch (DataDirectoryLockException e)
+        {
+            stderr.WriteLine($"hft backup: {e.Message}{(e.Held ? "; an offline backup (--data) needs the server stopped - back up a running server online with --url" : "")}");
+            return 2;
+        }
         try
         {
             var manifest = JournalBackup.Create(data, output);
@@ -101,6 +114,10 @@ public static class BackupCommand
         {
             stderr.WriteLine($"hft backup: {e.Message}");
             return 1;
+        }
+        finally
+        {
+            offline?.Dispose();
         }
     }
 

@@ -3,7 +3,10 @@ using Hft.Journal;
 
 namespace Hft.Cli.Commands;
 
-/// <summary><c>hft restore FILE [--data DIR] [--force]</c>: verifies a backup and extracts it into an (empty) data directory.</summary>
+/// <summary>
+/// <c>hft restore FILE [--data DIR] [--force]</c>: verifies a backup and extracts it into an (empty) data directory
+/// that no server holds (exit 2 while one does).
+/// </summary>
 public static class RestoreCommand
 {
     private const string Help = """
@@ -11,8 +14,9 @@ public static class RestoreCommand
 
         Verifies the backup (manifest hashes, snapshot CRC, every journal record's CRC) and extracts its snapshot and
         journal segments into --data DIR (else the profile's [journal] dir). Refuses a directory that is not empty
-        unless --force is given (its snapshot-* and journal-* files are then replaced). Start the server on it afterwards:
-        recovery loads the snapshot and replays the journal after it.
+        unless --force is given (its snapshot-* and journal-* files are then replaced), and refuses (exit 2) a directory
+        a running server holds. Start the server on it afterwards: recovery loads the snapshot and replays the journal
+        after it.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -65,6 +69,11 @@ public static class RestoreCommand
             }
             stdout.WriteLine($"hft restore: {file} -> {data}: {result}");
             return 0;
+        }
+        catch (DataDirectoryLockException e)
+        {
+            stderr.WriteLine($"hft restore: {e.Message}{(e.Held ? "; stop the server on it before restoring" : "")}");
+            return 2;
         }
         catch (InvalidOperationException e)
         {

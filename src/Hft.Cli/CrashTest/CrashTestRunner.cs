@@ -159,7 +159,7 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         RecoveryReport offline;
         try
         {
-            (offlineHash, offline) = JournalReplay.Recover(_config with { Journal = _config.Journal with { Dir = _dataDir } }, _dataDir);
+            (offlineHash, offline, _) = JournalReplay.Recover(_config with { Journal = _config.Journal with { Dir = _dataDir } }, _dataDir);
         }
         catch (JournalCorruptException e)
         {

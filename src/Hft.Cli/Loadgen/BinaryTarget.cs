@@ -74,7 +74,7 @@ public sealed class BinaryTarget : IOrderEntryTarget, IBinaryClientHandler
         {
             _client?.SendLogout();
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
         {
         }
         _client?.Dispose();

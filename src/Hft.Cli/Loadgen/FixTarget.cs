@@ -204,7 +204,7 @@ public sealed class FixTarget : IOrderEntryTarget, IFixMessageHandler
             _client.Logout();
             _loggedOut.Wait(TimeSpan.FromSeconds(1));
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
         {
         }
         _client.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(2));

@@ -131,7 +131,7 @@ public sealed class LoadgenRunner(LoadgenOptions options)
         {
             load.Target!.Flush();
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
         {
             load.OnClosed(e.Message);
         }

@@ -32,6 +32,7 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     private readonly ILogger _log;
     private readonly Action<string> _onDiverged;
     private readonly ReplicatedApplier _applier;
+    private readonly RaftTls? _tls;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _changed = new(0);
     private EndPoint[] _members = [];
@@ -40,8 +41,10 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     private int _nodeId = -1;
     private long _promotions;
 
-    public ReplicationService(TradingPipeline pipeline, OrderDirectory? directory, ILogger log, Action<string>? onDiverged = null)
+    /// <param name="tls">Mutual TLS with the peers ([tls] raft), built by the composition root; null: plain TCP.</param>
+    public ReplicationService(TradingPipeline pipeline, OrderDirectory? directory, ILogger log, Action<string>? onDiverged = null, RaftTls? tls = null)
     {
+        _tls = tls;
         _pipeline = pipeline;
         _config = pipeline.Config.Replication;
         _log = log;
@@ -82,13 +85,14 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             Dir = _config.ResolveDir(_pipeline.Config.Journal.Dir),
             ElectionTimeoutMs = _config.ElectionTimeoutMs,
             AcknowledgeOnAppend = _config.Ack == "leader",
+            Tls = _tls,
         };
         _node = await RaftNode.StartAsync(options, _applier, cancellationToken);
         _pipeline.Journal.Replicator = _node;
         _node.LeaderChanged += () => _changed.Release();
         _monitor = Task.Run(MonitorAsync, CancellationToken.None);
-        _log.LogInformation("replication: node {Node} of {Count} ({Self}), group {Group}, ack {Ack}, raft log in {Dir}; following until elected",
-            _nodeId, _members.Length, _config.Peers[_nodeId], _config.Group, _config.Ack, options.Dir);
+        _log.LogInformation("replication: node {Node} of {Count} ({Self}), group {Group}, ack {Ack}, {Transport}, raft log in {Dir}; following until elected",
+            _nodeId, _members.Length, _config.Peers[_nodeId], _config.Group, _config.Ack, _tls is null ? "plain TCP" : "mutual TLS", options.Dir);
     }
 
     /// <summary>Watches leadership: on every leader change and at least every 50 ms.</summary>

@@ -11,9 +11,11 @@ using Prometheus;
 namespace Hft.Server.Operations;
 
 /// <summary>
-/// The operations side of the server: <c>/metrics</c> (Prometheus text, the server's own registry, only with
-/// <c>[monitoring] enable_prometheus</c>), <c>/debug/latency</c> (per-stage percentiles), <c>/debug/orderbook/{symbol}</c>
-/// (L2, L3 with <c>?level=3</c>) and <c>/openapi.json</c> (the REST API's description).
+/// The operations endpoints, served on the operations listener only (<see cref="Listeners.ServedOn.Operations"/>) and
+/// behind <see cref="OpsAccess"/>: <c>/metrics</c> (Prometheus text, only with <c>[monitoring] enable_prometheus</c>;
+/// the per-account series for an operator), <c>/debug/latency</c> (per-stage percentiles) and
+/// <c>/debug/orderbook/{symbol}</c> (L2; L3 with <c>?level=3</c>, which names the owner of every order, for an
+/// operator). Also the REST API's description, <c>/openapi.json</c>, which the API listener serves.
 /// </summary>
 public static class OperationsEndpoints
 {
@@ -31,10 +33,11 @@ public static class OperationsEndpoints
     /// <summary>The OpenAPI document of the REST API (UTF-8 JSON).</summary>
     public static ReadOnlySpan<byte> OpenApiDocument => s_openApi.Value;
 
-    /// <summary>Registers the scrape-time gauges of the pipeline's state and of its journal.</summary>
+    /// <summary>Registers the scrape-time gauges of the pipeline's state, of its accounts and of its journal.</summary>
     public static void AttachOperations(this IServiceCollection services, TradingPipeline pipeline)
     {
         services.AddSingleton(sp => new StateMetrics(pipeline, sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<CollectorRegistry>()));
+        services.AddSingleton(_ => new AccountMetrics(pipeline));
         services.AddSingleton(sp => new JournalMetrics(pipeline.Journal, sp.GetRequiredService<CollectorRegistry>()));
     }
 
@@ -44,7 +47,9 @@ public static class OperationsEndpoints
         {
             _ = app.ServiceProvider.GetRequiredService<StateMetrics>(); // registers the scrape-time callback
             _ = app.ServiceProvider.GetRequiredService<JournalMetrics>(); // and the journal's (before the first append)
-            app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<CollectorRegistry>());
+            var server = app.ServiceProvider.GetRequiredService<CollectorRegistry>();
+            var accounts = app.ServiceProvider.GetRequiredService<AccountMetrics>();
+            app.MapGet("/metrics", (HttpContext http) => MetricsExposition.WriteAsync(http, server, accounts));
         }
         else
         {
@@ -64,7 +69,13 @@ public static class OperationsEndpoints
                 lastInterval = report.LastInterval,
             });
         });
-        app.MapGet("/debug/orderbook/{symbol}", MarketEndpoints.Book);
-        app.MapGet("/openapi.json", () => Results.Bytes(s_openApi.Value, "application/json"));
+        app.MapGet("/debug/orderbook/{symbol}", (string symbol, TradingPipeline pipeline, int? depth, int? level, HttpContext http)
+            => level == 3 && OpsAccess.ViewOf(http) != OpsView.Operator
+                ? Task.FromResult(OpsAccess.OperatorOnly("level 3 names the owner of every order"))
+                : MarketEndpoints.Book(symbol, pipeline, depth, level));
     }
+
+    /// <summary><c>/openapi.json</c>: the REST API's description (an endpoint of the API listener).</summary>
+    public static void MapOpenApiDocument(this IEndpointRouteBuilder app)
+        => app.MapGet("/openapi.json", () => Results.Bytes(s_openApi.Value, "application/json"));
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Hft.Core.Numerics;
 using Hft.Pipeline;
 using Hft.Pipeline.Monitoring;
 using Prometheus;
@@ -8,8 +7,8 @@ namespace Hft.Server.Operations;
 
 /// <summary>
 /// Gauges of the server's state, collected when Prometheus scrapes (a before-collect callback of the server's own
-/// registry): queues, throughput and error rate over a sliding window, positions, PnL, exposure and risk utilization
-/// per account, halts, and the process (CPU, memory, GC, thread pool, uptime) - all named <c>hft_*</c>.
+/// registry): queues, throughput and error rate over a sliding window, halts, recovery and snapshots, and the process
+/// (CPU, memory, GC, thread pool, uptime) - all named <c>hft_*</c>. The per-account series are <see cref="AccountMetrics"/>.
 /// </summary>
 public sealed class StateMetrics
 {
@@ -23,12 +22,11 @@ public sealed class StateMetrics
     private readonly Queue<(long Time, PipelineTotals Totals)> _window = new();
 
     private readonly Gauge _queueDepth, _queueCapacity, _throughput, _errorRate;
-    private readonly Gauge _position, _pnl, _exposure, _utilization, _openOrders, _accountEnabled, _halted, _accepting;
+    private readonly Gauge _halted, _accepting;
     private readonly Counter _cpu, _gcCollections, _gcPause, _allocated;
     private readonly Gauge _resident, _workingSet, _memoryLimit, _gcHeap, _gcPauseRatio, _threadPoolThreads, _threadPoolQueue, _uptime;
     private readonly Gauge _recoverySnapshot, _recoveryRecords, _recoverySeconds, _snapshotSequence, _snapshotAge;
     private readonly Counter _snapshots;
-    private readonly double[] _lotSize;
 
     static StateMetrics()
     {
@@ -42,7 +40,6 @@ public sealed class StateMetrics
         _pipeline = pipeline;
         _metrics = metrics;
         _window.Enqueue((_started, default));
-        _lotSize = pipeline.Instruments.All.Select(i => i.Lot.Mantissa / Math.Pow(10, i.Lot.Scale)).ToArray();
         var f = Metrics.WithCustomRegistry(registry);
 
         _queueDepth = f.CreateGauge("hft_queue_depth", "Commands waiting in a matching shard's ring.", "shard");
@@ -51,12 +48,6 @@ public sealed class StateMetrics
             $"New orders processed per second over the last {RateWindow.TotalSeconds:0} s (or since start).");
         _errorRate = f.CreateGauge("hft_error_rate",
             $"Rejected or refused commands / commands submitted over the last {RateWindow.TotalSeconds:0} s (or since start); 0..1.");
-        _position = f.CreateGauge("hft_position", "Signed position in instrument units (long > 0).", "account", "symbol");
-        _pnl = f.CreateGauge("hft_pnl", "PnL in quote currency: realized (net of fees) and unrealized (at mark, else last trade).", "account", "kind");
-        _exposure = f.CreateGauge("hft_exposure", "Exposure: sum |position| x mark + open quantity x limit price.", "account");
-        _utilization = f.CreateGauge("hft_risk_utilization", "Exposure / credit limit (0 when unlimited); alert at 0.9.", "account");
-        _openOrders = f.CreateGauge("hft_open_orders", "Resting orders of an account.", "account");
-        _accountEnabled = f.CreateGauge("hft_account_enabled", "1 when the account may trade, 0 when disabled (kill switch).", "account");
         _halted = f.CreateGauge("hft_halted", "1 when trading in the instrument is halted.", "symbol");
         _accepting = f.CreateGauge("hft_accepting", "1 while the pipeline accepts commands (started, not shutting down).");
 
@@ -92,7 +83,6 @@ public sealed class StateMetrics
         lock (_gate)
         {
             CollectPipeline();
-            CollectAccounts();
             CollectProcess();
         }
     }
@@ -124,39 +114,6 @@ public sealed class StateMetrics
         long commands = totals.Commands - baseTotals.Commands;
         _throughput.Set(seconds > 0 ? (totals.NewOrders - baseTotals.NewOrders) / seconds : 0);
         _errorRate.Set(commands > 0 ? (totals.Rejects - baseTotals.Rejects) / (double)commands : 0);
-    }
-
-    private void CollectAccounts()
-    {
-        var book = _pipeline.RiskBook;
-        var stage = _pipeline.Shards[0].Risk;
-        var instruments = _pipeline.Instruments.All;
-        foreach (var risk in book.Accounts)
-        {
-            string name = _pipeline.Accounts.Name(risk.Id);
-            if (name.Length == 0) continue;
-            lock (risk.Sync)
-            {
-                var realized = Amount.Zero;
-                var unrealized = Amount.Zero;
-                foreach (var inst in instruments)
-                {
-                    if (inst.Index >= risk.InstrumentCapacity) continue;
-                    ref var p = ref risk.Position(inst.Index);
-                    var ri = book.Instrument(inst.Index)!;
-                    realized += p.Realized;
-                    unrealized += p.Unrealized(ri.ValuationPrice, ri.NotionalUnit);
-                    if (p.Active) _position.WithLabels(name, inst.Symbol).Set(p.Position * _lotSize[inst.Index]);
-                }
-                var exposure = stage.Exposure(risk);
-                _pnl.WithLabels(name, "realized").Set(ToDouble(realized));
-                _pnl.WithLabels(name, "unrealized").Set(ToDouble(unrealized));
-                _exposure.WithLabels(name).Set(ToDouble(exposure));
-                _utilization.WithLabels(name).Set(risk.Limits.Credit is { } credit && credit.Raw > 0 ? (double)exposure.Raw / (double)credit.Raw : 0);
-                _openOrders.WithLabels(name).Set(risk.OpenOrders);
-                _accountEnabled.WithLabels(name).Set(risk.Enabled ? 1 : 0);
-            }
-        }
     }
 
     private void CollectProcess()
@@ -194,6 +151,4 @@ public sealed class StateMetrics
         }
         return Environment.WorkingSet;
     }
-
-    private static double ToDouble(Amount a) => (double)a.Raw / (double)Amount.One;
 }

@@ -1,5 +1,6 @@
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
+using Hft.Auth.Tls;
 using Hft.Configuration;
 using Hft.Server.Cache;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public static class SessionServices
         else
         {
             services.AddSingleton(sp => new RedisConnection(redis, sp.GetRequiredService<RedisMetrics>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Server.Redis")));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Server.Redis"), sp.GetService<CertificateSource>()));
             services.AddSingleton(sp => new RedisSessionStore(sp.GetRequiredService<RedisConnection>(), lifetimes,
                 TimeSpan.FromSeconds(redis.RevocationSyncSeconds), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hft.Server.Sessions")));
             services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<RedisSessionStore>());

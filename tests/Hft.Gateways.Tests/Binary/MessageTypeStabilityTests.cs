@@ -39,16 +39,21 @@ public class MessageTypeStabilityTests
     [Fact]
     public void Session_codes_are_pinned()
     {
-        Assert.Equal(Enumerable.Range(0, 14).Select(i => (byte)i), Enum.GetValues<DisconnectReason>().Select(r => (byte)r));
+        Assert.Equal(Enumerable.Range(0, 17).Select(i => (byte)i), Enum.GetValues<DisconnectReason>().Select(r => (byte)r));
         Assert.Equal([DisconnectReason.ClientLogout, DisconnectReason.MalformedFrame, DisconnectReason.OversizedFrame, DisconnectReason.TruncatedFrame,
             DisconnectReason.BadSequence, DisconnectReason.NotLoggedIn, DisconnectReason.UnknownMessageType, DisconnectReason.HeartbeatTimeout,
             DisconnectReason.SlowConsumer, DisconnectReason.ServerShutdown, DisconnectReason.LoginFailed, DisconnectReason.SessionLimit,
-            DisconnectReason.ConnectionLost, DisconnectReason.UnexpectedLogin], Enum.GetValues<DisconnectReason>());
+            DisconnectReason.ConnectionLost, DisconnectReason.UnexpectedLogin, DisconnectReason.LoginTimeout, DisconnectReason.ConnectionLimit,
+            DisconnectReason.AccountDisabled],
+            Enum.GetValues<DisconnectReason>());
         Assert.Equal(1, (byte)LoginRejectReason.UnsupportedVersion);
         Assert.Equal(2, (byte)LoginRejectReason.BadCredentials);
         Assert.Equal(3, (byte)LoginRejectReason.UnknownAccount);
         Assert.Equal(4, (byte)LoginRejectReason.AccountDisabled);
         Assert.Equal(5, (byte)LoginRejectReason.BadAuthKind);
+        Assert.Equal(6, (byte)LoginRejectReason.SessionLimit);
+        Assert.Equal(7, (byte)LoginRejectReason.AccountSessionLimit);
+        Assert.Equal(8, (byte)LoginRejectReason.LockedOut);
         Assert.Equal(1, (byte)AuthKind.ApiKey);
         Assert.Equal(2, (byte)AuthKind.Jwt);
         Assert.Equal(1, (byte)Liquidity.Maker);

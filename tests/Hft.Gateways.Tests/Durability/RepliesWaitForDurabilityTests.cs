@@ -202,10 +202,9 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
         // A restart recovers what the journal holds: none of the three.
         await _node.DisposeAsync();
         _node = null;
-        var recovered = TradingNode.Create(config, logging: _ => { }, listen: false);
+        await using var recovered = TradingNode.Create(config, logging: _ => { }, listen: false);
         Assert.Equal(0, recovered.Pipeline.Recovery.LastSequence);
         Assert.Null(recovered.Directory.FindByClientId(recovered.Pipeline.Accounts.GetOrAdd("A1"), "lost-1"));
-        recovered.Pipeline.Journal.Dispose();
     }
 
     /// <summary>

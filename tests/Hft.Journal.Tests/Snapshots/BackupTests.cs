@@ -70,6 +70,29 @@ public sealed class BackupTests
     }
 
     [Fact]
+    public void Restore_refuses_a_directory_another_holder_has_even_with_force_and_leaves_it_untouched()
+    {
+        using var data = new TempDir();
+        using var outDir = new TempDir();
+        Populate(data.Path);
+        string file = outDir.File("b.tar.gz");
+        JournalBackup.Create(data.Path, file);
+        string target = outDir.File("live");
+        Directory.CreateDirectory(target);
+        string segment = Path.Combine(target, "journal-00000000000000000001.log");
+        File.WriteAllText(segment, "a running server's journal");
+        using (DataDirectoryLock.Acquire(target, "journal directory")) // as a running server holds it
+        {
+            var e = Assert.Throws<DataDirectoryLockException>(() => JournalBackup.Restore(file, target, force: true));
+            Assert.StartsWith($"data directory '{DataDirectoryLock.FullPath(target)}' is in use by another process: pid {Environment.ProcessId} on ",
+                e.Message, StringComparison.Ordinal);
+            Assert.Equal("a running server's journal", File.ReadAllText(segment));
+        }
+        Assert.True(JournalBackup.Restore(file, target, force: true).Ok); // the server gone, the restore goes ahead
+        J.AssertMixed(J.ReadAll(target, out _, afterSequence: 50), 51, 80);
+    }
+
+    [Fact]
     public void Verify_detects_a_flipped_byte_in_a_file_and_restore_then_refuses()
     {
         using var data = new TempDir();

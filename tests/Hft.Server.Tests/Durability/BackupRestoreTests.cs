@@ -8,11 +8,12 @@ namespace Hft.Server.Tests.Durability;
 public sealed class BackupRestoreTests
 {
     [Fact]
-    public void Online_backup_then_restore_into_an_empty_dir_gives_the_same_state_hash()
+    public async Task Online_backup_then_restore_into_an_empty_dir_gives_the_same_state_hash()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        var p = PipelineHarness.Open(dir);
+        await using var node = PipelineHarness.Open(dir);
+        var p = node.Pipeline;
         p.Start();
         PipelineHarness.Flow(p, 1, 1000);
         p.Snapshots.Take(TimeSpan.FromSeconds(10));
@@ -27,10 +28,11 @@ public sealed class BackupRestoreTests
         Assert.True(JournalBackup.Verify(file).Ok);
         string target = d.Sub("restored");
         Assert.True(JournalBackup.Restore(file, target, force: false).Ok);
-        var r = PipelineHarness.Open(target);
-        Assert.Equal(manifest.SnapshotSequence, r.Recovery.SnapshotSequence);
-        Assert.Equal(hash, PipelineHarness.Hash(r));
-        r.Journal.Dispose();
+        await using (var restored = PipelineHarness.Open(target))
+        {
+            Assert.Equal(manifest.SnapshotSequence, restored.Pipeline.Recovery.SnapshotSequence);
+            Assert.Equal(hash, PipelineHarness.Hash(restored.Pipeline));
+        }
 
         // a second restore over it is refused without --force
         Assert.Throws<InvalidOperationException>(() => JournalBackup.Restore(file, target, force: false));
@@ -84,10 +86,10 @@ public sealed class BackupRestoreTests
             last = s.Server.Pipeline.Journal.Stats.LastSequence;
         }
         Assert.Equal(last, SnapshotStore.LoadNewest(dir).Snapshot!.Sequence);
-        var r = PipelineHarness.Open(dir);
+        await using var recovered = PipelineHarness.Open(dir);
+        var r = recovered.Pipeline;
         Assert.Equal(last, r.Recovery.SnapshotSequence);
         Assert.Equal(0, r.Recovery.RecordsReplayed);
         Assert.Equal(hash, PipelineHarness.Hash(r));
-        r.Journal.Dispose();
     }
 }

@@ -23,14 +23,18 @@ public static class PipelineHarness
         };
     }
 
-    public static TradingPipeline Open(string dir, int workers = 2, bool repair = false)
+    /// <summary>
+    /// A node on <paramref name="dir"/> (see <see cref="Node"/>). It holds the directory locked until it is disposed:
+    /// dispose it before opening the directory again, as a restart follows the end of the previous process.
+    /// </summary>
+    public static TradingNode Open(string dir, int workers = 2, bool repair = false)
     {
         var c = Config(dir, workers);
         if (repair) c = c with { Journal = c.Journal with { Repair = true } };
-        return Node(c).Pipeline;
+        return Node(c);
     }
 
-    /// <summary>A node built by the composition root without listeners (not started).</summary>
+    /// <summary>A node built by the composition root without listeners (not started: disposing it writes no snapshot).</summary>
     public static TradingNode Node(HftConfig config) => TradingNode.Create(config, logging: _ => { }, listen: false);
 
     public static string Hash(TradingPipeline p)

@@ -8,9 +8,10 @@ namespace Hft.Server.Tests.Durability;
 public sealed class SnapshotRecoveryTests
 {
     /// <summary>Runs a flow, snapshots in the middle (while running), runs more, stops; returns the hash at stop.</summary>
-    private static (string Hash, long Snapshot, long Last) Produce(string dir, int before = 1500, int after = 1500)
+    private static async Task<(string Hash, long Snapshot, long Last)> Produce(string dir, int before = 1500, int after = 1500)
     {
-        var p = PipelineHarness.Open(dir);
+        await using var node = PipelineHarness.Open(dir);
+        var p = node.Pipeline;
         p.Start();
         PipelineHarness.Flow(p, 1, before);
         var snap = p.Snapshots.Take(TimeSpan.FromSeconds(10));
@@ -21,37 +22,42 @@ public sealed class SnapshotRecoveryTests
     }
 
     [Fact]
-    public void Recovery_from_snapshot_plus_journal_tail_equals_recovery_from_the_full_journal()
+    public async Task Recovery_from_snapshot_plus_journal_tail_equals_recovery_from_the_full_journal()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        var (hash, snapSeq, last) = Produce(dir);
+        var (hash, snapSeq, last) = await Produce(dir);
         Assert.True(snapSeq > 0 && snapSeq < last);
 
         // the full journal alone (no snapshot): a copy without the snapshot file
         string full = d.Sub("full");
         Directory.CreateDirectory(full);
         foreach (var (path, _) in JournalReader.Segments(dir)) File.Copy(path, Path.Combine(full, Path.GetFileName(path)));
-        var fromJournal = PipelineHarness.Open(full);
-        Assert.Equal(0, fromJournal.Recovery.SnapshotSequence);
-        Assert.Equal(hash, PipelineHarness.Hash(fromJournal));
-        fromJournal.Journal.Dispose();
+        await using (var node = PipelineHarness.Open(full))
+        {
+            var fromJournal = node.Pipeline;
+            Assert.Equal(0, fromJournal.Recovery.SnapshotSequence);
+            Assert.Equal(hash, PipelineHarness.Hash(fromJournal));
+        }
 
-        var fromSnapshot = PipelineHarness.Open(dir);
-        Assert.Equal(snapSeq, fromSnapshot.Recovery.SnapshotSequence);
-        Assert.Equal(last - snapSeq, fromSnapshot.Recovery.RecordsReplayed);
-        Assert.Equal(last, fromSnapshot.Recovery.LastSequence);
-        Assert.Equal(hash, PipelineHarness.Hash(fromSnapshot));
-        fromSnapshot.Journal.Dispose();
+        await using (var node = PipelineHarness.Open(dir))
+        {
+            var fromSnapshot = node.Pipeline;
+            Assert.Equal(snapSeq, fromSnapshot.Recovery.SnapshotSequence);
+            Assert.Equal(last - snapSeq, fromSnapshot.Recovery.RecordsReplayed);
+            Assert.Equal(last, fromSnapshot.Recovery.LastSequence);
+            Assert.Equal(hash, PipelineHarness.Hash(fromSnapshot));
+        }
     }
 
     [Fact]
-    public void Recovered_server_continues_ids_and_a_second_restart_is_stable()
+    public async Task Recovered_server_continues_ids_and_a_second_restart_is_stable()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        Produce(dir, 800, 300);
-        var p = PipelineHarness.Open(dir);
+        await Produce(dir, 800, 300);
+        var node = PipelineHarness.Open(dir);
+        var p = node.Pipeline;
         long maxLive = p.Shards.SelectMany(s => s.Engine.Books).SelectMany(b => b.OrdersInPriority(Hft.Core.Orders.Side.Buy).Concat(b.OrdersInPriority(Hft.Core.Orders.Side.Sell)))
             .Select(o => o.Id).DefaultIfEmpty(0).Max();
         Assert.True(p.NextOrderId() > maxLive);
@@ -61,20 +67,22 @@ public sealed class SnapshotRecoveryTests
         string hash = PipelineHarness.Hash(p);
         var shutdownSnap = p.Snapshots.Take(TimeSpan.FromSeconds(10)); // as on graceful shutdown: after the drain
         Assert.Equal(p.Journal.Stats.LastSequence, shutdownSnap.Sequence);
+        await node.DisposeAsync();
 
-        var again = PipelineHarness.Open(dir);
+        await using var againNode = PipelineHarness.Open(dir);
+        var again = againNode.Pipeline;
         Assert.Equal(shutdownSnap.Sequence, again.Recovery.SnapshotSequence);
         Assert.Equal(0, again.Recovery.RecordsReplayed);
         Assert.Equal(hash, PipelineHarness.Hash(again));
-        again.Journal.Dispose();
     }
 
     [Fact]
-    public void Corrupt_newest_snapshot_falls_back_to_the_older_one_with_a_warning()
+    public async Task Corrupt_newest_snapshot_falls_back_to_the_older_one_with_a_warning()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        var p = PipelineHarness.Open(dir);
+        var node = PipelineHarness.Open(dir);
+        var p = node.Pipeline;
         p.Start();
         PipelineHarness.Flow(p, 1, 500);
         var older = p.Snapshots.Take(TimeSpan.FromSeconds(10));
@@ -83,31 +91,35 @@ public sealed class SnapshotRecoveryTests
         PipelineHarness.Flow(p, 3, 200);
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         string hash = PipelineHarness.Hash(p);
+        await node.DisposeAsync();
         var bytes = File.ReadAllBytes(newer.Path);
         bytes[bytes.Length / 2] ^= 0x40;
         File.WriteAllBytes(newer.Path, bytes);
 
-        var r = PipelineHarness.Open(dir);
+        await using var recovered = PipelineHarness.Open(dir);
+        var r = recovered.Pipeline;
         Assert.Equal(older.Sequence, r.Recovery.SnapshotSequence);
         Assert.Contains(r.Recovery.Warnings, w => w.Contains(Path.GetFileName(newer.Path), StringComparison.Ordinal) && w.Contains("checksum", StringComparison.Ordinal));
         Assert.Equal(hash, PipelineHarness.Hash(r));
-        r.Journal.Dispose();
     }
 
     [Fact]
-    public void Snapshot_newer_than_an_empty_or_pruned_journal_is_accepted()
+    public async Task Snapshot_newer_than_an_empty_or_pruned_journal_is_accepted()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        var p = PipelineHarness.Open(dir);
+        var node = PipelineHarness.Open(dir);
+        var p = node.Pipeline;
         p.Start();
         PipelineHarness.Flow(p, 1, 600);
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         string hash = PipelineHarness.Hash(p);
         var snap = p.Snapshots.Take(TimeSpan.FromSeconds(10));
+        await node.DisposeAsync();
         foreach (var (path, _) in JournalReader.Segments(dir)) File.Delete(path); // every segment pruned (all covered)
 
-        var r = PipelineHarness.Open(dir);
+        var restarted = PipelineHarness.Open(dir);
+        var r = restarted.Pipeline;
         Assert.Equal(snap.Sequence, r.Recovery.SnapshotSequence);
         Assert.Equal(snap.Sequence, r.Recovery.LastSequence);
         Assert.Equal(hash, PipelineHarness.Hash(r));
@@ -117,17 +129,18 @@ public sealed class SnapshotRecoveryTests
         Assert.True(r.Stop(TimeSpan.FromSeconds(10)));
         Assert.Equal(snap.Sequence + 1, JournalReader.Segments(dir)[0].FirstSequence);
         string hash2 = PipelineHarness.Hash(r);
-        var r2 = PipelineHarness.Open(dir);
-        Assert.Equal(hash2, PipelineHarness.Hash(r2));
-        r2.Journal.Dispose();
+        await restarted.DisposeAsync();
+        await using var again = PipelineHarness.Open(dir);
+        Assert.Equal(hash2, PipelineHarness.Hash(again.Pipeline));
     }
 
     [Fact]
-    public void Snapshot_newer_than_a_journal_that_ends_before_it_is_corruption_unless_repair()
+    public async Task Snapshot_newer_than_a_journal_that_ends_before_it_is_corruption_unless_repair()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        var p = PipelineHarness.Open(dir);
+        var node = PipelineHarness.Open(dir);
+        var p = node.Pipeline;
         p.Start();
         PipelineHarness.Flow(p, 1, 300);
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
@@ -140,32 +153,36 @@ public sealed class SnapshotRecoveryTests
             Sequence = journalLast + 50, NextOrderId = data.NextOrderId, Instruments = data.Instruments, Accounts = data.Accounts, Orders = data.Orders,
         };
         SnapshotStore.Write(dir, ahead);
+        await node.DisposeAsync();
 
         var e = Assert.Throws<JournalCorruptException>(() => PipelineHarness.Open(dir));
         Assert.Contains($"up to sequence {journalLast + 50}", e.Message);
         Assert.Contains($"ends at sequence {journalLast}", e.Message);
 
-        var repaired = PipelineHarness.Open(dir, repair: true);
-        Assert.Equal(journalLast + 50, repaired.Recovery.SnapshotSequence);
-        Assert.Contains(repaired.Recovery.Warnings, w => w.StartsWith("repair:", StringComparison.Ordinal));
-        Assert.Equal(hash, PipelineHarness.Hash(repaired));
-        repaired.Journal.Dispose();
+        await using (var repairedNode = PipelineHarness.Open(dir, repair: true))
+        {
+            var repaired = repairedNode.Pipeline;
+            Assert.Equal(journalLast + 50, repaired.Recovery.SnapshotSequence);
+            Assert.Contains(repaired.Recovery.Warnings, w => w.StartsWith("repair:", StringComparison.Ordinal));
+            Assert.Equal(hash, PipelineHarness.Hash(repaired));
+        }
         // repaired: the next start is clean
-        var next = PipelineHarness.Open(dir);
-        Assert.Equal(hash, PipelineHarness.Hash(next));
-        next.Journal.Dispose();
+        await using var next = PipelineHarness.Open(dir);
+        Assert.Equal(hash, PipelineHarness.Hash(next.Pipeline));
     }
 
     [Fact]
-    public void A_gap_between_snapshot_and_journal_is_corruption()
+    public async Task A_gap_between_snapshot_and_journal_is_corruption()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
-        var p = PipelineHarness.Open(dir);
+        var node = PipelineHarness.Open(dir);
+        var p = node.Pipeline;
         p.Start();
         PipelineHarness.Flow(p, 1, 100);
         var snap = p.Snapshots.Take(TimeSpan.FromSeconds(10));
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
+        await node.DisposeAsync();
         // move the snapshot back: now the journal (which starts at 1) ... make the journal start after a gap instead
         foreach (var (path, _) in JournalReader.Segments(dir)) File.Delete(path);
         using (var w = new JournalWriter(dir, JournalMode.Sync, snap.Sequence + 10))
@@ -179,13 +196,14 @@ public sealed class SnapshotRecoveryTests
     }
 
     [Fact]
-    public void Periodic_snapshots_prune_segments_and_keep_two_snapshots()
+    public async Task Periodic_snapshots_prune_segments_and_keep_two_snapshots()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
         var c = PipelineHarness.Config(dir);
         c = c with { Journal = c.Journal with { SegmentMegabytes = 1 } };
-        var p = PipelineHarness.Node(c).Pipeline;
+        var node = PipelineHarness.Node(c);
+        var p = node.Pipeline;
         p.Start();
         SnapshotResult? last = null;
         for (int round = 0; round < 4; round++)
@@ -198,13 +216,13 @@ public sealed class SnapshotRecoveryTests
         Assert.NotEmpty(last!.Pruned.Snapshots);
         Assert.True(JournalReader.Segments(dir)[0].FirstSequence > 1, "covered segments were pruned");
         string hash = PipelineHarness.Hash(p);
-        var r = PipelineHarness.Open(dir);
-        Assert.Equal(hash, PipelineHarness.Hash(r));
-        r.Journal.Dispose();
+        await node.DisposeAsync();
+        await using var recovered = PipelineHarness.Open(dir);
+        Assert.Equal(hash, PipelineHarness.Hash(recovered.Pipeline));
     }
 
     [Fact]
-    public void Restored_orders_keep_their_client_order_ids_in_the_directory()
+    public async Task Restored_orders_keep_their_client_order_ids_in_the_directory()
     {
         using var d = new DataDir();
         string dir = d.Sub("data");
@@ -225,17 +243,15 @@ public sealed class SnapshotRecoveryTests
         Assert.True(SpinWait.SpinUntil(() => p.Shards.Sum(s => s.Processed) >= 1, 10_000));
         Assert.True(p.Stop(TimeSpan.FromSeconds(10)));
         p.Snapshots.Take(TimeSpan.FromSeconds(10));
+        await node.DisposeAsync();
         foreach (var (path, _) in JournalReader.Segments(dir)) File.Delete(path);
 
-        var recovered = PipelineHarness.Node(PipelineHarness.Config(dir));
-        var dir2 = recovered.Directory;
-        var r = recovered.Pipeline;
-        var rec = dir2.FindByClientId(a1, "my-order-1");
+        await using var recovered = PipelineHarness.Node(PipelineHarness.Config(dir));
+        var rec = recovered.Directory.FindByClientId(a1, "my-order-1");
         Assert.NotNull(rec);
         Assert.Equal(id, rec.Id);
         Assert.Equal(OrderStatus.New, rec.Status);
         Assert.Equal(7, rec.Remaining);
-        r.Journal.Dispose();
     }
 }
 

@@ -55,11 +55,11 @@ public sealed class FeedJournalReplayTests
 
             // 1. from the shutdown snapshot (format v2 carries the feed's halt and widening)
             Assert.NotEmpty(Directory.GetFiles(dir, "snapshot-*.snap"));
-            AssertSame(config, liveHash, liveMarks, liveStale);
+            await AssertSame(config, liveHash, liveMarks, liveStale);
 
             // 2. from the journal alone
             foreach (var snap in Directory.GetFiles(dir, "snapshot-*.snap")) File.Delete(snap);
-            AssertSame(config, liveHash, liveMarks, liveStale);
+            await AssertSame(config, liveHash, liveMarks, liveStale);
         }
         finally
         {
@@ -79,18 +79,12 @@ public sealed class FeedJournalReplayTests
     private static long[] Marks(TradingPipeline p) => p.Instruments.All.Select(i => p.RiskBook.Instrument(i.Index)!.Mark).ToArray();
 
     /// <summary>Recovers a fresh pipeline from the journal directory and compares it with the live state.</summary>
-    private static void AssertSame(Hft.Configuration.HftConfig config, string hash, long[] marks, (bool, bool, long)[] stale)
+    private static async Task AssertSame(Hft.Configuration.HftConfig config, string hash, long[] marks, (bool, bool, long)[] stale)
     {
-        var p = PipelineHarness.Node(config).Pipeline;
-        try
-        {
-            Assert.Equal(marks, Marks(p));
-            Assert.Equal(stale, Stale(p));
-            Assert.Equal(hash, PipelineHarness.Hash(p));
-        }
-        finally
-        {
-            p.Journal.Dispose();
-        }
+        await using var node = PipelineHarness.Node(config);
+        var p = node.Pipeline;
+        Assert.Equal(marks, Marks(p));
+        Assert.Equal(stale, Stale(p));
+        Assert.Equal(hash, PipelineHarness.Hash(p));
     }
 }

@@ -62,7 +62,7 @@ public sealed class DebugEndpointsTests
         Assert.Equal([("51000", "0.5", 1)], l2.GetProperty("asks").EnumerateArray().Select(Level).ToList());
         Assert.Equal(JsonValueKind.Null, l2.GetProperty("bidOrders").ValueKind);
 
-        var (_, l3) = await s.SendAsync(HttpMethod.Get, "/debug/orderbook/BTCUSD?level=3", null);
+        var (_, l3) = await s.SendAsync(HttpMethod.Get, "/debug/orderbook/BTCUSD?level=3", MetricsServerFixture.OpsToken);
         var orders = l3.GetProperty("bidOrders").EnumerateArray()
             .Select(o => (o.GetProperty("account").GetString(), o.GetProperty("price").GetString(), o.GetProperty("qty").GetString())).ToList();
         Assert.Equal([("A1", "49000", "0.1"), ("A2", "49000", "0.2"), ("A2", "48000", "1")], orders);
@@ -75,6 +75,11 @@ public sealed class DebugEndpointsTests
         Assert.Equal(404, missing);
         Assert.Equal("unknown_symbol", error.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(400, (await s.SendAsync(HttpMethod.Get, "/debug/orderbook/BTCUSD?level=4", null)).Status);
+
+        // The owners of orders are an operator's: refused to an anonymous caller and to a trader's token.
+        var (anonymous, refusal) = await s.SendAsync(HttpMethod.Get, "/debug/orderbook/BTCUSD?level=3", null);
+        Assert.Equal((401, "unauthorized"), (anonymous, refusal.GetProperty("error").GetProperty("code").GetString()));
+        Assert.Equal(403, (await s.SendAsync(HttpMethod.Get, "/debug/orderbook/BTCUSD?level=3", s.TokenA1)).Status);
     }
 
     private static (string?, string?, int) Level(JsonElement level)

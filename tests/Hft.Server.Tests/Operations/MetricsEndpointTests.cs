@@ -5,7 +5,8 @@ using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Operations;
 
-/// <summary>/metrics of a real server: every family hft_*, with the right labels and values after real orders.</summary>
+/// <summary>/metrics of a real server: every family hft_*, with the right labels and values after real orders (the
+/// per-account families in the operator's view: scraped with the development ops token).</summary>
 public sealed class MetricsEndpointTests
 {
     /// <summary>
@@ -77,7 +78,7 @@ public sealed class MetricsEndpointTests
     {
         await using var s = await MetricsServerFixture.StartAsync();
         await TradeScenarioAsync(s);
-        var m = await s.ScrapeAsync();
+        var m = await s.OperatorScrapeAsync();
 
         Assert.Equal(0.2, m.Value("hft_position", ("account", "A1"), ("symbol", "BTCUSD")), 9);
         Assert.Equal(-0.2, m.Value("hft_position", ("account", "A2"), ("symbol", "BTCUSD")), 9);
@@ -124,7 +125,7 @@ public sealed class MetricsEndpointTests
     {
         await using var s = await MetricsServerFixture.StartAsync();
         await TradeScenarioAsync(s);
-        var m = await s.ScrapeAsync();
+        var m = await s.OperatorScrapeAsync();
 
         Assert.NotEmpty(m.Types);
         Assert.All(m.Types.Keys, name => Assert.StartsWith("hft_", name));

@@ -117,11 +117,16 @@ public sealed class HftProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Kills the process (SIGKILL) when it still runs and waits until it is gone, so that what it held - its data
+    /// directory's lock above all - is free for the next process.
+    /// </summary>
     public void Dispose()
     {
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(30_000);
         }
         catch (InvalidOperationException)
         {

@@ -117,9 +117,17 @@ public sealed class ServeProcessTests
         using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         holder.Start();
         int port = ((IPEndPoint)holder.LocalEndpoint).Port;
-        var (exit, run) = await HftProcess.RunAsync(["serve"], ServeEnv(port), TimeSpan.FromSeconds(60));
-        Assert.True(exit == 1, $"exit {exit}\nstdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
-        Assert.Contains("cannot listen", run.Stderr, StringComparison.Ordinal);
-        run.Dispose();
+        var work = Directory.CreateTempSubdirectory("hft-serve-port-test-"); // its own data/fix: a FIX store is locked per process
+        try
+        {
+            var (exit, run) = await HftProcess.RunAsync(["serve"], ServeEnv(port), TimeSpan.FromSeconds(60), work.FullName);
+            Assert.True(exit == 1, $"exit {exit}\nstdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
+            Assert.Contains("cannot listen", run.Stderr, StringComparison.Ordinal);
+            run.Dispose();
+        }
+        finally
+        {
+            try { work.Delete(recursive: true); } catch (IOException) { }
+        }
     }
 }

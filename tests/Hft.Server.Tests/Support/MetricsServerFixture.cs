@@ -23,6 +23,7 @@ public sealed class MetricsServerFixture : IAsyncDisposable
         var tokens = new TokenService(server.Config.Auth, SigningKeys.From(server.Config.Auth));
         TokenA1 = tokens.Mint("A1", Roles.Trader);
         TokenA2 = tokens.Mint("A2", Roles.Trader);
+        AdminToken = tokens.Mint("ADMIN", Roles.Admin);
     }
 
     public TradingNode Server { get; }
@@ -32,6 +33,11 @@ public sealed class MetricsServerFixture : IAsyncDisposable
     public string TokenA1 { get; }
 
     public string TokenA2 { get; }
+
+    public string AdminToken { get; }
+
+    /// <summary>The development profile's ops token (config/development.toml, ops_token_sha256).</summary>
+    public const string OpsToken = "dev-ops-token";
 
     /// <summary>The development profile with a free metrics port, optionally edited, as the operations tests use it.</summary>
     public static HftConfig Config(Func<HftConfig, HftConfig>? edit = null)
@@ -66,14 +72,20 @@ public sealed class MetricsServerFixture : IAsyncDisposable
     public Task<(int Status, JsonElement Body)> PlaceLimitAsync(string token, string symbol, string side, string price, string qty)
         => SendAsync(HttpMethod.Post, "/api/v1/orders", token, new { symbol, side, type = "limit", price, qty });
 
-    public async Task<string> GetTextAsync(string path)
+    public async Task<string> GetTextAsync(string path, string? token = null)
     {
-        using var response = await Http.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>An anonymous scrape of the shared development port (no per-account series).</summary>
     public async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await GetTextAsync("/metrics"));
+
+    /// <summary>A scrape with the ops token: the operator's view, per-account series included.</summary>
+    public async Task<PrometheusText> OperatorScrapeAsync() => PrometheusText.Parse(await GetTextAsync("/metrics", OpsToken));
 
     /// <summary>
     /// Scrapes until <paramref name="ready"/> holds (at most 5 s): the order latency of a command is recorded when the

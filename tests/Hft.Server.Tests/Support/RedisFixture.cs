@@ -7,22 +7,30 @@ namespace Hft.Server.Tests.Support;
 /// <summary>
 /// A real <c>redis-server</c> (the Debian package) on a free loopback port, without persistence
 /// (<c>--save '' --appendonly no</c>), killed on dispose. <see cref="Kill"/> and <see cref="StartAsync"/> let a test take
-/// it away and bring it back on the same port (empty, as after a crash without persistence).
+/// it away and bring it back on the same port (empty, as after a crash without persistence). With TLS files it listens
+/// for TLS only (<c>--port 0 --tls-port</c>) and, as redis-server does by default, requires a client certificate
+/// chaining to its CA file.
 /// </summary>
 public sealed class RedisFixture : IAsyncDisposable
 {
     private System.Diagnostics.Process? _process;
 
-    private RedisFixture(int port) => Port = port;
+    private readonly RedisTlsFiles? _tls;
+
+    private RedisFixture(int port, RedisTlsFiles? tls)
+    {
+        Port = port;
+        _tls = tls;
+    }
 
     public int Port { get; }
 
-    /// <summary>The StackExchange.Redis connection string of this server.</summary>
-    public string Connection => $"127.0.0.1:{Port}";
+    /// <summary>The StackExchange.Redis connection string of this server (TLS: the name its certificate carries).</summary>
+    public string Connection => _tls is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},ssl=true,sslHost=localhost";
 
-    public static async Task<RedisFixture> StartNewAsync()
+    public static async Task<RedisFixture> StartNewAsync(RedisTlsFiles? tls = null)
     {
-        var fixture = new RedisFixture(FreePort());
+        var fixture = new RedisFixture(FreePort(), tls);
         await fixture.StartAsync();
         return fixture;
     }
@@ -46,7 +54,11 @@ public sealed class RedisFixture : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+        string port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] listen = _tls is null
+            ? ["--port", port]
+            : ["--port", "0", "--tls-port", port, "--tls-cert-file", _tls.CertFile, "--tls-key-file", _tls.KeyFile, "--tls-ca-cert-file", _tls.CaFile];
+        foreach (var a in listen.Concat(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"]))
             psi.ArgumentList.Add(a);
         _process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("could not start redis-server (apt-get install redis-server)");
         _process.OutputDataReceived += (_, _) => { };
@@ -90,3 +102,6 @@ public sealed class RedisFixture : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>redis-server's TLS files: its certificate and key, and the authorities its clients' certificates must chain to.</summary>
+public sealed record RedisTlsFiles(string CertFile, string KeyFile, string CaFile);

@@ -1,5 +1,6 @@
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
+using Hft.Auth.Tls;
 using Hft.Configuration;
 using Hft.Server.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,11 +35,12 @@ public sealed class RedisStores : IAsyncDisposable
     };
 
     /// <summary>Starts both and waits (at most 10 s) until the connection is up and the first sync ran.</summary>
-    public static async Task<RedisStores> StartAsync(string connection, SessionLifetimes lifetimes, string prefix = "hft:")
+    /// <param name="tls">The node's [tls] material, for a connection with ssl=true.</param>
+    public static async Task<RedisStores> StartAsync(string connection, SessionLifetimes lifetimes, string prefix = "hft:", CertificateSource? tls = null)
     {
         var registry = Metrics.NewCustomRegistry();
         var config = Config(connection, prefix);
-        var redis = new RedisConnection(config, new RedisMetrics(registry, configured: true), NullLogger.Instance);
+        var redis = new RedisConnection(config, new RedisMetrics(registry, configured: true), NullLogger.Instance, tls);
         var sessions = new RedisSessionStore(redis, lifetimes, TimeSpan.FromSeconds(config.RevocationSyncSeconds), NullLogger.Instance);
         await redis.StartAsync(CancellationToken.None);
         await sessions.StartAsync(CancellationToken.None);
