@@ -30,10 +30,13 @@ public sealed class TokenService
     /// <summary>Validates inbound tokens for every entry point (JwtBearer, WebSocket, binary login) with one cache.</summary>
     public ValidatedTokenCache Inbound { get; } = new();
 
-    public TokenService(AuthConfig auth, SigningKeys keys)
+    private readonly TokenClaimRules _claimRules;
+
+    public TokenService(AuthConfig auth, SigningKeys keys, TimeProvider? clock = null)
     {
         _auth = auth;
         _keys = keys;
+        _claimRules = new TokenClaimRules(TimeSpan.FromSeconds(auth.MaxTokenLifetimeSeconds), Sessions.SessionLifetimes.ClockSkew, clock);
     }
 
     public int LifetimeSeconds => _auth.TokenLifetimeSeconds;
@@ -69,11 +72,11 @@ public sealed class TokenService
         ValidateLifetime = true,
         RequireExpirationTime = true,
         ClockSkew = Sessions.SessionLifetimes.ClockSkew,
+        LifetimeValidator = _claimRules.Validate, // expiry as usual, and the claims only this venue's tokens have
         NameClaimType = AccountClaim,
         RoleClaimType = RoleClaim,
     };
 
-    /// <summary>The account a validated principal acts for.</summary>
     /// <summary>
     /// Validates an access token outside the HTTP pipeline (WebSocket auth, the binary gateway's login) with the same
     /// parameters as JwtBearer: the user, or null and the validation failure.
@@ -84,6 +87,7 @@ public sealed class TokenService
         return result.IsValid ? (new ClaimsPrincipal(result.ClaimsIdentity), null) : (null, result.Exception);
     }
 
+    /// <summary>The account a validated principal acts for.</summary>
     public static string? AccountOf(ClaimsPrincipal user) => user.FindFirst(AccountClaim)?.Value;
 
     public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);

@@ -18,6 +18,12 @@ public sealed record AuthConfig
 
     public int TokenLifetimeSeconds { get; init; } = 900;
 
+    /// <summary>
+    /// The longest lifetime (exp - iat) of a token this venue accepts: what <c>./hft token --lifetime</c> may mint at
+    /// most; a token claiming more was not issued here and is refused. At least <see cref="TokenLifetimeSeconds"/>.
+    /// </summary>
+    public int MaxTokenLifetimeSeconds { get; init; } = 3600;
+
     /// <summary>How long a session (its refresh token chain) lives from login; refresh rotates the token, not this.</summary>
     public int RefreshTokenLifetimeSeconds { get; init; } = 86_400;
 
@@ -36,7 +42,7 @@ public sealed record AuthConfig
     {
         builder.Append($"Enabled = {Enabled}, Issuer = {Issuer}, Audience = {Audience}, ");
         builder.Append($"Secret = {(Secret is null ? "null" : IsDevelopmentSecret ? "<development secret>" : "<redacted>")}, ");
-        builder.Append($"KeyFile = {KeyFile ?? "null"}, TokenLifetimeSeconds = {TokenLifetimeSeconds}, ApiKeys = {ApiKeys.Count}");
+        builder.Append($"KeyFile = {KeyFile ?? "null"}, TokenLifetimeSeconds = {TokenLifetimeSeconds}, MaxTokenLifetimeSeconds = {MaxTokenLifetimeSeconds}, ApiKeys = {ApiKeys.Count}");
         return true;
     }
 
@@ -49,6 +55,7 @@ public sealed record AuthConfig
         RefreshTokenLifetimeSeconds = r.Int("refresh_token_lifetime_seconds", defaults.RefreshTokenLifetimeSeconds, 60, 90 * 86_400),
         KeyFile = r.StringOrNull("key_file", defaults.KeyFile),
         TokenLifetimeSeconds = r.Int("token_lifetime_seconds", defaults.TokenLifetimeSeconds, 60, 86_400),
+        MaxTokenLifetimeSeconds = r.Int("max_token_lifetime_seconds", defaults.MaxTokenLifetimeSeconds, 60, 86_400),
         ApiKeys = r.BindTableArray("api_keys", defaults.ApiKeys, ApiKeyConfig.Bind),
     };
 
@@ -61,6 +68,8 @@ public sealed record AuthConfig
             throw ctx.Error("auth", "secret", $"must be at least {MinSecretBytes} bytes, got {Encoding.UTF8.GetByteCount(secret)}");
         if (KeyFile is { } keyFile && !File.Exists(keyFile))
             throw ctx.Error("auth", "key_file", $"file not found: {keyFile}");
+        if (MaxTokenLifetimeSeconds < TokenLifetimeSeconds)
+            throw ctx.Error("auth", "max_token_lifetime_seconds", $"must be at least token_lifetime_seconds ({TokenLifetimeSeconds}), got {MaxTokenLifetimeSeconds}");
         if (Enabled && Secret is null && KeyFile is null)
             throw ctx.Error("auth", "secret", "required when auth is enabled: set HFT_AUTH__SECRET (or [auth] key_file)");
 

@@ -18,8 +18,6 @@ namespace Hft.Gateways.Fix;
 /// </summary>
 internal sealed class FixOrderEntry(FixConnection connection)
 {
-    public const int MaxClOrdIdLength = 64;
-
     private static readonly int[] s_newRequired = [FixTags.ClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime, FixTags.OrderQty, FixTags.OrdType];
     private static readonly int[] s_cancelRequired = [FixTags.ClOrdId, FixTags.OrigClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime];
     private static readonly int[] s_replaceRequired =
@@ -96,9 +94,10 @@ internal sealed class FixOrderEntry(FixConnection connection)
             session.Send(FixMsgTypes.ExecutionReport, w.Written, app: true);
         }
 
-        if (clOrdIdBytes.Length > MaxClOrdIdLength)
+        if (!ClientOrderIdRule.IsValid(clOrdIdBytes))
         {
-            Reject(99, $"ClOrdID longer than {MaxClOrdIdLength}", clOrdIdBytes[..MaxClOrdIdLength], symbolBytes, qtyBytes);
+            Reject(99, "ClOrdID must be " + ClientOrderIdRule.Description, clOrdIdBytes[..Math.Min(clOrdIdBytes.Length, ClientOrderIdRule.MaxLength)],
+                symbolBytes, qtyBytes);
             return;
         }
         if (side is not ((byte)'1' or (byte)'2'))
@@ -222,9 +221,9 @@ internal sealed class FixOrderEntry(FixConnection connection)
             session.Send(FixMsgTypes.OrderCancelReject, w.Written, app: true);
         }
 
-        if (clOrdIdBytes.Length > MaxClOrdIdLength)
+        if (!ClientOrderIdRule.IsValid(clOrdIdBytes))
         {
-            Refuse(0, (byte)'8', 99, $"ClOrdID longer than {MaxClOrdIdLength}", clOrdIdBytes, origBytes);
+            Refuse(0, (byte)'8', 99, "ClOrdID must be " + ClientOrderIdRule.Description, clOrdIdBytes, origBytes);
             return;
         }
         var book = session.Book;

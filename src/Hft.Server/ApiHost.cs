@@ -130,7 +130,10 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new MarketDataMetrics(publisher, parts.MarketDataFeed, parts.Registry));
         builder.Services.AddSingleton(publisher);
         builder.Services.AddHostedService(_ => publisher);
-        builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<ISessionStore>(), pipeline.Accounts, config));
+        builder.Services.AddSingleton(new Level3Access(config));
+        builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<ISessionStore>(), pipeline.Accounts,
+            sp.GetRequiredService<Level3Access>(), parts.Logins));
+        builder.Services.AddPublicReadLimit(config.Server);
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         if (parts.Replication is { } replication) builder.Services.AddSingleton(replication);
         builder.Services.AddSingleton(sp => new Replication.ReplicationMetrics(pipeline, parts.Replication, parts.Registry));
@@ -172,7 +175,8 @@ public sealed class ApiHost : IAsyncDisposable
         // such as ?limit=abc) get the API's error shape too.
         app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
         // A command the journal could not make durable is never acknowledged; a pipeline that does not answer in time
-        // is reported the same way: 503, and the client may retry (client order ids make that safe).
+        // is reported the same way: 503, and the client may retry (client order ids make that safe). Anything else
+        // thrown is a 500 in the error shape.
         app.Use(async (http, next) =>
         {
             try
@@ -191,6 +195,12 @@ public sealed class ApiHost : IAsyncDisposable
             {
                 await ApiError.Write(http, StatusCodes.Status503ServiceUnavailable, "timeout", "the matching pipeline did not answer in time");
             }
+            catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+            {
+                // a bug, never a client's fault: logged in full, answered without the exception's text
+                app.Logger.LogError(e, "unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+                await ApiError.Write(http, StatusCodes.Status500InternalServerError, "internal_error", "the server failed to handle this request; the error is logged");
+            }
         });
         // Any 401/403 not audited where it was decided (e.g. an unknown account, a disabled one) is audited here.
         app.Use(async (http, next) =>
@@ -203,6 +213,7 @@ public sealed class ApiHost : IAsyncDisposable
         // view (per-account series, order owners) for the ops token or an admin token (Operations/OpsAccess.cs).
         app.UseListenerRouting(listeners);
         app.UseWebSockets();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseOpsGate(opsAccess, audit);
         app.UseAuthorization();

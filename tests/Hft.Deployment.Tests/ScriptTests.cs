@@ -109,7 +109,7 @@ public sealed class ScriptTests
                 await PlaceAsync(http, tokens.Mint("A2", Roles.Trader), "sell", "50000", "0.5");
                 await PlaceAsync(http, tokens.Mint("A1", Roles.Trader), "buy", "50000", "0.2"); // trades 0.2
                 await PlaceAsync(http, tokens.Mint("A1", Roles.Trader), "buy", "49000", "0.1"); // rests
-                hashBefore = await StateHashAsync(http);
+                hashBefore = await StateHashAsync(http, tokens.Mint("ADMIN", Roles.Admin));
 
                 var env = new Dictionary<string, string?>(cli) { ["HFT_TOKEN"] = tokens.Mint("ADMIN", Roles.Admin) };
                 var r = Tool.Run(Script("backup.sh"), ["--local", "--url", server.Urls[0], "--data", data, "--out-dir", archives], null, env, 120);
@@ -131,7 +131,8 @@ public sealed class ScriptTests
             {
                 await using var stop = Stopper(server);
                 using var http = new HttpClient { BaseAddress = new Uri(server.Urls[0]) };
-                Assert.Equal(hashBefore, await StateHashAsync(http));
+                var tokens = new TokenService(server.Config.Auth, SigningKeys.From(server.Config.Auth));
+                Assert.Equal(hashBefore, await StateHashAsync(http, tokens.Mint("ADMIN", Roles.Admin)));
             }
 
             // A corrupted archive: restore.sh stops at the verification, the target directory stays untouched.
@@ -186,9 +187,12 @@ public sealed class ScriptTests
         Assert.Equal(201, (int)response.StatusCode);
     }
 
-    private static async Task<string> StateHashAsync(HttpClient http)
+    private static async Task<string> StateHashAsync(HttpClient http, string adminToken)
     {
-        using var doc = JsonDocument.Parse(await http.GetStringAsync("/debug/state-hash"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/debug/state-hash");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using var response = await http.SendAsync(request);
+        using var doc = JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
         return doc.RootElement.GetProperty("hash").GetString()!;
     }
 }

@@ -58,6 +58,11 @@ public static class TokenCommand
             stderr.WriteLine($"hft token: account '{account}' is not one of the {config.Profile} profile's accounts");
             return 2;
         }
+        if (lifetime > config.Auth.MaxTokenLifetimeSeconds)
+        {
+            stderr.WriteLine($"hft token: --lifetime {lifetime} is over [auth] max_token_lifetime_seconds ({config.Auth.MaxTokenLifetimeSeconds}): the server would refuse the token");
+            return 2;
+        }
         var tokens = new TokenService(config.Auth, SigningKeys.From(config.Auth));
         stdout.WriteLine(tokens.Mint(account, role, lifetime is { } s ? TimeSpan.FromSeconds(s) : null));
         return 0;

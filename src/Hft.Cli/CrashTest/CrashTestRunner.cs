@@ -188,7 +188,8 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
 
         using var a1 = new ApiClient(port, TradingBurst.TraderToken(_config, "A1"));
         using var a2 = new ApiClient(port, TradingBurst.TraderToken(_config, "A2"));
-        var (state, problem) = await RecoveredState.ReadAsync(anonymous, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
+        using var admin = new ApiClient(port, TradingBurst.AdminToken(_config));
+        var (state, problem) = await RecoveredState.ReadAsync(admin, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
         if (state is null)
         {
             _violations.Add($"cycle {cycle}: {problem}");

@@ -266,10 +266,10 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         }
         if (hashes.Distinct().Count() != 1)
             _violations.Add($"cycle {cycle}: state hashes differ at journal sequence {sequence}: {string.Join(", ", hashes.Select((h, i) => $"node {i} {h[..12]}"))}");
-        using var anonymous = new ApiClient(_httpPorts[leader], null);
         using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
         using var a2 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A2"));
-        var (state, problem) = await RecoveredState.ReadAsync(anonymous, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
+        using var admin = new ApiClient(_httpPorts[leader], TradingBurst.AdminToken(_config));
+        var (state, problem) = await RecoveredState.ReadAsync(admin, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
         if (state is null)
         {
             _violations.Add($"cycle {cycle}: {problem}");
@@ -292,7 +292,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     private async Task<(long Sequence, string[]? Hashes)> ConvergeAsync(int leader)
     {
         int probes = 0;
-        var clients = _httpPorts.Select(p => new ApiClient(p, null)).ToArray();
+        string admin = TradingBurst.AdminToken(_config); // /debug/state-hash needs one
+        var clients = _httpPorts.Select(p => new ApiClient(p, admin)).ToArray();
         try
         {
             var clock = Stopwatch.StartNew();

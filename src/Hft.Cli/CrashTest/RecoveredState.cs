@@ -30,10 +30,11 @@ internal sealed class RecoveredState
     private static decimal Dec(JsonElement e, string name) => decimal.Parse(e.GetProperty(name).GetString()!, CultureInfo.InvariantCulture);
 
     /// <summary>Reads it all; null with a reason when the server did not answer as expected.</summary>
-    public static async Task<(RecoveredState? State, string? Problem)> ReadAsync(ApiClient anonymous, IReadOnlyDictionary<string, ApiClient> accounts)
+    /// <param name="admin">A client with an admin token (the state hash pauses the shards, so it needs one).</param>
+    public static async Task<(RecoveredState? State, string? Problem)> ReadAsync(ApiClient admin, IReadOnlyDictionary<string, ApiClient> accounts)
     {
         var state = new RecoveredState();
-        var hash = await anonymous.GetAsync("debug/state-hash");
+        var hash = await admin.GetAsync("debug/state-hash");
         if (hash.Status != 200) return (null, $"GET /debug/state-hash: {hash.Status} {hash.Text}");
         state.Hash = hash.Str("hash");
         state.JournalSequence = hash.Body.GetProperty("journalSequence").GetInt64();

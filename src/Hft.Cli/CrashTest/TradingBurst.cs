@@ -49,9 +49,14 @@ internal static class TradingBurst
             killAfter, sinceKill);
     }
 
-    /// <summary>A trader token for <paramref name="account"/>, signed with the profile's key.</summary>
-    public static string TraderToken(HftConfig config, string account)
-        => new TokenService(config.Auth, SigningKeys.From(config.Auth)).Mint(account, Roles.Trader, TimeSpan.FromHours(1));
+    /// <summary>A trader token for <paramref name="account"/>, signed with the profile's key, as long-lived as the server accepts.</summary>
+    public static string TraderToken(HftConfig config, string account) => Token(config, account, Roles.Trader);
+
+    /// <summary>An admin token (for /debug/state-hash), as long-lived as the server accepts.</summary>
+    public static string AdminToken(HftConfig config) => Token(config, "ADMIN", Roles.Admin);
+
+    private static string Token(HftConfig config, string account, string role)
+        => new TokenService(config.Auth, SigningKeys.From(config.Auth)).Mint(account, role, TimeSpan.FromSeconds(config.Auth.MaxTokenLifetimeSeconds));
 
     /// <summary>A TCP port free on 127.0.0.1 right now.</summary>
     public static int FreePort()

@@ -8,14 +8,17 @@ public sealed class BookSnapshotQuery : IShardQuery
 {
     private readonly int _instrument;
     private readonly int _depth;
-    private readonly bool _orders;
+    private readonly int _maxOrders;
     private readonly TaskCompletionSource<BookSnapshot> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public BookSnapshotQuery(int instrument, int depth, bool orders)
+    /// <param name="maxOrdersPerSide">Level 3: at most this many orders of each side, best first (0: level 2 only). The
+    /// shard thread copies one more to tell whether there were more; it never walks further.</param>
+    public BookSnapshotQuery(int instrument, int depth, int maxOrdersPerSide = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxOrdersPerSide);
         _instrument = instrument;
         _depth = depth;
-        _orders = orders;
+        _maxOrders = maxOrdersPerSide;
     }
 
     public Task<BookSnapshot> Task => _done.Task;
@@ -25,7 +28,7 @@ public sealed class BookSnapshotQuery : IShardQuery
         var book = shard.Engine.Book(_instrument);
         if (book is null)
         {
-            _done.TrySetResult(new BookSnapshot([], [], [], []));
+            _done.TrySetResult(new BookSnapshot([], [], [], [], false));
             return;
         }
         var bids = new LevelView[Math.Min(_depth, book.LevelCount(Side.Buy))];
@@ -33,15 +36,24 @@ public sealed class BookSnapshotQuery : IShardQuery
         book.CopyLevels(Side.Buy, bids);
         book.CopyLevels(Side.Sell, asks);
         OrderView[] bidOrders = [], askOrders = [];
-        if (_orders)
+        bool truncated = false;
+        if (_maxOrders > 0)
         {
-            bidOrders = new OrderView[Math.Min(book.OrderCount, 100_000)];
-            askOrders = new OrderView[Math.Min(book.OrderCount, 100_000)];
-            bidOrders = bidOrders[..book.CopyOrders(Side.Buy, bidOrders)];
-            askOrders = askOrders[..book.CopyOrders(Side.Sell, askOrders)];
+            bidOrders = Orders(book, Side.Buy, ref truncated);
+            askOrders = Orders(book, Side.Sell, ref truncated);
         }
-        _done.TrySetResult(new BookSnapshot(bids, asks, bidOrders, askOrders));
+        _done.TrySetResult(new BookSnapshot(bids, asks, bidOrders, askOrders, truncated));
+    }
+
+    private OrderView[] Orders(Hft.Core.Book.OrderBook book, Side side, ref bool truncated)
+    {
+        var orders = new OrderView[Math.Min(book.OrderCount, _maxOrders + 1)];
+        int n = book.CopyOrders(side, orders);
+        if (n <= _maxOrders) return n == orders.Length ? orders : orders[..n];
+        truncated = true;
+        return orders[.._maxOrders];
     }
 }
 
-public sealed record BookSnapshot(LevelView[] Bids, LevelView[] Asks, OrderView[] BidOrders, OrderView[] AskOrders);
+/// <summary>A book's levels and (level 3) orders; <c>Truncated</c>: a side had more orders than the query's maximum.</summary>
+public sealed record BookSnapshot(LevelView[] Bids, LevelView[] Asks, OrderView[] BidOrders, OrderView[] AskOrders, bool Truncated);

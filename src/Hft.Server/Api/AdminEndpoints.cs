@@ -102,7 +102,7 @@ public static class AdminEndpoints
         const string action = "admin.mark";
         if (!pipeline.Instruments.TryGet(symbol, out var inst)) return UnknownSymbol(http, audit, action, symbol);
         var body = await RequestBody.ReadAsync(http);
-        if (body.Error is { } tooBig) return Failed(http, audit, action, inst.Symbol, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
+        if (body.Problem is { } refused) return Fail(http, audit, action, inst.Symbol, refused);
         if (!TryReadPrice(body.Bytes, inst, out long ticks, out string code, out string message))
             return Fail(http, audit, action, inst.Symbol, StatusCodes.Status400BadRequest, code, message);
         pipeline.Operators.SetMark(inst.Index, ticks);
@@ -111,44 +111,28 @@ public static class AdminEndpoints
         return Results.Json(new { symbol = inst.Symbol, mark });
     }
 
+    private static readonly HashSet<string> s_markFields = new(StringComparer.Ordinal) { "price" };
+
     /// <summary><c>{"price":"50010"}</c>: exactly one field, a positive decimal on the tick grid.</summary>
     private static bool TryReadPrice(byte[] body, Instrument inst, out long ticks, out string code, out string message)
     {
         ticks = 0;
         code = "invalid_request";
-        message = "";
-        try
+        if (!StrictJsonObject.TryRead(body, s_markFields, out var fields, out _, out message)) return false;
+        if (!fields.TryGetValue("price", out var price)) return Bad("missing field 'price'", out message);
+        string? text = price.ValueKind switch
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 4 });
-            using var doc = JsonDocument.ParseValue(ref reader);
-            if (reader.Read()) return Bad("unexpected content after the JSON object", out message);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return Bad("the body must be a JSON object", out message);
-            string? text = null;
-            foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                if (p.Name != "price") return Bad($"unknown field '{p.Name}'", out message);
-                if (text is not null) return Bad("field 'price' given twice", out message);
-                text = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString()!,
-                    JsonValueKind.Number => p.Value.GetRawText(),
-                    _ => null,
-                };
-                if (text is null) return Bad("field 'price' must be a decimal string", out message);
-            }
-            if (text is null) return Bad("missing field 'price'", out message);
-            if (inst.TryParsePrice(Encoding.UTF8.GetBytes(text), out ticks) != RejectReason.None)
-            {
-                code = RejectReason.InvalidPrice.Name();
-                return Bad($"price '{text}' is not a positive multiple of tick {inst.Tick} within range", out message);
-            }
-            return true;
-        }
-        catch (JsonException e)
+            JsonValueKind.String => price.GetString()!,
+            JsonValueKind.Number => price.GetRawText(),
+            _ => null,
+        };
+        if (text is null) return Bad("field 'price' must be a decimal string", out message);
+        if (inst.TryParsePrice(Encoding.UTF8.GetBytes(text), out ticks) != RejectReason.None)
         {
-            int cut = e.Message.IndexOf(" LineNumber", StringComparison.Ordinal);
-            return Bad("malformed JSON: " + (cut > 0 ? e.Message[..cut] : e.Message), out message);
+            code = RejectReason.InvalidPrice.Name();
+            return Bad($"price '{text}' is not a positive multiple of tick {inst.Tick} within range", out message);
         }
+        return true;
     }
 
     // ---- accounts ----
@@ -201,7 +185,7 @@ public static class AdminEndpoints
         const string action = "admin.limits";
         if (!pipeline.Accounts.TryGet(account, out int id)) return UnknownAccount(http, audit, action, account);
         var body = await RequestBody.ReadAsync(http);
-        if (body.Error is { } tooBig) return Failed(http, audit, action, account, tooBig, StatusCodes.Status413PayloadTooLarge, "payload_too_large");
+        if (body.Problem is { } refused) return Fail(http, audit, action, account, refused);
         if (!LimitsRequestParser.TryParse(body.Bytes, out var update, out var error))
             return Fail(http, audit, action, account, StatusCodes.Status400BadRequest, "invalid_request", error);
         var limits = pipeline.Operators.SetLimits(id, update.ApplyTo);
@@ -245,17 +229,14 @@ public static class AdminEndpoints
     private static IResult ShuttingDown(HttpContext http, AuditLog audit, string action, string target)
         => Fail(http, audit, action, target, StatusCodes.Status503ServiceUnavailable, "shutting_down", "the server is shutting down");
 
+    private static IResult Fail(HttpContext http, AuditLog audit, string action, string target, ApiProblem problem)
+        => Fail(http, audit, action, target, problem.Status, problem.Code, problem.Message);
+
     /// <summary>Audits a failed admin action and returns its error in the API's shape.</summary>
     private static IResult Fail(HttpContext http, AuditLog audit, string action, string target, int status, string code, string message)
     {
         audit.Write(http, action, target, $"{status} {code}", message, durable: true);
         return ApiError.Result(status, code, message);
-    }
-
-    private static IResult Failed(HttpContext http, AuditLog audit, string action, string target, IResult error, int status, string code)
-    {
-        audit.Write(http, action, target, $"{status} {code}", durable: true);
-        return error;
     }
 
     private static bool Bad(string text, out string message)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Hft.Auth;
+using Hft.Auth.Guards;
 using Hft.Auth.Sessions;
+using Hft.Pipeline;
 using Hft.Server.Auth;
 using Hft.Server.Sessions;
 using Microsoft.AspNetCore.Builder;
@@ -16,33 +18,30 @@ namespace Hft.Server.Api;
 /// </summary>
 public static class AuthEndpoints
 {
+    private static readonly HashSet<string> s_tokenFields = new(StringComparer.Ordinal) { "apiKey" };
     private static readonly HashSet<string> s_refreshFields = new(StringComparer.Ordinal) { "refreshToken" };
     private static readonly HashSet<string> s_noFields = new(StringComparer.Ordinal);
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app, Action<HttpContext, string, string>? audit = null)
     {
-        app.MapPost("/api/v1/auth/token", async (HttpContext http, ApiKeyStore keys, TokenService tokens, ISessionStore sessions) =>
+        app.MapPost("/api/v1/auth/token", async (HttpContext http, ApiKeyStore keys, TokenService tokens, ISessionStore sessions, LoginThrottle logins,
+            TradingPipeline pipeline) =>
         {
             var body = await RequestBody.ReadAsync(http);
-            if (body.Error is { } tooBig) return tooBig;
-            string? apiKey = null;
-            try
-            {
-                using var doc = JsonDocument.Parse(body.Bytes);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("apiKey", out var k)
-                    && k.ValueKind == JsonValueKind.String)
-                    apiKey = k.GetString();
-            }
-            catch (JsonException)
-            {
-                return ApiError.BadRequest("invalid_request", "malformed JSON");
-            }
-            if (string.IsNullOrEmpty(apiKey)) return ApiError.BadRequest("invalid_request", "missing field 'apiKey'");
+            if (body.Error is { } refused) return refused;
+            if (!StrictJsonObject.TryRead(body.Bytes, s_tokenFields, out var fields, out _, out var error))
+                return ApiError.BadRequest("invalid_request", error);
+            string? apiKey = fields.TryGetValue("apiKey", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+            if (string.IsNullOrEmpty(apiKey)) return ApiError.BadRequest("invalid_request", "missing field 'apiKey' (a non-empty string)");
+            // the address first (the key names no account until it is checked), then the account the key is for
+            if (logins.Locked(http, RestLogin.RestChannel, null) is { } locked) return locked;
             if (!keys.TryResolve(apiKey, out var account, out var role))
-            {
-                audit?.Invoke(http, "auth.token", "denied: unknown api key");
-                return ApiError.Result(StatusCodes.Status401Unauthorized, "unauthorized", "unknown API key");
-            }
+                return logins.Failed(http, RestLogin.RestChannel, null, "unknown API key",
+                    ApiError.Result(StatusCodes.Status401Unauthorized, "unauthorized", "unknown API key"));
+            if (logins.Locked(http, RestLogin.RestChannel, account) is { } accountLocked) return accountLocked;
+            if (RestLogin.IsDisabled(pipeline, account))
+                return logins.Failed(http, RestLogin.RestChannel, account, "account disabled", RestLogin.Disabled(account));
+            logins.Succeeded(account);
             // The API key is checked locally, so a login works while Redis is away: the token then belongs to a
             // session only this process knows (logout still works here), and comes without a refresh token.
             var grant = await sessions.CreateAsync(account, role, http.RequestAborted);
@@ -51,7 +50,7 @@ public static class AuthEndpoints
             return Granted(tokens, account, role, sessionId, grant);
         });
 
-        app.MapPost("/api/v1/auth/refresh", async (HttpContext http, TokenService tokens, ISessionStore sessions) =>
+        app.MapPost("/api/v1/auth/refresh", async (HttpContext http, TokenService tokens, ISessionStore sessions, TradingPipeline pipeline) =>
         {
             var body = await RequestBody.ReadAsync(http);
             if (body.Error is { } tooBig) return tooBig;
@@ -62,6 +61,9 @@ public static class AuthEndpoints
             var result = await sessions.RefreshAsync(presented, http.RequestAborted);
             switch (result.Status)
             {
+                case RefreshStatus.Rotated when RestLogin.IsDisabled(pipeline, result.Account):
+                    audit?.Invoke(http, "auth.refresh", $"denied: account {result.Account} is disabled");
+                    return RestLogin.Disabled(result.Account);
                 case RefreshStatus.Rotated:
                     audit?.Invoke(http, "auth.refresh", $"rotated session of {result.Account}");
                     return Granted(tokens, result.Account, result.Role, result.Grant!.SessionId, result.Grant);

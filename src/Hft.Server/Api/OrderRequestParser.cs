@@ -17,8 +17,6 @@ public sealed record ParsedOrder(OrderCommand Command, string? ClientOrderId, In
 /// </summary>
 public static class OrderRequestParser
 {
-    public const int MaxClientOrderIdLength = 64;
-
     private static readonly HashSet<string> s_newFields =
         ["clientOrderId", "symbol", "side", "type", "tif", "price", "qty", "postOnly", "stp"];
 
@@ -36,8 +34,7 @@ public static class OrderRequestParser
         {
             if (cid.ValueKind != JsonValueKind.String) return Fail("clientOrderId must be a string", out error);
             clientOrderId = cid.GetString()!;
-            if (clientOrderId.Length is 0 or > MaxClientOrderIdLength)
-                return Fail($"clientOrderId must have 1 to {MaxClientOrderIdLength} characters", out error);
+            if (!ClientOrderIdRule.IsValid(clientOrderId)) return Fail("clientOrderId must be " + ClientOrderIdRule.Description, out error);
         }
         if (!TryString(fields, "symbol", required: true, out var symbol, out error)) return false;
         if (!instruments.TryGet(symbol!, out var instrument))

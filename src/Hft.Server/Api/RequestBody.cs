@@ -3,10 +3,16 @@ using Microsoft.AspNetCore.Http;
 
 namespace Hft.Server.Api;
 
-/// <summary>Reads a request body up to the configured limit (Kestrel enforces it too); larger is a 413 in the API's error shape.</summary>
-public readonly record struct RequestBody(byte[] Bytes, IResult? Error)
+/// <summary>
+/// Reads a JSON request body up to the configured limit (Kestrel enforces it too): larger is 413, a non-empty body not
+/// declared as JSON (<c>Content-Type: application/json</c>, or a <c>+json</c> type) is 415, both in the API's error shape.
+/// </summary>
+public readonly record struct RequestBody(byte[] Bytes, ApiProblem? Problem)
 {
     public static int Limit { get; set; } = 16 * 1024;
+
+    /// <summary>The refusal as a result to return (null when the body was read).</summary>
+    public IResult? Error => Problem?.ToResult();
 
     /// <summary>
     /// Buffers the whole body in Kestrel's own pipe (no copies while it arrives) and copies it out once, at its exact
@@ -31,7 +37,7 @@ public readonly record struct RequestBody(byte[] Bytes, IResult? Error)
                 {
                     byte[] bytes = body.ToArray();
                     reader.AdvanceTo(body.End);
-                    return new RequestBody(bytes, null);
+                    return bytes.Length > 0 && !http.Request.HasJsonContentType() ? NotJson() : new RequestBody(bytes, null);
                 }
                 reader.AdvanceTo(body.Start, body.End); // nothing consumed: wait for the rest
             }
@@ -43,5 +49,9 @@ public readonly record struct RequestBody(byte[] Bytes, IResult? Error)
     }
 
     private static RequestBody TooLarge()
-        => new([], ApiError.Result(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"request body larger than {Limit} bytes"));
+        => new([], new ApiProblem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"request body larger than {Limit} bytes"));
+
+    private static RequestBody NotJson()
+        => new([], new ApiProblem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+            "the body must be JSON, sent with Content-Type: application/json"));
 }

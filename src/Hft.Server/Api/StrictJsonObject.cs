@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Hft.Server.Api;
 
 /// <summary>
-/// Reads a request body that must be one flat JSON object with known fields: malformed JSON, another value type,
-/// trailing content, unknown or repeated fields are refused with a message that names the problem.
+/// Reads a request body that must be one flat JSON object with known fields: what <see cref="JsonInput"/> refuses
+/// (malformed JSON, trailing content, deep nesting, strings that are not Unicode), another value type, unknown or
+/// repeated fields are refused with a message that names the problem.
 /// </summary>
 public static class StrictJsonObject
 {
@@ -16,18 +17,7 @@ public static class StrictJsonObject
         fields = new Dictionary<string, JsonElement>(allowed.Count, StringComparer.Ordinal);
         order = new List<string>(allowed.Count);
         error = "";
-        JsonDocument doc;
-        try
-        {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 4 });
-            doc = JsonDocument.ParseValue(ref reader);
-            if (reader.Read()) return Fail("unexpected content after the JSON object", out error);
-        }
-        catch (JsonException e)
-        {
-            int cut = e.Message.IndexOf(" LineNumber", StringComparison.Ordinal);
-            return Fail("malformed JSON: " + (cut > 0 ? e.Message[..cut] : e.Message), out error);
-        }
+        if (!JsonInput.TryParse(body, out var doc, out error)) return false;
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return Fail("the body must be a JSON object", out error);

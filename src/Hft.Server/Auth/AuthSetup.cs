@@ -47,6 +47,7 @@ public static class AuthSetup
                         string message = context.AuthenticateFailure switch
                         {
                             SecurityTokenExpiredException => "token expired",
+                            TokenClaimException claims => claims.Message,
                             TokenRevokedException => "token revoked (logged out, or the account's sessions were revoked)",
                             SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "invalid token signature",
                             SecurityTokenInvalidAudienceException => "token not issued for this API",

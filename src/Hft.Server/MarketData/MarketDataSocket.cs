@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Hft.Server.Api;
+using Hft.Server.Operations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,13 +34,17 @@ public static class MarketDataSocket
         WsIdentity? identity = null;
         if (WsAuth.TokenOf(http.Request) is { } token)
         {
-            var (id, error) = await auth.Validate(token);
-            if (id is null)
+            var login = await auth.Login(token, http.Connection.RemoteIpAddress);
+            if (login.Identity is null)
             {
-                await ApiError.Write(http, StatusCodes.Status401Unauthorized, "unauthorized", error!);
+                HttpAudit.MarkAudited(http); // by the login throttle
+                bool locked = login.Code == "login_locked";
+                if (locked)
+                    http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(login.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await ApiError.Write(http, locked ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized, login.Code!, login.Error!);
                 return;
             }
-            identity = id;
+            identity = login.Identity;
         }
         if (!publisher.TryOpenConnection())
         {
@@ -48,7 +54,7 @@ public static class MarketDataSocket
         }
         try
         {
-            await Serve(http, publisher, auth, identity);
+            await Serve(http, publisher, auth, identity, http.Connection.RemoteIpAddress);
         }
         finally
         {
@@ -56,7 +62,7 @@ public static class MarketDataSocket
         }
     }
 
-    private static async Task Serve(HttpContext http, MarketDataPublisher publisher, WsAuth auth, WsIdentity? identity)
+    private static async Task Serve(HttpContext http, MarketDataPublisher publisher, WsAuth auth, WsIdentity? identity, IPAddress? remote)
     {
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var connection = new WsConnection(socket, publisher.Options) { Identity = identity };
@@ -64,7 +70,7 @@ public static class MarketDataSocket
         var sending = connection.SendLoop();
         try
         {
-            await Receive(socket, connection, publisher, auth, http.RequestAborted);
+            await Receive(socket, connection, publisher, auth, remote, http.RequestAborted);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
@@ -88,7 +94,8 @@ public static class MarketDataSocket
         }
     }
 
-    private static async Task Receive(WebSocket socket, WsConnection connection, MarketDataPublisher publisher, WsAuth auth, CancellationToken aborted)
+    private static async Task Receive(WebSocket socket, WsConnection connection, MarketDataPublisher publisher, WsAuth auth, IPAddress? remote,
+        CancellationToken aborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Closed);
         var buffer = new byte[publisher.Options.MaxMessageBytes];
@@ -114,17 +121,21 @@ public static class MarketDataSocket
             else if (result.MessageType != WebSocketMessageType.Text)
                 connection.TrySend(MarketDataPublisher.Error("bad_request", "send JSON text messages"));
             else
-                await Handle(buffer.AsMemory(0, length), connection, publisher, auth);
+                await Handle(buffer.AsMemory(0, length), connection, publisher, auth, remote);
         }
     }
 
-    private static async Task Handle(ReadOnlyMemory<byte> message, WsConnection connection, MarketDataPublisher publisher, WsAuth auth)
+    private static async Task Handle(ReadOnlyMemory<byte> message, WsConnection connection, MarketDataPublisher publisher, WsAuth auth, IPAddress? remote)
     {
         string? op, channelName, symbol, token, account;
         JsonElement conflate;
-        try
+        if (!JsonInput.TryParse(message.Span, out var doc, out var invalid))
         {
-            using var doc = JsonDocument.Parse(message);
+            connection.TrySend(MarketDataPublisher.Error("bad_json", invalid));
+            return;
+        }
+        using (doc)
+        {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 connection.TrySend(MarketDataPublisher.Error("bad_request", "a message is a JSON object with an \"op\""));
@@ -137,18 +148,13 @@ public static class MarketDataSocket
             account = Text(doc.RootElement, "account");
             conflate = doc.RootElement.TryGetProperty("conflate_ms", out var cm) ? cm.Clone() : default;
         }
-        catch (JsonException e)
-        {
-            connection.TrySend(MarketDataPublisher.Error("bad_json", $"the message is not valid JSON: {e.Message}"));
-            return;
-        }
         switch (op)
         {
             case "ping":
                 connection.TrySend(MarketDataPublisher.Message(w => w.WriteString("op", "pong")));
                 return;
             case "auth":
-                await Authenticate(token, connection, auth);
+                await Authenticate(token, connection, auth, remote);
                 return;
             case "subscribe" or "unsubscribe":
                 break;
@@ -180,7 +186,7 @@ public static class MarketDataSocket
         {
             connection.TrySend(MarketDataPublisher.Error(connection.Identity is null ? "unauthorized" : "forbidden", connection.Identity is null
                 ? "level3 needs authentication: connect with a token or send {\"op\":\"auth\",\"token\":\"...\"} first"
-                : $"account '{connection.Identity.AccountName}' is not entitled to level3 (an admin token or market_data_level3 = true in its [[accounts]] entry)"));
+                : $"account '{connection.Identity.AccountName}' is not entitled to level3 ({Level3Access.Entitlement})"));
             return;
         }
         if (op == "subscribe" && !TryConflation(conflate, channel, publisher.Options, connection, out conflateMs)) return;
@@ -213,7 +219,7 @@ public static class MarketDataSocket
         return false;
     }
 
-    private static async Task Authenticate(string? token, WsConnection connection, WsAuth auth)
+    private static async Task Authenticate(string? token, WsConnection connection, WsAuth auth, IPAddress? remote)
     {
         if (connection.Identity is { } current)
         {
@@ -225,10 +231,10 @@ public static class MarketDataSocket
             connection.TrySend(MarketDataPublisher.Error("bad_request", "the \"token\" field (a JWT string) is required"));
             return;
         }
-        var (identity, error) = await auth.Validate(token);
-        if (identity is null)
+        var login = await auth.Login(token, remote);
+        if (login.Identity is not { } identity)
         {
-            connection.TrySend(MarketDataPublisher.Error("unauthorized", error!));
+            connection.TrySend(MarketDataPublisher.Error(login.Code!, login.Error!));
             return;
         }
         connection.Identity = identity;

@@ -54,13 +54,18 @@ public sealed class ReadinessChecks
     }
 }
 
-/// <summary><c>/debug/state-hash</c>: the deterministic hash of the whole state, taken with every shard paused.</summary>
+/// <summary>
+/// <c>/debug/state-hash</c>: the deterministic hash of the whole state, taken with every shard paused - so for the
+/// operator's view only (<see cref="OpsAccess"/>: the ops token or an admin token); anyone asking in a loop would stall
+/// order entry.
+/// </summary>
 public static class StateHashEndpoint
 {
     public static void MapStateHashEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/debug/state-hash", (TradingPipeline pipeline) =>
+        app.MapGet("/debug/state-hash", (TradingPipeline pipeline, HttpContext http) =>
         {
+            if (OpsAccess.ViewOf(http) != OpsView.Operator) return OpsAccess.OperatorOnly("the state hash pauses every shard");
             // Under the apply gate: on a follower nothing is appended to the journal while the shards are held, so the
             // sequence reported is exactly the state hashed.
             lock (pipeline.ApplyGate)

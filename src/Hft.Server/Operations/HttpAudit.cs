@@ -16,6 +16,9 @@ public static class HttpAudit
         audit.Write(SubjectOf(http), action, target, result, http.Connection.RemoteIpAddress?.ToString(), detail, durable);
     }
 
+    /// <summary>Marks the request as audited where the line was written by another piece (the login throttle).</summary>
+    public static void MarkAudited(HttpContext http) => http.Items[s_auditedKey] = true;
+
     /// <summary>True when this request already wrote an audit line.</summary>
     public static bool WasAudited(HttpContext http) => http.Items.ContainsKey(s_auditedKey);
 

@@ -127,9 +127,9 @@ public sealed class AuditTrailTests
         Assert.Equal(3, lines.Count);
         Assert.Equal("auth.token", lines[0].GetProperty("action").GetString());
         Assert.Equal("granted admin token for ADMIN", lines[0].GetProperty("result").GetString());
-        Assert.Equal("auth.token", lines[1].GetProperty("action").GetString());
-        Assert.StartsWith("denied", lines[1].GetProperty("result").GetString());
-        Assert.Equal("POST /api/v1/auth/token", lines[1].GetProperty("target").GetString());
+        Assert.Equal("rest.login_failed", lines[1].GetProperty("action").GetString()); // by the failed-login throttle
+        Assert.Equal("refused", lines[1].GetProperty("result").GetString());
+        Assert.Equal("unknown API key", lines[1].GetProperty("detail").GetString());
         Assert.Equal("anonymous", lines[1].GetProperty("subject").GetString());
         Assert.Equal("admin.halt", lines[2].GetProperty("action").GetString());
         Assert.DoesNotContain("dev-key", File.ReadAllText(s.AuditPath)); // never the secret itself

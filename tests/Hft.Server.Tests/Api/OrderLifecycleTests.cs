@@ -16,7 +16,7 @@ public sealed class OrderLifecycleTests
 
     private static decimal Dec(JsonElement e, string name) => Dec(e.GetProperty(name));
 
-    /// <summary>Order ids on the bid side of the L3 book, best first, and their quantities.</summary>
+    /// <summary>Order ids on the bid side of the L3 book, best first, their owners and quantities (owners: an admin's view).</summary>
     private static async Task<List<(long Id, string Account, decimal Price, decimal Qty)>> Bids(HttpClient client, string symbol)
     {
         var book = (await client.Get($"api/v1/book/{symbol}?level=3")).AssertStatus(HttpStatusCode.OK).Body;
@@ -28,6 +28,7 @@ public sealed class OrderLifecycleTests
     public async Task Place_list_replace_fill_trades_positions_cancel()
     {
         await using var api = await ApiServerFixture.StartAsync(c => c);
+        using var admin = api.Client("ADMIN", Hft.Auth.Roles.Admin);
         var a1 = api.Client("A1");
         var a2 = api.Client("A2");
 
@@ -47,18 +48,18 @@ public sealed class OrderLifecycleTests
         var open = (await a1.Get("api/v1/orders")).AssertStatus(HttpStatusCode.OK).Body.EnumerateArray().ToList();
         Assert.Equal([id2, id1], open.Select(o => o.GetProperty("id").GetInt64()));
         Assert.All(open, o => Assert.Equal("new", o.GetProperty("status").GetString()));
-        Assert.Equal([id1, id2], (await Bids(a1, "BTCUSD")).Select(b => b.Id));
+        Assert.Equal([id1, id2], (await Bids(admin, "BTCUSD")).Select(b => b.Id));
 
         // 3. Reduce the first at the same price: it keeps its place in the queue.
         var reduced = (await a1.Patch($"api/v1/orders/{id1}", new { qty = "0.5" })).AssertStatus(HttpStatusCode.OK);
         Assert.Equal(0.5m, Dec(reduced.Body, "remainingQty"));
-        var bids = await Bids(a1, "BTCUSD");
+        var bids = await Bids(admin, "BTCUSD");
         Assert.Equal([id1, id2], bids.Select(b => b.Id));
         Assert.Equal(0.5m, bids[0].Qty);
 
         // 4. Increase it: it loses priority and goes behind the second.
         (await a1.Patch($"api/v1/orders/{id1}", new { qty = "0.6" })).AssertStatus(HttpStatusCode.OK);
-        bids = await Bids(a1, "BTCUSD");
+        bids = await Bids(admin, "BTCUSD");
         Assert.Equal([id2, id1], bids.Select(b => b.Id));
         Assert.Equal(0.6m, bids[1].Qty);
         Assert.All(bids, b => Assert.Equal("A1", b.Account));
@@ -150,7 +151,7 @@ public sealed class OrderLifecycleTests
         Assert.Equal("user", canceled.Str("reason"));
         Assert.Equal(0.2m, Dec(canceled.Body, "filledQty"));
         Assert.Empty((await a1.Get("api/v1/orders")).Body.EnumerateArray());
-        Assert.Empty(await Bids(a1, "BTCUSD"));
+        Assert.Empty(await Bids(admin, "BTCUSD"));
         all = (await a1.Get("api/v1/orders?status=all")).Body.EnumerateArray().ToDictionary(o => o.GetProperty("id").GetInt64());
         Assert.Equal("canceled", all[id1].GetProperty("status").GetString());
         Assert.Equal(3, all.Count);

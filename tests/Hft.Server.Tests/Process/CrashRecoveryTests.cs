@@ -100,8 +100,8 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         using var server = await StartAsync();
         Assert.Contains("0 journal records replayed up to seq 0", server.Output, StringComparison.Ordinal);
-        using var anonymous = server.Client();
-        var hash = (await anonymous.Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
+        using var admin = await server.As("ADMIN");
+        var hash = (await admin.Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
         Assert.Equal(0, hash.Body.GetProperty("journalSequence").GetInt64());
         using var a1 = await server.As("A1");
         Assert.Equal(0, (await a1.Get("api/v1/orders?status=all")).AssertStatus(HttpStatusCode.OK).Body.GetArrayLength());
@@ -121,9 +121,9 @@ public sealed class CrashRecoveryTests : IDisposable
         using var admin = await server.As("ADMIN");
         var parts = new List<string>
         {
-            (await anonymous.Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK).Text,
+            (await admin.Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK).Text,
             (await anonymous.Get("api/v1/instruments")).AssertStatus(HttpStatusCode.OK).Text,
-            (await anonymous.Get("api/v1/book/BTCUSD?level=3")).AssertStatus(HttpStatusCode.OK).Text,
+            (await admin.Get("api/v1/book/BTCUSD?level=3")).AssertStatus(HttpStatusCode.OK).Text,
             (await admin.Get("api/v1/admin/accounts/A1")).AssertStatus(HttpStatusCode.OK).Text,
         };
         foreach (var client in new[] { a1, a2 })

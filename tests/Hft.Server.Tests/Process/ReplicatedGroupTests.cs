@@ -138,8 +138,9 @@ public sealed class ReplicatedGroupTests : IDisposable
             Assert.Equal("on-leader", seen.Value.GetProperty("clientOrderId").GetString());
             Assert.Equal("new", seen.Value.GetProperty("status").GetString());
             Assert.DoesNotContain(orders.Body.EnumerateArray(), o => o.GetProperty("clientOrderId").GetString() == "on-follower");
-            var leaderHash = (await anonymous[leader].Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
-            var followerHash = (await anonymous[follower].Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
+            using var adminLeader = Client(http[leader], adminToken);
+            var leaderHash = (await adminLeader.Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
+            var followerHash = (await adminFollower.Get("debug/state-hash")).AssertStatus(HttpStatusCode.OK);
             Assert.Equal(leaderHash.Body.GetProperty("journalSequence").GetInt64(), followerHash.Body.GetProperty("journalSequence").GetInt64());
             Assert.Equal(leaderHash.Str("hash"), followerHash.Str("hash"));
 
