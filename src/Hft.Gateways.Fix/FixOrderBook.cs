@@ -1,3 +1,5 @@
+using Hft.Core.Orders;
+
 namespace Hft.Gateways.Fix;
 
 /// <summary>
@@ -17,9 +19,6 @@ internal sealed class FixOrderBook
     private readonly Stack<FixOrder> _spare = new();
     private int _finishedHead;
     private int _finishedCount;
-
-    /// <summary>Longest ClOrdID looked up by its bytes (longer ones are never found).</summary>
-    public const int MaxClOrdIdLength = 128;
 
     public FixOrderBook(int retainFinished)
     {
@@ -77,7 +76,7 @@ internal sealed class FixOrderBook
     public bool TryGet(ReadOnlySpan<byte> clOrdId, out FixOrder order)
     {
         order = null!;
-        if (clOrdId.Length > MaxClOrdIdLength) return false;
+        if (clOrdId.Length > ClientOrderIdRule.MaxLength) return false; // never accepted, so never found
         Span<char> text = stackalloc char[clOrdId.Length];
         for (int i = 0; i < clOrdId.Length; i++) text[i] = (char)clOrdId[i];
         lock (_gate) return _byClOrdIdText.TryGetValue(text, out order!);

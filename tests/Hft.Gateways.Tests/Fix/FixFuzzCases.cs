@@ -113,7 +113,7 @@ internal static class FixFuzzCases
         .Select(v => new FuzzCase("OrderQty not a number", $"38={v}", (s, q) => FixFrames.Frame(NewOrder(s, q, "FZ-QTY", v)),
             s_disconnect, new Expected(Reaction.OrderReject, 13)));
 
-    private static readonly Gen<FuzzCase> s_overlongClOrdId = Gen.Int[FixOrderEntry.MaxClOrdIdLength + 1, 600]
+    private static readonly Gen<FuzzCase> s_overlongClOrdId = Gen.Int[Hft.Core.Orders.ClientOrderIdRule.MaxLength + 1, 600]
         .Select(n => new FuzzCase("ClOrdID too long", $"{n} characters", (s, q) => FixFrames.Frame(NewOrder(s, q, new string('c', n), "0.1")),
             s_disconnect, new Expected(Reaction.OrderReject, 99)));
 
