@@ -29,17 +29,12 @@ public sealed class BackupOverHttpsTests : IAsyncDisposable
 
     private async Task<(string Url, string AdminToken)> StartAsync()
     {
-        var config = ConfigLoader.Load("staging", null, new Dictionary<string, string?>
-        {
-            ["HFT_AUTH__SECRET"] = "backup-over-https-test-secret-0123456789abcdef0123456789",
-            ["HFT_SERVER__BIND"] = "127.0.0.1",
-            ["HFT_SERVER__AUDIT_LOG"] = Path.Combine(_temp, "audit.log"),
-            ["HFT_JOURNAL__DIR"] = Path.Combine(_temp, "journal"),
-            ["HFT_REDIS__CONNECTION"] = "",
-        });
+        var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
         config = config with
         {
-            Journal = config.Journal with { Mode = "async" },
+            Journal = config.Journal with { Dir = Path.Combine(_temp, "journal"), Mode = "async", SnapshotIntervalSeconds = 0 },
+            Server = config.Server with { AuditLog = Path.Combine(_temp, "audit.log") },
+            Monitoring = config.Monitoring with { MetricsPort = 0 },
             Feed = config.Feed with { Enabled = false },
             Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false },
             Tls = config.Tls with { CertFile = _certs.CertFile, KeyFile = _certs.KeyFile, CaFile = _certs.CaFile, Http = true },
