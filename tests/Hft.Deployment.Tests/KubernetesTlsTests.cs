@@ -27,7 +27,7 @@ public sealed class KubernetesTlsTests
     private static string? ProductionTomlValue(string section, string key)
     {
         var text = Repo.ReadText("config", "production.toml");
-        var body = Regex.Match(text, $@"^\[{Regex.Escape(section)}\]\s*$(.*?)(?=^\[)", RegexOptions.Multiline | RegexOptions.Singleline).Groups[1].Value;
+        var body = Regex.Match(text, $@"^\[{Regex.Escape(section)}\]\s*$(.*?)(?=^\[|\z)", RegexOptions.Multiline | RegexOptions.Singleline).Groups[1].Value;
         var m = Regex.Match(body, $@"^{Regex.Escape(key)}\s*=\s*""([^""]*)""", RegexOptions.Multiline);
         return m.Success ? m.Groups[1].Value : null;
     }
