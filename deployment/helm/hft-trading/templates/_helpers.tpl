@@ -17,7 +17,7 @@ read-only mount of Secret tls.secretName at /app/tls ([tls] cert_file, key_file,
 {{- end }}
 
 {{- define "hft.tlsVolumeMount" -}}
-{{- if .Values.tls.enabled }}
+{{- if .Values.tls.enabled -}}
 - name: tls
   mountPath: /app/tls
   readOnly: true
@@ -25,7 +25,7 @@ read-only mount of Secret tls.secretName at /app/tls ([tls] cert_file, key_file,
 {{- end }}
 
 {{- define "hft.tlsVolume" -}}
-{{- if .Values.tls.enabled }}
+{{- if .Values.tls.enabled -}}
 - name: tls
   secret:
     secretName: {{ .Values.tls.secretName }}
