@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Backups of the hft trading system, wrapping `hft backup` (online: the server snapshots without stopping trading).
 #   Kubernetes: in each running hft-trading pod (or --pod), mint a short-lived admin token from the pod's own secret,
-#               run `hft backup --url http://127.0.0.1:8080` into /tmp, verify it, copy it to --out-dir, delete it there.
+#               run `hft backup` against the pod's API listener (https://127.0.0.1:8000 --ca-file /app/tls/ca.crt when
+#               the pod mounts the node certificate, as production does; else http://127.0.0.1:8000) into /tmp,
+#               verify it, copy it to --out-dir, delete it there.
 #   Local:      --local wraps ./hft backup (online with --url and $HFT_TOKEN, or offline from --data DIR).
 set -euo pipefail
 
@@ -94,7 +96,8 @@ fi
 # shellcheck disable=SC2016 # expanded by the pod's shell, not here
 REMOTE='set -euo pipefail
 T="$(dotnet /app/hft.dll token --account ADMIN --role admin --lifetime 300)"
-dotnet /app/hft.dll backup --url http://127.0.0.1:8080 --token "$T" --out "$1"
+if [ -f /app/tls/ca.crt ]; then api=(--url https://127.0.0.1:8000 --ca-file /app/tls/ca.crt); else api=(--url http://127.0.0.1:8000); fi
+dotnet /app/hft.dll backup "${api[@]}" --token "$T" --out "$1"
 dotnet /app/hft.dll backup --verify "$1"'
 
 failed=0

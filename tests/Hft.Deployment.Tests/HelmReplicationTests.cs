@@ -102,8 +102,8 @@ public sealed class HelmReplicationTests
             "printf \"hft-%d.hft-raft.%s.svc.%s\" $i $.Release.Namespace $.Values.replication.clusterDomain",
             "value: {{ join \",\" $peers | quote }}", "value: {{ join \",\" $apis | quote }}",
             "fail \"replication.replicas must be an odd number >= 3", "serviceAccountName: hft-role-labeler", "automountServiceAccountToken: false",
-            "command: [\"/bin/bash\", \"/opt/hft/role-labeler.sh\"]", "args: [\"--port\", {{ .Values.service.port | quote }}", "containerPort: {{ .Values.service.port }}",
-            "containerPort: {{ .Values.service.metricsPort }}", "printf \"http://%s:%d\" $host (int $.Values.service.port)",
+            "command: [\"/bin/bash\", \"/opt/hft/role-labeler.sh\"]", "args: [\"--port\", {{ .Values.service.metricsPort | quote }}", "containerPort: {{ .Values.service.port }}",
+            "containerPort: {{ .Values.service.metricsPort }}", "printf \"%s://%s:%d\" (ternary \"https\" \"http\" $.Values.tls.enabled) $host (int $.Values.service.port)",
             "runAsNonRoot: true", "readOnlyRootFilesystem: true", "allowPrivilegeEscalation: false", "drop: [\"ALL\"]",
             "mountPath: /var/run/secrets/kubernetes.io/serviceaccount",
         })

@@ -209,7 +209,7 @@ public sealed class KubernetesManifestTests
         Assert.Equal("0 */6 * * *", cron.Req("spec.schedule"));
         Assert.Equal("Forbid", cron.Req("spec.concurrencyPolicy"));
         var script = cron.Req("spec.jobTemplate.spec.template.spec.containers.0.args.0");
-        Assert.Contains("dotnet /app/hft.dll backup --url http://127.0.0.1:8000 --token \"$T\" --out \"$2\"", script);
+        Assert.Contains("dotnet /app/hft.dll backup --url https://127.0.0.1:8000 --ca-file /app/tls/ca.crt --token \"$T\" --out \"$2\"", script);
         Assert.Contains("dotnet /app/hft.dll backup --verify \"$2\"", script);
         Assert.Contains("dotnet /app/hft.dll token --account ADMIN --role admin --lifetime 300", script);
         Assert.Equal("ReadWriteMany", Obj("PersistentVolumeClaim", "hft-backups").Req("spec.accessModes.0"));

@@ -161,7 +161,7 @@ public sealed class ReplicatedManifestTests
         var hosts = Enumerable.Range(0, replicas).Select(i => $"{sts}-{i}.{service}.{ns}.svc.cluster.local").ToList();
 
         Assert.Equal(hosts.Select(h => $"{h}:{raftPort}"), Env("HFT_REPLICATION__PEERS").Split(','));
-        Assert.Equal(hosts.Select(h => $"http://{h}:{httpPort}"), Env("HFT_REPLICATION__API_URLS").Split(','));
+        Assert.Equal(hosts.Select(h => $"https://{h}:{httpPort}"), Env("HFT_REPLICATION__API_URLS").Split(',')); // [tls] http of production
         Assert.Equal("true", Env("HFT_REPLICATION__ENABLED"));
         Assert.Equal("-1", Env("HFT_REPLICATION__NODE_ID")); // the ordinal of the host name hft-<i>
         Assert.Equal("majority", Env("HFT_REPLICATION__ACK"));
@@ -239,7 +239,8 @@ public sealed class ReplicatedManifestTests
         Assert.StartsWith("bitnami/kubectl:", labeler.Req("image"));
         Assert.Equal(["/bin/bash", "/opt/hft/role-labeler.sh"], Scalars(labeler, "command"));
         var args = Scalars(labeler, "args").ToList();
-        Assert.Equal(Port(Container("hft-trading"), "http"), int.Parse(args[args.IndexOf("--port") + 1]));
+        // The plain operations listener (/ready?role=leader): the API port speaks TLS, which bash's /dev/tcp cannot.
+        Assert.Equal(Port(Container("hft-trading"), "metrics"), int.Parse(args[args.IndexOf("--port") + 1]));
         Assert.Equal("1", args[args.IndexOf("--interval") + 1]);
         Assert.Equal("metadata.name", labeler.Seq("env").Single(e => e.Str("name") == "POD_NAME").Req("valueFrom.fieldRef.fieldPath"));
 

@@ -7,7 +7,7 @@ using Hft.Journal;
 namespace Hft.Cli.Commands;
 
 /// <summary>
-/// <c>hft backup --out FILE.tar.gz [--url URL --token T | --data DIR]</c>: a consistent backup (newest snapshot + the
+/// <c>hft backup --out FILE.tar.gz [--url URL --token T [--ca-file CA.pem] | --data DIR]</c>: a consistent backup (newest snapshot + the
 /// journal segments after it + manifest); online through a running server's admin snapshot endpoint, or offline from a
 /// data directory no server holds (its <see cref="DataDirectoryLock"/> is taken meanwhile; exit 2 while a server holds
 /// it). <c>hft backup --verify FILE</c> checks one (exit 0 valid, 1 not).
@@ -15,7 +15,7 @@ namespace Hft.Cli.Commands;
 public static class BackupCommand
 {
     private const string Help = """
-        usage: hft backup --out FILE.tar.gz [--url URL] [--token TOKEN] [--data DIR] [--profile NAME]
+        usage: hft backup --out FILE.tar.gz [--url URL] [--token TOKEN] [--ca-file CA.pem] [--data DIR] [--profile NAME]
                hft backup --verify FILE.tar.gz
 
         Online (--url, e.g. http://127.0.0.1:8080): asks the running server for a fresh snapshot
@@ -24,12 +24,14 @@ public static class BackupCommand
         server reports). Offline (no --url): packs --data DIR (else the profile's [journal] dir) as it is, holding the
         directory's lock meanwhile; refused (exit 2) while a server runs on it.
         The archive holds manifest.json (creation time, snapshot sequence, SHA-256 of every file).
+          --ca-file PATH  an https --url (e.g. https://127.0.0.1:8000 with [tls] http on): the server's certificate must
+                          chain to these PEM authorities (e.g. /app/tls/ca.crt) and name the host of the URL
           --verify FILE   check the manifest hashes, the snapshot CRC and every journal record's CRC; exit 0 or 1
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        string? output = null, url = null, token = null, data = null, verify = null;
+        string? output = null, url = null, token = null, caFile = null, data = null, verify = null;
         var profileArgs = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -41,6 +43,7 @@ public static class BackupCommand
                 case "--out": output = Next(); break;
                 case "--url": url = Next(); break;
                 case "--token": token = Next(); break;
+                case "--ca-file": caFile = Next(); break;
                 case "--data": data = Next(); break;
                 case "--verify": verify = Next(); break;
                 case "--profile": profileArgs.Add(a); profileArgs.Add(Next() ?? ""); break;
@@ -66,7 +69,7 @@ public static class BackupCommand
             }
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(120) };
+                using var http = ServerHttpClient.Create(new Uri(url), caFile, TimeSpan.FromSeconds(120));
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/snapshot");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 using var response = http.Send(request);
@@ -79,6 +82,11 @@ public static class BackupCommand
                 using var doc = JsonDocument.Parse(body);
                 data ??= doc.RootElement.GetProperty("dir").GetString();
                 stderr.WriteLine($"hft backup: server snapshot at seq {doc.RootElement.GetProperty("sequence").GetInt64()} ({doc.RootElement.GetProperty("file").GetString()})");
+            }
+            catch (ServerHttpClientException e)
+            {
+                stderr.WriteLine($"hft backup: {e.Message}");
+                return 2;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or UriFormatException or KeyNotFoundException)
             {
