@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Hft.Gateways.Fix;
@@ -26,6 +27,7 @@ public sealed class FixReceived(string msgType, long seq, Dictionary<int, string
 public sealed class FixClient : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly SslStream? _tls; // null: plain TCP, the socket read and written directly
     private readonly byte[] _sender;
     private readonly byte[] _target;
     private readonly FixFieldWriter _fields = new();
@@ -40,9 +42,10 @@ public sealed class FixClient : IAsyncDisposable
     private volatile IFixMessageHandler? _handler;
     private long _clOrdIds;
 
-    private FixClient(Socket socket, string sender, string target, long nextOut)
+    private FixClient(Socket socket, SslStream? tls, string sender, string target, long nextOut)
     {
         _socket = socket;
+        _tls = tls;
         _sender = Encoding.ASCII.GetBytes(sender);
         _target = Encoding.ASCII.GetBytes(target);
         NextOut = nextOut;
@@ -60,11 +63,34 @@ public sealed class FixClient : IAsyncDisposable
     /// <summary>Answer TestRequests automatically (default true).</summary>
     public bool AutoHeartbeat { get; set; } = true;
 
-    public static async Task<FixClient> ConnectAsync(string host, int port, string sender, string target = "HFT", long nextOut = 1)
+    public static Task<FixClient> ConnectAsync(string host, int port, string sender, string target = "HFT", long nextOut = 1)
+        => ConnectAsync(host, port, tls: null, sender, target, nextOut);
+
+    /// <summary>
+    /// Connects over TLS when <paramref name="tls"/> is given (the acceptor's [tls] fix = true), else plain TCP; throws
+    /// <see cref="System.Security.Authentication.AuthenticationException"/> when the server's certificate is not trusted.
+    /// </summary>
+    public static async Task<FixClient> ConnectAsync(string host, int port, SslClientAuthenticationOptions? tls, string sender, string target = "HFT",
+        long nextOut = 1, CancellationToken cancellationToken = default)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(host, port);
-        return new FixClient(socket, sender, target, nextOut);
+        SslStream? secured = null;
+        try
+        {
+            await socket.ConnectAsync(host, port, cancellationToken);
+            if (tls is not null)
+            {
+                secured = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+                await secured.AuthenticateAsClientAsync(tls, cancellationToken);
+            }
+        }
+        catch
+        {
+            secured?.Dispose();
+            socket.Dispose();
+            throw;
+        }
+        return new FixClient(socket, secured, sender, target, nextOut);
     }
 
     /// <summary>Sends Logon and waits for the reply (a Logon, or the Logout refusing it).</summary>
@@ -203,6 +229,11 @@ public sealed class FixClient : IAsyncDisposable
     {
         lock (_gate)
         {
+            if (_tls is not null)
+            {
+                _tls.Write(bytes);
+                return;
+            }
             while (!bytes.IsEmpty)
             {
                 int n = _socket.Send(bytes, SocketFlags.None);
@@ -248,7 +279,7 @@ public sealed class FixClient : IAsyncDisposable
         {
             while (true)
             {
-                int n = _socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
+                int n = _tls is null ? _socket.Receive(buffer.AsSpan(filled), SocketFlags.None) : _tls.Read(buffer.AsSpan(filled));
                 if (n == 0) break;
                 filled += n;
                 int offset = 0;
@@ -263,7 +294,7 @@ public sealed class FixClient : IAsyncDisposable
                 filled -= offset;
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
         }
         Closed = true;
@@ -306,6 +337,7 @@ public sealed class FixClient : IAsyncDisposable
         }
         _socket.Dispose();
         await _readerDone.Task.ConfigureAwait(false);
+        _tls?.Dispose();
         _inbox.Dispose();
     }
 }

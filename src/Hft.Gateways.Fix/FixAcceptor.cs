@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hft.Auth.Audit;
 using Hft.Auth.Guards;
+using Hft.Auth.Tls;
 using Hft.Configuration;
 using Hft.Pipeline;
 using Hft.Pipeline.State;
@@ -18,7 +19,8 @@ namespace Hft.Gateways.Fix;
 /// is bounded by <c>[security]</c>: a <see cref="ConnectionGate"/> admits it at accept (per address, and in total
 /// while waiting to log on), then a <see cref="FixLogonReader"/> (no thread, no buffer while idle) waits at most
 /// <c>login_timeout_seconds</c> for its Logon, which <see cref="FixLogonPolicy"/> decides; only a logged-on connection
-/// gets a <see cref="FixConnection"/> and its reader thread. Stops before the pipeline drains: each logged-on
+/// gets a <see cref="FixConnection"/> and its reader thread. With [tls] fix every connection completes a TLS
+/// handshake (within the same login timeout) before its Logon is read; a refused connection gets no plain bytes. Stops before the pipeline drains: each logged-on
 /// connection gets a Logout.
 /// </summary>
 public sealed class FixAcceptor : IHostedService, IAsyncDisposable
@@ -39,9 +41,11 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
     /// <param name="audit">The node's audit log (logons, refused and failed logons).</param>
     /// <param name="logins">The node's failed-login throttle, shared with the other gateways.</param>
     /// <param name="clock">Time of the login timeout (tests pass a manual clock).</param>
+    /// <param name="tls">TLS for every connection ([tls] fix), or null for plain TCP.</param>
     public FixAcceptor(HftConfig config, TradingPipeline pipeline, AccountEventHub hub, OrderDirectory directory, FixMetrics metrics, ILogger log,
-        AuditLog audit, LoginThrottle logins, TimeProvider? clock = null)
+        AuditLog audit, LoginThrottle logins, TimeProvider? clock = null, GatewayTls? tls = null)
     {
+        Tls = tls;
         _config = config;
         _pipeline = pipeline;
         _hub = hub;
@@ -58,6 +62,9 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
     internal HftConfig Config => _config;
 
     internal TimeProvider Clock { get; }
+
+    /// <summary>The server side of TLS when [tls] fix is on: each connection's handshake precedes its Logon.</summary>
+    internal GatewayTls? Tls { get; }
 
     internal FixLogonPolicy Logons { get; }
 
@@ -88,8 +95,8 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
         _listener.Bind(new IPEndPoint(address, g.FixPort));
         _listener.Listen(128);
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _log.LogInformation("fix: FIX 4.4 acceptor listening on {EndPoint} ({Sessions} session(s), sequence numbers in {Dir})", EndPoint,
-            _sessions.Count, Path.GetFullPath(g.FixStoreDir));
+        _log.LogInformation("fix: FIX 4.4 acceptor listening on {EndPoint}{Tls} ({Sessions} session(s), sequence numbers in {Dir})", EndPoint,
+            Tls is null ? "" : " over TLS", _sessions.Count, Path.GetFullPath(g.FixStoreDir));
         _acceptLoop = AcceptLoop();
         return Task.CompletedTask;
     }

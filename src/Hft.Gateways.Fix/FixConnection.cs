@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Hft.Gateways.Fix;
 
 /// <summary>
-/// One logged-on TCP connection (its Logon was read and accepted by <see cref="FixLogonReader"/>) and the FIX session
+/// One logged-on TCP connection (plain or TLS, see <see cref="FixWire"/>; its Logon was read and accepted by <see cref="FixLogonReader"/>) and the FIX session
 /// layer on it: frames and checks every message (BodyLength, CheckSum, header, CompIDs, MsgSeqNum), handles Heartbeat, TestRequest, ResendRequest, SequenceReset,
 /// Reject and Logout, and passes application messages to <see cref="FixOrderEntry"/>. Garbled messages are ignored
 /// (the expected sequence number does not move); malformed ones get a Reject (3); protocol violations that make the
@@ -16,7 +16,7 @@ namespace Hft.Gateways.Fix;
 /// </summary>
 public sealed class FixConnection
 {
-    private readonly Socket _socket;
+    private readonly FixWire _wire;
     private readonly ConnectionGate.Ticket _ticket;
     private readonly FixAcceptor _acceptor;
     private readonly GatewayConfig _config;
@@ -53,15 +53,15 @@ public sealed class FixConnection
     /// <summary>Notes a session whose events this reader produced: it sends their reports after the read.</summary>
     internal void Touch(FixSession session) => _touched.Add(session);
 
-    internal FixConnection(Socket socket, ConnectionGate.Ticket ticket, FixAcceptor acceptor, GatewayConfig config, ILogger log)
+    internal FixConnection(FixWire wire, ConnectionGate.Ticket ticket, FixAcceptor acceptor, GatewayConfig config, ILogger log)
     {
-        _socket = socket;
+        _wire = wire;
         _ticket = ticket;
         _acceptor = acceptor;
         _config = config;
         _log = log;
         _orders = new FixOrderEntry(this);
-        Remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        Remote = wire.Socket.RemoteEndPoint?.ToString() ?? "?";
     }
 
     public string Remote { get; }
@@ -100,7 +100,7 @@ public sealed class FixConnection
             if (filled > 0) OnRead(buffer, ref filled);
             while (!stop.IsCancellationRequested && Volatile.Read(ref _closed) == 0)
             {
-                int n = _socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
+                int n = _wire.Receive(buffer.AsSpan(filled));
                 if (n == 0) break;
                 filled += n;
                 OnRead(buffer, ref filled);
@@ -108,7 +108,7 @@ public sealed class FixConnection
             if (Volatile.Read(ref _closed) != 0) return;
             if (stop.IsCancellationRequested) reason = "shutdown";
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException)
         {
             reason = stop.IsCancellationRequested ? "shutdown" : "socket_error";
         }
@@ -468,22 +468,15 @@ public sealed class FixConnection
         if (now - Volatile.Read(ref _lastSent) >= interval) session.Send(FixMsgTypes.Heartbeat, default, app: false);
     }
 
-    /// <summary>Writes bytes to the socket (blocking, with the socket's send timeout); a failure closes the connection.</summary>
+    /// <summary>Writes bytes to the connection (blocking, with the socket's send timeout); a failure closes the connection.</summary>
     internal void Write(ReadOnlySpan<byte> bytes)
     {
         if (Volatile.Read(ref _closed) != 0) return;
         try
         {
-            lock (_writeGate)
-            {
-                while (!bytes.IsEmpty)
-                {
-                    int n = _socket.Send(bytes, SocketFlags.None);
-                    bytes = bytes[n..];
-                }
-            }
+            lock (_writeGate) _wire.Send(bytes);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             Close("send_failed");
         }
@@ -493,14 +486,7 @@ public sealed class FixConnection
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         _acceptor.Metrics.Disconnected(reason);
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        _socket.Dispose();
+        _wire.Close();
         _ticket.Dispose();
         _session?.Unbind(this, _loggedOn);
         _acceptor.Forget(this);

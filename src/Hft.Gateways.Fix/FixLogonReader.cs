@@ -12,9 +12,15 @@ namespace Hft.Gateways.Fix;
 /// frame longer than that - closes the connection without a reply, and so does silence beyond
 /// <c>[security] login_timeout_seconds</c>. <see cref="FixLogonPolicy"/> decides the Logon: refused with a Logout
 /// saying why, or the connection becomes its session's <see cref="FixConnection"/> (allocated only then).
+/// With [tls] fix the TLS handshake comes first, within the same login timeout; a failed one closes the connection as
+/// <c>tls_handshake</c>. SslStream has no idle wait without a buffer, so a TLS connection holds the pooled Logon buffer
+/// (<see cref="MaxLogonBytes"/>) plus SslStream's own (up to one TLS record, ~16 KB, while one is being read) from its
+/// handshake until its Logon or its login timeout - bounded by <c>[security]</c> connection limits like the rest.
 /// </summary>
 internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket, FixAcceptor acceptor, ILogger log)
 {
+    private FixWire _wire = new(socket, null);
+
     /// <summary>The longest first message (a Logon) read before the connection is closed as oversized.</summary>
     public const int MaxLogonBytes = 1024;
 
@@ -36,11 +42,21 @@ internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket
         using var stopping = stop.Register(static d => ((CancellationTokenSource)d!).Cancel(), deadline);
         try
         {
+            if (acceptor.Tls is { } tls)
+            {
+                var stream = await tls.AcceptAsync(socket, deadline.Token);
+                if (stream is null)
+                {
+                    Close(stop.IsCancellationRequested ? "shutdown" : deadline.IsCancellationRequested ? "login_timeout" : "tls_handshake");
+                    return;
+                }
+                _wire = new FixWire(socket, stream);
+            }
             while (true)
             {
-                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, deadline.Token);
+                await _wire.WaitReadableAsync(deadline.Token);
                 buffer ??= ArrayPool<byte>.Shared.Rent(MaxLogonBytes);
-                int n = await socket.ReceiveAsync(buffer.AsMemory(filled, MaxLogonBytes - filled), SocketFlags.None, deadline.Token);
+                int n = await _wire.ReceiveAsync(buffer.AsMemory(filled, MaxLogonBytes - filled), deadline.Token);
                 if (n == 0) break;
                 filled += n;
                 var status = FixFramer.TryFrame(buffer.AsSpan(0, filled), maxBody, out int consumed);
@@ -59,7 +75,7 @@ internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket
         {
             reason = stop.IsCancellationRequested ? "shutdown" : "login_timeout";
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             reason = "socket_error";
         }
@@ -83,7 +99,7 @@ internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket
         if (!m.TryParse(buffer, 0, length, out _, out _) || m.MsgType != FixMsgTypes.Logon) return "not_logon";
         var policy = acceptor.Logons;
         if (!policy.TryAccept(m, ticket.Address, out var session, out var terms, out var refusal)) return Refuse(session, refusal);
-        var connection = new FixConnection(socket, ticket, acceptor, acceptor.Config.Gateway, log);
+        var connection = new FixConnection(_wire, ticket, acceptor, acceptor.Config.Gateway, log);
         if (!connection.TryLogOn(session!, m, terms)) return Refuse(session, policy.Busy(session!, ticket.Address));
         ticket.LoggedOn();
         policy.LoggedOn(session!, ticket.Address);
@@ -102,9 +118,9 @@ internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket
         body.Add(FixTags.Text, refusal.Text);
         try
         {
-            socket.Send(session.RefusalLogout(body.Written, refusal.TakeNumber));
+            _wire.Send(session.RefusalLogout(body.Written, refusal.TakeNumber));
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
         }
         return refusal.Reason;
@@ -113,14 +129,7 @@ internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket
     private void Close(string reason)
     {
         acceptor.Metrics.Disconnected(reason);
-        try
-        {
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        socket.Dispose();
+        _wire.Close();
         ticket.Dispose();
         log.LogDebug("fix {Remote}: closed before logon ({Reason})", ticket.Address, reason);
     }

@@ -211,7 +211,7 @@ public sealed class TradingNode : IAsyncDisposable
         FixAcceptor? fix = null;
         if (config.Gateway.FixEnabled)
             fix = new FixAcceptor(config, pipeline, accountEvents, directory, new FixMetrics(registry), loggers.CreateLogger("Hft.Gateways.Fix"),
-                audit, logins, gatewayClock);
+                audit, logins, gatewayClock, GatewayTls.For(config.Tls.Fix, tls, config));
 
         // Started in this order, stopped in reverse: the gateways stop taking orders before the pipeline drains.
         stages.Add(new HostStage(api));

@@ -29,13 +29,17 @@ public sealed class GatewayTls
             ? new GatewayTls(source, TlsOptions.ClientPolicy(config.Tls), TimeSpan.FromSeconds(config.Security.LoginTimeoutSeconds))
             : null;
 
-    /// <summary>The encrypted stream over <paramref name="socket"/> (which it then owns), or null when the handshake failed or took too long.</summary>
-    public async Task<SslStream?> AcceptAsync(Socket socket)
+    /// <summary>
+    /// The encrypted stream over <paramref name="socket"/> (which it then owns), or null when the handshake failed, took
+    /// too long, or <paramref name="cancel"/> ended it first (a gateway's own login deadline or its shutdown).
+    /// </summary>
+    public async Task<SslStream?> AcceptAsync(Socket socket, CancellationToken cancel = default)
     {
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         try
         {
-            using var deadline = new CancellationTokenSource(_deadline);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            deadline.CancelAfter(_deadline);
             await stream.AuthenticateAsServerAsync(TlsOptions.Server(_source, _clients), deadline.Token);
             return stream;
         }

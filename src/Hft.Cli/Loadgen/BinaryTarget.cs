@@ -18,10 +18,12 @@ public sealed class BinaryTarget : IOrderEntryTarget, IBinaryClientHandler
         _instrument = instrument;
     }
 
-    public static async Task<BinaryTarget> ConnectAsync(string host, int port, string apiKey, int instrument, ITargetListener listener)
+    /// <param name="tls">Client options for a TLS gateway (--tls), or null for plain TCP.</param>
+    public static async Task<BinaryTarget> ConnectAsync(string host, int port, string apiKey, int instrument, ITargetListener listener,
+        System.Net.Security.SslClientAuthenticationOptions? tls = null)
     {
         var target = new BinaryTarget(listener, instrument);
-        target._client = await BinaryClient.ConnectAsync(host, port, target);
+        target._client = await BinaryClient.ConnectAsync(host, port, tls, target);
         var reply = await target._client.LoginAsync(AuthKind.ApiKey, apiKey);
         if (reply.Type != MessageType.LoginAccepted)
         {

@@ -50,14 +50,18 @@ public sealed class FixTarget : IOrderEntryTarget, IFixMessageHandler
         client.Attach(this);
     }
 
-    /// <summary>Connects and logs on as <paramref name="session"/> ("SENDER:password"), trading instrument <paramref name="instrument"/>.</summary>
-    public static async Task<FixTarget> ConnectAsync(string host, int port, string url, string session, int instrument, ITargetListener listener)
+    /// <summary>
+    /// Connects (over TLS when <paramref name="tls"/> is given) and logs on as <paramref name="session"/> ("SENDER:password"),
+    /// trading instrument <paramref name="instrument"/>.
+    /// </summary>
+    public static async Task<FixTarget> ConnectAsync(string host, int port, string url, string session, int instrument, ITargetListener listener,
+        System.Net.Security.SslClientAuthenticationOptions? tls = null)
     {
         int colon = session.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0) throw new ArgumentException($"FIX session '{session}' must be SENDER:password");
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
         var traded = await LoadInstrument.FetchAsync(http, instrument);
-        var client = await FixClient.ConnectAsync(host, port, session[..colon]);
+        var client = await FixClient.ConnectAsync(host, port, tls, session[..colon]);
         var reply = client.Logon(session[(colon + 1)..], heartBtInt: 30, reset: true);
         if (reply.MsgType != "A")
         {

@@ -18,6 +18,9 @@ public sealed record LoadgenOptions
           --host HOST             binary gateway / FIX acceptor host (default 127.0.0.1)
           --port N                binary gateway port (default 9100)
           --fix-port N            FIX acceptor port (default 9878)
+          --tls                   binary / FIX over TLS (the server's [tls] binary / fix = true); the server's certificate
+                                  must name --host and chain to --ca-file, else to the system trust store
+          --ca-file PATH          PEM authority to trust for --tls (e.g. the server's [tls] ca_file); implies --tls
           --fix-sessions S1:P1,S2:P2  FIX SenderCompID:password per connection, one connection per session (FIX allows
                                   one logon per session); default CLIENT_A1:dev-fix-A1,CLIENT_A2:dev-fix-A2
           --url URL               the server's HTTP base (REST target, /debug/latency and /metrics; default http://127.0.0.1:8080)
@@ -37,6 +40,8 @@ public sealed record LoadgenOptions
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 9100;
     public int FixPort { get; init; } = 9878;
+    public bool Tls { get; init; }
+    public string? CaFile { get; init; }
     public IReadOnlyList<string> FixSessions { get; init; } = ["CLIENT_A1:dev-fix-A1", "CLIENT_A2:dev-fix-A2"];
     public string Url { get; init; } = "http://127.0.0.1:8080";
     public IReadOnlyList<string> Keys { get; init; } = ["dev-key-A1", "dev-key-A2"];
@@ -63,6 +68,12 @@ public sealed record LoadgenOptions
             {
                 case "-h" or "--help": o = o with { Help = true }; break;
                 case "--json": o = o with { Json = true }; break;
+                case "--tls": o = o with { Tls = true }; break;
+                case "--ca-file":
+                    var ca = Next();
+                    if (string.IsNullOrEmpty(ca) || !File.Exists(ca)) return Fail($"--ca-file: no such file '{ca}'", out error);
+                    o = o with { Tls = true, CaFile = ca };
+                    break;
                 case "--protocol":
                     var p = Next();
                     if (p is not ("binary" or "fix" or "rest")) return Fail($"--protocol must be binary, fix or rest, got '{p}'", out error);
@@ -122,6 +133,7 @@ public sealed record LoadgenOptions
                     return Fail($"unknown option '{a}'", out error);
             }
         }
+        if (o.Tls && o.Protocol == "rest") return Fail("--tls applies to binary and fix; for rest give an https:// --url", out error);
         if (o.Keys.Count == 0) return Fail("--keys needs at least one API key", out error);
         if (o.Protocol == "fix" && o.Connections > o.FixSessions.Count)
             return Fail($"--protocol fix: {o.Connections} connections need as many --fix-sessions (FIX allows one logon per session), got {o.FixSessions.Count}", out error);

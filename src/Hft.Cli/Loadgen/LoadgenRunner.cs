@@ -32,6 +32,7 @@ public sealed class LoadgenRunner(LoadgenOptions options)
     {
         using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(10) };
         _loads = new ConnectionLoad[options.Connections];
+        var tls = LoadgenTls.Client(options);
         try
         {
             for (int i = 0; i < options.Connections; i++)
@@ -41,8 +42,8 @@ public sealed class LoadgenRunner(LoadgenOptions options)
                 load.Target = options.Protocol switch
                 {
                     "rest" => await RestTarget.ConnectAsync(options.Url, key, options.Instrument, load),
-                    "fix" => await FixTarget.ConnectAsync(options.Host, options.FixPort, options.Url, options.FixSessions[i], options.Instrument, load),
-                    _ => await BinaryTarget.ConnectAsync(options.Host, options.Port, key, options.Instrument, load),
+                    "fix" => await FixTarget.ConnectAsync(options.Host, options.FixPort, options.Url, options.FixSessions[i], options.Instrument, load, tls),
+                    _ => await BinaryTarget.ConnectAsync(options.Host, options.Port, key, options.Instrument, load, tls),
                 };
                 _loads[i] = load;
             }

@@ -1,0 +1,18 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Hft.Auth.Tls;
+
+namespace Hft.Cli.Loadgen;
+
+/// <summary>The client side of <c>--tls</c>: the server's certificate must name --host and chain to --ca-file (else the system trust store).</summary>
+public static class LoadgenTls
+{
+    /// <summary>The handshake options of every loadgen connection, or null for plain TCP.</summary>
+    public static SslClientAuthenticationOptions? Client(LoadgenOptions options)
+    {
+        if (!options.Tls) return null;
+        var authorities = new X509Certificate2Collection();
+        if (options.CaFile is not null) authorities.ImportFromPemFile(options.CaFile);
+        return TlsOptions.Client(options.Host, authorities);
+    }
+}
