@@ -36,6 +36,20 @@ fi
 status=0
 for proj in "$ROOT"/tests/*/*.csproj; do
   name="$(basename "$proj" .csproj)"
+  partitions="$(dirname "$proj")/test-partitions"
+  if [ -f "$partitions" ] && [ $# -eq 0 ]; then
+    # several test processes, one per filter line (see the file for why)
+    i=0
+    while IFS= read -r filter; do
+      case "$filter" in ''|'#'*) continue ;; esac
+      i=$((i + 1))
+      echo "== $name ($i)" >&2
+      dotnet test "$proj" -c Release --no-build -nologo --filter "$filter" \
+        --logger "trx;LogFileName=$name-$i.trx" --logger "console;verbosity=minimal" \
+        --results-directory "$RESULTS" || status=1
+    done < "$partitions"
+    continue
+  fi
   echo "== $name" >&2
   dotnet test "$proj" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \

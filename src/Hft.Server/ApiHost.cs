@@ -133,7 +133,7 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton(new Level3Access(config));
         builder.Services.AddSingleton(sp => new WsAuth(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<ISessionStore>(), pipeline.Accounts,
             sp.GetRequiredService<Level3Access>(), parts.Logins));
-        builder.Services.AddPublicReadLimit(config.Server);
+        builder.Services.AddSingleton(_ => new PublicReadLimit(config.Server)); // created, so disposed, by the container
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         if (parts.Replication is { } replication) builder.Services.AddSingleton(replication);
         builder.Services.AddSingleton(sp => new Replication.ReplicationMetrics(pipeline, parts.Replication, parts.Registry));
@@ -213,7 +213,6 @@ public sealed class ApiHost : IAsyncDisposable
         // view (per-account series, order owners) for the ops token or an admin token (Operations/OpsAccess.cs).
         app.UseListenerRouting(listeners);
         app.UseWebSockets();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseOpsGate(opsAccess, audit);
         app.UseAuthorization();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -33,7 +34,8 @@ public static class MarketEndpoints
 
     public static void MapMarketEndpoints(this IEndpointRouteBuilder app)
     {
-        var reads = app.MapGroup("/api/v1").RequireRateLimiting(PublicReadLimit.Policy);
+        var limit = app.ServiceProvider.GetRequiredService<PublicReadLimit>();
+        var reads = app.MapGroup("/api/v1").AddEndpointFilter(limit.Filter);
         reads.MapGet("/book/{symbol}", CachedBook);
         reads.MapGet("/ticker/{symbol}", Ticker);
         reads.MapGet("/trades/{symbol}", Trades);

@@ -2,27 +2,27 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Hft.Configuration;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Server.Api;
 
 /// <summary>
 /// The public market-data reads (book, ticker, trades, instruments) take a snapshot on a shard thread or serialize a
 /// large answer, and anyone can ask for them: each client address gets a token bucket of <c>[server] public_read_burst</c>
-/// reads refilled at <c>public_reads_per_second</c> (ASP.NET Core's rate limiter). Over it: 429 <c>rate_limited</c>
-/// with a Retry-After, before any work is done, so a flood of reads cannot slow order entry.
+/// reads refilled at <c>public_reads_per_second</c>. Over it: 429 <c>rate_limited</c> with a Retry-After, before any
+/// work is done, so a flood of reads cannot slow order entry. The host owns the limiter and disposes it with the app
+/// (ASP.NET's rate-limiting middleware keeps its limiter's timer - and through it the whole app - alive after a stop).
 /// </summary>
-public static class PublicReadLimit
+public sealed class PublicReadLimit : IDisposable
 {
-    public const string Policy = "public-reads";
+    private readonly ServerConfig _server;
+    private readonly PartitionedRateLimiter<HttpContext> _limiter;
 
-    public static IServiceCollection AddPublicReadLimit(this IServiceCollection services, ServerConfig server)
-        => services.AddRateLimiter(o =>
-        {
-            o.AddPolicy(Policy, http => RateLimitPartition.GetTokenBucketLimiter(ClientOf(http), _ => new TokenBucketRateLimiterOptions
+    public PublicReadLimit(ServerConfig server)
+    {
+        _server = server;
+        _limiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetTokenBucketLimiter(ClientOf(http),
+            _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = server.PublicReadBurst,
                 TokensPerPeriod = server.PublicReadsPerSecond,
@@ -30,14 +30,22 @@ public static class PublicReadLimit
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
-            o.OnRejected = (context, _) =>
-            {
-                int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                return new ValueTask(ApiError.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
-                    $"more than {server.PublicReadBurst} market-data reads at once or {server.PublicReadsPerSecond} per second from this address; retry later"));
-            };
-        });
+    }
+
+    /// <summary>Endpoint filter of the public reads: a token from the caller's bucket, or 429.</summary>
+    public async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        using var lease = _limiter.AttemptAcquire(http);
+        if (lease.IsAcquired) return await next(context);
+        int seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await ApiError.Write(http, StatusCodes.Status429TooManyRequests, "rate_limited",
+            $"more than {_server.PublicReadBurst} market-data reads at once or {_server.PublicReadsPerSecond} per second from this address; retry later");
+        return Results.Empty;
+    }
+
+    public void Dispose() => _limiter.Dispose();
 
     /// <summary>The client's address (IPv4-mapped IPv6 as IPv4), the partition of its budget.</summary>
     private static string ClientOf(HttpContext http)
