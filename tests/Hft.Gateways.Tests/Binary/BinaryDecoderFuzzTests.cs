@@ -180,7 +180,10 @@ public class BinaryDecoderFuzzTests(ITestOutputHelper output)
 
     private static async Task<string> StateHashAsync(GatewayFixture s)
     {
-        using var doc = JsonDocument.Parse(await s.Http.GetStringAsync("/debug/state-hash"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/debug/state-hash"); // an operator's endpoint
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", s.Tokens.Mint("ADMIN", Hft.Auth.Roles.Admin));
+        using var response = await s.Http.SendAsync(request);
+        using var doc = JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
         return doc.RootElement.GetProperty("hash").GetString()!;
     }
 }

@@ -69,7 +69,11 @@ public class FixHostileInputFuzzTests(ITestOutputHelper output)
     private static async Task<string> StateHashAsync(FixServerFixture f)
     {
         using var http = new HttpClient { BaseAddress = new Uri(f.Server.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        using var doc = JsonDocument.Parse(await http.GetStringAsync("/debug/state-hash"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/debug/state-hash"); // an operator's endpoint
+        var tokens = new Hft.Auth.TokenService(f.Server.Config.Auth, Hft.Auth.SigningKeys.From(f.Server.Config.Auth));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Mint("ADMIN", Hft.Auth.Roles.Admin));
+        using var response = await http.SendAsync(request);
+        using var doc = JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
         return doc.RootElement.GetProperty("hash").GetString()!;
     }
 
