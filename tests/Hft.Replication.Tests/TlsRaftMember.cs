@@ -58,7 +58,9 @@ internal sealed class TlsRaftMember : IReplicatedLogApplier, IAsyncDisposable
         }
         member.Node = await RaftNode.StartAsync(new RaftNodeOptions
         {
-            Self = self, Members = members, Dir = Path.Combine(dir, "raft"), ElectionTimeoutMs = 400, Tls = tls,
+            // Well above a TLS handshake plus heartbeat jitter on two busy shared cores: a spurious election would
+            // depose the leader in the middle of a test's appends.
+            Self = self, Members = members, Dir = Path.Combine(dir, "raft"), ElectionTimeoutMs = 1500, Tls = tls,
         }, member, CancellationToken.None);
         return member;
     }
