@@ -49,7 +49,4 @@ public sealed class GatewayTls
             return null;
         }
     }
-
-    /// <summary><see cref="AcceptAsync"/> for a connection's own thread (the FIX reader).</summary>
-    public SslStream? Accept(Socket socket) => AcceptAsync(socket).GetAwaiter().GetResult();
 }

@@ -39,20 +39,24 @@ public sealed class TlsMaterial
         {
             throw new TlsFileException($"cannot load certificate {certFile} with key {keyFile}: {e.Message}", e);
         }
-        var authorities = new X509Certificate2Collection();
-        if (!string.IsNullOrWhiteSpace(caFile))
-        {
-            try
-            {
-                authorities.ImportFromPemFile(caFile);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-            {
-                throw new TlsFileException($"cannot load authorities {caFile}: {e.Message}", e);
-            }
-            if (authorities.Count == 0) throw new TlsFileException($"{caFile} holds no PEM certificate", null);
-        }
+        var authorities = string.IsNullOrWhiteSpace(caFile) ? new X509Certificate2Collection() : LoadAuthorities(caFile);
         var context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
         return new TlsMaterial(certificate, context, authorities);
+    }
+
+    /// <summary>The PEM certificates of <paramref name="caFile"/>; throws <see cref="TlsFileException"/> when it does not load or holds none.</summary>
+    public static X509Certificate2Collection LoadAuthorities(string caFile)
+    {
+        var authorities = new X509Certificate2Collection();
+        try
+        {
+            authorities.ImportFromPemFile(caFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new TlsFileException($"cannot load authorities {caFile}: {e.Message}", e);
+        }
+        if (authorities.Count == 0) throw new TlsFileException($"{caFile} holds no PEM certificate", null);
+        return authorities;
     }
 }

@@ -46,7 +46,7 @@ public static class LoadgenCommand
             else report.WriteText(stdout);
             return report.Disconnects.Count == 0 ? 0 : 1;
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or HttpRequestException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or HttpRequestException or InvalidOperationException or IOException or Hft.Auth.Tls.TlsFileException)
         {
             stderr.WriteLine($"hft loadgen: {e.Message}");
             return 1;

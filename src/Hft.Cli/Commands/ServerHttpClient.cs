@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Hft.Auth.Tls;
 
@@ -21,17 +20,14 @@ public static class ServerHttpClient
 
     private static X509Certificate2Collection Authorities(string caFile)
     {
-        var authorities = new X509Certificate2Collection();
         try
         {
-            authorities.ImportFromPemFile(caFile);
+            return TlsMaterial.LoadAuthorities(caFile);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        catch (TlsFileException e)
         {
-            throw new ServerHttpClientException($"cannot load --ca-file {caFile}: {e.Message}");
+            throw new ServerHttpClientException($"cannot load --ca-file {caFile}: {e.InnerException?.Message ?? e.Message}");
         }
-        if (authorities.Count == 0) throw new ServerHttpClientException($"--ca-file {caFile} holds no PEM certificate");
-        return authorities;
     }
 }
 

@@ -11,8 +11,7 @@ public static class LoadgenTls
     public static SslClientAuthenticationOptions? Client(LoadgenOptions options)
     {
         if (!options.Tls) return null;
-        var authorities = new X509Certificate2Collection();
-        if (options.CaFile is not null) authorities.ImportFromPemFile(options.CaFile);
+        var authorities = options.CaFile is null ? new X509Certificate2Collection() : TlsMaterial.LoadAuthorities(options.CaFile);
         return TlsOptions.Client(options.Host, authorities);
     }
 }
