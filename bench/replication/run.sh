@@ -2,8 +2,9 @@
 # Replication figures of one build, single node and a 3-node Raft group in the same run: for each setup fresh nodes
 # (journal sync in a temp dir, feed off, throttle off, room for open orders) on loopback ports, a short unreported
 # warm-up, then binary flat out (4 connections, window 256) and REST sequential (1 connection, 1 request at a time);
-# one JSON object per point on stdout (loadgen's --json report, plus the leader's /replication/status and the leader
-# changes every node counted). Everything is bounded in time. All nodes and the load generator share the machine.
+# one JSON object per point on stdout (loadgen's --json report, plus the leader's /replication/status, the leader
+# changes every node counted - a follower that loses sight of the leader for a moment counts one too - and the
+# elections, i.e. how far the highest term moved). Everything is bounded in time. All nodes and the load generator share the machine.
 #
 #   bench/replication/run.sh                                    # this checkout's build (./hft)
 #   HFT_DLL=/tmp/before/.build/cli/hft.dll CONFIG_DIR=/tmp/before/config bench/replication/run.sh   # another build
@@ -79,6 +80,15 @@ leader_changes() { # sum over the nodes of hft_replication_leader_changes_total,
   echo "$sum"
 }
 
+max_term() { # the highest Raft term any node reports: it moves only when an election happened
+  local max=0 t
+  for i in "${!PIDS[@]}"; do
+    t="$(curl -sf "http://127.0.0.1:${HTTP[$i]}/replication/status" 2>/dev/null | sed -n 's/.*"term":\([0-9]*\).*/\1/p' || true)"
+    [ -n "$t" ] && [ "$t" -gt "$max" ] && max=$t
+  done
+  echo "$max"
+}
+
 loadgen() { timeout $(( ${2} + 60 )) "${LOADGEN[@]}" loadgen --url "http://127.0.0.1:${HTTP[$LEADER]}" --port "${BIN[$LEADER]}" --duration "$2" $1; }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), load $(cut -d' ' -f1-3 /proc/loadavg), server ${HFT[*]}, ack $ACK" >&2
@@ -91,9 +101,9 @@ for setup in $SETUPS; do
     esac
     start_nodes "$setup"
     [ "$WARMUP" = 0 ] || loadgen "$args" "$WARMUP" >/dev/null 2>&1 || true
-    before="$(leader_changes)"
+    before="$(leader_changes)" termBefore="$(max_term)"
     report="$(loadgen "$args --json" "$DURATION" 2>"$WORK/loadgen.err" | tr -d '\n' || true)"
-    after="$(leader_changes)"
+    after="$(leader_changes)" termAfter="$(max_term)"
     status="$(curl -sf "http://127.0.0.1:${HTTP[$LEADER]}/replication/status" 2>/dev/null || echo null)"
     dead=""
     for i in "${!PIDS[@]}"; do
@@ -101,7 +111,7 @@ for setup in $SETUPS; do
       dead="$dead n$i"
       echo "run.sh: node $i ended during the run; its log's last lines:" >&2; tail -5 "$WORK/n$i.log" >&2
     done
-    echo "{\"setup\":\"$setup\",\"point\":\"$point\",\"leaderChangesDuringRun\":$((after - before)),\"deadNodes\":\"${dead# }\",\"status\":$status,\"report\":${report:-null}}"
+    echo "{\"setup\":\"$setup\",\"point\":\"$point\",\"leaderChangesDuringRun\":$((after - before)),\"termsDuringRun\":$((termAfter - termBefore)),\"deadNodes\":\"${dead# }\",\"status\":$status,\"report\":${report:-null}}"
     stop_nodes
   done
 done
