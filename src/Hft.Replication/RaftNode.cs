@@ -92,7 +92,9 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
         };
         var cluster = new RaftCluster(config) { AuditTrail = log };
         await cluster.StartAsync(cancellationToken);
-        return new RaftNode(options, cluster, log, machine);
+        var node = new RaftNode(options, cluster, log, machine);
+        machine.Committed = node.OnCommitted;
+        return node;
     }
 
     /// <summary>Raised (on a DotNext thread) whenever the group's leader changes, including to none.</summary>
@@ -148,8 +150,7 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
         {
             if (_ticketLeadership != default) return -1; // tickets of an earlier leadership are void; the journal has stopped
             _ticketLeadership = leadership;
-            leadership.UnsafeRegister(static state => ((RaftNode)state!)._progress?.Invoke(), this);
-            _ = WatchCommitsAsync(leadership);
+            leadership.UnsafeRegister(static state => ((RaftNode)state!)._progress?.Invoke(), this); // lost: CommittedTicket -1
         }
         var entry = new BinaryLogEntry { Content = records.ToArray(), Term = _cluster.Term };
         try
@@ -191,23 +192,12 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
     }
 
     /// <summary>
-    /// While this member leads: wakes the journal each time the log has applied entries up to a new index (the commit
-    /// has passed it; DotNext offers no wait on the commit alone). One waiter at a time, whatever the number in flight.
+    /// The log hands a committed entry to the state machine: the commit index has passed it, so the journal is woken
+    /// at once, on the apply thread, before the entry is applied (no wait for the apply, no thread-pool hop).
     /// </summary>
-    private async Task WatchCommitsAsync(CancellationToken leadership)
+    private void OnCommitted()
     {
-        try
-        {
-            while (!leadership.IsCancellationRequested)
-            {
-                await _log.WaitForApplyAsync(_log.LastCommittedEntryIndex + 1, leadership).ConfigureAwait(false);
-                _progress?.Invoke();
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-        }
-        _progress?.Invoke(); // leadership lost: the journal finds CommittedTicket -1
+        if (_ticketLeadership != default) _progress?.Invoke();
     }
 
     public async ValueTask DisposeAsync()
