@@ -23,6 +23,12 @@ public sealed record ReplicationConfig
     /// <summary>Lower bound of the election timeout; a follower waits a random time in [it, 2 × it] without a heartbeat.</summary>
     public int ElectionTimeoutMs { get; init; } = 300;
 
+    /// <summary>
+    /// The most journal batches a leader keeps in flight (appended to the Raft log, not committed yet): it hands the
+    /// next batch to the log while earlier ones are being committed; while the window is full the next batch fills.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 8;
+
     /// <summary>The Raft write-ahead log; empty = <c>{journal.dir}/raft</c>.</summary>
     public string Dir { get; init; } = "";
 
@@ -68,6 +74,7 @@ public sealed record ReplicationConfig
             ApiUrls = r.StringList("api_urls", defaults.ApiUrls),
             Ack = r.String("ack", defaults.Ack),
             ElectionTimeoutMs = r.Int("election_timeout_ms", defaults.ElectionTimeoutMs, 50, 60_000),
+            MaxInFlight = r.Int("max_in_flight", defaults.MaxInFlight, 1, 1024),
             Dir = r.String("dir", defaults.Dir),
             Group = r.Int("group", defaults.Group, 0, 1023),
             MaxReadyLag = r.Int("max_ready_lag", defaults.MaxReadyLag, 1, 100_000_000),

@@ -2,18 +2,32 @@ namespace Hft.Journal;
 
 /// <summary>
 /// The replicated log a leader's <see cref="JournalWriter"/> hands its batches to (Hft.Replication implements it
-/// over Raft). Called on the journal thread only, one batch at a time; both calls may block.
+/// over Raft). The journal thread appends batches without waiting for their commit, up to its in-flight window
+/// (<c>[replication] max_in_flight</c>), and releases each one, in log order, once <see cref="CommittedTicket"/> has
+/// passed its ticket.
 /// </summary>
 public interface IJournalReplicator
 {
     /// <summary><c>[replication] ack = leader</c>: acknowledge once the leader's own log holds the batch, not on commit.</summary>
     bool AcknowledgeOnAppend { get; }
 
-    /// <summary>Appends one batch (records in the on-disk format) to the leader's log; a ticket, or -1 when this node is not the leader.</summary>
+    /// <summary>
+    /// Journal thread: appends one batch (records in the on-disk format) to the leader's log as one entry and starts
+    /// sending it to the followers; does not wait for the commit. A ticket (increasing), or -1 when this node is not the leader.
+    /// </summary>
     long Append(ReadOnlySpan<byte> records);
 
-    /// <summary>Waits until the batch is committed by a majority; false when leadership was lost or the log failed.</summary>
-    bool WaitCommitted(long ticket);
+    /// <summary>
+    /// The highest ticket committed under the leadership the tickets were issued in; -1 once that leadership is lost
+    /// or the log failed (no ticket still in flight may then be taken as committed).
+    /// </summary>
+    long CommittedTicket { get; }
+
+    /// <summary>
+    /// Called (on any thread, must be quick) whenever <see cref="CommittedTicket"/> may have moved, including to -1.
+    /// Set by the journal before its first append.
+    /// </summary>
+    Action? Progress { set; }
 }
 
 /// <summary>A batch could not be replicated: this node is not (or no longer) the leader. The journal stops.</summary>

@@ -7,6 +7,18 @@ namespace Hft.Journal;
 public readonly record struct JournalStats(long Records, long Batches, long Fsyncs, long Bytes, long LastSequence, int Segments);
 
 /// <summary>
+/// A leader's replication pipeline (replicated mode): batches handed to the replicated log as entries, their records,
+/// the entries appended but not committed yet, and the most that were ever in flight at once.
+/// </summary>
+public readonly record struct ReplicationPipelineStats(long Entries, long Records, int InFlight, int MaxInFlight, long Committed, long CommitTicks)
+{
+    public double RecordsPerEntry => Entries == 0 ? 0 : (double)Records / Entries;
+
+    /// <summary>Average time from an entry's append to the moment its commit released it, in milliseconds.</summary>
+    public double CommitMsAverage => Committed == 0 ? 0 : CommitTicks * 1000.0 / Stopwatch.Frequency / Committed;
+}
+
+/// <summary>
 /// Told by the journal thread about each fsync and each I/O failure, for metrics. Called off the trading hot path (on
 /// the journal thread, after the I/O); implementations must be quick and must not throw.
 /// </summary>
@@ -37,6 +49,8 @@ public enum JournalOperation
 /// writes its own batch on its own thread, no hand-off - while the journal thread fsyncs every fsync interval beside it.
 /// Every move of the durable sequence is told to the one <see cref="IDurableListener"/> (the pipeline's durable outbox).
 /// Segments roll at <c>segmentBytes</c>; a new segment starts with a versioned header and is named by its first sequence.
+/// Replicated, the journal thread pipelines: it hands batch N+1 to the log while batch N is still being committed (up
+/// to <see cref="MaxInFlight"/> entries), and writes and acknowledges each batch, in log order, once it is committed.
 /// </summary>
 public sealed class JournalWriter : IDisposable
 {
@@ -48,6 +62,16 @@ public sealed class JournalWriter : IDisposable
     private readonly object _writeGate = new(); // one writer of segments at a time (journal thread or a flushing appender)
     private Batch _filling = new();
     private Batch _spare = new();
+    private readonly Stack<Batch> _free = new(); // journal thread: cleared batches back from the log, reused
+
+    // Replicated leader, journal thread only: batches appended to the log and not committed yet, oldest first (a ring).
+    private Batch[] _inFlight = new Batch[8];
+    private long[] _tickets = new long[8];
+    private long[] _sentAt = new long[8]; // Stopwatch timestamp of each in-flight entry's append
+    private int _inFlightHead, _inFlightCount;
+    private volatile bool _windowFull; // appenders need not wake the journal thread: only a commit frees the window
+    private long _entries, _entryRecords, _entriesCommitted, _commitTicks;
+    private int _maxInFlightSeen, _inFlightNow;
     private readonly Thread? _thread;
     private readonly ManualResetEventSlim _work = new(false);
     private volatile bool _stopping;
@@ -96,8 +120,32 @@ public sealed class JournalWriter : IDisposable
     public IJournalReplicator? Replicator
     {
         get => _replicator;
-        set => _replicator = value;
+        set
+        {
+            _replicator = value;
+            if (value is not null) value.Progress = _work.Set;
+        }
     }
+
+    /// <summary>
+    /// Replicated mode: the most batches handed to the log and not committed yet (<c>[replication] max_in_flight</c>);
+    /// while the window is full the next batch keeps filling. Set before the first append.
+    /// </summary>
+    public int MaxInFlight
+    {
+        get => _inFlight.Length;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _inFlight = new Batch[value];
+            _tickets = new long[value];
+            _sentAt = new long[value];
+        }
+    }
+
+    /// <summary>The replication pipeline of a leader (all 0 on a follower or a single node).</summary>
+    public ReplicationPipelineStats Replication => new(Interlocked.Read(ref _entries), Interlocked.Read(ref _entryRecords),
+        Volatile.Read(ref _inFlightNow), Volatile.Read(ref _maxInFlightSeen), Interlocked.Read(ref _entriesCommitted), Interlocked.Read(ref _commitTicks));
 
     /// <summary>The sequence the next record will get (replicated mode: a record from the log must carry exactly it).</summary>
     public long NextSequence
@@ -191,7 +239,7 @@ public sealed class JournalWriter : IDisposable
             }
         }
         if (_mode == JournalMode.None) _listener?.OnDurable(seq);
-        else if (!WritesInline) _work.Set();
+        else if (!WritesInline && !_windowFull) _work.Set();
         return seq;
     }
 
@@ -206,7 +254,7 @@ public sealed class JournalWriter : IDisposable
         if (_mode == JournalMode.None) return;
         if (!WritesInline)
         {
-            _work.Set();
+            if (!_windowFull) _work.Set();
             return;
         }
         if (_failure is not null) return;
@@ -312,25 +360,41 @@ public sealed class JournalWriter : IDisposable
                 }
                 else
                 {
-                    Batch batch;
+                    var replicator = _replicator;
+                    if (_inFlightCount > 0) ReleaseCommitted(replicator!);
+                    Batch? batch = null;
                     lock (_gate)
                     {
-                        batch = _filling;
-                        _filling = _spare;
-                        _spare = batch;
+                        // Records from the log are written only behind every batch still in flight (log order).
+                        if (_filling.Count > 0 && (_filling.FromLog > 0 ? _inFlightCount == 0 : replicator is null || _inFlightCount < _inFlight.Length))
+                        {
+                            batch = _filling;
+                            _filling = _spare;
+                            _spare = _free.Count > 0 ? _free.Pop() : new Batch();
+                        }
                     }
-                    if (batch.Count > 0)
+                    if (batch is { Own: > 0 } && replicator is not null) Send(replicator, batch);
+                    else if (batch is not null)
                     {
-                        if (batch.Own > 0 && _replicator is { } replicator) Replicate(replicator, batch);
                         lock (_writeGate)
                         {
                             WriteBatch(batch);
                             if (_mode == JournalMode.Sync) Fsync();
                         }
-                        Volatile.Write(ref _durableSequence, batch.LastSequence);
-                        batch.Clear();
-                        _listener?.OnDurable(batch.LastSequenceBeforeClear);
+                        long last = batch.LastSequence;
+                        Volatile.Write(ref _durableSequence, last);
+                        Recycle(batch);
+                        _listener?.OnDurable(last);
                     }
+                    // Window full: appenders stop waking this thread; a commit does (then the filled batch goes next).
+                    bool full = replicator is not null && _inFlightCount == _inFlight.Length;
+                    if (_windowFull && !full)
+                    {
+                        _windowFull = false;
+                        lock (_gate)
+                            if (_filling.Count > 0) _work.Set(); // appended while appenders still saw the window full
+                    }
+                    else _windowFull = full;
                     if (_mode == JournalMode.Async && lastFsync.Elapsed >= _fsyncInterval)
                     {
                         FsyncWritten();
@@ -341,9 +405,9 @@ public sealed class JournalWriter : IDisposable
                 {
                     bool more;
                     lock (_gate) more = _filling.Count > 0;
-                    if (more)
+                    if (more || _inFlightCount > 0)
                     {
-                        _work.Set();
+                        if (_inFlightCount == 0) _work.Set(); // else the commit (or the loss of leadership) wakes this thread
                         continue;
                     }
                     FsyncWritten();
@@ -374,22 +438,74 @@ public sealed class JournalWriter : IDisposable
     }
 
     /// <summary>
-    /// Hands the batch to the replicated log and waits until it is committed. With ack = leader its records are
-    /// acknowledged as soon as the leader's own log holds them. Written to this node's segments only once committed,
-    /// so every node's journal holds committed records only.
+    /// Hands the batch to the replicated log as one entry, without waiting for its commit: it joins the in-flight
+    /// window. With ack = leader its records are acknowledged as soon as the leader's own log holds them.
     /// </summary>
-    private void Replicate(IJournalReplicator replicator, Batch batch)
+    private void Send(IJournalReplicator replicator, Batch batch)
     {
         _current = JournalOperation.Replicate;
         long ticket = replicator.Append(batch.Bytes);
         if (ticket < 0) throw new ReplicationLostException($"records {batch.FirstSequence}..{batch.LastSequence}: this node is no longer the leader");
+        int at = (_inFlightHead + _inFlightCount) % _inFlight.Length;
+        _inFlight[at] = batch;
+        _tickets[at] = ticket;
+        _sentAt[at] = Stopwatch.GetTimestamp();
+        _inFlightCount++;
+        Volatile.Write(ref _inFlightNow, _inFlightCount);
+        if (_inFlightCount > _maxInFlightSeen) Volatile.Write(ref _maxInFlightSeen, _inFlightCount);
+        Interlocked.Increment(ref _entries);
+        Interlocked.Add(ref _entryRecords, batch.Count);
         if (replicator.AcknowledgeOnAppend)
         {
             Volatile.Write(ref _durableSequence, batch.LastSequence);
             _listener?.OnDurable(batch.LastSequence);
         }
-        if (!replicator.WaitCommitted(ticket))
-            throw new ReplicationLostException($"records {batch.FirstSequence}..{batch.LastSequence} were not committed: leadership lost or the log failed");
+    }
+
+    /// <summary>
+    /// Writes every in-flight batch the log has committed to this node's segments, oldest first (every node's journal
+    /// holds committed records only), with one fsync, then acknowledges them. Leadership lost with batches in flight:
+    /// none of them is acknowledged and the journal stops.
+    /// </summary>
+    private void ReleaseCommitted(IJournalReplicator replicator)
+    {
+        _current = JournalOperation.Replicate;
+        long committed = replicator.CommittedTicket;
+        if (committed < 0)
+        {
+            var first = _inFlight[_inFlightHead];
+            var newest = _inFlight[(_inFlightHead + _inFlightCount - 1) % _inFlight.Length];
+            throw new ReplicationLostException($"records {first.FirstSequence}..{newest.LastSequence} in {_inFlightCount} log entries were not committed: leadership lost or the log failed");
+        }
+        if (_tickets[_inFlightHead] > committed) return;
+        long last = 0, now = Stopwatch.GetTimestamp();
+        lock (_writeGate)
+        {
+            while (_inFlightCount > 0 && _tickets[_inFlightHead] <= committed)
+            {
+                var batch = _inFlight[_inFlightHead];
+                Interlocked.Add(ref _commitTicks, now - _sentAt[_inFlightHead]);
+                Interlocked.Increment(ref _entriesCommitted);
+                WriteBatch(batch);
+                last = batch.LastSequence;
+                _inFlight[_inFlightHead] = null!;
+                _inFlightHead = (_inFlightHead + 1) % _inFlight.Length;
+                _inFlightCount--;
+                Recycle(batch);
+            }
+            if (_mode == JournalMode.Sync) Fsync();
+        }
+        Volatile.Write(ref _inFlightNow, _inFlightCount);
+        if (replicator.AcknowledgeOnAppend) return; // acknowledged on append already
+        Volatile.Write(ref _durableSequence, last);
+        _listener?.OnDurable(last);
+    }
+
+    /// <summary>Journal thread: a written batch is cleared and kept for the next swap.</summary>
+    private void Recycle(Batch batch)
+    {
+        batch.Clear();
+        lock (_gate) _free.Push(batch);
     }
 
     private void WriteBatch(Batch batch)
@@ -565,9 +681,6 @@ public sealed class JournalWriter : IDisposable
 
         public long LastSequence { get; private set; }
 
-        /// <summary>The last sequence the batch held before <see cref="Clear"/> (what a listener is told).</summary>
-        public long LastSequenceBeforeClear { get; private set; }
-
         public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
 
         /// <summary>Adds one record; returns its CRC (the record's fingerprint).</summary>
@@ -588,7 +701,6 @@ public sealed class JournalWriter : IDisposable
 
         public void Clear()
         {
-            LastSequenceBeforeClear = LastSequence;
             _length = 0;
             Count = Own = FromLog = 0;
         }

@@ -179,7 +179,7 @@ public sealed class TradingNode : IAsyncDisposable
             var raftTls = config.Tls.Raft && tls is not null
                 ? new RaftTls(TlsOptions.PeerServer(tls), peerHost => TlsOptions.PeerClient(tls, peerHost))
                 : null;
-            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"), tls: raftTls);
+            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"), tls: raftTls, raftLoggers: loggers);
             stages.Add(replication);
         }
         var parts = new Publishers(directory, tape, metrics);

@@ -26,8 +26,12 @@ internal sealed class JournalStateMachine(DirectoryInfo location, IReplicatedLog
     /// <summary>Committed entries that carried records (a new leader's empty entry and membership entries do not).</summary>
     public long EntriesApplied => Interlocked.Read(ref _entries);
 
+    /// <summary>Told on the apply thread, before an entry is applied, that it is committed (the leader's journal releases its batches then).</summary>
+    public Action? Committed { get; set; }
+
     protected override async ValueTask<bool> ApplyAsync(LogEntry entry, CancellationToken token)
     {
+        Committed?.Invoke();
         if (entry.IsConfiguration || entry.IsSnapshot || entry.Length is 0 or null) return false;
         byte[] records = await entry.ToByteArrayAsync(token: token);
         applier.Apply(records);

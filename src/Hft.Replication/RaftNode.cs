@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using DotNext.Net.Cluster;
 using DotNext.Net.Cluster.Consensus.Raft;
@@ -24,6 +25,9 @@ public sealed record RaftNodeOptions
 
     /// <summary>Mutual TLS with the peers ([tls] raft); null: plain TCP.</summary>
     public RaftTls? Tls { get; init; }
+
+    /// <summary>Where DotNext logs (transitions, failed rounds, timeouts); null: nowhere.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? Loggers { get; init; }
 }
 
 /// <summary>
@@ -38,8 +42,10 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
     private readonly JournalStateMachine _machine;
     private readonly RaftNodeOptions _options;
     private long _leaderChanges;
-    private long _appendTicks, _commitTicks, _batches;
+    private long _appendTicks, _batches;
     private int _disposed;
+    private CancellationToken _ticketLeadership; // journal thread: the leadership its tickets were issued under
+    private volatile Action? _progress;
 
     private RaftNode(RaftNodeOptions options, RaftCluster cluster, WriteAheadLog log, JournalStateMachine machine)
     {
@@ -71,16 +77,24 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
             ConfigurationStorage = storage,
             LowerElectionTimeout = lower,
             UpperElectionTimeout = 2 * lower,
-            // An AppendEntries round trip must fit well inside an election timeout, else followers would start elections
-            // while the leader waits.
-            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(40, lower * 3 / 4)),
+            // Leadership stays put under load (docs/ARCHITECTURE.md, "Stable leadership"): a live leader refuses the
+            // pre-vote of a follower that missed heartbeats, so a follower starved of CPU for a moment cannot depose a
+            // leader the rest of the group still hears; only a leader that is gone (or cut off) is replaced.
+            AggressiveLeaderStickiness = true,
+            // A round in which the majority did not answer within this makes DotNext's leader step down at once. With
+            // the leader's stickiness a follower's election no longer depends on it, so it may be longer than the
+            // election timeout: a follower writing a large AppendEntries to its log on a busy machine is slow, not gone.
+            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(100, lower * 2)),
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Max(40, lower / 2)),
             ColdStart = false,
             SslOptions = options.Tls?.ToSslOptions(),
+            LoggerFactory = options.Loggers,
         };
         var cluster = new RaftCluster(config) { AuditTrail = log };
         await cluster.StartAsync(cancellationToken);
-        return new RaftNode(options, cluster, log, machine);
+        var node = new RaftNode(options, cluster, log, machine);
+        machine.Committed = node.OnCommitted;
+        return node;
     }
 
     /// <summary>Raised (on a DotNext thread) whenever the group's leader changes, including to none.</summary>
@@ -118,50 +132,72 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
 
     public bool AcknowledgeOnAppend => _options.AcknowledgeOnAppend;
 
-    /// <summary>Batches this member appended as leader, and the Stopwatch ticks spent appending them locally and waiting for their commit.</summary>
-    public (long Batches, long AppendTicks, long CommitTicks) LeaderTimings
-        => (Interlocked.Read(ref _batches), Interlocked.Read(ref _appendTicks), Interlocked.Read(ref _commitTicks));
+    /// <summary>Batches this member appended as leader, and the Stopwatch ticks spent appending them to its own log.</summary>
+    public (long Batches, long AppendTicks) LeaderTimings => (Interlocked.Read(ref _batches), Interlocked.Read(ref _appendTicks));
 
     /// <summary>A new leader: completes once every entry committed so far (earlier terms included) has been applied here.</summary>
     public Task ApplyReadBarrierAsync(CancellationToken cancellationToken) => _cluster.ApplyReadBarrierAsync(cancellationToken).AsTask();
 
-    /// <summary>Journal thread, leader only: appends the batch as one entry of the current term; -1 when not the leader.</summary>
+    /// <summary>
+    /// Journal thread, leader only: appends the batch as one entry of the current term and starts a replication round
+    /// (the entry joins the round in progress or the next one); does not wait for the commit. -1 when not the leader.
+    /// </summary>
     public long Append(ReadOnlySpan<byte> records)
     {
         var leadership = _cluster.LeadershipToken;
-        if (leadership.IsCancellationRequested) return -1;
+        if (leadership.IsCancellationRequested || Volatile.Read(ref _disposed) != 0) return -1;
+        if (_ticketLeadership != leadership)
+        {
+            if (_ticketLeadership != default) return -1; // tickets of an earlier leadership are void; the journal has stopped
+            _ticketLeadership = leadership;
+            leadership.UnsafeRegister(static state => ((RaftNode)state!)._progress?.Invoke(), this); // lost: CommittedTicket -1
+        }
         var entry = new BinaryLogEntry { Content = records.ToArray(), Term = _cluster.Term };
         try
         {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            long index = _log.AppendAsync(entry, leadership).AsTask().GetAwaiter().GetResult();
-            Interlocked.Add(ref _appendTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+            long start = Stopwatch.GetTimestamp();
+            var append = _log.AppendAsync(entry, leadership);
+            long index = append.IsCompletedSuccessfully ? append.Result : append.AsTask().GetAwaiter().GetResult();
+            Interlocked.Add(ref _appendTicks, Stopwatch.GetTimestamp() - start);
             Interlocked.Increment(ref _batches);
+            // Start a round now rather than at the next heartbeat; nothing waits for it (the commit wakes the journal).
+            var round = _cluster.ForceReplicationAsync(leadership);
+            if (!round.IsCompleted) round.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            else if (round.IsFaulted) _ = round.AsTask().Exception;
             return index;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
             return -1;
         }
     }
 
-    /// <summary>Journal thread: sends the entry to the followers now and waits until it is committed and applied here.</summary>
-    public bool WaitCommitted(long ticket)
+    /// <summary>
+    /// The commit index while the leadership the tickets were issued under lasts; -1 after. Read in that order: a
+    /// commit index seen before the leadership token was cancelled is this term's, so the entries up to it are ours.
+    /// </summary>
+    public long CommittedTicket
     {
-        var leadership = _cluster.LeadershipToken;
-        try
+        get
         {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            _cluster.ForceReplicationAsync(leadership).AsTask().GetAwaiter().GetResult();
-            if (_log.LastCommittedEntryIndex < ticket || _log.LastAppliedIndex < ticket)
-                _log.WaitForApplyAsync(ticket, leadership).AsTask().GetAwaiter().GetResult();
-            Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
-            return true;
+            long committed = _log.LastCommittedEntryIndex;
+            return _ticketLeadership == default || _ticketLeadership.IsCancellationRequested || Volatile.Read(ref _disposed) != 0 ? -1 : committed;
         }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or ObjectDisposedException)
-        {
-            return false;
-        }
+    }
+
+    public Action? Progress
+    {
+        set => _progress = value;
+    }
+
+    /// <summary>
+    /// The log hands a committed entry to the state machine: the commit index has passed it, so the journal is woken
+    /// at once, on the apply thread, before the entry is applied (no wait for the apply, no thread-pool hop).
+    /// </summary>
+    private void OnCommitted()
+    {
+        if (_ticketLeadership != default) _progress?.Invoke();
     }
 
     public async ValueTask DisposeAsync()

@@ -22,6 +22,7 @@ public sealed class ReplicationConfigTests
         Assert.False(c.Replication.Enabled);
         Assert.Equal(0, c.Replication.Group);
         Assert.Equal("majority", c.Replication.Ack);
+        Assert.Equal(8, c.Replication.MaxInFlight);
     }
 
     [Fact]
@@ -29,8 +30,9 @@ public sealed class ReplicationConfigTests
     {
         var c = Dev([.. Group, ("HFT_REPLICATION__NODE_ID", "2"), ("HFT_REPLICATION__ACK", "leader"), ("HFT_REPLICATION__GROUP", "7"),
             ("HFT_REPLICATION__ELECTION_TIMEOUT_MS", "250"), ("HFT_REPLICATION__API_URLS", "http://a:8080,http://b:8080,http://c:8080"),
-            ("HFT_REPLICATION__MAX_READY_LAG", "50")]);
+            ("HFT_REPLICATION__MAX_READY_LAG", "50"), ("HFT_REPLICATION__MAX_IN_FLIGHT", "32")]);
         Assert.Equal(50, c.Replication.MaxReadyLag);
+        Assert.Equal(32, c.Replication.MaxInFlight);
         Assert.True(c.Replication.Enabled);
         Assert.Equal(["127.0.0.1:9200", "127.0.0.1:9201", "hft-2.hft-raft:9200"], c.Replication.Peers);
         Assert.Equal(2, c.Replication.NodeId);
@@ -62,6 +64,8 @@ public sealed class ReplicationConfigTests
         Assert.Contains("ack", DevError([.. Group, ("HFT_REPLICATION__ACK", "quorum")]).Message, StringComparison.Ordinal);
         Assert.Contains("group", DevError([.. Group, ("HFT_REPLICATION__GROUP", "1024")]).Message, StringComparison.Ordinal);
         Assert.Contains("max_ready_lag", DevError([.. Group, ("HFT_REPLICATION__MAX_READY_LAG", "0")]).Message, StringComparison.Ordinal);
+        Assert.Contains("max_in_flight", DevError([.. Group, ("HFT_REPLICATION__MAX_IN_FLIGHT", "0")]).Message, StringComparison.Ordinal);
+        Assert.Contains("max_in_flight", DevError([.. Group, ("HFT_REPLICATION__MAX_IN_FLIGHT", "1025")]).Message, StringComparison.Ordinal);
         var none = DevError(("HFT_REPLICATION__ENABLED", "true"), ("HFT_JOURNAL__MODE", "none"), Group[2]);
         Assert.Contains("journal", none.Message, StringComparison.Ordinal);
     }

@@ -160,7 +160,7 @@ public sealed class RaftTlsTests : IAsyncLifetime
         {
             long ticket = leader.Node.Append(BitConverter.GetBytes(payload));
             Assert.True(ticket > 0, "the leader refused to append");
-            Assert.True(leader.Node.WaitCommitted(ticket), "the entry was not committed");
+            Assert.True(SpinWait.SpinUntil(() => leader.Node.CommittedTicket >= ticket, TimeSpan.FromSeconds(30)), "the entry was not committed");
         }
     });
 

@@ -105,6 +105,79 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Under_concurrent_load_several_entries_are_in_flight_and_each_ack_follows_its_commit_in_log_order()
+    {
+        var leader = await LeaderAsync();
+        var log = new RecordingLog(leader.Node);
+        leader.Journal.MaxInFlight = 8;
+        leader.Journal.Replicator = log;
+        var acks = new Acks(leader.Node, log);
+        leader.Journal.Listener = acks;
+
+        // Four appenders until the leader has had more than one entry in flight at once (it cannot before the commit of
+        // the first one otherwise), and at least 2,000 records.
+        int appended = 0;
+        var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var appenders = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested && (Volatile.Read(ref appended) < 2_000 || leader.Journal.Replication.MaxInFlight < 2))
+            {
+                leader.Journal.Append(RecordType.Command, BitConverter.GetBytes((long)Interlocked.Increment(ref appended)));
+                if (appended % 64 == 0) Thread.Yield();
+            }
+        })).ToArray();
+        await Task.WhenAll(appenders);
+        long last = leader.Journal.NextSequence - 1;
+        await Until.TrueAsync(() => acks.Durable == last, TimeSpan.FromSeconds(60), $"all {last} records acknowledged (durable {acks.Durable})");
+
+        var pipeline = leader.Journal.Replication;
+        Assert.True(pipeline.MaxInFlight > 1, $"never more than {pipeline.MaxInFlight} entry in flight");
+        Assert.True(pipeline.RecordsPerEntry > 1, $"{pipeline.RecordsPerEntry:F1} records per entry");
+        Assert.Equal(0, acks.BeforeCommit); // no record acknowledged before the commit passed its entry
+        Assert.Equal(0, acks.OutOfOrder);    // acknowledgments only move forward
+        foreach (var m in _members)
+            await Until.TrueAsync(() => m.Journal.WrittenSequence == last, TimeSpan.FromSeconds(30), $"a member wrote up to {m.Journal.WrittenSequence} of {last}");
+        foreach (var m in _members) m.Journal.Dispose();
+        byte[] Records(int i) => File.ReadAllBytes(JournalReader.Segments(Path.Combine(_dir, $"n{i}", "journal"))[0].Path)[JournalFormat.SegmentHeaderSize..];
+        Assert.Equal(Records(0), Records(1));
+        Assert.Equal(Records(0), Records(2));
+    }
+
+    [Fact]
+    public async Task Leadership_lost_with_entries_in_flight_acknowledges_none_of_them_and_stops_the_journal()
+    {
+        var leader = await LeaderAsync();
+        var log = new RecordingLog(leader.Node);
+        leader.Journal.Replicator = log;
+        var acks = new Acks(leader.Node, log);
+        leader.Journal.Listener = acks;
+        for (int i = 1; i <= 10; i++) leader.Journal.Append(RecordType.Command, BitConverter.GetBytes((long)i));
+        await Until.TrueAsync(() => acks.Durable == 10, TimeSpan.FromSeconds(30), "the first 10 records acknowledged");
+
+        // Both followers stop: no majority any more. Whatever the leader appends from now on can never be committed.
+        foreach (var f in _members.Where(m => m != leader)) await f.Node.DisposeAsync();
+        long n = 10;
+        await Until.TrueAsync(() =>
+        {
+            if (leader.Journal.Failure is not null) return true;
+            try
+            {
+                leader.Journal.Append(RecordType.Command, BitConverter.GetBytes(++n));
+            }
+            catch (IOException)
+            {
+            }
+            return false;
+        }, TimeSpan.FromSeconds(60), "the journal stops once leadership is lost");
+
+        Assert.True(acks.Failed.Wait(TimeSpan.FromSeconds(30)));
+        Assert.IsType<ReplicationLostException>(leader.Journal.Failure);
+        Assert.Equal(10, acks.Durable);          // none of the records appended without a majority
+        Assert.Equal(10, leader.Journal.WrittenSequence); // and none written to the leader's own journal
+        Assert.Equal(0, acks.BeforeCommit);
+    }
+
+    [Fact]
     public async Task A_follower_refuses_to_replicate()
     {
         await LeaderAsync();
@@ -120,12 +193,18 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
         Assert.IsType<ReplicationLostException>(follower.Journal.Failure);
     }
 
-    /// <summary>The journal's durability as its listener sees it (the pipeline's outbox in the server).</summary>
-    private sealed class Acks(RaftNode node) : IDurableListener
+    /// <summary>
+    /// The journal's durability as its listener sees it (the pipeline's outbox in the server): counts acknowledgments
+    /// that came before the commit index passed the entry holding the record (with a <see cref="RecordingLog"/>: the
+    /// exact entry; without: any commit at all), and acknowledgments that went backwards.
+    /// </summary>
+    private sealed class Acks(RaftNode node, RecordingLog? log = null) : IDurableListener
     {
         private long _durable;
 
         public int BeforeCommit;
+
+        public int OutOfOrder;
 
         public long Durable => Interlocked.Read(ref _durable);
 
@@ -133,7 +212,9 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
 
         public void OnDurable(long upTo)
         {
-            if (upTo > 0 && node.CommitIndex < 1) Interlocked.Increment(ref BeforeCommit);
+            long entry = log?.EntryOf(upTo) ?? 1;
+            if (upTo > 0 && node.CommitIndex < entry) Interlocked.Increment(ref BeforeCommit);
+            if (upTo <= Interlocked.Read(ref _durable)) Interlocked.Increment(ref OutOfOrder);
             long seen;
             while (upTo > (seen = Interlocked.Read(ref _durable)) && Interlocked.CompareExchange(ref _durable, upTo, seen) != seen)
             {
@@ -141,5 +222,40 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
         }
 
         public void OnFailed(Exception failure) => Failed.Set();
+    }
+
+    /// <summary>The real member as the journal's log, noting which Raft entry (ticket) holds each record.</summary>
+    private sealed class RecordingLog(RaftNode node) : IJournalReplicator
+    {
+        private readonly List<(long LastSequence, long Ticket)> _entries = new();
+
+        public bool AcknowledgeOnAppend => node.AcknowledgeOnAppend;
+
+        public long CommittedTicket => node.CommittedTicket;
+
+        public Action? Progress
+        {
+            set => node.Progress = value;
+        }
+
+        public long Append(ReadOnlySpan<byte> records)
+        {
+            long last = 0;
+            Assert.Null(JournalReader.ReadBatch(records, (in JournalRecord r) => last = r.Sequence));
+            long ticket = node.Append(records);
+            lock (_entries) _entries.Add((last, ticket));
+            return ticket;
+        }
+
+        /// <summary>The ticket of the entry that holds <paramref name="sequence"/> (long.MaxValue when none does: never committed).</summary>
+        public long EntryOf(long sequence)
+        {
+            lock (_entries)
+            {
+                foreach (var (lastSequence, ticket) in _entries)
+                    if (sequence <= lastSequence) return ticket;
+            }
+            return long.MaxValue;
+        }
     }
 }

@@ -201,12 +201,36 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     private async Task<(string Summary, Stopwatch Killed)> BurstAndKillAsync(int cycle, int leader)
     {
         var node = _nodes[leader]!;
+        string inFlight = "";
         var burst = await TradingBurst.RunAsync(_httpPorts[leader], _config, _ledger, options, _rng, $"r{cycle}",
-            () => { if (options.Partition) node.Signal("STOP"); else node.Kill(); },
+            () =>
+            {
+                inFlight = InFlightAt(leader);
+                if (options.Partition) node.Signal("STOP");
+                else node.Kill();
+            },
             problem => _violations.Add($"cycle {cycle}: {problem}"));
         _totalAcks += burst.Acks;
         return ($"{burst.Acks} acks, {burst.Unanswered} unanswered, leader node {leader} "
-            + (options.Partition ? "frozen (SIGSTOP)" : "kill -9") + $" after {burst.KillAfterMs} ms", burst.SinceKill);
+            + (options.Partition ? "frozen (SIGSTOP)" : "kill -9") + $" after {burst.KillAfterMs} ms{inFlight}", burst.SinceKill);
+    }
+
+    /// <summary>The leader's replication pipeline just before the kill: entries in the Raft log not committed yet, and the most so far.</summary>
+    private string InFlightAt(int leader)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            using var status = System.Text.Json.JsonDocument.Parse(http.GetStringAsync($"http://127.0.0.1:{_httpPorts[leader]}/replication/status").GetAwaiter().GetResult());
+            var root = status.RootElement;
+            return root.TryGetProperty("entriesInFlight", out var now) && root.TryGetProperty("maxEntriesInFlight", out var max)
+                ? $" with {now.GetInt32()} Raft entries in flight (at most {max.GetInt32()} so far)"
+                : "";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            return "";
+        }
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     private readonly Action<string> _onDiverged;
     private readonly ReplicatedApplier _applier;
     private readonly RaftTls? _tls;
+    private readonly ILoggerFactory? _raftLoggers;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _changed = new(0);
     private EndPoint[] _members = [];
@@ -42,8 +43,11 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     private long _promotions;
 
     /// <param name="tls">Mutual TLS with the peers ([tls] raft), built by the composition root; null: plain TCP.</param>
-    public ReplicationService(TradingPipeline pipeline, OrderDirectory? directory, ILogger log, Action<string>? onDiverged = null, RaftTls? tls = null)
+    /// <param name="raftLoggers">Where the Raft engine logs its own warnings (why a leader stepped down, a peer timed out); null: nowhere.</param>
+    public ReplicationService(TradingPipeline pipeline, OrderDirectory? directory, ILogger log, Action<string>? onDiverged = null, RaftTls? tls = null,
+        ILoggerFactory? raftLoggers = null)
     {
+        _raftLoggers = raftLoggers;
         _tls = tls;
         _pipeline = pipeline;
         _config = pipeline.Config.Replication;
@@ -86,13 +90,15 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             ElectionTimeoutMs = _config.ElectionTimeoutMs,
             AcknowledgeOnAppend = _config.Ack == "leader",
             Tls = _tls,
+            Loggers = _raftLoggers,
         };
         _node = await RaftNode.StartAsync(options, _applier, cancellationToken);
+        _pipeline.Journal.MaxInFlight = _config.MaxInFlight;
         _pipeline.Journal.Replicator = _node;
         _node.LeaderChanged += () => _changed.Release();
         _monitor = Task.Run(MonitorAsync, CancellationToken.None);
-        _log.LogInformation("replication: node {Node} of {Count} ({Self}), group {Group}, ack {Ack}, {Transport}, raft log in {Dir}; following until elected",
-            _nodeId, _members.Length, _config.Peers[_nodeId], _config.Group, _config.Ack, _tls is null ? "plain TCP" : "mutual TLS", options.Dir);
+        _log.LogInformation("replication: node {Node} of {Count} ({Self}), group {Group}, ack {Ack}, up to {Window} entries in flight, {Transport}, raft log in {Dir}; following until elected",
+            _nodeId, _members.Length, _config.Peers[_nodeId], _config.Group, _config.Ack, _config.MaxInFlight, _tls is null ? "plain TCP" : "mutual TLS", options.Dir);
     }
 
     /// <summary>Watches leadership: on every leader change and at least every 50 ms.</summary>

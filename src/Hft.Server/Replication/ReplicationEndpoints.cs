@@ -38,7 +38,10 @@ public static class ReplicationEndpoints
             leaderChanges = node.LeaderChanges, recordsApplied = service.Applier.RecordsApplied,
             leaderBatches = node.LeaderTimings.Batches,
             leaderAppendMsAvg = node.LeaderTimings.Batches == 0 ? 0 : node.LeaderTimings.AppendTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency / node.LeaderTimings.Batches,
-            leaderCommitMsAvg = node.LeaderTimings.Batches == 0 ? 0 : node.LeaderTimings.CommitTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency / node.LeaderTimings.Batches,
+            leaderCommitMsAvg = pipeline.Journal.Replication.CommitMsAverage,
+            recordsPerEntry = pipeline.Journal.Replication.RecordsPerEntry,
+            entriesInFlight = pipeline.Journal.Replication.InFlight,
+            maxEntriesInFlight = pipeline.Journal.Replication.MaxInFlight,
         };
     }
 

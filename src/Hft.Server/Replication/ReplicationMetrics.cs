@@ -15,8 +15,8 @@ public sealed class ReplicationMetrics : IDisposable
     private readonly ScrapeHook _scrape;
     private readonly TradingPipeline _pipeline;
     private readonly ReplicationService? _service;
-    private readonly Gauge _role, _term, _commit, _applied, _lag, _records;
-    private readonly Counter _leaderChanges;
+    private readonly Gauge _role, _term, _commit, _applied, _lag, _records, _inFlight, _maxInFlight;
+    private readonly Counter _leaderChanges, _entries, _entryRecords;
 
     public ReplicationMetrics(TradingPipeline pipeline, ReplicationService? service, CollectorRegistry registry)
     {
@@ -30,6 +30,10 @@ public sealed class ReplicationMetrics : IDisposable
         _lag = f.CreateGauge("hft_replication_lag", "Committed Raft entries not yet applied on this node.");
         _records = f.CreateGauge("hft_replication_records_applied", "Journal records this node applied from the replicated log since it started.");
         _leaderChanges = f.CreateCounter("hft_replication_leader_changes_total", "Leader changes seen by this node (elections, losses).");
+        _inFlight = f.CreateGauge("hft_replication_entries_in_flight", "Leader: journal batches appended to the Raft log and not committed yet.");
+        _maxInFlight = f.CreateGauge("hft_replication_entries_in_flight_max", "Leader: the most journal batches that were in flight at once since start ([replication] max_in_flight bounds it).");
+        _entries = f.CreateCounter("hft_replication_entries_total", "Leader: journal batches appended to the Raft log as entries.");
+        _entryRecords = f.CreateCounter("hft_replication_entry_records_total", "Leader: journal records in those entries (records per entry = this / hft_replication_entries_total).");
         _scrape = ScrapeHook.Register(registry, Collect);
     }
 
@@ -44,6 +48,11 @@ public sealed class ReplicationMetrics : IDisposable
         _lag.Set(Math.Max(0, commit - applied));
         _records.Set(_service.Applier.RecordsApplied);
         _leaderChanges.IncTo(node.LeaderChanges);
+        var pipeline = _pipeline.Journal.Replication;
+        _inFlight.Set(pipeline.InFlight);
+        _maxInFlight.Set(pipeline.MaxInFlight);
+        _entries.IncTo(pipeline.Entries);
+        _entryRecords.IncTo(pipeline.Records);
     }
 
     /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>

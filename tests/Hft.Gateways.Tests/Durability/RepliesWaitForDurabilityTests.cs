@@ -213,22 +213,31 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
     /// </summary>
     private sealed class HeldLog : IJournalReplicator
     {
-        private readonly ManualResetEventSlim _decided = new(false);
-        private volatile bool _committed;
+        private long _committed; // 0: nothing yet; long.MaxValue: every ticket; -1: never (lost)
         private long _tickets;
+        private Action? _progress;
 
         public bool AcknowledgeOnAppend => false;
 
         public long Append(ReadOnlySpan<byte> records) => Interlocked.Increment(ref _tickets);
 
-        public bool WaitCommitted(long ticket) => _decided.Wait(TimeSpan.FromSeconds(30)) && _committed;
+        public long CommittedTicket => Interlocked.Read(ref _committed);
+
+        public Action? Progress
+        {
+            set => _progress = value;
+        }
 
         public void Commit()
         {
-            _committed = true;
-            _decided.Set();
+            Interlocked.Exchange(ref _committed, long.MaxValue);
+            _progress?.Invoke();
         }
 
-        public void Fail() => _decided.Set();
+        public void Fail()
+        {
+            Interlocked.Exchange(ref _committed, -1);
+            _progress?.Invoke();
+        }
     }
 }
