@@ -53,7 +53,11 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             log.LogCritical("replication: {Reason}; exiting with code {Code} to restart from the committed log", reason, DivergedExitCode);
             Environment.Exit(DivergedExitCode);
         });
-        _applier = new ReplicatedApplier(pipeline, directory, OnJournalDiverged);
+        _applier = new ReplicatedApplier(pipeline, directory, OnJournalDiverged, reason =>
+        {
+            _log.LogWarning("replication: {Reason}", reason);
+            _onDiverged(reason); // the Raft log is kept: it starts at the snapshot this node now holds
+        });
     }
 
     public RaftNode? Node => _node;
@@ -86,6 +90,7 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             ElectionTimeoutMs = _config.ElectionTimeoutMs,
             AcknowledgeOnAppend = _config.Ack == "leader",
             Tls = _tls,
+            SnapshotEntries = _config.SnapshotEntries,
         };
         _node = await RaftNode.StartAsync(options, _applier, cancellationToken);
         _pipeline.Journal.Replicator = _node;
