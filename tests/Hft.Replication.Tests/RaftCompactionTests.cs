@@ -23,6 +23,8 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
     private readonly SnapshottingMember?[] _members = new SnapshottingMember?[3];
     private readonly EndPoint[] _endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", FreePort())).ToArray();
     private long _sequence;
+    private long _snapshotEntries = SnapshotEntries;
+    private int _recordsPerEntry = RecordsPerEntry;
 
     public async Task InitializeAsync()
     {
@@ -122,9 +124,52 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         await SameStateAsync();
     }
 
+    /// <summary>
+    /// docs/PERFORMANCE.md, "Replication": a follower's restart after a long run. Runs only with
+    /// <c>HFT_RAFT_RESTART_RECORDS</c> set (records in total; <c>HFT_RAFT_RECORDS_PER_ENTRY</c>, default 1,000;
+    /// <c>HFT_RAFT_SNAPSHOT_ENTRIES</c>, default 10,000, 0 = no compaction as before). The follower writes a journal
+    /// snapshot just before it stops (as the server does on shutdown), misses 5 entries, and is restarted: journal
+    /// recovery, Raft start and catch-up are timed, and the disk use of the logs is printed.
+    /// </summary>
+    [Fact]
+    public async Task Measure_follower_restart_after_a_long_run()
+    {
+        if (Environment.GetEnvironmentVariable("HFT_RAFT_RESTART_RECORDS") is not { } records) return;
+        foreach (var m in _members) await m!.DisposeAsync();
+        _snapshotEntries = long.Parse(Environment.GetEnvironmentVariable("HFT_RAFT_SNAPSHOT_ENTRIES") ?? "10000");
+        _recordsPerEntry = int.Parse(Environment.GetEnvironmentVariable("HFT_RAFT_RECORDS_PER_ENTRY") ?? "1000");
+        Directory.Delete(_dir, recursive: true);
+        for (int i = 0; i < 3; i++) await StartAsync(i);
+        int entries = (int)(long.Parse(records) / _recordsPerEntry);
+        var clock = Stopwatch.StartNew();
+        await AppendEntriesAsync(entries);
+        await ConvergedAsync();
+        output.WriteLine($"{_sequence:N0} records in {entries:N0} entries of {_recordsPerEntry} appended in {clock.Elapsed.TotalSeconds:N0} s; snapshot_entries {_snapshotEntries}");
+
+        int f = FollowerIndex();
+        var follower = _members[f]!;
+        follower.TakeSnapshot();
+        output.WriteLine($"follower before stop: Raft snapshot at {follower.Node.Snapshot}, WAL {follower.WalBytes():N0} bytes, "
+            + $"raft dir {DirBytes(follower.RaftDir):N0} bytes, journal dir {DirBytes(Path.Combine(follower.Dir, "journal")):N0} bytes");
+        await follower.DisposeAsync();
+        _members[f] = null;
+        await AppendEntriesAsync(5);
+
+        clock.Restart();
+        var member = await StartAsync(f);
+        await ConvergedAsync();
+        var caughtUp = clock.Elapsed;
+        output.WriteLine($"restart: journal recovery {member.Recovery.TotalMilliseconds:N0} ms ({member.RecordsRecovered:N0} records after its snapshot), "
+            + $"Raft start {member.RaftStart.TotalMilliseconds:N0} ms (snapshot at index {member.Node.RestoredSnapshotIndex}), caught up {caughtUp.TotalMilliseconds:N0} ms "
+            + $"after the start, {member.Node.EntriesApplied:N0} entries applied; leader WAL {Leader().WalBytes():N0} bytes");
+    }
+
+    private static long DirBytes(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
     private async Task<SnapshottingMember> StartAsync(int i)
     {
-        var m = await SnapshottingMember.StartAsync(_endPoints[i], _endPoints, Path.Combine(_dir, $"n{i}"), SnapshotEntries, ChunkBytes);
+        var m = await SnapshottingMember.StartAsync(_endPoints[i], _endPoints, Path.Combine(_dir, $"n{i}"), _snapshotEntries,
+            _snapshotEntries == SnapshotEntries ? ChunkBytes : 8 << 20);
         _members[i] = m;
         return m;
     }
@@ -140,11 +185,11 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
     /// </summary>
     private Task AppendEntriesAsync(int entries) => Task.Run(async () =>
     {
-        var buffer = new byte[RecordsPerEntry * (JournalFormat.RecordHeaderSize + 8)];
+        var buffer = new byte[_recordsPerEntry * (JournalFormat.RecordHeaderSize + 8)];
         for (int e = 0; e < entries; e++)
         {
             int length = 0;
-            for (int r = 1; r <= RecordsPerEntry; r++)
+            for (int r = 1; r <= _recordsPerEntry; r++)
             {
                 long seq = _sequence + r;
                 length += JournalFormat.WriteRecord(buffer.AsSpan(length), seq, seq, RecordType.Command, BitConverter.GetBytes(seq));
@@ -158,7 +203,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
                 if (ticket > 0 && leader.Node.WaitCommitted(ticket)) break;
                 if (clock.Elapsed > Wait) throw new TimeoutException("an entry was not committed");
             }
-            _sequence += RecordsPerEntry;
+            _sequence += _recordsPerEntry;
         }
     });
 
