@@ -192,8 +192,10 @@ internal sealed class JournalStateMachine : IStateMachine, IAsyncDisposable
         byte[] bytes = await entry.ToByteArrayAsync(token: token);
         if (RaftSnapshot.Check(bytes, out _, out _, out long sequence) is { } problem)
             throw new SnapshotCorruptException($"Raft snapshot at index {entry.Index}", problem);
-        _snapshots?.Install(sequence, bytes[RaftSnapshot.HeaderSize..]);
+        // The Raft snapshot is durable before the node installs it: a node that restarts to install it (or fails
+        // midway) finds it at start and is asked again; installing what its journal holds already changes nothing.
         var file = Write(entry.Index, entry.Term, bytes.AsSpan(RaftSnapshot.HeaderSize));
+        _snapshots?.Install(sequence, bytes[RaftSnapshot.HeaderSize..]);
         Publish(new RaftSnapshot(file, entry.Index, entry.Term, sequence));
         _tracked.Clear();
         _lastSequence = sequence;

@@ -21,7 +21,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "hft-raft-compaction-" + Guid.NewGuid().ToString("N"));
     private readonly SnapshottingMember?[] _members = new SnapshottingMember?[3];
-    private readonly EndPoint[] _endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", FreePort())).ToArray();
+    private readonly EndPoint[] _endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", Loopback.FreePort())).ToArray();
     private long _sequence;
     private long _snapshotEntries = SnapshotEntries;
     private int _recordsPerEntry = RecordsPerEntry;
@@ -68,8 +68,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         await ConvergedAsync();
         int f = FollowerIndex();
         await Until.TrueAsync(() => _members[f]!.Node.Snapshot.Index > 100, Wait, "the follower has a Raft snapshot");
-        await _members[f]!.DisposeAsync();
-        _members[f] = null;
+        await StopAsync(f);
         await AppendEntriesAsync(5); // a few it misses: still in the leader's log
 
         var member = await StartAsync(f);
@@ -90,8 +89,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         await AppendEntriesAsync(20);
         await ConvergedAsync();
         int f = FollowerIndex();
-        await _members[f]!.DisposeAsync();
-        _members[f] = null;
+        await StopAsync(f);
         await AppendEntriesAsync(300); // the leader compacts well past where the follower stopped
         var leader = Leader();
         await Until.TrueAsync(() => leader.Node.Snapshot.Index > 100, Wait, "the leader compacted its log");
@@ -111,8 +109,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         await AppendEntriesAsync(250);
         await ConvergedAsync();
         int f = FollowerIndex();
-        await _members[f]!.DisposeAsync();
-        _members[f] = null;
+        await StopAsync(f);
         Directory.Delete(Path.Combine(_dir, $"n{f}"), recursive: true); // a brand-new, empty member at the same address
 
         var member = await StartAsync(f);
@@ -151,8 +148,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         follower.TakeSnapshot();
         output.WriteLine($"follower before stop: Raft snapshot at {follower.Node.Snapshot}, WAL {follower.WalBytes():N0} bytes, "
             + $"raft dir {DirBytes(follower.RaftDir):N0} bytes, journal dir {DirBytes(Path.Combine(follower.Dir, "journal")):N0} bytes");
-        await follower.DisposeAsync();
-        _members[f] = null;
+        await StopAsync(f);
         await AppendEntriesAsync(5);
 
         clock.Restart();
@@ -172,6 +168,12 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
             _snapshotEntries == SnapshotEntries ? ChunkBytes : 8 << 20);
         _members[i] = m;
         return m;
+    }
+
+    private async Task StopAsync(int i)
+    {
+        await _members[i]!.DisposeAsync();
+        _members[i] = null;
     }
 
     private SnapshottingMember Leader() => _members.Single(m => m is not null && m.Node.IsLeader)!;
@@ -226,14 +228,5 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
             var (sequence, sum, _) = SnapshottingMember.Recover(Path.Combine(_dir, $"n{i}", "journal"));
             Assert.Equal((_sequence, expectedSum), (sequence, sum));
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

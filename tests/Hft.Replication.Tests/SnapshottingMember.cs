@@ -14,11 +14,12 @@ namespace Hft.Replication.Tests;
 internal sealed class SnapshottingMember : IReplicatedLogApplier, IReplicatedStateSnapshots, IAsyncDisposable
 {
     private readonly object _gate = new();
+    private readonly object _snapshotGate = new(); // one snapshot at a time, as the server's
     private readonly string _journalDir;
     private long _sequence, _sum;
     private volatile Tuple<long, string>? _newest;
     private int _snapshotting;
-    private long _requests, _installs, _snapshotsWritten;
+    private long _requests, _installs;
 
     private SnapshottingMember(EndPoint self, string dir)
     {
@@ -129,13 +130,15 @@ internal sealed class SnapshottingMember : IReplicatedLogApplier, IReplicatedSta
     /// <summary>A state snapshot of what is applied now, written once the journal holds it (as the server's snapshots are).</summary>
     public void TakeSnapshot()
     {
-        long sequence, sum;
-        lock (_gate) (sequence, sum) = (_sequence, _sum);
-        if (sequence == 0 || !Journal.WaitSynced(sequence, TimeSpan.FromSeconds(30))) return;
-        string path = SnapshotStore.Write(_journalDir, new SnapshotData { Sequence = sequence, NextOrderId = sum });
-        SnapshotStore.Prune(_journalDir, keepSnapshots: 2);
-        _newest = Tuple.Create(sequence, path);
-        Interlocked.Increment(ref _snapshotsWritten);
+        lock (_snapshotGate)
+        {
+            long sequence, sum;
+            lock (_gate) (sequence, sum) = (_sequence, _sum);
+            if (sequence == 0 || !Journal.WaitSynced(sequence, TimeSpan.FromSeconds(30))) return;
+            string path = SnapshotStore.Write(_journalDir, new SnapshotData { Sequence = sequence, NextOrderId = sum });
+            SnapshotStore.Prune(_journalDir, keepSnapshots: 2);
+            _newest = Tuple.Create(sequence, path);
+        }
     }
 
     public void Install(long sequence, byte[] snapshotFile)

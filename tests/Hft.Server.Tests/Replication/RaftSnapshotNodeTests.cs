@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Hft.Journal;
 using Hft.Pipeline;
 using Hft.Pipeline.Replication;
 using Hft.Pipeline.Shards;
+using Hft.Server.Tests.Process;
 using Hft.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +21,7 @@ public sealed class RaftSnapshotNodeTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "hft-raft-snapshot-node-" + Guid.NewGuid().ToString("N"));
-    private readonly int[] _ports = [FreePort(), FreePort(), FreePort()];
+    private readonly int[] _ports = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
     private readonly ApiServerFixture?[] _nodes = new ApiServerFixture?[3];
 
     public async Task InitializeAsync()
@@ -138,14 +138,5 @@ public sealed class RaftSnapshotNodeTests : IAsyncLifetime
             if (clock.Elapsed > Wait) throw new TimeoutException($"timed out after {Wait.TotalSeconds} s waiting for: {what}");
             await Task.Delay(25);
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
