@@ -125,7 +125,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
     /// docs/PERFORMANCE.md, "Replication": a follower's restart after a long run. Runs only with
     /// <c>HFT_RAFT_RESTART_RECORDS</c> set (records in total; <c>HFT_RAFT_RECORDS_PER_ENTRY</c>, default 1,000;
     /// <c>HFT_RAFT_SNAPSHOT_ENTRIES</c>, default 10,000, 0 = no compaction as before). The follower writes a journal
-    /// snapshot just before it stops (as the server does on shutdown), misses 5 entries, and is restarted: journal
+    /// snapshot while the group goes on, then stops, misses 5 entries, and is restarted: journal
     /// recovery, Raft start and catch-up are timed, and the disk use of the logs is printed.
     /// </summary>
     [Fact]
@@ -145,7 +145,10 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
 
         int f = FollowerIndex();
         var follower = _members[f]!;
-        follower.TakeSnapshot();
+        follower.TakeSnapshot(); // a periodic snapshot while trading goes on: the next entries make it the Raft snapshot
+        long snapshot = follower.NewestSnapshot?.Sequence ?? 0;
+        await AppendEntriesAsync(3);
+        if (_snapshotEntries > 0) await Until.TrueAsync(() => follower.Node.Snapshot.Sequence >= snapshot, Wait, "the follower's Raft snapshot");
         output.WriteLine($"follower before stop: Raft snapshot at {follower.Node.Snapshot}, WAL {follower.WalBytes():N0} bytes, "
             + $"raft dir {DirBytes(follower.RaftDir):N0} bytes, journal dir {DirBytes(Path.Combine(follower.Dir, "journal")):N0} bytes");
         await StopAsync(f);

@@ -5,7 +5,7 @@ using Prometheus;
 namespace Hft.Server.Replication;
 
 /// <summary>
-/// hft_replication_*: role, term, how far the Raft log is committed and applied here, leader changes (read at scrape
+/// hft_replication_*: role, term, how far the Raft log is committed and applied here, leader changes, Raft snapshots (read at scrape
 /// time). Exported by a single node too (role 1: it leads itself; term, indexes and lag 0), so dashboards and the
 /// "no leader" alert work the same for both modes.
 /// </summary>
@@ -13,8 +13,8 @@ public sealed class ReplicationMetrics
 {
     private readonly TradingPipeline _pipeline;
     private readonly ReplicationService? _service;
-    private readonly Gauge _role, _term, _commit, _applied, _lag, _records;
-    private readonly Counter _leaderChanges;
+    private readonly Gauge _role, _term, _commit, _applied, _lag, _records, _snapshotIndex;
+    private readonly Counter _leaderChanges, _snapshotsTaken, _snapshotsInstalled;
 
     public ReplicationMetrics(TradingPipeline pipeline, ReplicationService? service, CollectorRegistry registry)
     {
@@ -28,6 +28,9 @@ public sealed class ReplicationMetrics
         _lag = f.CreateGauge("hft_replication_lag", "Committed Raft entries not yet applied on this node.");
         _records = f.CreateGauge("hft_replication_records_applied", "Journal records this node applied from the replicated log since it started.");
         _leaderChanges = f.CreateCounter("hft_replication_leader_changes_total", "Leader changes seen by this node (elections, losses).");
+        _snapshotIndex = f.CreateGauge("hft_replication_snapshot_index", "Raft log index of this node's newest Raft snapshot: the log on disk starts after it (0: none).");
+        _snapshotsTaken = f.CreateCounter("hft_replication_snapshots_taken_total", "Journal snapshots this node turned into Raft snapshots (the log is compacted behind each).");
+        _snapshotsInstalled = f.CreateCounter("hft_replication_snapshots_installed_total", "Raft snapshots the leader sent this node because its log no longer held what this node missed.");
         registry.AddBeforeCollectCallback(Collect);
     }
 
@@ -42,5 +45,8 @@ public sealed class ReplicationMetrics
         _lag.Set(Math.Max(0, commit - applied));
         _records.Set(_service.Applier.RecordsApplied);
         _leaderChanges.IncTo(node.LeaderChanges);
+        _snapshotIndex.Set(node.Snapshot.Index);
+        _snapshotsTaken.IncTo(node.SnapshotsTaken);
+        _snapshotsInstalled.IncTo(node.SnapshotsInstalled);
     }
 }
