@@ -48,8 +48,8 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
             await ConvergedAsync();
             // Compaction runs in the background after each snapshot: wait for the log to drop what the snapshot covers.
             var leader = Leader();
-            await Until.TrueAsync(() => leader.Node.Snapshot.Index >= leader.Node.CommitIndex - 2 * SnapshotEntries,
-                Wait, $"a Raft snapshot within {2 * SnapshotEntries} entries of the commit index");
+            await TradingOnUntilAsync(() => leader.Node.Snapshot.Index >= leader.Node.CommitIndex - 2 * SnapshotEntries,
+                $"a Raft snapshot within {2 * SnapshotEntries} entries of the commit index");
             sizes.Add(_members.Max(m => m!.WalBytes()));
             output.WriteLine($"after {(round + 1) * 100} entries: WAL {sizes[^1]:N0} bytes (largest member), snapshot at {leader.Node.Snapshot}");
         }
@@ -67,7 +67,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         await AppendEntriesAsync(200);
         await ConvergedAsync();
         int f = FollowerIndex();
-        await Until.TrueAsync(() => _members[f]!.Node.Snapshot.Index > 100, Wait, "the follower has a Raft snapshot");
+        await TradingOnUntilAsync(() => _members[f]!.Node.Snapshot.Index > 100, "the follower has a Raft snapshot");
         await StopAsync(f);
         await AppendEntriesAsync(5); // a few it misses: still in the leader's log
 
@@ -92,7 +92,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         await StopAsync(f);
         await AppendEntriesAsync(300); // the leader compacts well past where the follower stopped
         var leader = Leader();
-        await Until.TrueAsync(() => leader.Node.Snapshot.Index > 100, Wait, "the leader compacted its log");
+        await TradingOnUntilAsync(() => leader.Node.Snapshot.Index > 100, "the leader compacted its log");
 
         var member = await StartAsync(f);
         await ConvergedAsync();
@@ -147,8 +147,7 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
         var follower = _members[f]!;
         follower.TakeSnapshot(); // a periodic snapshot while trading goes on: the next entries make it the Raft snapshot
         long snapshot = follower.NewestSnapshot?.Sequence ?? 0;
-        await AppendEntriesAsync(3);
-        if (_snapshotEntries > 0) await Until.TrueAsync(() => follower.Node.Snapshot.Sequence >= snapshot, Wait, "the follower's Raft snapshot");
+        if (_snapshotEntries > 0) await TradingOnUntilAsync(() => follower.Node.Snapshot.Sequence >= snapshot, "the follower's Raft snapshot");
         output.WriteLine($"follower before stop: Raft snapshot at {follower.Node.Snapshot}, WAL {follower.WalBytes():N0} bytes, "
             + $"raft dir {DirBytes(follower.RaftDir):N0} bytes, journal dir {DirBytes(Path.Combine(follower.Dir, "journal")):N0} bytes");
         await StopAsync(f);
@@ -211,6 +210,20 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
             _sequence += _recordsPerEntry;
         }
     });
+
+    /// <summary>
+    /// Waits for <paramref name="condition"/> while the group goes on committing, one entry at a time: a state snapshot
+    /// becomes the Raft snapshot when the next entry is applied, as in a server that keeps trading.
+    /// </summary>
+    private async Task TradingOnUntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Wait) throw new TimeoutException($"timed out after {Wait.TotalSeconds} s waiting for: {what}");
+            await AppendEntriesAsync(1);
+        }
+    }
 
     /// <summary>Every running member applied every record appended so far.</summary>
     private Task ConvergedAsync() => Until.TrueAsync(() => _members.All(m => m is null || m.State.Sequence == _sequence), Wait,
