@@ -35,6 +35,14 @@ public sealed record ReplicationConfig
     /// <summary>A follower more than this many committed Raft entries behind is not ready (<c>/ready</c> 503): its reads are stale.</summary>
     public int MaxReadyLag { get; init; } = 1000;
 
+    /// <summary>
+    /// Committed Raft entries between snapshots of the group's state (one journal batch per entry): once this many were
+    /// applied since the last one, the node writes a journal snapshot and the Raft log is compacted behind it (its
+    /// periodic snapshots count too). Bounds the Raft log on disk and what a restarted member re-applies; a member the
+    /// log no longer reaches is sent the snapshot. 0 = never compact (the log keeps every entry).
+    /// </summary>
+    public int SnapshotEntries { get; init; } = 10_000;
+
     /// <summary>The symbol group this Raft group serves (0..1023): its order ids start above <c>group &lt;&lt; 40</c>.</summary>
     public int Group { get; init; }
 
@@ -78,7 +86,10 @@ public sealed record ReplicationConfig
             Dir = r.String("dir", defaults.Dir),
             Group = r.Int("group", defaults.Group, 0, 1023),
             MaxReadyLag = r.Int("max_ready_lag", defaults.MaxReadyLag, 1, 100_000_000),
+            SnapshotEntries = r.Int("snapshot_entries", defaults.SnapshotEntries, 0, 100_000_000),
         };
+        if (c.SnapshotEntries is > 0 and < 100)
+            throw r.Error("snapshot_entries", $"must be 0 (never compact) or at least 100 (a snapshot pauses the shards), got {c.SnapshotEntries}");
         if (c.Ack is not ("majority" or "leader")) throw r.Error("ack", $"must be \"majority\" or \"leader\", got \"{c.Ack}\"");
         foreach (var peer in c.Peers)
             if (PeerProblem(peer) is { } problem) throw r.Error("peers", problem);

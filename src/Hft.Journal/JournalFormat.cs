@@ -66,6 +66,22 @@ public static class JournalFormat
         return null;
     }
 
+    /// <summary>
+    /// The sequence of the last record of a batch in the on-disk format (0 when it holds none), from the record headers
+    /// alone: no checksum is checked (the reader of the batch does that).
+    /// </summary>
+    public static long LastSequence(ReadOnlySpan<byte> records)
+    {
+        long last = 0;
+        int offset = 0;
+        while (records.Length - offset >= RecordHeaderSize)
+        {
+            last = BinaryPrimitives.ReadInt64LittleEndian(records[(offset + 8)..]);
+            offset += RecordHeaderSize + (int)BinaryPrimitives.ReadUInt32LittleEndian(records[offset..]);
+        }
+        return last;
+    }
+
     /// <summary>Writes one record (header + payload) into <paramref name="dest"/>; returns its size.</summary>
     public static int WriteRecord(Span<byte> dest, long sequence, long timestampMicros, RecordType type, ReadOnlySpan<byte> payload)
     {

@@ -313,6 +313,26 @@ public sealed class JournalWriter : IDisposable
         _work.Set();
     }
 
+    /// <summary>
+    /// Replicated mode: a journal that holds nothing yet (no record appended or written since it opened after sequence 0)
+    /// continues after a snapshot of the group's state at <paramref name="sequence"/>, which the caller has just written
+    /// to the directory (<see cref="SnapshotStore.Rebase"/>): the next record is <c>sequence + 1</c>. Refused otherwise.
+    /// </summary>
+    public void Rebase(long sequence)
+    {
+        lock (_writeGate)
+        lock (_gate)
+        {
+            if (_nextSequence != 1 || _segment is not null || _filling.Count > 0)
+                throw new InvalidOperationException($"the journal holds records already (next sequence {_nextSequence}): only an empty journal is rebased in place");
+            _nextSequence = sequence + 1;
+            _fingerprintsFrom = sequence + 1;
+            Volatile.Write(ref _writtenSequence, sequence);
+            Volatile.Write(ref _syncedSequence, sequence);
+            Volatile.Write(ref _durableSequence, sequence);
+        }
+    }
+
     /// <summary>Recovery: the fingerprints of the records it read from disk (only the last window is kept).</summary>
     public void SeedFingerprint(long sequence, uint crc)
     {

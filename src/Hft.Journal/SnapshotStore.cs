@@ -157,8 +157,17 @@ public static class SnapshotStore
     public static string Write(string dir, SnapshotData data)
     {
         Directory.CreateDirectory(dir);
-        byte[] bytes = SnapshotFormat.Encode(data);
         string path = System.IO.Path.Combine(dir, SnapshotFormat.FileName(data.Sequence));
+        WriteDurably(path, SnapshotFormat.Encode(data));
+        return path;
+    }
+
+    /// <summary>
+    /// Writes a whole file atomically and durably: a temporary file next to it, fsync, rename over
+    /// <paramref name="path"/>, fsync the directory. A crash leaves the old file or the new one, never a torn one.
+    /// </summary>
+    public static void WriteDurably(string path, ReadOnlySpan<byte> bytes)
+    {
         string temp = path + ".tmp";
         using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
@@ -166,8 +175,29 @@ public static class SnapshotStore
             f.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        FsyncDirectory(dir);
-        return path;
+        FsyncDirectory(System.IO.Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>
+    /// Rebases a journal directory onto a snapshot of its replication group's state: a node whose journal ends before
+    /// the snapshot's sequence (a far-behind or wiped follower) writes the snapshot here, and deletes the segments it
+    /// supersedes (every one starting at or before the snapshot's sequence: their records are all in the snapshot, and
+    /// the records between their end and the snapshot are not held here, so they could never be replayed). The
+    /// journal then continues at <c>sequence + 1</c>; recovery, replay and backup see a pruned journal. Returns the
+    /// names of the deleted segments.
+    /// </summary>
+    public static IReadOnlyList<string> Rebase(string dir, SnapshotData data)
+    {
+        Write(dir, data);
+        var removed = new List<string>();
+        foreach (var (path, first) in JournalReader.Segments(dir))
+        {
+            if (first > data.Sequence) break;
+            File.Delete(path);
+            removed.Add(System.IO.Path.GetFileName(path));
+        }
+        if (removed.Count > 0) FsyncDirectory(dir);
+        return removed;
     }
 
     /// <summary>The newest snapshot that checks out; newer ones that do not are skipped with a warning each.</summary>

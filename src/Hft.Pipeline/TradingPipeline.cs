@@ -65,6 +65,9 @@ public sealed class TradingPipeline
 
     public MatchingShard ShardOf(int instrument) => _shards.Of(instrument);
 
+    /// <summary>The shards with their instrument routing (restoring a snapshot places each order by it).</summary>
+    internal ShardSet ShardSet => _shards;
+
     /// <summary>The write-ahead journal (mode none: sequences only, nothing written).</summary>
     public JournalWriter Journal { get; }
 

@@ -28,6 +28,15 @@ public sealed record RaftNodeOptions
 
     /// <summary>Where DotNext logs (transitions, failed rounds, timeouts); null: nowhere.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? Loggers { get; init; }
+
+    /// <summary>
+    /// <c>[replication] snapshot_entries</c>: committed entries between Raft snapshots (taken from the node's state
+    /// snapshots, see <see cref="JournalStateMachine"/>); the log is compacted behind each. 0: never.
+    /// </summary>
+    public long SnapshotEntries { get; init; } = 10_000;
+
+    /// <summary>Size of one write-ahead log chunk file: compaction deletes whole chunks behind the snapshot.</summary>
+    public int WalChunkBytes { get; init; } = 8 << 20;
 }
 
 /// <summary>
@@ -56,15 +65,18 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
         _cluster.LeaderChanged += OnLeaderChanged;
     }
 
-    /// <summary>Opens the log (re-applying its committed entries from the start) and joins the group.</summary>
+    /// <summary>
+    /// Restores the newest Raft snapshot (the node installs it when its journal is behind it), opens the log
+    /// (re-applying the committed entries after the snapshot) and joins the group.
+    /// </summary>
     public static async Task<RaftNode> StartAsync(RaftNodeOptions options, IReplicatedLogApplier applier, CancellationToken cancellationToken)
     {
-        var machine = new JournalStateMachine(Directory.CreateDirectory(Path.Combine(options.Dir, "state")), applier);
-        await machine.RestoreAsync(cancellationToken); // before the log: the log reads the restored state's index
+        var machine = new JournalStateMachine(new DirectoryInfo(Path.Combine(options.Dir, "state")), applier, options.SnapshotEntries);
+        await machine.RestoreAsync(cancellationToken); // before the log: the log starts after the snapshot's index
         var log = new WriteAheadLog(new WriteAheadLog.Options
         {
             Location = Path.Combine(options.Dir, "wal"), // flushed to disk on every append and commit (DotNext 6: always)
-            ChunkSize = 8 << 20, // the default makes a 4 KiB page file per page: thousands of files, an ftruncate + mmap each
+            ChunkSize = options.WalChunkBytes, // the default makes a 4 KiB page file per page: thousands of files, an ftruncate + mmap each
         }, machine);
         var storage = new EndPointConfigurationStorage();
         var builder = storage.CreateInitialConfigurationBuilder();
@@ -129,6 +141,21 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
 
     /// <summary>Committed entries with records that this member applied since it started (replayed ones included).</summary>
     public long EntriesApplied => _machine.EntriesApplied;
+
+    /// <summary>The log index and journal sequence of this member's current Raft snapshot (0, 0 without one).</summary>
+    public (long Index, long Sequence) Snapshot => _machine.Current;
+
+    /// <summary>Raft snapshots this member made from its state snapshots since it started.</summary>
+    public long SnapshotsTaken => _machine.SnapshotsTaken;
+
+    /// <summary>Raft snapshots the leader sent this member since it started (its log no longer held what this member missed).</summary>
+    public long SnapshotsInstalled => _machine.SnapshotsInstalled;
+
+    /// <summary>The log index of the Raft snapshot this member started from (0: none; it re-applied its log from the start).</summary>
+    public long RestoredSnapshotIndex => _machine.RestoredIndex;
+
+    /// <summary>Why the last state snapshot could not become the Raft snapshot (null when none failed).</summary>
+    public string? SnapshotError => _machine.LastSnapshotError;
 
     public bool AcknowledgeOnAppend => _options.AcknowledgeOnAppend;
 

@@ -70,6 +70,16 @@ public sealed class ReplicationConfigTests
         Assert.Contains("journal", none.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Raft_snapshots_every_ten_thousand_entries_by_default_configurable_and_checked()
+    {
+        Assert.Equal(10_000, Dev(Group).Replication.SnapshotEntries);
+        Assert.Equal(500, Dev([.. Group, ("HFT_REPLICATION__SNAPSHOT_ENTRIES", "500")]).Replication.SnapshotEntries);
+        Assert.Equal(0, Dev([.. Group, ("HFT_REPLICATION__SNAPSHOT_ENTRIES", "0")]).Replication.SnapshotEntries);
+        foreach (string bad in new[] { "-1", "10" })
+            Assert.Contains("snapshot_entries", DevError([.. Group, ("HFT_REPLICATION__SNAPSHOT_ENTRIES", bad)]).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("hft-2", 2)]
     [InlineData("hft-trading-10", 10)]

@@ -42,6 +42,37 @@ public sealed class ReplicatedAppendTests
     }
 
     [Fact]
+    public void The_last_sequence_of_a_batch_comes_from_its_record_headers()
+    {
+        Assert.Equal(7, JournalFormat.LastSequence(Batch(3, 5, out _)));
+        Assert.Equal(0, JournalFormat.LastSequence([]));
+    }
+
+    [Fact]
+    public void A_journal_behind_the_groups_snapshot_is_rebased_onto_it_and_recovers_as_a_pruned_journal()
+    {
+        using var dir = new TempDir();
+        using (var w = new JournalWriter(dir.Path, JournalMode.Sync, 1))
+        {
+            Assert.Null(JournalReader.ReadBatch(Batch(1, 5, out _), (in JournalRecord r) => w.AppendReplicated(r.Sequence, r.TimestampMicros, r.Type, r.Payload)));
+            Assert.True(w.WaitSynced(5, TimeSpan.FromSeconds(10)));
+            Assert.Throws<InvalidOperationException>(() => w.Rebase(100)); // holds records: only an empty journal rebases in place
+        }
+        var removed = SnapshotStore.Rebase(dir.Path, new SnapshotData { Sequence = 100, NextOrderId = 42 });
+        Assert.Single(removed); // its one segment (records 1..5) is superseded
+        using (var w = new JournalWriter(dir.Path, JournalMode.Sync, 1))
+        {
+            w.Rebase(100); // empty: continues after the snapshot
+            Assert.Equal(101, w.NextSequence);
+            Assert.Null(JournalReader.ReadBatch(Batch(101, 3, out _), (in JournalRecord r) => w.AppendReplicated(r.Sequence, r.TimestampMicros, r.Type, r.Payload)));
+            Assert.True(w.WaitSynced(103, TimeSpan.FromSeconds(10)));
+        }
+        Assert.Equal(100, SnapshotStore.LoadNewest(dir.Path).Snapshot!.Sequence);
+        Assert.Equal(101, JournalReader.Segments(dir.Path).Single().FirstSequence);
+        Assert.Equal([101L, 102L, 103L], J.ReadAll(dir.Path).Select(r => r.Sequence));
+    }
+
+    [Fact]
     public void A_gap_is_refused_and_nothing_is_written()
     {
         using var dir = new TempDir();

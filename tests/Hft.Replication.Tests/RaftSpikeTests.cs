@@ -24,7 +24,7 @@ public sealed class RaftSpikeTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _endPoints = Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort())).ToArray();
+        _endPoints = Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, Loopback.FreePort())).ToArray();
         for (int i = 0; i < _endPoints.Length; i++)
             _nodes.Add(await RaftTestNode.StartAsync(_endPoints[i], _endPoints, NodeDir(i)));
     }
@@ -136,12 +136,5 @@ public sealed class RaftSpikeTests(ITestOutputHelper output) : IAsyncLifetime
             applied = node.Machine.Applied;
         }
         return applied;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

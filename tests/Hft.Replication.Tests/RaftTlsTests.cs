@@ -20,7 +20,7 @@ public sealed class RaftTlsTests : IAsyncLifetime
     private readonly TestCertificates _authority = TestCertificates.Create("hft raft CA");
     private readonly TestCertificates _otherAuthority = TestCertificates.Create("another CA");
     private readonly List<TlsRaftMember> _members = new();
-    private readonly EndPoint[] _endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", FreePort())).ToArray();
+    private readonly EndPoint[] _endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", Loopback.FreePort())).ToArray();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -186,14 +186,5 @@ public sealed class RaftTlsTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await ssl.AuthenticateAsClientAsync(TlsOptions.Client("localhost", new X509Certificate2Collection(_authority.Authority), clientCertificate), timeout.Token);
         return X509CertificateLoader.LoadCertificate(ssl.RemoteCertificate!.GetRawCertData());
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

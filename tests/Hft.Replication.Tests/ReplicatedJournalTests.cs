@@ -35,7 +35,7 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", FreePort())).ToArray();
+        var endPoints = Enumerable.Range(0, 3).Select(_ => (EndPoint)new DnsEndPoint("localhost", Loopback.FreePort())).ToArray();
         for (int i = 0; i < 3; i++)
         {
             var member = new Member(new JournalWriter(Path.Combine(_dir, $"n{i}", "journal"), JournalMode.Sync, 1));
@@ -55,15 +55,6 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
             m.Journal.Dispose();
         }
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private async Task<Member> LeaderAsync()

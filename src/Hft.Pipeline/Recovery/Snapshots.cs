@@ -79,6 +79,25 @@ public sealed class Snapshots(TradingPipeline pipeline, OrderDirectory? director
         lock (r) return new SnapshotOrderInfo(r.Quantity, r.Filled, (r.CreatedAt - DateTimeOffset.UnixEpoch).Ticks / 10, r.ClientOrderId);
     }
 
+    /// <summary>
+    /// Replication: makes a node that holds nothing yet (a new or wiped member: empty journal, no command ever applied)
+    /// the group's state at the snapshot's sequence, as recovery would have: the snapshot is restored into the paused
+    /// shards, written to the journal directory, and the journal continues after it. The caller holds the apply gate.
+    /// </summary>
+    /// <exception cref="TimeoutException">The shards could not be paused.</exception>
+    internal void InstallIntoEmpty(SnapshotData data, string name, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            using var pause = PipelinePause.TryPause(pipeline, timeout) ?? throw new TimeoutException("could not pause every shard to install the snapshot");
+            if (pipeline.Journal.NextSequence != 1) throw new InvalidOperationException("the journal holds records: not an empty node");
+            Restore(data, name, pipeline.Reference, pipeline.ShardSet, directory);
+            SnapshotStore.Rebase(pipeline.Config.Journal.Dir, data);
+            pipeline.Journal.Rebase(data.Sequence);
+            pipeline.AdvanceOrderIds(data.NextOrderId);
+        }
+    }
+
     /// <summary>Recovery only: restores a snapshot into freshly built shards, registering its resting orders with the directory.</summary>
     internal static void Restore(SnapshotData data, string name, ReferenceData reference, ShardSet shards, OrderDirectory? directory)
     {

@@ -12,10 +12,26 @@ namespace Hft.Pipeline.Replication;
 /// (operator records at once, commands through the owning shard's ring, so the shard thread stays the only writer of
 /// its books). Records the node already holds — its own as leader, or what its journal recovered before a restart —
 /// are skipped by sequence. Called on the Raft apply thread only.
+/// The Raft log is compacted behind this node's journal snapshots (<see cref="IReplicatedStateSnapshots"/>): the newest
+/// one is offered as the group's snapshot, one is taken when the log asks, and a snapshot from the group is installed
+/// when the journal is behind it: in place on a node that holds nothing yet, else by rebasing the journal onto it and
+/// restarting (<paramref name="onRebased"/>), so that recovery rebuilds the state from it.
 /// </summary>
-public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? directory, Action<long> onDiverged) : IReplicatedLogApplier
+public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? directory, Action<long> onDiverged, Action<string>? onRebased = null)
+    : IReplicatedLogApplier, IReplicatedStateSnapshots
 {
     private volatile bool _diverged;
+    private int _snapshotting;
+    private long _installed;
+
+    // The newest snapshot recovery found: committed state (a replicated node's journal holds committed records only).
+    private readonly (long, string)? _recovered = SnapshotStore.List(pipeline.Config.Journal.Dir) is [.., var last] ? (last.Sequence, last.Path) : null;
+
+    /// <summary>Snapshots of the group's state installed into this node (its journal was behind them).</summary>
+    public long SnapshotsInstalled => Interlocked.Read(ref _installed);
+
+    /// <summary>Why the last snapshot the Raft log asked for failed (null when none did).</summary>
+    public string? LastSnapshotError { get; private set; }
 
     private long _applied;
     private long _skipped;
@@ -40,6 +56,60 @@ public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? 
             if (JournalReader.ReadBatch(records, ApplyRecord) is { } problem)
                 throw new JournalCorruptException("replicated log entry", 0, problem);
         }
+    }
+
+    /// <summary>This process's last snapshot, else the newest one recovery found.</summary>
+    public (long Sequence, string Path)? NewestSnapshot
+        => pipeline.Snapshots.Last is { } last && (_recovered is not { } r || last.Sequence >= r.Item1) ? (last.Sequence, last.Path) : _recovered;
+
+    /// <summary>One snapshot at a time, on the thread pool: a leader's snapshot waits for its journal, which waits for the log.</summary>
+    public void RequestSnapshot()
+    {
+        if (_diverged || Interlocked.Exchange(ref _snapshotting, 1) != 0) return;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                pipeline.Snapshots.Take(TimeSpan.FromSeconds(30));
+                LastSnapshotError = null;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                LastSnapshotError = e.Message;
+            }
+            finally
+            {
+                Volatile.Write(ref _snapshotting, 0);
+            }
+        });
+    }
+
+    public void Install(long sequence, byte[] snapshotFile)
+    {
+        string? restart = null;
+        lock (pipeline.ApplyGate)
+        {
+            var journal = pipeline.Journal;
+            if (journal.NextSequence - 1 >= sequence || _diverged) return; // held already
+            string name = $"the group's snapshot at sequence {sequence}";
+            var data = SnapshotFormat.Decode(snapshotFile, name);
+            if (journal.NextSequence == 1)
+            {
+                pipeline.Snapshots.InstallIntoEmpty(data, name, TimeSpan.FromSeconds(30));
+                Interlocked.Increment(ref _installed);
+                return;
+            }
+            // A node with state of its own cannot drop it in place: its journal is rebased onto the snapshot (the
+            // segments it supersedes are deleted) and it restarts, so that recovery rebuilds the state from it.
+            _diverged = true;
+            pipeline.MarkDiverged();
+            journal.Dispose();
+            var removed = SnapshotStore.Rebase(pipeline.Config.Journal.Dir, data);
+            Interlocked.Increment(ref _installed);
+            restart = $"journal at sequence {journal.WrittenSequence} was behind {name}: rebased onto it ({removed.Count} superseded "
+                + "segment(s) deleted); restarting to recover from it";
+        }
+        (onRebased ?? (reason => throw new InvalidOperationException(reason)))(restart);
     }
 
     private void ApplyRecord(in JournalRecord r)

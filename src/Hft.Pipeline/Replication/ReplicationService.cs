@@ -57,7 +57,11 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             log.LogCritical("replication: {Reason}; exiting with code {Code} to restart from the committed log", reason, DivergedExitCode);
             Environment.Exit(DivergedExitCode);
         });
-        _applier = new ReplicatedApplier(pipeline, directory, OnJournalDiverged);
+        _applier = new ReplicatedApplier(pipeline, directory, OnJournalDiverged, reason =>
+        {
+            _log.LogWarning("replication: {Reason}", reason);
+            _onDiverged(reason); // the Raft log is kept: it starts at the snapshot this node now holds
+        });
     }
 
     public RaftNode? Node => _node;
@@ -91,6 +95,7 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
             AcknowledgeOnAppend = _config.Ack == "leader",
             Tls = _tls,
             Loggers = _raftLoggers,
+            SnapshotEntries = _config.SnapshotEntries,
         };
         _node = await RaftNode.StartAsync(options, _applier, cancellationToken);
         _pipeline.Journal.MaxInFlight = _config.MaxInFlight;
@@ -177,9 +182,9 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     /// <summary>
     /// Sets this node's Raft log aside, then exits (75) to be restarted. The log may hold an entry the group never
     /// committed as if it were committed (DotNext 6.12 applied a deposed leader's own tail again after a restart; seen
-    /// with SIGSTOP partitions): kept, it would be applied again on every restart. The restarted node fetches the whole
-    /// log from the leader (nothing is compacted) and skips, fingerprint-checked, what its journal holds; its vote record
-    /// is kept. Until it has caught up this member holds no copy of the log: a second failure in that window could cost
+    /// with SIGSTOP partitions): kept, it would be applied again on every restart. The restarted node fetches the log
+    /// from the leader (the group's snapshot, installed when its journal is behind it, and the entries after it) and
+    /// skips, fingerprint-checked, what its journal holds; its vote record is kept. Until it has caught up this member holds no copy of the log: a second failure in that window could cost
     /// the group entries that only it and one other member held.
     /// </summary>
     private void Exit(string reason)

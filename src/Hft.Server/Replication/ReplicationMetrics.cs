@@ -6,7 +6,7 @@ using Prometheus;
 namespace Hft.Server.Replication;
 
 /// <summary>
-/// hft_replication_*: role, term, how far the Raft log is committed and applied here, leader changes (read at scrape
+/// hft_replication_*: role, term, how far the Raft log is committed and applied here, leader changes, Raft snapshots (read at scrape
 /// time). Exported by a single node too (role 1: it leads itself; term, indexes and lag 0), so dashboards and the
 /// "no leader" alert work the same for both modes.
 /// </summary>
@@ -15,8 +15,8 @@ public sealed class ReplicationMetrics : IDisposable
     private readonly ScrapeHook _scrape;
     private readonly TradingPipeline _pipeline;
     private readonly ReplicationService? _service;
-    private readonly Gauge _role, _term, _commit, _applied, _lag, _records, _inFlight, _maxInFlight;
-    private readonly Counter _leaderChanges, _entries, _entryRecords;
+    private readonly Gauge _role, _term, _commit, _applied, _lag, _records, _inFlight, _maxInFlight, _snapshotIndex;
+    private readonly Counter _leaderChanges, _entries, _entryRecords, _snapshotsTaken, _snapshotsInstalled;
 
     public ReplicationMetrics(TradingPipeline pipeline, ReplicationService? service, CollectorRegistry registry)
     {
@@ -34,6 +34,9 @@ public sealed class ReplicationMetrics : IDisposable
         _maxInFlight = f.CreateGauge("hft_replication_entries_in_flight_max", "Leader: the most journal batches that were in flight at once since start ([replication] max_in_flight bounds it).");
         _entries = f.CreateCounter("hft_replication_entries_total", "Leader: journal batches appended to the Raft log as entries.");
         _entryRecords = f.CreateCounter("hft_replication_entry_records_total", "Leader: journal records in those entries (records per entry = this / hft_replication_entries_total).");
+        _snapshotIndex = f.CreateGauge("hft_replication_snapshot_index", "Raft log index of this node's newest Raft snapshot: the log on disk starts after it (0: none).");
+        _snapshotsTaken = f.CreateCounter("hft_replication_snapshots_taken_total", "Journal snapshots this node turned into Raft snapshots (the log is compacted behind each).");
+        _snapshotsInstalled = f.CreateCounter("hft_replication_snapshots_installed_total", "Raft snapshots the leader sent this node because its log no longer held what this node missed.");
         _scrape = ScrapeHook.Register(registry, Collect);
     }
 
@@ -53,6 +56,9 @@ public sealed class ReplicationMetrics : IDisposable
         _maxInFlight.Set(pipeline.MaxInFlight);
         _entries.IncTo(pipeline.Entries);
         _entryRecords.IncTo(pipeline.Records);
+        _snapshotIndex.Set(node.Snapshot.Index);
+        _snapshotsTaken.IncTo(node.SnapshotsTaken);
+        _snapshotsInstalled.IncTo(node.SnapshotsInstalled);
     }
 
     /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using Hft.Journal;
+using Hft.Pipeline;
+using Hft.Pipeline.Replication;
+using Hft.Pipeline.Shards;
+using Hft.Server.Tests.Process;
+using Hft.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hft.Server.Tests.Replication;
+
+/// <summary>
+/// Three replicated nodes in this process ([replication] snapshot_entries = 100): orders placed on the leader make the
+/// nodes' journal snapshots the group's Raft snapshots and the Raft logs are compacted behind them; a follower whose
+/// data directory is wiped rejoins as a new, empty member, is sent the leader's snapshot, installs it in place (books,
+/// risk, order ids, journal rebased onto it) and applies only the entries after it, ending with the leader's state hash
+/// at the leader's journal sequence; its journal alone then recovers to the same state (`hft replay` reads it so).
+/// </summary>
+public sealed class RaftSnapshotNodeTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "hft-raft-snapshot-node-" + Guid.NewGuid().ToString("N"));
+    private readonly int[] _ports = [HftProcess.FreePort(), HftProcess.FreePort(), HftProcess.FreePort()];
+    private readonly ApiServerFixture?[] _nodes = new ApiServerFixture?[3];
+
+    public async Task InitializeAsync()
+    {
+        for (int i = 0; i < 3; i++) _nodes[i] = await StartAsync(i);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var n in _nodes)
+            if (n is not null) await n.DisposeAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task A_wiped_follower_installs_the_leaders_snapshot_in_place_and_ends_with_the_same_state()
+    {
+        var leader = await LeaderAsync();
+        await PlaceAsync(leader, 0, 260);
+        int f = Array.FindIndex(_nodes, n => n != leader);
+        await CaughtUpAsync(leader);
+        var leaderRaft = Replication(leader).Node!;
+        await Until(() => leaderRaft.Snapshot.Index > 0, "the leader took a Raft snapshot");
+
+        await _nodes[f]!.DisposeAsync();
+        _nodes[f] = null;
+        Directory.Delete(Path.Combine(_dir, $"n{f}"), recursive: true);
+        await PlaceAsync(leader, 260, 20); // the wiped member misses these too
+
+        var clock = Stopwatch.StartNew();
+        var member = _nodes[f] = await StartAsync(f);
+        await CaughtUpAsync(leader);
+        var raft = Replication(member).Node!;
+        Assert.True(raft.SnapshotsInstalled >= 1, "the leader sent no snapshot");
+        Assert.True(Replication(member).Applier.SnapshotsInstalled >= 1, "the node did not install the snapshot");
+        Assert.True(raft.EntriesApplied < 200, $"applied {raft.EntriesApplied} entries: history was replayed");
+        Assert.Equal(Hash(leader), Hash(member));
+        long snapshot = SnapshotStore.List(member.Config.Journal.Dir)[0].Sequence;
+        Assert.True(snapshot > 0 && JournalReader.Segments(member.Config.Journal.Dir).All(s => s.FirstSequence > snapshot),
+            "the journal is not rebased onto the snapshot");
+        Console.WriteLine($"wiped follower caught up {clock.ElapsedMilliseconds} ms after its start: snapshot at sequence {snapshot}, "
+            + $"{raft.EntriesApplied} entries applied of {leaderRaft.CommitIndex}");
+
+        // Its journal alone (the installed snapshot + the segments after it) recovers to the same state.
+        var (hash, sequence) = Hash(member);
+        await _nodes[f]!.DisposeAsync();
+        _nodes[f] = null;
+        var alone = await ApiServerFixture.StartAsync(c => Configure(c, f) with { Replication = c.Replication with { Enabled = false } });
+        try
+        {
+            Assert.Equal((hash, sequence), Hash(alone));
+        }
+        finally
+        {
+            await alone.DisposeAsync();
+        }
+    }
+
+    private Task<ApiServerFixture> StartAsync(int i) => ApiServerFixture.StartAsync(c => Configure(c, i));
+
+    private Hft.Configuration.HftConfig Configure(Hft.Configuration.HftConfig c, int i) => c with
+    {
+        Journal = c.Journal with { Mode = "sync", Dir = Path.Combine(_dir, $"n{i}", "journal"), SnapshotIntervalSeconds = 0 },
+        Replication = c.Replication with
+        {
+            Enabled = true, NodeId = i, Peers = _ports.Select(p => $"127.0.0.1:{p}").ToArray(), ElectionTimeoutMs = 1000, SnapshotEntries = 100,
+        },
+    };
+
+    private static ReplicationService Replication(ApiServerFixture node) => node.Server.Services.GetRequiredService<ReplicationService>();
+
+    private async Task<ApiServerFixture> LeaderAsync()
+    {
+        ApiServerFixture? leader = null;
+        await Until(() => (leader = _nodes.SingleOrDefault(n => n is not null && n.Pipeline.OrderEntryEnabled)) is not null, "a leader taking orders");
+        return leader!;
+    }
+
+    /// <summary>Resting orders (one Raft entry each, placed one after another): A1 bids below 50,000, A2 offers above.</summary>
+    private static async Task PlaceAsync(ApiServerFixture leader, int from, int count)
+    {
+        for (int i = from; i < from + count; i++)
+        {
+            bool buy = i % 2 == 0;
+            var order = Rest.Limit(buy ? "buy" : "sell", $"{(buy ? 49_000 - i % 100 : 51_000 + i % 100)}.00", "0.01");
+            (await leader.Client(buy ? "A1" : "A2").Place(order)).AssertStatus(HttpStatusCode.Created);
+        }
+    }
+
+    /// <summary>Every running node's journal holds the leader's last record.</summary>
+    private Task CaughtUpAsync(ApiServerFixture leader)
+    {
+        long last = leader.Pipeline.Journal.Stats.LastSequence;
+        return Until(() => _nodes.All(n => n is null || n.Pipeline.Journal.WrittenSequence >= last), $"every node at sequence {last}");
+    }
+
+    /// <summary>The state hash and the journal sequence it is at, taken as /debug/state-hash does (apply gate, shards paused).</summary>
+    private static (string Hash, long Sequence) Hash(ApiServerFixture node)
+    {
+        var pipeline = node.Pipeline;
+        lock (pipeline.ApplyGate)
+        {
+            using var pause = PipelinePause.TryPause(pipeline, TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("shards not paused");
+            return (StateHash.Compute(pipeline.Instruments, pipeline.Shards.Select(s => s.Engine), pipeline.RiskBook, pipeline.Accounts.Name),
+                pipeline.Journal.Stats.LastSequence);
+        }
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Wait) throw new TimeoutException($"timed out after {Wait.TotalSeconds} s waiting for: {what}");
+            await Task.Delay(25);
+        }
+    }
+}
