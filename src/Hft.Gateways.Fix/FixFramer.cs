@@ -94,6 +94,14 @@ public static class FixFramer
         return FrameStatus.Complete;
     }
 
+    /// <summary>
+    /// The bytes end with a CheckSum trailer (<c>|10=ccc|</c>): a sender that waits for an answer sent a whole message,
+    /// so when its BodyLength still asks for more it was wrong (a first message, e.g. a Logon, is then garbled).
+    /// </summary>
+    public static bool EndsWithTrailer(ReadOnlySpan<byte> data)
+        => data.Length > TrailerLength && data[^1] == Soh && data[^(TrailerLength + 1)] == Soh && data[^TrailerLength..].StartsWith("10="u8)
+            && TryThreeDigits(data[^4..^1], out _);
+
     /// <summary>Sum of the bytes modulo 256.</summary>
     public static int Checksum(ReadOnlySpan<byte> bytes)
     {
