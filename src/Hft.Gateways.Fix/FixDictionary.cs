@@ -157,8 +157,8 @@ public static class FixDictionary
     {
         ticks = 0;
         if (v.Length < 17 || v[8] != (byte)'-' || v[11] != (byte)':' || v[14] != (byte)':') return false;
-        if (!TryDigits(v[..4], out int year) || !TryDigits(v[4..6], out int month) || !TryDigits(v[6..8], out int day)
-            || !TryDigits(v[9..11], out int hour) || !TryDigits(v[12..14], out int minute) || !TryDigits(v[15..17], out int second))
+        if (!FixFramer.TryDigits(v[..4], out int year) || !FixFramer.TryDigits(v[4..6], out int month) || !FixFramer.TryDigits(v[6..8], out int day)
+            || !FixFramer.TryDigits(v[9..11], out int hour) || !FixFramer.TryDigits(v[12..14], out int minute) || !FixFramer.TryDigits(v[15..17], out int second))
             return false;
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
             return false;
@@ -166,23 +166,12 @@ public static class FixDictionary
         if (v.Length > 17)
         {
             var f = v[18..];
-            if (v[17] != (byte)'.' || f.Length is 0 or > 9 || !TryDigits(f, out int digits)) return false;
+            if (v[17] != (byte)'.' || f.Length is 0 or > 9 || !FixFramer.TryDigits(f, out int digits)) return false;
             fraction = digits;
             for (int i = f.Length; i < 7; i++) fraction *= 10; // to ticks (100 ns)
             for (int i = 7; i < f.Length; i++) fraction /= 10;
         }
         ticks = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc).Ticks + fraction;
-        return true;
-    }
-
-    private static bool TryDigits(ReadOnlySpan<byte> s, out int value)
-    {
-        value = 0;
-        foreach (byte b in s)
-        {
-            if (b is < (byte)'0' or > (byte)'9') return false;
-            value = value * 10 + (b - '0');
-        }
         return true;
     }
 
