@@ -41,6 +41,25 @@ public class SessionConformanceTests
         await RunAsync(script, f.Port, () => clock.GetUtcNow().UtcDateTime);
     }
 
+    [Fact]
+    public async Task The_sending_time_tolerance_is_the_configured_one()
+    {
+        var script = SessionScript.Parse("""
+            ## tolerance-10s With fix_sending_time_tolerance_seconds = 10
+            logon
+            send 35=1|34=2|{ids}|52={now-10}|112=WITHIN
+            expect 35=0|34=2|112=WITHIN
+            send 35=1|34=3|{ids}|52={now+11}|112=BEYOND
+            expect 35=3|34=3|45=3|371=52|372=1|373=10
+            expect 35=5|34=4
+            disconnect
+            """.Split('\n'), "inline").Single();
+        var clock = new ManualTimerClock();
+        await using var f = await FixServerFixture.StartAsync(c => c with { Gateway = c.Gateway with { FixSendingTimeToleranceSeconds = 10 } },
+            gatewayClock: clock);
+        await RunAsync(script, f.Port, () => clock.GetUtcNow().UtcDateTime);
+    }
+
     /// <summary>Runs the steps in order; the first that does not hold fails the scenario with the conversation so far.</summary>
     internal static async Task RunAsync(SessionScript script, int port, Func<DateTime> now)
     {

@@ -12,14 +12,17 @@ public sealed record SessionScript(string Id, string Title, IReadOnlyList<Script
     public override string ToString() => Id;
 
     /// <summary>Reads every scenario of a script file: <c>## id title</c> starts one, <c>#</c> starts a comment.</summary>
-    public static IReadOnlyList<SessionScript> ParseFile(string path)
+    public static IReadOnlyList<SessionScript> ParseFile(string path) => Parse(File.ReadLines(path), path);
+
+    /// <summary>Reads the scenarios of script lines; <paramref name="source"/> names them in errors.</summary>
+    public static IReadOnlyList<SessionScript> Parse(IEnumerable<string> lines, string source)
     {
         var scripts = new List<SessionScript>();
         string? id = null;
         string title = "";
         var steps = new List<ScriptStep>();
         int lineNumber = 0;
-        foreach (var rawLine in File.ReadLines(path))
+        foreach (var rawLine in lines)
         {
             lineNumber++;
             var line = rawLine.Trim();
@@ -34,7 +37,7 @@ public sealed record SessionScript(string Id, string Title, IReadOnlyList<Script
                 continue;
             }
             if (line.Length == 0 || line.StartsWith('#')) continue;
-            if (id is null) throw new FormatException($"{path}:{lineNumber}: a step outside a scenario");
+            if (id is null) throw new FormatException($"{source}:{lineNumber}: a step outside a scenario");
             int connection = 1;
             if (line.Length > 2 && char.IsAsciiDigit(line[0]) && line[1] == ':')
             {
@@ -45,7 +48,7 @@ public sealed record SessionScript(string Id, string Title, IReadOnlyList<Script
             var verb = sp < 0 ? line : line[..sp];
             var args = sp < 0 ? "" : line[(sp + 1)..].Trim();
             if (verb is not ("connect" or "logon" or "send" or "raw" or "expect" or "disconnect"))
-                throw new FormatException($"{path}:{lineNumber}: unknown step '{verb}'");
+                throw new FormatException($"{source}:{lineNumber}: unknown step '{verb}'");
             steps.Add(new ScriptStep(lineNumber, connection, verb, args));
         }
         if (id is not null) scripts.Add(new SessionScript(id, title, steps));
