@@ -72,6 +72,23 @@ public class FixDictionaryTests
     }
 
     [Fact]
+    public void Session_reject_reasons_keep_their_fix_codes()
+    {
+        var codes = new Dictionary<SessionRejectReason, int>
+        {
+            [SessionRejectReason.InvalidTagNumber] = 0, [SessionRejectReason.RequiredTagMissing] = 1,
+            [SessionRejectReason.TagNotDefinedForMessageType] = 2, [SessionRejectReason.UndefinedTag] = 3,
+            [SessionRejectReason.TagSpecifiedWithoutValue] = 4, [SessionRejectReason.ValueIncorrect] = 5,
+            [SessionRejectReason.IncorrectDataFormat] = 6, [SessionRejectReason.CompIdProblem] = 9,
+            [SessionRejectReason.SendingTimeAccuracyProblem] = 10, [SessionRejectReason.InvalidMsgType] = 11,
+            [SessionRejectReason.TagAppearsMoreThanOnce] = 13, [SessionRejectReason.TagOutOfRequiredOrder] = 14,
+            [SessionRejectReason.IncorrectNumInGroupCount] = 16, [SessionRejectReason.Other] = 99,
+        };
+        Assert.Equal(codes.Count, Enum.GetValues<SessionRejectReason>().Length);
+        foreach (var (reason, code) in codes) Assert.Equal(code, (int)reason);
+    }
+
+    [Fact]
     public void MsgType_not_third_is_garbled()
     {
         var frame = FixFrames.Frame("34=3|35=0|49=C|56=H|52=20260101-00:00:00|");
