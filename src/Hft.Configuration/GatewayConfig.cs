@@ -52,6 +52,12 @@ public sealed record GatewayConfig
     /// <summary>Inbound messages per second one session may send (0 = unlimited); beyond it, a Logout and a disconnect.</summary>
     public int FixMessagesPerSecond { get; init; }
 
+    /// <summary>
+    /// Largest difference between a message's SendingTime (52) and our clock, in seconds: beyond it a Logon is refused
+    /// and a logged-on session gets a Reject (SessionRejectReason 10) and a Logout.
+    /// </summary>
+    public int FixSendingTimeToleranceSeconds { get; init; } = 120;
+
     internal static GatewayConfig Bind(SectionReader r, GatewayConfig defaults) => new()
     {
         BinaryEnabled = r.Bool("binary_enabled", defaults.BinaryEnabled),
@@ -70,6 +76,7 @@ public sealed record GatewayConfig
         FixMaxMessageBytes = r.Int("fix_max_message_bytes", defaults.FixMaxMessageBytes, 256, 1_048_576),
         FixResendStoreMessages = r.Int("fix_resend_store_messages", defaults.FixResendStoreMessages, 1, 10_000_000),
         FixMessagesPerSecond = r.Int("fix_messages_per_second", defaults.FixMessagesPerSecond, 0, 100_000_000),
+        FixSendingTimeToleranceSeconds = r.Int("fix_sending_time_tolerance_seconds", defaults.FixSendingTimeToleranceSeconds, 1, 86_400),
     };
 
     /// <summary>Distinct ports, a per-account session cap within the total, a heartbeat range, and FIX sessions with a password hash and a unique CompID pair.</summary>

@@ -167,6 +167,13 @@ public sealed class FixConnection
 
     // ---- inbound ----
 
+    /// <summary>
+    /// The session checks of one framed message, in the order FIX 4.4 Volume 2 gives them: structure (first three
+    /// fields out of order: garbled, ignored), malformed fields (Reject, the number consumed), required header fields,
+    /// CompIDs and SendingTime (Reject, then Logout), a Logon resetting the session, SequenceReset-Reset, MsgSeqNum
+    /// (too high: ResendRequest; too low: PossDup checks or Logout), then the field checks of
+    /// <see cref="FixDictionary.TryValidate"/> (Reject), then the message itself.
+    /// </summary>
     private void OnFrame(byte[] buffer, int offset, int length)
     {
         _lastReceived = Stopwatch.GetTimestamp();
@@ -177,8 +184,13 @@ public sealed class FixConnection
         var session = _session!;
         if (!parsed)
         {
+            if (m.Garbled)
+            {
+                _log.LogDebug("fix {Session}: garbled message ignored (BeginString, BodyLength, MsgType not first)", session.Config.SenderCompId);
+                return;
+            }
             if (m.SeqNum == session.Seq.NextIn) session.Seq.NextIn++;
-            SendReject(m.SeqNum, badTag, parseReason, $"malformed message ({parseReason})", m.MsgTypeText);
+            SendReject(m.SeqNum, badTag, parseReason, FixDictionary.Text(parseReason));
             return;
         }
         if (_config.FixMessagesPerSecond > 0 && !WithinRate())
@@ -186,27 +198,43 @@ public sealed class FixConnection
             Terminate("rate_limited", $"more than {_config.FixMessagesPerSecond} messages per second");
             return;
         }
-        if (!m.ValueEquals(FixTags.SenderCompId, session.Config.SenderCompId) || !m.ValueEquals(FixTags.TargetCompId, session.Config.TargetCompId))
-        {
-            SendReject(m.SeqNum, m.ValueEquals(FixTags.SenderCompId, session.Config.SenderCompId) ? FixTags.TargetCompId : FixTags.SenderCompId,
-                SessionRejectReason.CompIdProblem, "CompID problem");
-            Terminate("comp_id", "CompID problem");
-            return;
-        }
-        if (m.MsgType == FixMsgTypes.SequenceReset && !m.IsYes(FixTags.GapFillFlag))
-        {
-            OnSequenceResetReset(m);
-            return;
-        }
-        if (m.SeqNum <= 0)
+        bool resetMode = m.MsgType == FixMsgTypes.SequenceReset && !m.IsYes(FixTags.GapFillFlag); // its MsgSeqNum is ignored
+        if (m.SeqNum <= 0 && !(resetMode && m.Has(FixTags.MsgSeqNum)))
         {
             Terminate("seq_missing", "MsgSeqNum (34) missing or invalid");
             return;
         }
-        if (!m.Has(FixTags.SendingTime))
+        int missing = !m.Has(FixTags.SenderCompId) ? FixTags.SenderCompId
+            : !m.Has(FixTags.TargetCompId) ? FixTags.TargetCompId
+            : !m.Has(FixTags.SendingTime) ? FixTags.SendingTime : 0;
+        if (missing != 0)
         {
             if (m.SeqNum == session.Seq.NextIn) session.Seq.NextIn++;
-            SendReject(m.SeqNum, FixTags.SendingTime, SessionRejectReason.RequiredTagMissing, "SendingTime (52) missing");
+            SendReject(m.SeqNum, missing, SessionRejectReason.RequiredTagMissing, FixDictionary.Text(SessionRejectReason.RequiredTagMissing));
+            return;
+        }
+        if (!m.ValueEquals(FixTags.SenderCompId, session.Config.SenderCompId) || !m.ValueEquals(FixTags.TargetCompId, session.Config.TargetCompId))
+        {
+            SendReject(m.SeqNum, m.ValueEquals(FixTags.SenderCompId, session.Config.SenderCompId) ? FixTags.TargetCompId : FixTags.SenderCompId,
+                SessionRejectReason.CompIdProblem, FixDictionary.Text(SessionRejectReason.CompIdProblem));
+            Terminate("comp_id", "CompID problem");
+            return;
+        }
+        if (!SendingTimeAccurate(m, out long sendingTicks))
+        {
+            SendReject(m.SeqNum, FixTags.SendingTime, SessionRejectReason.SendingTimeAccuracyProblem,
+                FixDictionary.Text(SessionRejectReason.SendingTimeAccuracyProblem));
+            Terminate("sending_time", $"SendingTime (52) more than {_config.FixSendingTimeToleranceSeconds} s from our clock");
+            return;
+        }
+        if (m.MsgType == FixMsgTypes.Logon && m.IsYes(FixTags.ResetSeqNumFlag) && m.SeqNum == 1)
+        {
+            OnResetLogon(m, session);
+            return;
+        }
+        if (resetMode)
+        {
+            OnSequenceResetReset(m);
             return;
         }
         long expected = session.Seq.NextIn;
@@ -231,21 +259,65 @@ public sealed class FixConnection
         {
             if (m.IsYes(FixTags.PossDupFlag))
             {
-                if (!m.Has(FixTags.OrigSendingTime))
-                    SendReject(m.SeqNum, FixTags.OrigSendingTime, SessionRejectReason.RequiredTagMissing, "OrigSendingTime (122) missing");
+                CheckOrigSendingTime(m, sendingTicks);
                 return; // a duplicate of what we already processed
             }
             Terminate("seq_too_low", $"MsgSeqNum too low, expecting {expected} but received {m.SeqNum}");
             return;
         }
         session.Seq.NextIn = expected + 1;
-        if (m.IsYes(FixTags.PossDupFlag) && !m.Has(FixTags.OrigSendingTime))
+        if (m.IsYes(FixTags.PossDupFlag) && !CheckOrigSendingTime(m, sendingTicks)) return;
+        if (_resendRequestedUpTo != 0 && expected >= _resendRequestedUpTo) _resendRequestedUpTo = 0;
+        if (!FixDictionary.TryValidate(m, out var fieldReason, out int fieldTag))
         {
-            SendReject(m.SeqNum, FixTags.OrigSendingTime, SessionRejectReason.RequiredTagMissing, "OrigSendingTime (122) missing");
+            SendReject(m.SeqNum, fieldTag, fieldReason, FixDictionary.Text(fieldReason));
             return;
         }
-        if (_resendRequestedUpTo != 0 && expected >= _resendRequestedUpTo) _resendRequestedUpTo = 0;
         Dispatch(m, session);
+    }
+
+    /// <summary>SendingTime (52) well formed and within <c>fix_sending_time_tolerance_seconds</c> of the acceptor's clock.</summary>
+    private bool SendingTimeAccurate(FixMessage m, out long ticks)
+    {
+        if (!FixDictionary.TryParseUtcTimestamp(m.Get(FixTags.SendingTime), out ticks)) return false;
+        long now = _acceptor.Clock.GetUtcNow().UtcTicks;
+        return Math.Abs(ticks - now) <= _config.FixSendingTimeToleranceSeconds * TimeSpan.TicksPerSecond;
+    }
+
+    /// <summary>
+    /// A PossDup message needs OrigSendingTime (122): missing, a Reject (the session goes on); later than its
+    /// SendingTime, a Reject and a Logout. False when it was rejected.
+    /// </summary>
+    private bool CheckOrigSendingTime(FixMessage m, long sendingTicks)
+    {
+        if (!m.TryGet(FixTags.OrigSendingTime, out var orig))
+        {
+            SendReject(m.SeqNum, FixTags.OrigSendingTime, SessionRejectReason.RequiredTagMissing, FixDictionary.Text(SessionRejectReason.RequiredTagMissing));
+            return false;
+        }
+        if (!FixDictionary.TryParseUtcTimestamp(orig, out long origTicks) || origTicks > sendingTicks)
+        {
+            SendReject(m.SeqNum, FixTags.OrigSendingTime, SessionRejectReason.SendingTimeAccuracyProblem,
+                FixDictionary.Text(SessionRejectReason.SendingTimeAccuracyProblem));
+            Terminate("sending_time", "OrigSendingTime (122) later than SendingTime (52)");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A Logon with ResetSeqNumFlag=Y and MsgSeqNum 1 on the logged-on session: both sequence numbers start again
+    /// at 1 (the sent messages are forgotten), answered with a Logon 141=Y carrying our MsgSeqNum 1.
+    /// </summary>
+    private void OnResetLogon(FixMessage m, FixSession session)
+    {
+        if (m.TryGetLong(FixTags.HeartBtInt, out long hb) && hb >= _config.FixHeartbeatMinSeconds && hb <= _config.FixHeartbeatMaxSeconds)
+            _heartBtInt = (int)hb;
+        _fields.Clear();
+        _fields.AddChar(FixTags.EncryptMethod, (byte)'0').Add(FixTags.HeartBtInt, _heartBtInt).AddChar(FixTags.ResetSeqNumFlag, (byte)'Y');
+        session.ResetInSession(_fields.Written);
+        _resendRequestedUpTo = 0;
+        _log.LogInformation("fix {Session}: sequence numbers reset by the counterparty's Logon (141=Y)", session.Config.SenderCompId);
     }
 
     private void Dispatch(FixMessage m, FixSession session)
@@ -387,8 +459,9 @@ public sealed class FixConnection
     {
         if (_session is not { } session) return;
         _fields.Clear();
+        if (refMsgType.IsEmpty) refMsgType = _message.MsgTypeText; // the message being handled
         _fields.Add(FixTags.RefSeqNum, Math.Max(refSeq, 0));
-        if (refTag > 0) _fields.Add(FixTags.RefTagId, refTag);
+        if (refTag != FixMessage.NoTag) _fields.Add(FixTags.RefTagId, refTag);
         if (!refMsgType.IsEmpty) _fields.Add(FixTags.RefMsgType, refMsgType);
         _fields.Add(FixTags.SessionRejectReason, (int)reason).Add(FixTags.Text, text);
         session.Send(FixMsgTypes.Reject, _fields.Written, app: false);

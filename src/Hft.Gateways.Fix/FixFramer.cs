@@ -81,7 +81,7 @@ public static class FixFramer
         if (data.Length < total) return FrameStatus.NeedMore;
         var trailer = data.Slice(bodyEnd, TrailerLength);
         if (bodyLength == 0 || data[bodyEnd - 1] != Soh || !trailer.StartsWith("10="u8) || trailer[6] != Soh
-            || !TryThreeDigits(trailer[3..6], out int declared))
+            || !TryDigits(trailer[3..6], out int declared))
         {
             return Resync(data, out consumed);
         }
@@ -94,6 +94,14 @@ public static class FixFramer
         return FrameStatus.Complete;
     }
 
+    /// <summary>
+    /// The bytes end with a CheckSum trailer (<c>|10=ccc|</c>): a sender that waits for an answer sent a whole message,
+    /// so when its BodyLength still asks for more it was wrong (a first message, e.g. a Logon, is then garbled).
+    /// </summary>
+    public static bool EndsWithTrailer(ReadOnlySpan<byte> data)
+        => data.Length > TrailerLength && data[^1] == Soh && data[^(TrailerLength + 1)] == Soh && data[^TrailerLength..].StartsWith("10="u8)
+            && TryDigits(data[^4..^1], out _);
+
     /// <summary>Sum of the bytes modulo 256.</summary>
     public static int Checksum(ReadOnlySpan<byte> bytes)
     {
@@ -102,7 +110,8 @@ public static class FixFramer
         return (int)(sum & 0xFF);
     }
 
-    private static bool TryThreeDigits(ReadOnlySpan<byte> s, out int value)
+    /// <summary>ASCII digits only (an empty span is 0), as an int; callers bound the length.</summary>
+    internal static bool TryDigits(ReadOnlySpan<byte> s, out int value)
     {
         value = 0;
         foreach (byte b in s)

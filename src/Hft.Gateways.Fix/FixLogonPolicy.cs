@@ -11,7 +11,7 @@ namespace Hft.Gateways.Fix;
 /// Whether a Logon opens its session, checked in this order: the CompID pair is configured (else the connection is
 /// closed without a reply), neither the account nor the address is locked out, the password matches, the account
 /// is enabled, no other connection is logged on to the session, then the session terms (HeartBtInt, EncryptMethod,
-/// MsgSeqNum and SendingTime, ResetSeqNumFlag, NextExpectedMsgSeqNum). Failed credentials (unknown CompIDs, wrong
+/// MsgSeqNum and SendingTime (within <c>fix_sending_time_tolerance_seconds</c> of the acceptor's clock), ResetSeqNumFlag, NextExpectedMsgSeqNum). Failed credentials (unknown CompIDs, wrong
 /// password, disabled account) go through the node's <see cref="LoginThrottle"/>: audited as <c>fix.login_failed</c>
 /// and counted towards lockouts on every gateway. Other refusals are audited as <c>fix.logon_refused</c>, logons as
 /// <c>fix.logon</c>. Only a Logon that proved its password may move the session's numbers with its refusal.
@@ -95,6 +95,9 @@ internal sealed class FixLogonPolicy(FixAcceptor acceptor, GatewayConfig config,
             return ("logon_refused", $"HeartBtInt (108) must be {config.FixHeartbeatMinSeconds}..{config.FixHeartbeatMaxSeconds} seconds");
         if (!m.ValueEquals(FixTags.EncryptMethod, "0")) return ("logon_refused", "EncryptMethod (98) must be 0");
         if (m.SeqNum <= 0 || !m.Has(FixTags.SendingTime)) return ("logon_refused", "MsgSeqNum (34) and SendingTime (52) are required");
+        if (!FixDictionary.TryParseUtcTimestamp(m.Get(FixTags.SendingTime), out long sent)
+            || Math.Abs(sent - acceptor.Clock.GetUtcNow().UtcTicks) > config.FixSendingTimeToleranceSeconds * TimeSpan.TicksPerSecond)
+            return ("sending_time", $"SendingTime accuracy problem: SendingTime (52) more than {config.FixSendingTimeToleranceSeconds} s from our clock");
         bool reset = m.IsYes(FixTags.ResetSeqNumFlag);
         if (reset && m.SeqNum != 1) return ("logon_refused", "ResetSeqNumFlag=Y needs MsgSeqNum 1");
         long expected = session.Seq.NextIn;

@@ -60,7 +60,11 @@ internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket
                 if (n == 0) break;
                 filled += n;
                 var status = FixFramer.TryFrame(buffer.AsSpan(0, filled), maxBody, out int consumed);
-                if (status == FrameStatus.NeedMore && filled < MaxLogonBytes) continue;
+                if (status == FrameStatus.NeedMore && filled < MaxLogonBytes)
+                {
+                    if (!FixFramer.EndsWithTrailer(buffer.AsSpan(0, filled))) continue;
+                    status = FrameStatus.Garbled; // a whole Logon whose BodyLength runs past its CheckSum
+                }
                 reason = status switch
                 {
                     FrameStatus.Complete => Decide(buffer, consumed, filled, stop),

@@ -32,11 +32,21 @@ public sealed class FixMessage
 
     private int _frameLength;
 
+    /// <summary>No tag to name (RefTagID absent).</summary>
+    public const int NoTag = int.MinValue;
+
+    /// <summary>
+    /// The frame does not begin BeginString, BodyLength, MsgType: garbled, to be ignored like a bad CheckSum (nothing
+    /// can be trusted, not even its MsgSeqNum).
+    /// </summary>
+    public bool Garbled { get; private set; }
+
     /// <summary>
     /// Splits a frame (already checked by <see cref="FixFramer"/>) into fields. False with the SessionRejectReason and
-    /// offending tag when a field is malformed (no '=', a non-numeric tag, an empty value), a tag repeats, or the
-    /// header does not begin 8, 9, 35; <see cref="SeqNum"/> is then that of a MsgSeqNum read before the fault, so the
-    /// Reject names the message and the message still consumes its number.
+    /// offending tag (<see cref="NoTag"/> when it has no number) of the first malformed field: an invalid tag number
+    /// (0, negative, not digits), a field without '=', an empty value, a tag repeated outside a repeating group; the
+    /// split goes on past it, so <see cref="SeqNum"/> and <see cref="MsgType"/> still name the message for its Reject
+    /// (and it still consumes its number). False with <see cref="Garbled"/> when the first three fields are not 8, 9, 35.
     /// </summary>
     public bool TryParse(byte[] buffer, int offset, int length, out SessionRejectReason reason, out int badTag)
     {
@@ -53,65 +63,85 @@ public sealed class FixMessage
         FieldCount = 0;
         MsgType = 0;
         SeqNum = 0;
+        Garbled = false;
         reason = SessionRejectReason.Other;
-        badTag = 0;
+        badTag = NoTag;
+        bool ok = true;
+        bool inGroup = false; // after a NumInGroup field the group's fields repeat
         var span = buffer.AsSpan(offset, length);
         int pos = 0;
         while (pos < span.Length)
         {
-            int tag = 0;
-            int tagStart = pos;
-            while (pos < span.Length && span[pos] != (byte)'=')
-            {
-                byte b = span[pos];
-                if (b is < (byte)'0' or > (byte)'9' || pos - tagStart >= 9)
-                {
-                    reason = SessionRejectReason.InvalidTagNumber;
-                    return false;
-                }
-                tag = tag * 10 + (b - '0');
-                pos++;
-            }
-            if (pos == tagStart || pos >= span.Length || tag == 0)
-            {
-                reason = SessionRejectReason.InvalidTagNumber;
-                return false;
-            }
-            int valueStart = ++pos;
             int soh = span[pos..].IndexOf(FixFramer.Soh);
+            int fieldEnd = soh < 0 ? span.Length : pos + soh;
+            var field = span[pos..fieldEnd];
+            int eq = field.IndexOf((byte)'=');
+            int valueStart = pos + eq + 1;
+            pos = fieldEnd + 1;
+            if (eq < 0 || !TryTag(field[..eq], out int tag))
+            {
+                if (ok) (ok, reason, badTag) = (false, SessionRejectReason.InvalidTagNumber, eq > 0 && TryTag(field[..eq], out int t) ? t : NoTag);
+                continue;
+            }
+            if (tag <= 0)
+            {
+                if (ok) (ok, reason, badTag) = (false, SessionRejectReason.InvalidTagNumber, tag);
+                continue;
+            }
             if (soh < 0)
             {
-                reason = SessionRejectReason.IncorrectDataFormat;
-                badTag = tag;
-                return false;
+                if (ok) (ok, reason, badTag) = (false, SessionRejectReason.IncorrectDataFormat, tag);
+                break;
             }
-            if (soh == 0)
+            if (fieldEnd == valueStart && ok) (ok, reason, badTag) = (false, SessionRejectReason.TagSpecifiedWithoutValue, tag);
+            if (IndexOf(tag) >= 0)
             {
-                reason = SessionRejectReason.TagSpecifiedWithoutValue;
-                badTag = tag;
-                return false;
+                if (!inGroup)
+                {
+                    if (ok) (ok, reason, badTag) = (false, SessionRejectReason.TagAppearsMoreThanOnce, tag);
+                    continue;
+                }
             }
-            if (FieldCount == MaxFields || IndexOf(tag) >= 0)
+            if (FieldCount == MaxFields)
             {
-                reason = FieldCount == MaxFields ? SessionRejectReason.Other : SessionRejectReason.TagAppearsMoreThanOnce;
-                badTag = tag;
-                return false;
+                if (ok) (ok, reason, badTag) = (false, SessionRejectReason.Other, tag);
+                break;
             }
             _tags[FieldCount] = tag;
             _starts[FieldCount] = offset + valueStart;
-            _lengths[FieldCount] = soh;
+            _lengths[FieldCount] = fieldEnd - valueStart;
             FieldCount++;
-            pos = valueStart + soh + 1;
+            inGroup |= FixDictionary.IsGroupCount(tag);
         }
         if (FieldCount < 4 || _tags[0] != FixTags.BeginString || _tags[1] != FixTags.BodyLength || _tags[2] != FixTags.MsgType)
         {
+            Garbled = true;
             reason = SessionRejectReason.TagOutOfRequiredOrder;
-            badTag = FieldCount > 2 ? _tags[2] : 0;
+            badTag = FieldCount > 2 ? _tags[2] : NoTag;
             return false;
         }
         MsgType = _lengths[2] == 1 ? buffer[_starts[2]] : (byte)0;
+        return ok;
+    }
+
+    // A tag number: digits, or a minus sign and digits (a negative tag, named in the Reject); at most 9 digits.
+    private static bool TryTag(ReadOnlySpan<byte> text, out int tag)
+    {
+        tag = 0;
+        bool negative = !text.IsEmpty && text[0] == (byte)'-';
+        if (negative) text = text[1..];
+        if (text.IsEmpty || text.Length > 9) return false;
+        foreach (byte b in text)
+        {
+            if (b is < (byte)'0' or > (byte)'9') return false;
+            tag = tag * 10 + (b - '0');
+        }
+        if (negative) tag = -tag;
         return true;
     }
+
+    /// <summary>The value of the field at <paramref name="index"/> (wire order).</summary>
+    public ReadOnlySpan<byte> ValueAt(int index) => _buffer.AsSpan(_starts[index], _lengths[index]);
 
     private int IndexOf(int tag)
     {

@@ -126,6 +126,23 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
     }
 
     /// <summary>
+    /// The logged-on counterparty reset the session (Logon 141=Y, 34=1): both numbers start again at 1, the sent
+    /// messages are forgotten, and our Logon reply takes MsgSeqNum 1; the next message expected is 2.
+    /// </summary>
+    public void ResetInSession(ReadOnlySpan<byte> logonReplyBody)
+    {
+        lock (_sendGate)
+        {
+            Seq.Reset();
+            SentStore.Clear();
+            Seq.NextIn = 2;
+            AppendLocked("A"u8, logonReplyBody, app: false);
+        }
+        Seq.Save(fsync: true);
+        _wake.Set();
+    }
+
+    /// <summary>
     /// The Logout refusing a Logon, as it goes on the wire. It takes the session's next MsgSeqNum (so a counterparty
     /// that counts it stays in step, as FIX expects) only when <paramref name="takeNumber"/> and no connection is
     /// logged on; otherwise it carries that number without taking it, and the session does not change.

@@ -103,5 +103,6 @@ public enum SessionRejectReason
     InvalidMsgType = 11,
     TagAppearsMoreThanOnce = 13,
     TagOutOfRequiredOrder = 14,
+    IncorrectNumInGroupCount = 16,
     Other = 99,
 }

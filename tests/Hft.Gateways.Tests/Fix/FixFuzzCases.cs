@@ -111,7 +111,7 @@ internal static class FixFuzzCases
 
     private static readonly Gen<FuzzCase> s_quantityNotNumeric = s_letters
         .Select(v => new FuzzCase("OrderQty not a number", $"38={v}", (s, q) => FixFrames.Frame(NewOrder(s, q, "FZ-QTY", v)),
-            s_disconnect, new Expected(Reaction.OrderReject, 13)));
+            s_disconnect, new Expected(Reaction.Reject, (int)SessionRejectReason.IncorrectDataFormat))); // not a FIX Qty: a session Reject
 
     private static readonly Gen<FuzzCase> s_overlongClOrdId = Gen.Int[Hft.Core.Orders.ClientOrderIdRule.MaxLength + 1, 600]
         .Select(n => new FuzzCase("ClOrdID too long", $"{n} characters", (s, q) => FixFrames.Frame(NewOrder(s, q, new string('c', n), "0.1")),

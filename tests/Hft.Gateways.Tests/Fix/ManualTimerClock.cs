@@ -1,11 +1,15 @@
 namespace Hft.Gateways.Tests.Fix;
 
-/// <summary>A clock the test moves by hand, with timers that fire when <see cref="Advance"/> passes their due time.</summary>
+/// <summary>
+/// A clock the test moves by hand, with timers that fire when <see cref="Advance"/> passes their due time. It starts at
+/// the real time (milliseconds), so clients that stamp SendingTime from the system clock stay within the acceptor's
+/// tolerance until the test moves it on.
+/// </summary>
 internal sealed class ManualTimerClock : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = new();
-    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private DateTimeOffset _now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
     public override DateTimeOffset GetUtcNow()
     {
