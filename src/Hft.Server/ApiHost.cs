@@ -110,6 +110,14 @@ public sealed class ApiHost : IAsyncDisposable
             k.Limits.MaxRequestBodySize = config.Server.MaxRequestBodyBytes;
             listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind), parts.Tls, config.Tls);
         });
+        // [gateway] socket buffers on the HTTP/WebSocket listening sockets too (accepted connections inherit them).
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o =>
+            o.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                Hft.Auth.Guards.SocketBuffers.Apply(socket, config.Gateway);
+                return socket;
+            });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
         RequestBody.Limit = config.Server.MaxRequestBodyBytes;
 
