@@ -83,7 +83,7 @@ public sealed class CpuPinningTests
         Assert.Equal(6, plan.OtherCores);
         Assert.Equal(8, plan.ThreadPoolMinimum);
         Assert.Contains("max_workers = 8 but 2 instrument(s): 2 matching shard(s)", plan.Warning);
-        Assert.DoesNotContain('\n', plan.Warning);
+        Assert.DoesNotContain("\n", plan.Warning!, StringComparison.Ordinal);
 
         Assert.Null(new WorkerPlan(2, 2, 4).Warning);
         Assert.Contains("exceeds the 2 CPU(s)", new WorkerPlan(4, 8, 2).Warning);
