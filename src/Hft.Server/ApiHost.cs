@@ -182,6 +182,27 @@ public sealed class ApiHost : IAsyncDisposable
         // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
         // such as ?limit=abc) get the API's error shape too.
         app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
+        // REST traffic: hft_gateway_messages_total{protocol="http"} counts API requests (in) and responses (out); the
+        // operations paths (scrapes, probes, /debug) are not client traffic. Bytes of HTTP are the ingress's to count.
+        var httpMessages = GatewayMetricFamilies.Messages(parts.Registry);
+        var (requests, responses) = (httpMessages.WithLabels("http", "in"), httpMessages.WithLabels("http", "out"));
+        app.Use(async (http, next) =>
+        {
+            if (IsOperationsPath(http.Request.Path))
+            {
+                await next(http);
+                return;
+            }
+            requests.Inc();
+            try
+            {
+                await next(http);
+            }
+            finally
+            {
+                responses.Inc();
+            }
+        });
         // A command the journal could not make durable is never acknowledged; a pipeline that does not answer in time
         // is reported the same way: 503, and the client may retry (client order ids make that safe). Anything else
         // thrown is a 500 in the error shape.
@@ -253,4 +274,8 @@ public sealed class ApiHost : IAsyncDisposable
     {
         await _app.DisposeAsync(); // the audit log belongs to the node
     }
+
+    private static bool IsOperationsPath(PathString path)
+        => path.StartsWithSegments("/metrics") || path.StartsWithSegments("/debug") || path.StartsWithSegments("/health")
+            || path.StartsWithSegments("/ready");
 }

@@ -82,6 +82,10 @@ public sealed class ContainerMetricsTests : IDisposable
         Assert.True(m.Value("hft_gateway_messages_total", ("protocol", "ws"), ("direction", "in")) >= 1);
         Assert.True(m.Value("hft_gateway_bytes_total", ("protocol", "ws"), ("direction", "in")) >= """{"op":"ping"}""".Length);
         Assert.True(m.Value("hft_gateway_bytes_total", ("protocol", "ws"), ("direction", "out")) > 0);
+        Assert.True(m.Value("hft_gateway_messages_total", ("protocol", "http"), ("direction", "in")) >= 1); // the /ws upgrade
+        var again = await s.ScrapeAsync(); // scrapes are operations traffic, not counted
+        Assert.Equal(m.Value("hft_gateway_messages_total", ("protocol", "http"), ("direction", "in")),
+            again.Value("hft_gateway_messages_total", ("protocol", "http"), ("direction", "in")));
     }
 
     [Fact]
