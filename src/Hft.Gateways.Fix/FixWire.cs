@@ -21,8 +21,13 @@ internal sealed class FixWire(Socket socket, SslStream? tls, FixMetrics? metrics
     public ValueTask<int> WaitReadableAsync(CancellationToken cancel)
         => tls is null ? socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel) : ValueTask.FromResult(0);
 
-    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancel)
-        => Received(tls is null ? await socket.ReceiveAsync(buffer, SocketFlags.None, cancel) : await tls.ReadAsync(buffer, cancel));
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancel)
+    {
+        var pending = tls is null ? socket.ReceiveAsync(buffer, SocketFlags.None, cancel) : tls.ReadAsync(buffer, cancel);
+        return pending.IsCompletedSuccessfully ? new ValueTask<int>(Received(pending.Result)) : ReceivedLater(pending);
+    }
+
+    private async ValueTask<int> ReceivedLater(ValueTask<int> pending) => Received(await pending);
 
     /// <summary>Blocking read (the connection's reader thread); 0 when the peer closed.</summary>
     public int Receive(Span<byte> buffer) => Received(tls is null ? socket.Receive(buffer, SocketFlags.None) : tls.Read(buffer));
