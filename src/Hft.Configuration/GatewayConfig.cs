@@ -57,6 +57,16 @@ public sealed record GatewayConfig
     /// and a logged-on session gets a Reject (SessionRejectReason 10) and a Logout.
     /// </summary>
     public int FixSendingTimeToleranceSeconds { get; init; } = 120;
+    // ---- socket buffers of every order-entry and market-data listener (docs/DEPLOYMENT.md, "Network buffers") ----
+
+    /// <summary>
+    /// SO_RCVBUF of the binary, FIX and HTTP/WebSocket listeners' sockets (set on the listening socket, so every accepted
+    /// connection has it); 0 = the kernel's default (net.ipv4.tcp_rmem). The kernel caps it at net.core.rmem_max.
+    /// </summary>
+    public int SocketReceiveBufferBytes { get; init; }
+
+    /// <summary>SO_SNDBUF of the same sockets; 0 = the kernel's default (net.ipv4.tcp_wmem), capped at net.core.wmem_max.</summary>
+    public int SocketSendBufferBytes { get; init; }
 
     internal static GatewayConfig Bind(SectionReader r, GatewayConfig defaults) => new()
     {
@@ -77,7 +87,17 @@ public sealed record GatewayConfig
         FixResendStoreMessages = r.Int("fix_resend_store_messages", defaults.FixResendStoreMessages, 1, 10_000_000),
         FixMessagesPerSecond = r.Int("fix_messages_per_second", defaults.FixMessagesPerSecond, 0, 100_000_000),
         FixSendingTimeToleranceSeconds = r.Int("fix_sending_time_tolerance_seconds", defaults.FixSendingTimeToleranceSeconds, 1, 86_400),
+        SocketReceiveBufferBytes = SocketBuffer(r, "socket_receive_buffer_bytes", defaults.SocketReceiveBufferBytes),
+        SocketSendBufferBytes = SocketBuffer(r, "socket_send_buffer_bytes", defaults.SocketSendBufferBytes),
     };
+
+    /// <summary>0 (the kernel's default) or 4 KiB .. 1 GiB.</summary>
+    private static int SocketBuffer(SectionReader r, string key, int defaultValue)
+    {
+        int value = r.Int(key, defaultValue, 0, 1 << 30);
+        if (value is > 0 and < 4096) throw r.Error(key, $"must be 0 (the kernel's default) or at least 4096, got {value}");
+        return value;
+    }
 
     /// <summary>Distinct ports, a per-account session cap within the total, a heartbeat range, and FIX sessions with a password hash and a unique CompID pair.</summary>
     internal void Validate(BindContext ctx)

@@ -32,4 +32,6 @@ public sealed record HftConfig
     public SecurityConfig Security { get; init; } = new();
 
     public TlsConfig Tls { get; init; } = new();
+
+    public LoggingConfig Logging { get; init; } = new();
 }

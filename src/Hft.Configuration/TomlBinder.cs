@@ -34,6 +34,7 @@ internal static class TomlBinder
             Replication = root.BindTable("replication", defaults.Replication, ReplicationConfig.Bind),
             Security = root.BindTable("security", defaults.Security, SecurityConfig.Bind),
             Tls = root.BindTable("tls", defaults.Tls, TlsConfig.Bind),
+            Logging = root.BindTable("logging", defaults.Logging, LoggingConfig.Bind),
         };
         root.RejectUnknownKeys();
 

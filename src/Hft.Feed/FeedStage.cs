@@ -78,8 +78,10 @@ public sealed class FeedStage : BackgroundService, IPriceSink
             metrics.Reconnects.WithLabels(source).IncTo(0);
             metrics.Connected.WithLabels(source).Set(0);
         }
-        // Exported for every enabled symbol, whatever the feed does, so alert rules can reference it.
+        // Exported for every enabled symbol, whatever the feed does, so alert rules can reference it; the stale alert
+        // only counts where a feed runs (hft_feed_enabled == 1).
         foreach (var symbol in pipeline.Config.Trading.EnabledSymbols) metrics.Stale.WithLabels(symbol).Set(0);
+        metrics.Enabled.Set(_adapter is not null ? 1 : 0);
     }
 
     /// <summary>Builds the stage and its adapter from [feed] (adapter none or enabled = false: a stage that only lifts leftovers).</summary>

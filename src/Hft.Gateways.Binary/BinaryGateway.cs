@@ -88,6 +88,7 @@ public sealed class BinaryGateway : IHostedService
         var address = IPAddress.Parse(_config.Server.Bind);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        SocketBuffers.Apply(listener, Config); // inherited by every accepted connection
         listener.Bind(new IPEndPoint(address, Config.BinaryPort));
         listener.Listen(256);
         _listener = listener;

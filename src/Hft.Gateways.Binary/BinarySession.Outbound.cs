@@ -217,6 +217,7 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
                     await _stream.WriteAsync(buffer.AsMemory(0, n));
                     Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
                     _metrics.MessagesOut.Inc(messages);
+                    _metrics.BytesOut.Inc(n);
                 }
             }
             finally

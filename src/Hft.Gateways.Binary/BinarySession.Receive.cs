@@ -45,6 +45,7 @@ public sealed partial class BinarySession
                 continue;
             }
             end += read;
+            _metrics.BytesIn.Inc(read);
             Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
             int frames = 0;
             while (!Closing)

@@ -5,7 +5,7 @@ namespace Hft.Gateways.Binary;
 
 /// <summary>
 /// The order-entry gateway metrics on the server's own registry: hft_gateway_sessions{protocol},
-/// hft_gateway_messages_total{protocol,direction}, hft_gateway_disconnects_total{protocol,reason}. Children are
+/// hft_gateway_messages_total{protocol,direction}, hft_gateway_bytes_total{protocol,direction}, hft_gateway_disconnects_total{protocol,reason}. Children are
 /// resolved up front so the session loops only increment.
 /// </summary>
 public sealed class GatewayMetrics
@@ -18,6 +18,9 @@ public sealed class GatewayMetrics
         var messages = GatewayMetricFamilies.Messages(registry);
         MessagesIn = messages.WithLabels(protocol, "in");
         MessagesOut = messages.WithLabels(protocol, "out");
+        var bytes = GatewayMetricFamilies.Bytes(registry);
+        BytesIn = bytes.WithLabels(protocol, "in");
+        BytesOut = bytes.WithLabels(protocol, "out");
         var disconnects = GatewayMetricFamilies.Disconnects(registry);
         var reasons = Enum.GetValues<DisconnectReason>();
         _disconnects = new Counter.Child[reasons.Max(r => (int)r) + 1];
@@ -29,6 +32,11 @@ public sealed class GatewayMetrics
     public Counter.Child MessagesIn { get; }
 
     public Counter.Child MessagesOut { get; }
+
+    /// <summary>Bytes read from and written to the protocol's connections (one add per read or write call).</summary>
+    public Counter.Child BytesIn { get; }
+
+    public Counter.Child BytesOut { get; }
 
     public void Disconnected(DisconnectReason reason) => _disconnects[(int)reason].Inc();
 

@@ -92,6 +92,7 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
         var address = IPAddress.Parse(_config.Server.Bind);
         _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        SocketBuffers.Apply(_listener, g); // inherited by every accepted connection
         _listener.Bind(new IPEndPoint(address, g.FixPort));
         _listener.Listen(128);
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;

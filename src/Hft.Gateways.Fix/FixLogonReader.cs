@@ -19,7 +19,7 @@ namespace Hft.Gateways.Fix;
 /// </summary>
 internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket, FixAcceptor acceptor, ILogger log)
 {
-    private FixWire _wire = new(socket, null);
+    private FixWire _wire = new(socket, null, acceptor.Metrics);
 
     /// <summary>The longest first message (a Logon) read before the connection is closed as oversized.</summary>
     public const int MaxLogonBytes = 1024;
@@ -50,7 +50,7 @@ internal sealed class FixLogonReader(Socket socket, ConnectionGate.Ticket ticket
                     Close(stop.IsCancellationRequested ? "shutdown" : deadline.IsCancellationRequested ? "login_timeout" : "tls_handshake");
                     return;
                 }
-                _wire = new FixWire(socket, stream);
+                _wire = new FixWire(socket, stream, acceptor.Metrics);
             }
             while (true)
             {

@@ -8,8 +8,11 @@ namespace Hft.Gateways.Fix;
 /// or the TLS stream over it ([tls] fix; SslStream frames records in buffers of its own, rented while a record is
 /// being read or written).
 /// </summary>
-internal sealed class FixWire(Socket socket, SslStream? tls)
+internal sealed class FixWire(Socket socket, SslStream? tls, FixMetrics? metrics = null)
 {
+    // hft_gateway_bytes_total{protocol="fix"}: one add per read or write call, never per message.
+    private readonly Prometheus.Counter.Child? _bytesIn = metrics?.BytesIn, _bytesOut = metrics?.BytesOut;
+
     public Socket Socket => socket;
 
     public bool Encrypted => tls is not null;
@@ -19,14 +22,26 @@ internal sealed class FixWire(Socket socket, SslStream? tls)
         => tls is null ? socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel) : ValueTask.FromResult(0);
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancel)
-        => tls is null ? socket.ReceiveAsync(buffer, SocketFlags.None, cancel) : tls.ReadAsync(buffer, cancel);
+    {
+        var pending = tls is null ? socket.ReceiveAsync(buffer, SocketFlags.None, cancel) : tls.ReadAsync(buffer, cancel);
+        return pending.IsCompletedSuccessfully ? new ValueTask<int>(Received(pending.Result)) : ReceivedLater(pending);
+    }
+
+    private async ValueTask<int> ReceivedLater(ValueTask<int> pending) => Received(await pending);
 
     /// <summary>Blocking read (the connection's reader thread); 0 when the peer closed.</summary>
-    public int Receive(Span<byte> buffer) => tls is null ? socket.Receive(buffer, SocketFlags.None) : tls.Read(buffer);
+    public int Receive(Span<byte> buffer) => Received(tls is null ? socket.Receive(buffer, SocketFlags.None) : tls.Read(buffer));
+
+    private int Received(int n)
+    {
+        if (n > 0) _bytesIn?.Inc(n);
+        return n;
+    }
 
     /// <summary>Blocking write of all of <paramref name="bytes"/> (bounded by the socket's send timeout).</summary>
     public void Send(ReadOnlySpan<byte> bytes)
     {
+        _bytesOut?.Inc(bytes.Length);
         if (tls is not null)
         {
             tls.Write(bytes);

@@ -123,7 +123,7 @@ public sealed class TradingNode : IAsyncDisposable
     private static TradingNode Build(HftConfig config, DataDirectoryLocks directories, Action<ILoggingBuilder>? logging, MarketDataOptions? marketData,
         bool listen, ListenerPlan? listeners, TimeProvider? gatewayClock)
     {
-        var loggers = NodeLogging.Create(logging);
+        var loggers = NodeLogging.Create(config.Logging, logging);
 
         // 1. Reference data: instruments (tick, lot, band, mark; symbols not enabled start halted) and accounts with
         //    their limits, in the risk book every shard shares.
@@ -143,7 +143,16 @@ public sealed class TradingNode : IAsyncDisposable
 
         // 3. Matching shards: per shard an engine and the one command step (risk -> match -> settle) over the shared
         //    risk book, fed by a bounded ring; then the journal record of each decided command, then the publishers.
+        //    max_workers ("CPU cores to utilize") is min(max_workers, instruments) shards plus the thread pool's minimum
+        //    for the gateway, send and publisher work around them; cpu_affinity pins shard s to the s-th allowed CPU.
         var shards = ShardSet.Create(config.System, reference, publishers);
+        var workers = new WorkerPlan(config.System.MaxWorkers, reference.Instruments.Count, Environment.ProcessorCount);
+        ThreadPool.GetMinThreads(out int minWorkerThreads, out int minIoThreads);
+        ThreadPool.SetMinThreads(Math.Max(minWorkerThreads, workers.ThreadPoolMinimum), Math.Max(minIoThreads, workers.ThreadPoolMinimum));
+        var pipelineLog = loggers.CreateLogger("Hft.Pipeline");
+        if (workers.Warning is { } tooMany) pipelineLog.LogWarning("{Warning}", tooMany);
+        shards.Pinning.Failed = (shard, cpu, error) =>
+            pipelineLog.LogWarning("cpu_affinity: shard {Shard} not pinned to CPU {Cpu}: {Error} (hft_cpu_pinning_failures_total)", shard, cpu, error);
 
         // 4. Durability: recover the snapshot and the journal through the same step, then open the journal after the
         //    last record (each shard appends what it decided; async mode: the deciding thread writes it).
@@ -165,7 +174,7 @@ public sealed class TradingNode : IAsyncDisposable
         var pipeline = new TradingPipeline(config, reference, shards, journal, outbox, recovery, [metrics], directory);
         metrics.Attach(pipeline);
         foreach (var shard in shards.All) shard.AttachReplicaObservers([directory, tape, marketDataFeed, accountEvents]);
-        var stages = new List<IHostedService> { new PipelineService(pipeline, config, loggers.CreateLogger("Hft.Pipeline")) };
+        var stages = new List<IHostedService> { new PipelineService(pipeline, config, pipelineLog) };
 
         // 7. TLS material ([tls]): the node certificate, its key and the authorities, re-read when the files change;
         //    null when nothing turns TLS on.

@@ -63,6 +63,9 @@ public sealed class TradingPipeline
 
     public IReadOnlyList<MatchingShard> Shards => _shards.All;
 
+    /// <summary>What became of <c>[system] cpu_affinity</c>: shard threads pinned, pinning failures.</summary>
+    public CpuPinning Pinning => _shards.Pinning;
+
     public MatchingShard ShardOf(int instrument) => _shards.Of(instrument);
 
     /// <summary>The shards with their instrument routing (restoring a snapshot places each order by it).</summary>

@@ -110,6 +110,14 @@ public sealed class ApiHost : IAsyncDisposable
             k.Limits.MaxRequestBodySize = config.Server.MaxRequestBodyBytes;
             listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind), parts.Tls, config.Tls);
         });
+        // [gateway] socket buffers on the HTTP/WebSocket listening sockets too (accepted connections inherit them).
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o =>
+            o.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                Hft.Auth.Guards.SocketBuffers.Apply(socket, config.Gateway);
+                return socket;
+            });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
         RequestBody.Limit = config.Server.MaxRequestBodyBytes;
 
@@ -174,6 +182,27 @@ public sealed class ApiHost : IAsyncDisposable
         // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
         // such as ?limit=abc) get the API's error shape too.
         app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
+        // REST traffic: hft_gateway_messages_total{protocol="http"} counts API requests (in) and responses (out); the
+        // operations paths (scrapes, probes, /debug) are not client traffic. Bytes of HTTP are the ingress's to count.
+        var httpMessages = GatewayMetricFamilies.Messages(parts.Registry);
+        var (requests, responses) = (httpMessages.WithLabels("http", "in"), httpMessages.WithLabels("http", "out"));
+        app.Use(async (http, next) =>
+        {
+            if (IsOperationsPath(http.Request.Path))
+            {
+                await next(http);
+                return;
+            }
+            requests.Inc();
+            try
+            {
+                await next(http);
+            }
+            finally
+            {
+                responses.Inc();
+            }
+        });
         // A command the journal could not make durable is never acknowledged; a pipeline that does not answer in time
         // is reported the same way: 503, and the client may retry (client order ids make that safe). Anything else
         // thrown is a 500 in the error shape.
@@ -245,4 +274,8 @@ public sealed class ApiHost : IAsyncDisposable
     {
         await _app.DisposeAsync(); // the audit log belongs to the node
     }
+
+    private static bool IsOperationsPath(PathString path)
+        => path.StartsWithSegments("/metrics") || path.StartsWithSegments("/debug") || path.StartsWithSegments("/health")
+            || path.StartsWithSegments("/ready");
 }

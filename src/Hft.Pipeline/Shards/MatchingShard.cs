@@ -26,6 +26,7 @@ public sealed class MatchingShard
     private readonly IPipelineObserver[] _observers;
     private readonly IdleStrategy _idle;
     private readonly int _cpu;
+    private readonly CpuPinning _pinning;
     private readonly byte[] _payload = new byte[CommandCodec.MaxSize];
     private IPipelineObserver[] _replicaObservers = [];
     private JournalWriter? _journal;
@@ -35,7 +36,7 @@ public sealed class MatchingShard
     private int _processing; // 1 while a thread processes this shard
     private long _processed;
 
-    public MatchingShard(int index, int queueSize, CommandStep step, IPipelineObserver[] observers, IdleStrategy idle, int cpu)
+    public MatchingShard(int index, int queueSize, CommandStep step, IPipelineObserver[] observers, IdleStrategy idle, int cpu, CpuPinning? pinning = null)
     {
         Index = index;
         _step = step;
@@ -43,6 +44,7 @@ public sealed class MatchingShard
         _observers = observers;
         _idle = idle;
         _cpu = cpu;
+        _pinning = pinning ?? new CpuPinning();
     }
 
     public int Index { get; }
@@ -135,7 +137,7 @@ public sealed class MatchingShard
 
     private void Run()
     {
-        if (_cpu >= 0) CpuAffinity.TryPinCurrentThread(_cpu);
+        if (_cpu >= 0) _pinning.PinCurrentThread(Index, _cpu);
         int idle = 0;
         while (true)
         {

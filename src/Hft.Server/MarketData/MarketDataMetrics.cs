@@ -5,7 +5,8 @@ namespace Hft.Server.MarketData;
 
 /// <summary>
 /// The WebSocket market-data feed's health at scrape time: open connections, slow-consumer notices and user-stream
-/// resyncs, commands the shards could not hand to the publisher, and the deepest per-connection send queue.
+/// resyncs, commands the shards could not hand to the publisher, the deepest per-connection send queue, and the
+/// connections' messages and bytes (hft_gateway_messages_total and hft_gateway_bytes_total, protocol="ws").
 /// </summary>
 public sealed class MarketDataMetrics : IDisposable
 {
@@ -17,6 +18,7 @@ public sealed class MarketDataMetrics : IDisposable
     private readonly Counter _overflows;
     private readonly Counter _userResyncs;
     private readonly Counter _dropped;
+    private readonly Counter.Child _messagesIn, _messagesOut, _bytesIn, _bytesOut;
 
     public MarketDataMetrics(MarketDataPublisher publisher, MarketDataObserver observer, CollectorRegistry registry)
     {
@@ -28,6 +30,12 @@ public sealed class MarketDataMetrics : IDisposable
         _overflows = f.CreateCounter("hft_ws_slow_consumer_notices_total", "Resync notices sent to /ws connections whose send queue overflowed.");
         _userResyncs = f.CreateCounter("hft_ws_user_resyncs_total", "User-channel streams resynced because their event queue overflowed.");
         _dropped = f.CreateCounter("hft_marketdata_dropped_commands_total", "Commands the shards could not queue for the publisher (books resynced).");
+        var messages = Hft.Pipeline.Monitoring.GatewayMetricFamilies.Messages(registry);
+        var bytes = Hft.Pipeline.Monitoring.GatewayMetricFamilies.Bytes(registry);
+        _messagesIn = messages.WithLabels("ws", "in");
+        _messagesOut = messages.WithLabels("ws", "out");
+        _bytesIn = bytes.WithLabels("ws", "in");
+        _bytesOut = bytes.WithLabels("ws", "out");
         _scrape = ScrapeHook.Register(registry, Collect);
     }
 
@@ -38,6 +46,11 @@ public sealed class MarketDataMetrics : IDisposable
         _overflows.IncTo(_publisher.OverflowNotices);
         _userResyncs.IncTo(_publisher.UserResyncs);
         _dropped.IncTo(_observer.Dropped);
+        var traffic = _publisher.Traffic;
+        _messagesIn.IncTo(traffic.MessagesIn);
+        _messagesOut.IncTo(traffic.MessagesOut);
+        _bytesIn.IncTo(traffic.BytesIn);
+        _bytesOut.IncTo(traffic.BytesOut);
     }
 
     /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>

@@ -92,6 +92,9 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
 
     public void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
 
+    /// <summary>Messages and bytes in and out of the /ws connections.</summary>
+    public WsTraffic Traffic { get; } = new();
+
     /// <summary>Resync notices sent to slow consumers (send queue overflows).</summary>
     public long OverflowNotices => Interlocked.Read(ref _overflowNotices);
 

@@ -65,7 +65,7 @@ public static class MarketDataSocket
     private static async Task Serve(HttpContext http, MarketDataPublisher publisher, WsAuth auth, WsIdentity? identity, IPAddress? remote)
     {
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        using var connection = new WsConnection(socket, publisher.Options) { Identity = identity };
+        using var connection = new WsConnection(socket, publisher.Options, publisher.Traffic) { Identity = identity };
         publisher.Register(connection);
         var sending = connection.SendLoop();
         try
@@ -116,6 +116,7 @@ public static class MarketDataSocket
                 length += result.Count;
             }
             while (!result.EndOfMessage);
+            publisher.Traffic.Received(length);
             if (tooLarge)
                 connection.TrySend(MarketDataPublisher.Error("message_too_large", $"messages are limited to {buffer.Length} bytes"));
             else if (result.MessageType != WebSocketMessageType.Text)

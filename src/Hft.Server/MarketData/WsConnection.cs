@@ -22,10 +22,13 @@ public sealed class WsConnection : IDisposable
     private string? _closeReason;
     private WsIdentity? _identity;
 
-    public WsConnection(WebSocket socket, MarketDataOptions options)
+    private readonly WsTraffic? _traffic;
+
+    public WsConnection(WebSocket socket, MarketDataOptions options, WsTraffic? traffic = null)
     {
         _socket = socket;
         _options = options;
+        _traffic = traffic;
     }
 
     /// <summary>The publisher's record of this connection's public subscriptions (publisher thread only).</summary>
@@ -136,7 +139,10 @@ public sealed class WsConnection : IDisposable
                     close = _closeReason;
                 }
                 foreach (var m in batch)
+                {
                     await _socket.SendAsync(m, WebSocketMessageType.Text, true, _cts.Token);
+                    _traffic?.Sent(m.Length);
+                }
                 if (close is not null)
                 {
                     await CloseAsync(close);

@@ -28,6 +28,9 @@ public sealed class StateMetrics : IDisposable
     private readonly Gauge _resident, _workingSet, _memoryLimit, _gcHeap, _gcPauseRatio, _threadPoolThreads, _threadPoolQueue, _uptime;
     private readonly Gauge _recoverySnapshot, _recoveryRecords, _recoverySeconds, _snapshotSequence, _snapshotAge;
     private readonly Counter _snapshots;
+    private readonly Gauge _pinnedThreads;
+    private readonly Counter _pinningFailures;
+    private readonly ContainerMetrics _container;
 
     static StateMetrics()
     {
@@ -55,7 +58,8 @@ public sealed class StateMetrics : IDisposable
         _cpu = f.CreateCounter("hft_process_cpu_seconds_total", "CPU time (user + system) used by the process.");
         _resident = f.CreateGauge("hft_process_resident_memory_bytes", "Resident set size of the process.");
         _workingSet = f.CreateGauge("hft_process_working_set_bytes", "Working set of the process as .NET reports it.");
-        _memoryLimit = f.CreateGauge("hft_memory_limit_bytes", "Memory available to the process (container limit or physical memory).");
+        _memoryLimit = f.CreateGauge("hft_memory_limit_bytes",
+            "Memory the .NET GC may use (its heap hard limit: by default 75% of the container limit, or physical memory); the container's own limit is hft_container_memory_limit_bytes.");
         _gcCollections = f.CreateCounter("hft_gc_collections_total", "Garbage collections, by generation.", "generation");
         _gcHeap = f.CreateGauge("hft_gc_heap_bytes", "Managed heap size after the last collection.");
         _allocated = f.CreateCounter("hft_gc_allocated_bytes_total", "Bytes allocated on the managed heap.");
@@ -71,6 +75,9 @@ public sealed class StateMetrics : IDisposable
         _snapshotSequence = f.CreateGauge("hft_snapshot_sequence", "Journal sequence covered by the last snapshot this process wrote (0 = none yet).");
         _snapshotAge = f.CreateGauge("hft_snapshot_age_seconds", "Seconds since this process last wrote a snapshot (-1 = none yet).");
         _snapshots = f.CreateCounter("hft_snapshots_total", "Snapshots written by this process (periodic, admin, shutdown).");
+        _pinnedThreads = f.CreateGauge("hft_cpu_pinned_threads", "Shard threads pinned to a CPU ([system] cpu_affinity); 0 when off.");
+        _pinningFailures = f.CreateCounter("hft_cpu_pinning_failures_total", "Shard threads that [system] cpu_affinity could not pin (each also logged).");
+        _container = new ContainerMetrics(registry);
         var recovery = pipeline.Recovery;
         _recoverySnapshot.Set(recovery.SnapshotSequence);
         _recoveryRecords.Set(recovery.RecordsReplayed);
@@ -103,6 +110,8 @@ public sealed class StateMetrics : IDisposable
         _snapshotSequence.Set(snapshot?.Sequence ?? 0);
         _snapshotAge.Set(snapshot is null ? -1 : (DateTimeOffset.UtcNow - snapshot.Written).TotalSeconds);
         _snapshots.IncTo(_pipeline.Snapshots.Taken);
+        _pinnedThreads.Set(_pipeline.Pinning.PinnedThreads);
+        _pinningFailures.IncTo(_pipeline.Pinning.Failures);
 
         // Sliding window: keep the newest sample at or before now - window as the base (the start when younger).
         long now = Stopwatch.GetTimestamp();
@@ -133,6 +142,7 @@ public sealed class StateMetrics : IDisposable
         _threadPoolThreads.Set(ThreadPool.ThreadCount);
         _threadPoolQueue.Set(ThreadPool.PendingWorkItemCount);
         _uptime.Set(Stopwatch.GetElapsedTime(_started).TotalSeconds);
+        _container.Collect(ResidentBytes);
     }
 
     /// <summary>Resident set size: /proc/self/statm on Linux, the working set elsewhere.</summary>
