@@ -20,7 +20,7 @@ public sealed class DrGroupTests : IDisposable
     [Fact]
     public async Task Group_acknowledges_with_the_replica_stopped_and_the_replica_resumes_to_the_leaders_state()
     {
-        int[] raft = [Dr.FreePort(), Dr.FreePort(), Dr.FreePort()];
+        int[] raft = [Process.HftProcess.FreePort(), Process.HftProcess.FreePort(), Process.HftProcess.FreePort()];
         var members = new ApiServerFixture[3];
         ApiServerFixture? replica = null;
         try

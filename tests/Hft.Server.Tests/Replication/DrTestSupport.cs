@@ -76,15 +76,6 @@ internal static class Dr
                 .AssertStatus(HttpStatusCode.Created);
         }
     }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>
