@@ -143,13 +143,20 @@ public sealed class DrHostileInputTests : IDisposable
                 {
                     var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                     held.Add(client);
-                    var stream = client.GetStream();
-                    var request = new byte[4096];
-                    _ = await stream.ReadAsync(request, _stop.Token);
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                        $"HTTP/1.1 200 OK\r\nContent-Type: {JournalStreamFormat.MediaType}\r\nTransfer-Encoding: chunked\r\n\r\n"), _stop.Token);
-                    if (body.Length > 0)
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{body.Length:x}\r\n").Concat(body).Concat("\r\n"u8.ToArray()).ToArray(), _stop.Token);
+                    try
+                    {
+                        var stream = client.GetStream();
+                        var request = new byte[4096];
+                        _ = await stream.ReadAsync(request, _stop.Token);
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                            $"HTTP/1.1 200 OK\r\nContent-Type: {JournalStreamFormat.MediaType}\r\nTransfer-Encoding: chunked\r\n\r\n"), _stop.Token);
+                        if (body.Length > 0)
+                            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{body.Length:x}\r\n").Concat(body).Concat("\r\n"u8.ToArray()).ToArray(), _stop.Token);
+                    }
+                    catch (Exception e) when (e is IOException or SocketException)
+                    {
+                        // the replica dropped this connection (as it should): serve the next one
+                    }
                 }
             }
             catch (Exception) when (_stop.IsCancellationRequested)
