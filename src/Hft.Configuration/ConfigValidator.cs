@@ -23,6 +23,7 @@ internal static class ConfigValidator
         GatewayPortsAndAccounts(c, ctx);
         c.Replication.Validate(ctx);
         ReplicationHasJournal(c, ctx);
+        c.Dr.Validate(ctx, c);
         c.MarketData.Validate(ctx);
         c.Tls.Validate(ctx);
         if (c.Profile == "production") Production(c, ctx);
@@ -105,6 +106,9 @@ internal static class ConfigValidator
         if (c.Gateway.BinaryEnabled && !c.Tls.Binary) throw ctx.Error("tls", "binary", "must be true when the binary gateway is enabled " + unless);
         if (c.Gateway.FixEnabled && !c.Tls.Fix) throw ctx.Error("tls", "fix", "must be true when the FIX acceptor is enabled " + unless);
         if (c.Replication.Enabled && !c.Tls.Raft) throw ctx.Error("tls", "raft", "must be true when replication is enabled " + unless);
+        foreach (var source in c.Dr.Enabled ? c.Dr.Sources : [])
+            if (!source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                throw ctx.Error("dr", "sources", $"must be https:// (TLS) {unless}, got \"{source}\"");
         if (c.Redis.Connection is { Length: > 0 } redis && !StackExchange.Redis.ConfigurationOptions.Parse(redis).Ssl)
             throw ctx.Error("redis", "connection", "must use TLS (ssl=true) " + unless);
     }

@@ -29,6 +29,8 @@ public sealed record HftConfig
 
     public ReplicationConfig Replication { get; init; } = new();
 
+    public DrConfig Dr { get; init; } = new();
+
     public SecurityConfig Security { get; init; } = new();
 
     public TlsConfig Tls { get; init; } = new();

@@ -32,6 +32,7 @@ internal static class TomlBinder
             Gateway = root.BindTable("gateway", defaults.Gateway, GatewayConfig.Bind),
             MarketData = root.BindTable("market_data", defaults.MarketData, MarketDataConfig.Bind),
             Replication = root.BindTable("replication", defaults.Replication, ReplicationConfig.Bind),
+            Dr = root.BindTable("dr", defaults.Dr, DrConfig.Bind),
             Security = root.BindTable("security", defaults.Security, SecurityConfig.Bind),
             Tls = root.BindTable("tls", defaults.Tls, TlsConfig.Bind),
             Logging = root.BindTable("logging", defaults.Logging, LoggingConfig.Bind),

@@ -264,7 +264,8 @@ public static class SnapshotStore
         return new PruneResult(removedSnapshots, removedSegments);
     }
 
-    internal static void FsyncDirectory(string dir)
+    /// <summary>Makes the names in <paramref name="dir"/> durable (Linux; best effort elsewhere).</summary>
+    public static void FsyncDirectory(string dir)
     {
         if (!OperatingSystem.IsLinux()) return;
         try

@@ -191,6 +191,15 @@ public sealed class TradingNode : IAsyncDisposable
             replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"), tls: raftTls, raftLoggers: loggers);
             stages.Add(replication);
         }
+        //    Disaster recovery ([dr] enabled): no member of any group - this node streams the committed journal of a
+        //    member over HTTP(S) and applies it through the same replicated-apply step; no order entry until an operator
+        //    promotes it. HTTPS sources are checked against [tls] ca_file, showing the node certificate (mutual TLS).
+        DrFollower? dr = null;
+        if (config.Dr.Enabled)
+        {
+            dr = new DrFollower(pipeline, directory, loggers.CreateLogger("Hft.Dr"), DrHandler(tls));
+            stages.Add(dr);
+        }
         var parts = new Publishers(directory, tape, metrics);
         if (!listen) return new TradingNode(config, directories, pipeline, parts, null, null, null, stages, loggers);
 
@@ -206,7 +215,7 @@ public sealed class TradingNode : IAsyncDisposable
         // 11. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
         //     /metrics and /debug on the operations listener; /health, /ready on both (one shared port in development).
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed, audit, logins, listeners, tls));
+            marketData, loggers, replication, feed, audit, logins, listeners, tls, dr));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
@@ -230,6 +239,14 @@ public sealed class TradingNode : IAsyncDisposable
         var node = new TradingNode(config, directories, pipeline, parts, api, binary, fix, stages, loggers, audit, logins);
         node.LogStart();
         return node;
+    }
+
+    /// <summary>How a DR replica reaches its sources: with [tls] material, an https source must chain to ca_file and is shown the node certificate.</summary>
+    private static SocketsHttpHandler DrHandler(CertificateSource? tls)
+    {
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        if (tls is not null) handler.SslOptions = TlsOptions.PeerClient(tls, "");
+        return handler;
     }
 
     private void LogStart()

@@ -44,7 +44,8 @@ public sealed record ApiHostParts(
     AuditLog Audit,
     LoginThrottle Logins,
     ListenerPlan? Listeners = null,
-    CertificateSource? Tls = null);
+    CertificateSource? Tls = null,
+    DrFollower? Dr = null);
 
 /// <summary>
 /// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
@@ -145,6 +146,11 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton(new RequestAccount(pipeline.Accounts, new AccountRateLimiter(a => rates.GetValueOrDefault(a))));
         if (parts.Replication is { } replication) builder.Services.AddSingleton(replication);
         builder.Services.AddSingleton(sp => new Replication.ReplicationMetrics(pipeline, parts.Replication, parts.Registry));
+        if (parts.Dr is { } dr)
+        {
+            builder.Services.AddSingleton(dr);
+            builder.Services.AddSingleton(sp => new Replication.DrMetrics(dr, parts.Registry));
+        }
         if (parts.Feed is { } feed) builder.Services.AddSingleton(feed);
 
         // 3. Auth: JWT bearer; tokens minted from API keys or by ./hft token. Every 401/403 is audited.
@@ -178,6 +184,11 @@ public sealed class ApiHost : IAsyncDisposable
         readiness.Add(() => pipeline.Journal.Failure is { } f ? $"journal failed: {f.Message}" : null);
         _ = app.Services.GetRequiredService<Replication.ReplicationMetrics>(); // hft_replication_* from the first scrape
         if (parts.Replication is { } member) readiness.Add(member.ReadinessProblem);
+        if (parts.Dr is { } replica)
+        {
+            _ = app.Services.GetRequiredService<Replication.DrMetrics>(); // hft_replication_dr_* from the first scrape
+            readiness.Add(replica.ReadinessProblem);
+        }
 
         // 4. Endpoints. Responses the framework ends without a body (e.g. 400 for a query parameter that does not bind,
         // such as ?limit=abc) get the API's error shape too.
@@ -250,6 +261,7 @@ public sealed class ApiHost : IAsyncDisposable
         Replication.ReplicationEndpoints.MapReplicationEndpoints(everyListener);
         var operations = app.MapGroup("").WithMetadata(ServedOn.Operations);
         operations.MapStateHashEndpoint();
+        Replication.DrEndpoints.MapDrEndpoints(operations);
         operations.MapOperationsEndpoints(config);
         app.MapOpenApiDocument();
         app.MapAuthEndpoints((http, action, result) => audit.Write(http, action, RequestTarget(http), result));

@@ -15,6 +15,7 @@ public static class CommandDispatcher
           backup                online or offline backup (snapshot + journal) to a .tar.gz; --verify FILE checks one
           loadgen               load a running server over the binary protocol (or REST): throughput and latency
           restore FILE          verify a backup and extract it into an empty data directory (--force to overwrite)
+          promote               make a disaster-recovery replica a venue of its own (--url of a running one, or --data-dir)
           route                 run the routing gateway in front of several replicated groups (config/routing.example.toml)
           test                  run every test (handled by the ./hft launcher)
 
@@ -38,6 +39,7 @@ public static class CommandDispatcher
             case "crashtest": return CrashTestCommand.Run(rest, stdout, stderr);
             case "backup": return BackupCommand.Run(rest, stdout, stderr);
             case "restore": return RestoreCommand.Run(rest, stdout, stderr);
+            case "promote": return PromoteCommand.Run(rest, stdout, stderr);
             case "loadgen": return LoadgenCommand.Run(rest, stdout, stderr);
             case "route": return RouteCommand.Run(rest, stdout, stderr);
             default:

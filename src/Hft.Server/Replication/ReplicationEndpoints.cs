@@ -13,7 +13,9 @@ public static class ReplicationEndpoints
     public static void MapReplicationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/replication/status", (TradingPipeline pipeline, IServiceProvider services) =>
-            Results.Json(Status(pipeline, services.GetService(typeof(ReplicationService)) as ReplicationService)));
+            services.GetService(typeof(DrFollower)) is DrFollower dr
+                ? Results.Json(DrStatus(pipeline, dr))
+                : Results.Json(Status(pipeline, services.GetService(typeof(ReplicationService)) as ReplicationService)));
     }
 
     public static object Status(TradingPipeline pipeline, ReplicationService? service)
@@ -44,6 +46,20 @@ public static class ReplicationEndpoints
             maxEntriesInFlight = pipeline.Journal.Replication.MaxInFlight,
         };
     }
+
+    /// <summary>A disaster-recovery replica: "follower" (no order entry) until promoted, then "single"; what it follows and how far behind it is.</summary>
+    public static object DrStatus(TradingPipeline pipeline, DrFollower dr) => new
+    {
+        enabled = false, group = pipeline.Config.Replication.Group, nodeId = 0, role = RoleName(pipeline.Role), orderEntry = pipeline.OrderEntryEnabled,
+        term = 0L, leader = (object?)null, journalSequence = pipeline.Journal.Stats.LastSequence,
+        dr = new
+        {
+            following = dr.Promotion is null && !dr.Diverged, connected = dr.Connected, source = dr.Source, sourceSequence = dr.SourceSequence,
+            appliedSequence = dr.AppliedSequence, lagRecords = dr.LagRecords, lagSeconds = Math.Round(dr.LagSeconds, 3), reconnects = dr.Reconnects,
+            recordsApplied = dr.Applier.RecordsApplied, diverged = dr.Diverged, lastError = dr.LastError,
+            promotedAt = dr.Promotion?.PromotedAt, promotedAtSequence = dr.Promotion?.LastSequence,
+        },
+    };
 
     public static string RoleName(ReplicationRole role) => role switch
     {
