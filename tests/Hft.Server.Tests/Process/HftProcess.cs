@@ -134,7 +134,25 @@ public sealed class HftProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>A TCP port free on 127.0.0.1 right now.</summary>
+    /// <summary>
+    /// The port <c>hft serve</c> said it listens on (its first "hft: listening on" line; once ready). Start it with port 0
+    /// and read the port here: a port picked free beforehand can be taken by another process before the server binds it.
+    /// </summary>
+    public int ListeningPort
+    {
+        get
+        {
+            var m = _stdout.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^hft: listening on https?://[^ ]*:(\d+)"))
+                .FirstOrDefault(m => m.Success);
+            return m is not null ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+                : throw new Xunit.Sdk.XunitException($"hft serve named no listening port\nstdout:\n{Stdout}");
+        }
+    }
+
+    /// <summary>
+    /// A TCP port free on 127.0.0.1 right now, for what cannot be given port 0 (addresses that must be known before
+    /// the process starts, as a Raft group's, or a configuration refused before anything binds).
+    /// </summary>
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
