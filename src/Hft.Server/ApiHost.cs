@@ -111,7 +111,6 @@ public sealed class ApiHost : IAsyncDisposable
             listeners.Open(k, System.Net.IPAddress.Parse(config.Server.Bind), parts.Tls, config.Tls);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
-        RequestBody.Limit = config.Server.MaxRequestBodyBytes;
 
         // 2. What the endpoints read and call: the pipeline and its publishers.
         builder.Services.AddSingleton(config);
