@@ -112,7 +112,7 @@ public sealed class TestRunnerTests
         {
             var fake = Path.Combine(dir.FullName, "apt-get");
             File.WriteAllText(fake, "#!/usr/bin/env bash\n" + aptGet);
-            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Assert.Equal(0, Tool.Run("chmod", "+x", fake).ExitCode);
             var r = Tool.Run(Repo.Path("scripts", "test.sh"), [], null, new Dictionary<string, string?>
             {
                 ["HFT_TEST_PACKAGES"] = "hft-no-such-package",
