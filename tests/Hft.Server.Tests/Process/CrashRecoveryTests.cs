@@ -64,13 +64,12 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private async Task<Server> StartAsync(params string[] extra)
     {
-        var process = HftProcess.Start(["serve", .. extra], Env(0), _work.FullName); // port 0: the server picks, and says which
-        await process.WaitReadyAsync(s_startTimeout);
-        return new Server(process, process.ListeningPort);
+        var (process, port) = await HftProcess.StartServeAsync(["serve", .. extra], Env, _work.FullName, s_startTimeout);
+        return new Server(process, port);
     }
 
     private async Task<(int Exit, HftProcess Run)> ServeExpectingExitAsync(params string[] extra)
-        => await HftProcess.RunAsync(["serve", .. extra], Env(0), TimeSpan.FromSeconds(60), _work.FullName);
+        => await HftProcess.RunAsync(["serve", .. extra], Env(HftProcess.FreePort()), TimeSpan.FromSeconds(60), _work.FullName);
 
     private static async Task StopAsync(Server server)
     {

@@ -50,10 +50,8 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
 
     private async Task<(HftProcess Process, int Port)> StartAsync(string name)
     {
-        var (env, cwd) = Serve(name, 0); // port 0: the server picks, and says which
-        var process = HftProcess.Start(["serve"], env, cwd);
-        await process.WaitReadyAsync(s_startTimeout);
-        return (process, process.ListeningPort);
+        string cwd = Serve(name, 0).WorkingDirectory;
+        return await HftProcess.StartServeAsync(["serve"], port => Serve(name, port).Env, cwd, s_startTimeout);
     }
 
     private static async Task<HttpClient> TraderAsync(int port, string account)
@@ -101,7 +99,7 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
             for (int i = 1; i <= 3; i++) await PlaceRestingAsync(traderA, $"a{i}", i);
 
             // The probe: server B, its own ports, the same journal directory, started after a3.
-            var (envB, cwdB) = Serve("b", 0);
+            var (envB, cwdB) = Serve("b", HftProcess.FreePort());
             var (exitB, b) = await HftProcess.RunAsync(["serve"], envB, s_exitTimeout, cwdB);
             using (b)
             {
@@ -185,7 +183,7 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
     [Fact]
     public async Task A_server_refuses_to_run_where_file_locking_is_not_in_force()
     {
-        var (env, cwd) = Serve("unlocked", 0);
+        var (env, cwd) = Serve("unlocked", HftProcess.FreePort());
         env["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1"; // .NET then takes no flock at all
         var (exit, run) = await HftProcess.RunAsync(["serve"], env, s_exitTimeout, cwd);
         using (run)

@@ -135,23 +135,33 @@ public sealed class HftProcess : IDisposable
     }
 
     /// <summary>
-    /// The port <c>hft serve</c> said it listens on (its first "hft: listening on" line; once ready). Start it with port 0
-    /// and read the port here: a port picked free beforehand can be taken by another process before the server binds it.
+    /// Starts <c>hft serve</c> on a free port and waits until it is ready. Its configuration refuses port 0, so it must be
+    /// given a port, and a port found free can be taken by another process before the server binds it: then the server
+    /// exits saying "address already in use", and it is started again on another port (at most 5 times).
     /// </summary>
-    public int ListeningPort
+    public static async Task<(HftProcess Process, int Port)> StartServeAsync(IEnumerable<string> args,
+        Func<int, IReadOnlyDictionary<string, string>> environment, string? workingDirectory, TimeSpan timeout)
     {
-        get
+        for (int attempt = 1; ; attempt++)
         {
-            var m = _stdout.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^hft: listening on https?://[^ ]*:(\d+)"))
-                .FirstOrDefault(m => m.Success);
-            return m is not null ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
-                : throw new Xunit.Sdk.XunitException($"hft serve named no listening port\nstdout:\n{Stdout}");
+            int port = FreePort();
+            var process = Start(args, environment(port), workingDirectory);
+            try
+            {
+                await process.WaitReadyAsync(timeout);
+                return (process, port);
+            }
+            catch (Xunit.Sdk.XunitException) when (attempt < 5 && process._process.HasExited
+                && process.Stderr.Contains("address already in use", StringComparison.Ordinal))
+            {
+                process.Dispose();
+            }
         }
     }
 
     /// <summary>
-    /// A TCP port free on 127.0.0.1 right now, for what cannot be given port 0 (addresses that must be known before
-    /// the process starts, as a Raft group's, or a configuration refused before anything binds).
+    /// A TCP port free on 127.0.0.1 right now (another process may take it before it is used: see
+    /// <see cref="StartServeAsync"/>).
     /// </summary>
     public static int FreePort()
     {

@@ -36,12 +36,10 @@ public sealed class ServeProcessTests
     public async Task Serve_answers_http_then_drains_on_sigterm_without_losing_an_acknowledged_order()
     {
         var work = Directory.CreateTempSubdirectory("hft-serve-test-");
-        using var serve = HftProcess.Start(["serve"], ServeEnv(0), work.FullName); // port 0: the server picks, and says which
+        var (started, port) = await HftProcess.StartServeAsync(["serve"], ServeEnv, work.FullName, s_startTimeout);
+        using var serve = started;
         try
         {
-            await serve.WaitReadyAsync(s_startTimeout);
-            int port = serve.ListeningPort;
-            Assert.NotEqual(0, port);
             Assert.Contains($"hft: listening on http://127.0.0.1:{port}", serve.Stdout, StringComparison.Ordinal);
             Assert.Contains("profile=development", serve.Stdout, StringComparison.Ordinal);
             Assert.Contains("hft: FIX 4.4 acceptor listening on 127.0.0.1:", serve.Stdout, StringComparison.Ordinal);
