@@ -11,13 +11,13 @@ namespace Hft.Feed;
 /// The reference price feed stage: runs the configured adapter and turns its prices into mark prices, and watches
 /// every mapped symbol for staleness.
 /// <list type="number">
-/// <item>Marks go through <see cref="TradingPipeline.SetMark"/>, the journaled path of an operator's mark, so a replay
+/// <item>Marks go through <see cref="Pipeline.Admin.OperatorActions.SetMark"/>, the journaled path of an operator's mark, so a replay
 /// makes the same risk decisions. Rate-limited per symbol: applied when at least <c>min_mark_interval_ms</c> passed since
 /// the last applied mark AND the price moved by at least <c>min_mark_move_ticks</c>; a price held back is applied
 /// by the monitor once due, so the last price always lands. The first price after staleness is applied at once.</item>
 /// <item>A symbol with no update for <c>staleness_seconds</c> (counted from start before the first) turns stale:
-/// <c>hft_feed_stale</c> = 1, a warning, and on_stale: halt (<see cref="TradingPipeline.SetFeedHalted"/>), widen
-/// (<see cref="TradingPipeline.SetBandWiden"/>) or nothing. The next update lifts what the feed did; an operator's
+/// <c>hft_feed_stale</c> = 1, a warning, and on_stale: halt (<see cref="Pipeline.Admin.OperatorActions.SetFeedHalted"/>), widen
+/// (<see cref="Pipeline.Admin.OperatorActions.SetBandWiden"/>) or nothing. The next update lifts what the feed did; an operator's
 /// halt is separate and stays.</item>
 /// </list>
 /// All state changes happen under one lock (feeds deliver tens of updates per second, far from the order path).

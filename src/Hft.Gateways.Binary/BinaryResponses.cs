@@ -6,7 +6,7 @@ namespace Hft.Gateways.Binary;
 
 /// <summary>
 /// The order responses a session sends for the engine's events (sessions, and the in-process benchmark of the gateway
-/// path): which fields of an event each message carries. <paramref name="clientOrderId"/> is the client's id of the order.
+/// path): which fields of an event each message carries. <c>clientOrderId</c> is the client's id of the order.
 /// </summary>
 public static class BinaryResponses
 {

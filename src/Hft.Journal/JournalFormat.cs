@@ -8,7 +8,7 @@ public enum RecordType : byte
     /// <summary>An order command as decided by the pipeline (payload: <see cref="CommandCodec"/>).</summary>
     Command = 1,
 
-    /// <summary>An administrative change (payload: <see cref="AdminRecord"/>).</summary>
+    /// <summary>An administrative change (payload: an operator record, encoded by Hft.Pipeline's <c>AdminRecord</c>).</summary>
     Admin = 2,
 }
 

@@ -25,7 +25,7 @@ public struct StageTimestamps
 /// <summary>
 /// Listens to every command a shard processed - the publishers: client-visible order state, the trade tape, metrics,
 /// market data, per-account event streams. Called on the processing thread after the command was decided and handed to
-/// the journal: <paramref name="sequence"/> is its journal record (0 when it changed nothing). What an observer passes on
+/// the journal: <c>sequence</c> is its journal record (0 when it changed nothing). What an observer passes on
 /// to a client must wait in the <see cref="Durability.DurableOutbox"/> until that sequence is durable. Must be quick and
 /// must not block; copy what outlives the call.
 /// </summary>
@@ -46,7 +46,7 @@ public interface IAdmissionObserver
 /// <summary>
 /// The gateway's side of one command it submitted: told once, on the processing thread, after the command was decided,
 /// journaled and published to the observers (so a client that reads back its order finds it up to date). The reply
-/// may leave only once <paramref name="sequence"/> is durable (<see cref="Durability.DurableOutbox"/>); 0 = the command
+/// may leave only once <c>sequence</c> is durable (<see cref="Durability.DurableOutbox"/>); 0 = the command
 /// changed nothing (a rejection): it may leave at once; -1 = the journal failed: it must never be acknowledged. The
 /// span is reused: copy what you need.
 /// </summary>

@@ -30,7 +30,7 @@ internal readonly struct EngineProcessor(MatchingEngine engine) : IBenchProcesso
 }
 
 /// <summary>
-/// The server's one command step (<see cref="CommandStep.Decide"/>): the engine's validation, pre-trade risk (a
+/// The server's one command step (<see cref="CommandStep.Decide(ref OrderCommand)"/>): the engine's validation, pre-trade risk (a
 /// rejection becomes the command's <see cref="OrderCommand.EdgeReject"/>), matching, settlement of every account under
 /// its lock - what every shard, replay and recovery run.
 /// </summary>

@@ -383,7 +383,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         int follower = (leader + 1) % NodeCount;
         using var anonymousFollower = new ApiClient(_httpPorts[follower], null);
         using var anonymousLeader = new ApiClient(_httpPorts[leader], null);
-        long before = (await anonymousFollower.GetAsync("replication/status")).Body.GetProperty("journalSequence").GetInt64();
+        if (await JournalSequenceAsync(anonymousFollower, follower) is not { } before) return;
         _nodes[follower]!.Kill();
         using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
         var stream = Stopwatch.StartNew();
@@ -395,13 +395,13 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             if (reply.Status != 201) break;
             placed++;
         }
-        long target = (await anonymousLeader.GetAsync("replication/status")).Body.GetProperty("journalSequence").GetInt64();
+        if (await JournalSequenceAsync(anonymousLeader, leader) is not { } target) return;
         var restart = Stopwatch.StartNew();
         Start(follower);
         while (restart.Elapsed < TimeSpan.FromSeconds(60))
         {
             var reply = await anonymousFollower.GetAsync("replication/status");
-            if (reply.Status == 200 && reply.Body.TryGetProperty("journalSequence", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.GetInt64() >= target)
+            if (JournalSequence(reply) >= target)
             {
                 double ms = restart.Elapsed.TotalMilliseconds;
                 long behind = target - before;
@@ -413,4 +413,18 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         }
         _violations.Add($"catch-up: node {follower} did not reach seq {target} within 60 s\n{_nodes[follower]!.Output}");
     }
+
+    /// <summary>The node's journal sequence from /replication/status; null (and a violation naming the answer) when it gave none.</summary>
+    private async Task<long?> JournalSequenceAsync(ApiClient client, int node)
+    {
+        var reply = await client.GetAsync("replication/status");
+        long sequence = JournalSequence(reply);
+        if (sequence >= 0) return sequence;
+        _violations.Add($"catch-up: node {node} gave no journal sequence at /replication/status (HTTP {reply.Status}: {reply.Text})");
+        return null;
+    }
+
+    private static long JournalSequence(ApiReply reply)
+        => reply.Status == 200 && reply.Body.ValueKind == JsonValueKind.Object && reply.Body.TryGetProperty("journalSequence", out var seq)
+            && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : -1;
 }

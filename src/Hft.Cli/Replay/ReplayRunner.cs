@@ -18,7 +18,7 @@ public sealed record ReplayOptions
 
 /// <summary>
 /// The engine's reference interface: streams JSON-lines commands from <c>input</c> through a fresh
-/// <see cref="MatchingEngine"/> and writes every event, in order, as JSON lines to <c>output</c>, then
+/// <see cref="Core.Matching.MatchingEngine"/> and writes every event, in order, as JSON lines to <c>output</c>, then
 /// one book line per instrument. Returns 0, or 2 after writing <c>line N: reason</c> to <c>errors</c>.
 /// </summary>
 public static class ReplayRunner

@@ -8,7 +8,7 @@ namespace Hft.Core.Book;
 /// The central limit order book of one instrument: two <see cref="BookSide"/>s over a pool of
 /// <see cref="PriceLevel"/>s, with orders living in the engine's <see cref="OrderStore"/>.
 /// Mutated only by its <see cref="Matching.MatchingEngine"/> (single writer); the read methods
-/// (<see cref="TryGetBest"/>, <see cref="CopyLevels"/>, <see cref="CopyOrders"/>) write into caller buffers.
+/// (<see cref="TryGetBest"/>, <see cref="CopyLevels(Orders.Side, Span{LevelView})"/>, <see cref="CopyOrders"/>) write into caller buffers.
 /// </summary>
 public sealed class OrderBook
 {

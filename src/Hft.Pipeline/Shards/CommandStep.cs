@@ -9,9 +9,9 @@ namespace Hft.Pipeline.Shards;
 
 /// <summary>
 /// The one step a command takes through a shard's state, written once. Everything that changes state calls it: the
-/// live shards and <c>./hft replay</c> and the benchmarks <see cref="Decide"/>; recovery, replicated followers and
+/// live shards and <c>./hft replay</c> and the benchmarks <see cref="Decide(ref OrderCommand)"/>; recovery, replicated followers and
 /// journal replay <see cref="ApplyDecided"/> what the journal recorded. Operator records go through
-/// <see cref="AdminStep"/>. Risk limits hold across shards because every read and write of an account's risk state
+/// <see cref="Admin.AdminStep"/>. Risk limits hold across shards because every read and write of an account's risk state
 /// happens under its lock: the taker's from the check through matching to its settlement, each other account's
 /// while it is settled - never two at once, so shards cannot deadlock.
 /// </summary>
@@ -66,7 +66,7 @@ public sealed class CommandStep(MatchingEngine engine, RiskStage risk)
 
     /// <summary>
     /// Applies a command exactly as it was decided (recovery, a follower, journal replay): no risk check - its verdict
-    /// is in the record - then every touched account settled as <see cref="Decide"/> settles it.
+    /// is in the record - then every touched account settled as <see cref="Decide(ref OrderCommand)"/> settles it.
     /// </summary>
     public ReadOnlySpan<EngineEvent> ApplyDecided(in OrderCommand cmd)
     {

@@ -7,7 +7,7 @@ namespace Hft.Pipeline.State;
 /// Receives the events of one processed command that concern an account it subscribed to (its own orders, and trades
 /// where it was the maker). Called on the processing thread: must be quick and must never block - copy what it needs
 /// into its own bounded queue and return. The span holds every event of the command; filter with
-/// <see cref="AccountEventHub.Concerns"/>. What it sends a client waits until <paramref name="sequence"/> (the command's
+/// <see cref="AccountEventHub.Concerns"/>. What it sends a client waits until <c>sequence</c> (the command's
 /// journal record; 0 = nothing journaled) is durable: see <see cref="Durability.DurableOutbox"/>.
 /// </summary>
 public interface IAccountEventSink

@@ -40,6 +40,8 @@ public sealed class UpstreamClient : IDisposable
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <param name="node">The group member to send to.</param>
+    /// <param name="request">The client's request as it is forwarded.</param>
     /// <param name="deadline">The request's budget (request_timeout_ms).</param>
     /// <param name="clientGone">The client's RequestAborted.</param>
     public async Task<UpstreamAnswer> SendAsync(NodeState node, ForwardRequest request, CancellationToken deadline, CancellationToken clientGone)

@@ -1,3 +1,4 @@
+using Hft.Server.Operations;
 using Prometheus;
 
 namespace Hft.Server.MarketData;
@@ -6,8 +7,9 @@ namespace Hft.Server.MarketData;
 /// The WebSocket market-data feed's health at scrape time: open connections, slow-consumer notices and user-stream
 /// resyncs, commands the shards could not hand to the publisher, and the deepest per-connection send queue.
 /// </summary>
-public sealed class MarketDataMetrics
+public sealed class MarketDataMetrics : IDisposable
 {
+    private readonly ScrapeHook _scrape;
     private readonly MarketDataPublisher _publisher;
     private readonly MarketDataObserver _observer;
     private readonly Gauge _connections;
@@ -26,7 +28,7 @@ public sealed class MarketDataMetrics
         _overflows = f.CreateCounter("hft_ws_slow_consumer_notices_total", "Resync notices sent to /ws connections whose send queue overflowed.");
         _userResyncs = f.CreateCounter("hft_ws_user_resyncs_total", "User-channel streams resynced because their event queue overflowed.");
         _dropped = f.CreateCounter("hft_marketdata_dropped_commands_total", "Commands the shards could not queue for the publisher (books resynced).");
-        registry.AddBeforeCollectCallback(Collect);
+        _scrape = ScrapeHook.Register(registry, Collect);
     }
 
     private void Collect()
@@ -37,4 +39,7 @@ public sealed class MarketDataMetrics
         _userResyncs.IncTo(_publisher.UserResyncs);
         _dropped.IncTo(_observer.Dropped);
     }
+
+    /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>
+    public void Dispose() => _scrape.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Hft.Server.MarketData;
 
 /// <summary>
 /// The private <c>user</c> channel: each subscription is a <see cref="UserStream"/> the shards fill with the account's
-/// events; this thread turns them into order-event messages (client order ids from the <see cref="OrderDirectory"/>)
+/// events; this thread turns them into order-event messages (client order ids from the <see cref="Pipeline.State.OrderDirectory"/>)
 /// and, after fills, position/PnL messages read from the risk book - never on a shard thread.
 /// </summary>
 public sealed partial class MarketDataPublisher

@@ -414,7 +414,6 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
 
     // ---- fan-out with slow-consumer handling ----------------------------------------------------------------------
 
-    /// <summary>Sends to a channel's subscribers (for level2 also to the conflated ones unless <paramref name="includeConflated"/> is false).</summary>
     /// <summary>Whether anyone would receive a message of the channel for the instrument (formatting is skipped otherwise).</summary>
     private bool Wanted(Channel channel, Instrument inst)
         => (_subscribers.TryGetValue((channel, inst.Index), out var set) && set.Count > 0)

@@ -9,8 +9,9 @@ namespace Hft.Server.Operations;
 /// in a registry of their own, collected when an operator scrapes: /metrics appends them only for the operator's view
 /// (<see cref="OpsAccess"/>), so no anonymous scrape ever sees another account's book.
 /// </summary>
-public sealed class AccountMetrics
+public sealed class AccountMetrics : IDisposable
 {
+    private readonly ScrapeHook _scrape;
     private readonly TradingPipeline _pipeline;
     private readonly object _gate = new();
     private readonly double[] _lotSize;
@@ -28,7 +29,7 @@ public sealed class AccountMetrics
         _utilization = f.CreateGauge("hft_risk_utilization", "Exposure / credit limit (0 when unlimited); alert at 0.9.", "account");
         _openOrders = f.CreateGauge("hft_open_orders", "Resting orders of an account.", "account");
         _accountEnabled = f.CreateGauge("hft_account_enabled", "1 when the account may trade, 0 when disabled (kill switch).", "account");
-        Registry.AddBeforeCollectCallback(Collect);
+        _scrape = ScrapeHook.Register(Registry, Collect);
     }
 
     /// <summary>Served by /metrics to operators only; never the server's main registry.</summary>
@@ -71,4 +72,7 @@ public sealed class AccountMetrics
     }
 
     private static double ToDouble(Amount a) => (double)a.Raw / (double)Amount.One;
+
+    /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>
+    public void Dispose() => _scrape.Dispose();
 }

@@ -9,8 +9,9 @@ namespace Hft.Server.Operations;
 /// <c>hft_journal_bytes_total</c>, <c>hft_journal_errors_total{op}</c> (write, fsync, open) and <c>hft_journal_failed</c>
 /// (1 once the journal stopped on an I/O error). Always exported; with journal mode none everything stays 0.
 /// </summary>
-public sealed class JournalMetrics : IJournalObserver
+public sealed class JournalMetrics : IJournalObserver, IDisposable
 {
+    private readonly ScrapeHook _scrape;
     /// <summary>Fsync buckets (seconds): 50 μs … 2.5 s; the alert threshold (p99 > 50 ms) sits on a bucket bound.</summary>
     public static readonly double[] FsyncBuckets =
     [
@@ -38,7 +39,7 @@ public sealed class JournalMetrics : IJournalObserver
         _errors = new Counter.Child[s_operations.Length];
         for (int i = 0; i < s_operations.Length; i++) _errors[i] = errors.WithLabels(s_operations[i]);
         _failed = f.CreateGauge("hft_journal_failed", "1 when the journal stopped on an I/O error (orders are refused), else 0.");
-        registry.AddBeforeCollectCallback(Collect);
+        _scrape = ScrapeHook.Register(registry, Collect);
         journal.Observer = this;
     }
 
@@ -51,4 +52,7 @@ public sealed class JournalMetrics : IJournalObserver
         _bytes.IncTo(_journal.Stats.Bytes);
         _failed.Set(_journal.Failure is null ? 0 : 1);
     }
+
+    /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>
+    public void Dispose() => _scrape.Dispose();
 }

@@ -10,8 +10,9 @@ namespace Hft.Server.Operations;
 /// registry): queues, throughput and error rate over a sliding window, halts, recovery and snapshots, and the process
 /// (CPU, memory, GC, thread pool, uptime) - all named <c>hft_*</c>. The per-account series are <see cref="AccountMetrics"/>.
 /// </summary>
-public sealed class StateMetrics
+public sealed class StateMetrics : IDisposable
 {
+    private readonly ScrapeHook _scrape;
     /// <summary>Throughput and error rate are computed over (at least) this window, or since start when younger.</summary>
     public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
 
@@ -75,7 +76,7 @@ public sealed class StateMetrics
         _recoveryRecords.Set(recovery.RecordsReplayed);
         _recoverySeconds.Set(recovery.Elapsed.TotalSeconds);
 
-        registry.AddBeforeCollectCallback(Collect);
+        _scrape = ScrapeHook.Register(registry, Collect);
     }
 
     private void Collect()
@@ -151,4 +152,7 @@ public sealed class StateMetrics
         }
         return Environment.WorkingSet;
     }
+
+    /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>
+    public void Dispose() => _scrape.Dispose();
 }

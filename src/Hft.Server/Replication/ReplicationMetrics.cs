@@ -1,3 +1,4 @@
+using Hft.Server.Operations;
 using Hft.Pipeline;
 using Hft.Pipeline.Replication;
 using Prometheus;
@@ -9,8 +10,9 @@ namespace Hft.Server.Replication;
 /// time). Exported by a single node too (role 1: it leads itself; term, indexes and lag 0), so dashboards and the
 /// "no leader" alert work the same for both modes.
 /// </summary>
-public sealed class ReplicationMetrics
+public sealed class ReplicationMetrics : IDisposable
 {
+    private readonly ScrapeHook _scrape;
     private readonly TradingPipeline _pipeline;
     private readonly ReplicationService? _service;
     private readonly Gauge _role, _term, _commit, _applied, _lag, _records;
@@ -28,7 +30,7 @@ public sealed class ReplicationMetrics
         _lag = f.CreateGauge("hft_replication_lag", "Committed Raft entries not yet applied on this node.");
         _records = f.CreateGauge("hft_replication_records_applied", "Journal records this node applied from the replicated log since it started.");
         _leaderChanges = f.CreateCounter("hft_replication_leader_changes_total", "Leader changes seen by this node (elections, losses).");
-        registry.AddBeforeCollectCallback(Collect);
+        _scrape = ScrapeHook.Register(registry, Collect);
     }
 
     private void Collect()
@@ -43,4 +45,7 @@ public sealed class ReplicationMetrics
         _records.Set(_service.Applier.RecordsApplied);
         _leaderChanges.IncTo(node.LeaderChanges);
     }
+
+    /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>
+    public void Dispose() => _scrape.Dispose();
 }
