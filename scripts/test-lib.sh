@@ -61,9 +61,9 @@ hft_install_packages() {
 }
 
 # Runs one test process: hft_run_tests NAME PROJECT [dotnet test arguments...], with a hang limit for any single test of
-# HFT_TEST_HANG_TIMEOUT (default 10m, a dotnet test duration such as 90s or 5m: the slowest test, the crash test, takes
-# under 3 minutes on a busy 2-core machine). Leaves NAME.trx, NAME.log and the record NAME.run in $HFT_RESULTS. When the process
-# fails, the tests it should have run are listed (same arguments) for the accounting.
+# HFT_TEST_HANG_TIMEOUT (default 10m, a dotnet test duration such as 90s or 5m: the slowest test, the crash test,
+# takes under 3 minutes on a busy 2-core machine). Leaves NAME.trx, NAME.log and the record NAME.run in $HFT_RESULTS.
+# When the process fails, the tests it should have run are listed (same arguments) for the accounting.
 hft_run_tests() {
   local name="$1" proj="$2" rc listed
   shift 2
