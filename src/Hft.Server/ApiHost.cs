@@ -120,7 +120,6 @@ public sealed class ApiHost : IAsyncDisposable
                 return socket;
             });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
-        RequestBody.Limit = config.Server.MaxRequestBodyBytes;
 
         // 2. What the endpoints read and call: the pipeline and its publishers.
         builder.Services.AddSingleton(config);

@@ -142,18 +142,16 @@ public sealed class HelmReplicationTests
     /// <summary>
     /// With a Helm binary (on PATH, or HFT_HELM=/path/to/helm): `helm template` of the production values, in replicated
     /// mode, gives the kustomize overlay's group (same StatefulSet spec, Services, budget, policy, RBAC, ingress
-    /// routes), and single-node mode the Deployment and HPA; `helm lint` passes. Without one (the usual case here: no
-    /// Helm package for this machine) the guard evaluation above is the check, as kustomize's is for kubectl.
+    /// routes), and single-node mode the Deployment and HPA; `helm lint` passes. Without one (no Debian package
+    /// provides Helm, so the usual case here) the test is reported skipped: the guard evaluation above is then the
+    /// only check of the chart.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public void Helm_template_when_installed_renders_the_overlays_group()
     {
         var helm = Environment.GetEnvironmentVariable("HFT_HELM") is { Length: > 0 } h ? h : Tool.Exists("helm") ? "helm" : null;
-        if (helm is null)
-        {
-            Assert.Contains("statefulset.yaml", RenderedFiles("production", s_replicated));
-            return;
-        }
+        Skip.If(helm is null, "helm is not on PATH and HFT_HELM is not set (no Debian package provides Helm): helm template and helm lint did not run");
+        Tool.RequireKustomizeOrSkip(); // compared with the kustomize overlay's build
         Dictionary<(string Kind, string Name), YamlMappingNode> Render(bool replicated)
         {
             var r = Tool.Run(helm, ["template", "hft-trading", s_chart, "--namespace", "hft", "--kube-version", "1.30.0",

@@ -35,14 +35,14 @@ public sealed class KubernetesTlsTests
     private static bool RunsProduction(YamlNode container)
         => container.At("args") is YamlSequenceNode args && args.Children.Select(a => a.ToString()).SequenceEqual(["serve", "--profile", "production"]);
 
-    [Fact]
+    [SkippableFact]
     public void The_production_profile_reads_its_certificate_files_under_app_tls()
     {
         foreach (var key in new[] { "cert_file", "key_file", "ca_file" })
             Assert.StartsWith(TlsDir + "/", ProductionTomlValue("tls", key));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Every_server_pod_running_the_production_profile_mounts_secret_hft_tls_read_only_at_app_tls()
     {
         var checkedPods = 0;
@@ -62,7 +62,7 @@ public sealed class KubernetesTlsTests
         Assert.Equal(2, checkedPods); // the single-node Deployment and the replicated StatefulSet
     }
 
-    [Fact]
+    [SkippableFact]
     public void Probes_of_the_api_port_use_https_and_probes_of_the_operations_port_stay_plain()
     {
         var probes = 0;
@@ -85,7 +85,7 @@ public sealed class KubernetesTlsTests
         Assert.True(probes >= 6, $"only {probes} probes found");
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_ingress_re_encrypts_to_the_https_backend_and_verifies_it_against_the_ca()
     {
         var ingresses = BaseObjects().Concat(ReplicatedManifestTests.Objects.Values).Where(o => o.Req("kind") == "Ingress").ToList();
@@ -101,7 +101,7 @@ public sealed class KubernetesTlsTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_backup_job_dials_the_api_over_https_with_the_mounted_ca()
     {
         var job = BaseObjects().Single(o => o.Req("kind") == "CronJob" && o.Req("metadata.name") == "hft-backup");
@@ -119,7 +119,7 @@ public sealed class KubernetesTlsTests
     private static bool Covers(IEnumerable<string> names, string host)
         => names.Any(n => n == host || (n.StartsWith("*.", StringComparison.Ordinal) && host.IndexOf('.') is int dot and > 0 && host[(dot + 1)..] == n[2..]));
 
-    [Fact]
+    [SkippableFact]
     public void The_certificate_example_covers_every_service_every_raft_peer_and_the_loopback_address()
     {
         var certificate = Certificate();
@@ -153,7 +153,7 @@ public sealed class KubernetesTlsTests
         Assert.All(apis, a => Assert.Equal("https", new Uri(a).Scheme));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_certificate_example_is_outside_the_applied_directory_so_a_cluster_without_cert_manager_applies_it()
     {
         Assert.DoesNotContain(BaseObjects(), o => o.Req("apiVersion").StartsWith("cert-manager.io/", StringComparison.Ordinal));
@@ -161,7 +161,7 @@ public sealed class KubernetesTlsTests
         Assert.True(IPAddress.TryParse(Certificate().Req("spec.ipAddresses.0"), out _));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Redis_is_required_over_tls_when_the_production_connection_says_ssl()
     {
         var connection = ProductionTomlValue("redis", "connection");

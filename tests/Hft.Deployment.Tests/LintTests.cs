@@ -17,12 +17,16 @@ public sealed class LintTests
         "deployment/helm/hft-trading/files/role-labeler.sh",
         "deployment/docker/healthcheck.sh",
         "hft",
+        "scripts/test.sh",
+        "scripts/test-lib.sh",
+        ".ci/run",
     ];
 
     [Fact]
     public void Every_shell_script_is_clean_under_shellcheck()
     {
         var found = Directory.GetFiles(Repo.Deployment(), "*.sh", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(Repo.Path("scripts"), "*.sh", SearchOption.AllDirectories))
             .Select(f => Path.GetRelativePath(Repo.Root, f).Replace('\\', '/')).Order().ToList();
         Assert.Equal(s_scripts.Where(s => s.EndsWith(".sh", StringComparison.Ordinal)).Order(), found); // none forgotten
         var r = Tool.Run("shellcheck", ["--severity=style", "--shell=bash", .. s_scripts]);

@@ -16,6 +16,7 @@ public sealed class ReplicatedManifestTests
 
     private static Dictionary<(string, string), YamlMappingNode> Build()
     {
+        Tool.RequireKustomizeOrSkip();
         var r = Tool.Run("kubectl", ["kustomize", "--load-restrictor", "LoadRestrictionsNone", Overlay], timeoutSeconds: 60);
         Assert.True(r.ExitCode == 0, r.ToString());
         return ByKindAndName(r.Stdout);
@@ -62,7 +63,7 @@ public sealed class ReplicatedManifestTests
 
     private static IEnumerable<string> Scalars(YamlNode node, string path) => node.Seq(path).Select(x => ((YamlScalarNode)x).Value!);
 
-    [Fact]
+    [SkippableFact]
     public void Kustomize_builds_the_overlay_with_the_shared_base_files_and_without_deployment_or_autoscaler()
     {
         string[] expected =
@@ -89,7 +90,7 @@ public sealed class ReplicatedManifestTests
         Assert.Contains("is not in or below", plain.Output);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Statefulset_has_an_odd_group_of_three_with_stable_names_parallel_start_and_rolling_updates()
     {
         int replicas = int.Parse(Sts.Req("spec.replicas"));
@@ -112,7 +113,7 @@ public sealed class ReplicatedManifestTests
             (c.Req("resources.requests.cpu"), c.Req("resources.requests.memory"), c.Req("resources.limits.cpu"), c.Req("resources.limits.memory")));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Members_are_spread_one_per_node_by_required_anti_affinity()
     {
         var term = Assert.Single(PodSpec.Seq("affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"));
@@ -121,7 +122,7 @@ public sealed class ReplicatedManifestTests
         Assert.Equal(Labels(Sts, "spec.selector.matchLabels"), Labels(term, "labelSelector.matchLabels"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Each_member_keeps_its_journal_and_raft_log_on_its_own_claim()
     {
         var claim = Assert.Single(Sts.Seq("spec.volumeClaimTemplates"));
@@ -138,7 +139,7 @@ public sealed class ReplicatedManifestTests
         Assert.Matches("^(sync|async)$", Regex.Match(toml, @"(?m)^\[journal\][^\[]*?^mode\s*=\s*""([^""]+)""").Groups[1].Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Headless_service_is_the_statefulsets_service_name_and_publishes_members_before_they_are_ready()
     {
         var raft = Obj("Service", Sts.Req("spec.serviceName"));
@@ -152,7 +153,7 @@ public sealed class ReplicatedManifestTests
         Assert.Equal(9200, Port(Container("hft-trading"), "raft"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Replication_env_names_every_ordinal_by_its_stable_dns_name_in_the_same_order()
     {
         int replicas = int.Parse(Sts.Req("spec.replicas"));
@@ -172,7 +173,7 @@ public sealed class ReplicatedManifestTests
         Assert.Empty(set.Select(n => n["HFT_REPLICATION__".Length..]).Except(contract));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Probes_grace_period_and_security_match_the_single_node_deployment()
     {
         var c = Container("hft-trading");
@@ -201,7 +202,7 @@ public sealed class ReplicatedManifestTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Disruption_budget_keeps_a_majority()
     {
         int replicas = int.Parse(Sts.Req("spec.replicas"));
@@ -210,7 +211,7 @@ public sealed class ReplicatedManifestTests
         Assert.Equal(Labels(Sts, "spec.selector.matchLabels"), Labels(pdb, "spec.selector.matchLabels"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Leader_service_selects_the_label_the_role_labeler_sets_and_the_read_service_every_member()
     {
         var leader = Labels(Obj("Service", "hft-leader"), "spec.selector");
@@ -232,7 +233,7 @@ public sealed class ReplicatedManifestTests
         Assert.Contains("GET /ready?role=leader ", text);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Role_labeler_sidecar_runs_the_repositorys_script_on_the_servers_port_with_only_its_own_token()
     {
         var labeler = Container("role-labeler");
@@ -258,7 +259,7 @@ public sealed class ReplicatedManifestTests
         Assert.Equal("token", PodSpec.Seq("volumes").Single(v => v.Str("name") == "kube-api-access").Req("projected.sources.0.serviceAccountToken.path"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Rbac_lets_the_labeler_get_and_patch_only_the_groups_pods()
     {
         string account = PodSpec.Req("serviceAccountName");
@@ -274,7 +275,7 @@ public sealed class ReplicatedManifestTests
         Assert.DoesNotContain(Objects.Keys, k => k.Kind is "ClusterRole" or "ClusterRoleBinding");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Ingress_sends_order_entry_and_admin_to_the_leader_and_the_rest_to_every_member()
     {
         var ingress = Obj("Ingress", "hft-trading");
@@ -290,7 +291,7 @@ public sealed class ReplicatedManifestTests
         Assert.Contains("MapGroup(\"/api/v1/admin\")", source);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Network_policy_adds_raft_between_members_and_the_api_server_for_the_labeler()
     {
         var np = Obj("NetworkPolicy", "hft-trading-system");
@@ -307,7 +308,7 @@ public sealed class ReplicatedManifestTests
         Assert.Contains(np.Seq("spec.egress"), r => r.Str("ports.0.port") == "6379");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Service_monitor_scrapes_each_member_once_through_the_read_service()
     {
         var selector = Labels(Obj("ServiceMonitor", "hft-trading"), "spec.selector.matchLabels");

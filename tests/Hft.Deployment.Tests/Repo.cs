@@ -88,4 +88,27 @@ public static class Tool
     }
 
     public static ToolResult Run(string file, params string[] args) => Run(file, args, null, null);
+
+    /// <summary>
+    /// Skips the calling test (reported SKIPPED with the reason, never passed) when <paramref name="name"/> is not on
+    /// PATH. Only for tools no Debian package provides (so scripts/test.sh cannot install them); a tool it installs is
+    /// simply run, and its absence fails the test.
+    /// </summary>
+    public static void RequireOrSkip(string name, string why)
+        => Skip.IfNot(Exists(name), $"{name} is not on PATH: {why}");
+
+    /// <summary>
+    /// kubectl whose built-in kustomize builds the overlays (kubectl 1.21 or newer: kustomize v4, --load-restrictor).
+    /// scripts/test.sh installs Debian's kubernetes-client when kubectl is missing, but that is kubectl 1.20 (kustomize
+    /// v2, which refuses the overlays' fields): with it, the tests that build the overlays are skipped, saying so.
+    /// </summary>
+    public static void RequireKustomizeOrSkip()
+    {
+        RequireOrSkip("kubectl", "the kustomize builds of deployment/kubernetes need it (scripts/test.sh installs kubernetes-client)");
+        var help = s_kustomizeHelp.Value;
+        Skip.IfNot(help.Contains("--load-restrictor", StringComparison.Ordinal),
+            "this kubectl's kustomize is older than v4 (kubectl 1.21; Debian's kubernetes-client is 1.20) and cannot build the overlays");
+    }
+
+    private static readonly Lazy<string> s_kustomizeHelp = new(() => Run("kubectl", ["kustomize", "--help"], timeoutSeconds: 60).Output);
 }

@@ -67,9 +67,10 @@ public sealed class RoleLabelerTests
         Assert.Equal("[dry-run] kubectl label pod hft-2 hft.io/role=follower --overwrite --request-timeout=5s", r.Stdout.Trim());
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_failing_kubectl_is_reported_and_once_exits_1()
     {
+        Tool.RequireOrSkip("kubectl", "the real kubectl must fail against a closed API server (scripts/test.sh installs kubernetes-client)");
         var dir = Directory.CreateTempSubdirectory("hft-labeler-kube-");
         try
         {

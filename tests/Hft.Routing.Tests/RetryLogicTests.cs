@@ -28,7 +28,7 @@ public sealed class RetryLogicTests
     public async Task A_not_leader_answer_without_another_leader_is_503_leader_unavailable_after_one_attempt()
     {
         await using var stale = await RetryLogicPeer.StartAsync(0, RetryLogicPeer.Mode.NotLeader, leaderHint: null);
-        await using var gateway = await Gateway.StartAsync(Gateway.Config([(0, ["BTCUSD"], [stale.BaseUrl])], timeoutMs: 600));
+        await using var gateway = await Gateway.StartAsync(Gateway.Config([(0, ["BTCUSD"], [stale.BaseUrl])]));
         using var client = gateway.Client("not-checked-by-the-peer");
         (await client.SendJson(HttpMethod.Post, "api/v1/orders", HttpJson.Limit("BTCUSD", "buy", "49000.00", "0.01")))
             .ShouldBeError(503, "leader_unavailable");
@@ -41,7 +41,9 @@ public sealed class RetryLogicTests
     public async Task A_timeout_or_reset_after_sending_is_503_upstream_error_and_never_resent(RetryLogicPeer.Mode mode)
     {
         await using var peer = await RetryLogicPeer.StartAsync(0, mode);
-        await using var gateway = await Gateway.StartAsync(Gateway.Config([(0, ["BTCUSD"], [peer.BaseUrl])], timeoutMs: 800));
+        // The default 5 s upstream timeout: a shorter one (800 ms) let a busy machine's slow answer to the read below
+        // time out too (503 where 404 was due). A hang costs the test 5 s per request, a reset nothing.
+        await using var gateway = await Gateway.StartAsync(Gateway.Config([(0, ["BTCUSD"], [peer.BaseUrl])]));
         using var client = gateway.Client("not-checked-by-the-peer");
         // A read first, so that the order goes out on a reused connection (where a transport may be tempted to retry).
         (await client.SendJson(HttpMethod.Get, "api/v1/book/BTCUSD")).ShouldBe(404);

@@ -1,5 +1,7 @@
 using System.Buffers;
+using Hft.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hft.Server.Api;
 
@@ -9,8 +11,6 @@ namespace Hft.Server.Api;
 /// </summary>
 public readonly record struct RequestBody(byte[] Bytes, ApiProblem? Problem)
 {
-    public static int Limit { get; set; } = 16 * 1024;
-
     /// <summary>The refusal as a result to return (null when the body was read).</summary>
     public IResult? Error => Problem?.ToResult();
 
@@ -20,7 +20,9 @@ public readonly record struct RequestBody(byte[] Bytes, ApiProblem? Problem)
     /// </summary>
     public static async Task<RequestBody> ReadAsync(HttpContext http)
     {
-        if (http.Request.ContentLength is long declared && declared > Limit) return TooLarge();
+        // This server's [server] max_request_body_bytes (its own configuration: servers in one process may differ).
+        int limit = http.RequestServices.GetRequiredService<HftConfig>().Server.MaxRequestBodyBytes;
+        if (http.Request.ContentLength is long declared && declared > limit) return TooLarge(limit);
         var reader = http.Request.BodyReader;
         try
         {
@@ -28,10 +30,10 @@ public readonly record struct RequestBody(byte[] Bytes, ApiProblem? Problem)
             {
                 var read = await reader.ReadAsync(http.RequestAborted);
                 var body = read.Buffer;
-                if (body.Length > Limit)
+                if (body.Length > limit)
                 {
                     reader.AdvanceTo(body.End);
-                    return TooLarge();
+                    return TooLarge(limit);
                 }
                 if (read.IsCompleted || read.IsCanceled)
                 {
@@ -44,12 +46,12 @@ public readonly record struct RequestBody(byte[] Bytes, ApiProblem? Problem)
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
-            return TooLarge();
+            return TooLarge(limit);
         }
     }
 
-    private static RequestBody TooLarge()
-        => new([], new ApiProblem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"request body larger than {Limit} bytes"));
+    private static RequestBody TooLarge(int limit)
+        => new([], new ApiProblem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"request body larger than {limit} bytes"));
 
     private static RequestBody NotJson()
         => new([], new ApiProblem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",

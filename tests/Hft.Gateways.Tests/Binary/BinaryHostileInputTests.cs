@@ -120,13 +120,14 @@ public class BinaryHostileInputTests
     [Fact]
     public async Task A_logged_on_client_silent_for_three_heartbeat_intervals_is_disconnected()
     {
-        await using var s = await StartAsync(c => c with { Gateway = c.Gateway with { BinaryHeartbeatMs = 250 } });
+        // 1 s heartbeats: a 3 s timeout, and a live client heartbeating every 500 ms stays up unless the whole process
+        // stalls for 2.5 s, far beyond what a busy 2-core machine does (100-250 ms intervals did flake there).
+        await using var s = await StartAsync(c => c with { Gateway = c.Gateway with { BinaryHeartbeatMs = 1000 } });
         using var silent = await RawConnection.ConnectAsync(s.Port);
         Assert.Equal(MessageType.LoginAccepted, (await silent.LoginAsync(KeyA1)).Type);
         Assert.Equal(DisconnectReason.HeartbeatTimeout, await silent.ClosedAsync()); // heard ServerHeartbeats, answered none
-        // Sends heartbeats on its own every 125 ms: stays up past the 750 ms timeout (wide enough for a busy machine).
         var live = await s.LoginAsync();
-        await Task.Delay(1000);
+        await Task.Delay(3500); // past the 3 s timeout
         live.SendNewOrder(1, Btc, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 4_900_000, 10_000);
         await live.ExpectAsync(MessageType.OrderAccepted);
         Assert.False(live.Closed.IsCompleted);

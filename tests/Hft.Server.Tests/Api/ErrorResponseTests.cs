@@ -241,6 +241,19 @@ public sealed class ErrorResponseTests(ApiServerFixture api) : IClassFixture<Api
         (await Rest.Read(response)).AssertError(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 
+    [Fact]
+    public async Task Each_server_in_a_process_keeps_its_own_body_limit()
+    {
+        // Two servers in one process, started one after the other: the second one's limit must not become the first's.
+        await using var small = await ApiServerFixture.StartAsync(c => c with { Server = c.Server with { MaxRequestBodyBytes = 2048 } });
+        await using var large = await ApiServerFixture.StartAsync(c => c with { Server = c.Server with { MaxRequestBodyBytes = 64 * 1024 } });
+        var body = "{\"symbol\":\"BTCUSD\",\"pad\":\"" + new string('x', 4096) + "\"}";
+        var refused = await small.Client("A1").PostRaw("api/v1/orders", body);
+        refused.AssertError(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        Assert.Contains("larger than 2048 bytes", refused.ToString(), StringComparison.Ordinal);
+        (await large.Client("A1").PostRaw("api/v1/orders", body)).AssertError(HttpStatusCode.BadRequest, "invalid_request"); // read, then refused as an order
+    }
+
     // ---- 422 ---------------------------------------------------------------------------------------------------
 
     [Fact]

@@ -210,11 +210,11 @@ public sealed class MarketDataSocketTests
         for (int i = 0; i < 200 && publisher.OverflowNotices < 1; i++) await Task.Delay(50); // the publisher may still be catching up
         Assert.True(publisher.OverflowNotices >= 1, "the slow consumer never overflowed its send queue");
 
-        // matching is not held up: orders keep being accepted quickly and other subscribers are served
-        var sw = Stopwatch.StartNew();
+        // matching is not held up: an order is accepted and other subscribers are served while the slow client still
+        // reads nothing (were matching waiting on its socket, this order could only complete after it starts reading
+        // below). No wall-clock bound: under a flood on a busy 2-core machine any fixed one is a coin toss.
         var maker = await s.Client("A2").Place(Rest.Limit("sell", "45299", "0.001"));
         maker.AssertStatus(HttpStatusCode.Created);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"order took {sw.Elapsed}");
         var trade = await reader.NextAsync(m => Is(m, "trades"));
         Assert.Equal(45299m, D(trade.GetProperty("price")));
 

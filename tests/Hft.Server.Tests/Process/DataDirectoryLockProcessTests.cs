@@ -50,11 +50,8 @@ public sealed class DataDirectoryLockProcessTests : IDisposable
 
     private async Task<(HftProcess Process, int Port)> StartAsync(string name)
     {
-        int port = HftProcess.FreePort();
-        var (env, cwd) = Serve(name, port);
-        var process = HftProcess.Start(["serve"], env, cwd);
-        await process.WaitReadyAsync(s_startTimeout);
-        return (process, port);
+        string cwd = Serve(name, 0).WorkingDirectory;
+        return await HftProcess.StartServeAsync(["serve"], port => Serve(name, port).Env, cwd, s_startTimeout);
     }
 
     private static async Task<HttpClient> TraderAsync(int port, string account)

@@ -134,7 +134,35 @@ public sealed class HftProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>A TCP port free on 127.0.0.1 right now.</summary>
+    /// <summary>
+    /// Starts <c>hft serve</c> on a free port and waits until it is ready. Its configuration refuses port 0, so it must be
+    /// given a port, and a port found free can be taken by another process before the server binds it: then the server
+    /// exits saying "address already in use", and it is started again on another port (at most 5 times).
+    /// </summary>
+    public static async Task<(HftProcess Process, int Port)> StartServeAsync(IEnumerable<string> args,
+        Func<int, IReadOnlyDictionary<string, string>> environment, string? workingDirectory, TimeSpan timeout)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = FreePort();
+            var process = Start(args, environment(port), workingDirectory);
+            try
+            {
+                await process.WaitReadyAsync(timeout);
+                return (process, port);
+            }
+            catch (Xunit.Sdk.XunitException) when (attempt < 5 && process._process.HasExited
+                && process.Stderr.Contains("address already in use", StringComparison.Ordinal))
+            {
+                process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A TCP port free on 127.0.0.1 right now (another process may take it before it is used: see
+    /// <see cref="StartServeAsync"/>).
+    /// </summary>
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -35,12 +35,11 @@ public sealed class ServeProcessTests
     [Fact]
     public async Task Serve_answers_http_then_drains_on_sigterm_without_losing_an_acknowledged_order()
     {
-        int port = HftProcess.FreePort();
         var work = Directory.CreateTempSubdirectory("hft-serve-test-");
-        using var serve = HftProcess.Start(["serve"], ServeEnv(port), work.FullName);
+        var (started, port) = await HftProcess.StartServeAsync(["serve"], ServeEnv, work.FullName, s_startTimeout);
+        using var serve = started;
         try
         {
-            await serve.WaitReadyAsync(s_startTimeout);
             Assert.Contains($"hft: listening on http://127.0.0.1:{port}", serve.Stdout, StringComparison.Ordinal);
             Assert.Contains("profile=development", serve.Stdout, StringComparison.Ordinal);
             Assert.Contains("hft: FIX 4.4 acceptor listening on 127.0.0.1:", serve.Stdout, StringComparison.Ordinal);

@@ -27,24 +27,41 @@ public abstract class MarketCacheContract : IAsyncLifetime
         Assert.Null(await GetText("book:BTCUSD:51"));
     }
 
+    /// <summary>
+    /// Time passes beyond the TTL the entry was given, without the test racing a real clock: the in-memory cache's
+    /// clock is moved by hand, and Redis is shown the expiry it was given (PTTL) and then made to expire the key.
+    /// </summary>
+    protected abstract Task PassTtlAsync(string key, TimeSpan ttl);
+
     [Fact]
     public async Task Entries_expire_after_their_ttl()
     {
-        Cache.Set("ticker:ETHUSD", [1, 2, 3], TimeSpan.FromMilliseconds(300));
-        await Poll.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is not null, TimeSpan.FromSeconds(5), "set lands");
-        await Poll.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is null, TimeSpan.FromSeconds(5), "entry expires");
+        var ttl = TimeSpan.FromMinutes(10); // far longer than any stall of a busy machine between the set and the lookup
+        Cache.Set("ticker:ETHUSD", [1, 2, 3], ttl);
+        await Poll.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is not null, TimeSpan.FromSeconds(30), "set lands");
+        await PassTtlAsync("ticker:ETHUSD", ttl);
+        await Poll.UntilAsync(async () => await Cache.GetAsync("ticker:ETHUSD") is null, TimeSpan.FromSeconds(30), "entry expires");
     }
 }
 
 public sealed class InMemoryMarketCacheTests : MarketCacheContract
 {
+    private readonly ManualClock _clock = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+
     public override Task InitializeAsync()
     {
-        Cache = new InMemoryMarketCache();
+        Cache = new InMemoryMarketCache(_clock);
         return Task.CompletedTask;
     }
 
     public override Task DisposeAsync() => Task.CompletedTask;
+
+    protected override async Task PassTtlAsync(string key, TimeSpan ttl)
+    {
+        _clock.Advance(ttl - TimeSpan.FromMilliseconds(1));
+        Assert.NotNull(await Cache.GetAsync(key)); // alive until its TTL has passed ...
+        _clock.Advance(TimeSpan.FromMilliseconds(1)); // ... and not a millisecond longer
+    }
 
     [Fact]
     public async Task Stays_bounded_when_full_of_live_entries()
@@ -72,6 +89,16 @@ public sealed class RedisMarketCacheTests : MarketCacheContract
     {
         await _stores.DisposeAsync();
         await _redis.DisposeAsync();
+    }
+
+    protected override async Task PassTtlAsync(string key, TimeSpan ttl)
+    {
+        var db = _stores.Connection.Database!;
+        var redisKey = _stores.Connection.KeyPrefix + "cache:" + key;
+        var left = await db.KeyTimeToLiveAsync(redisKey);
+        Assert.NotNull(left); // the key carries an expiry ...
+        Assert.InRange(left.Value, TimeSpan.FromTicks(1), ttl); // ... of at most the TTL it was given
+        Assert.True(await db.KeyExpireAsync(redisKey, TimeSpan.FromMilliseconds(1))); // the rest of it passes at once
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Hft.Auth.Sessions;
 using Hft.Server.Sessions;
+using Hft.Server.Tests.Support;
 
 namespace Hft.Server.Tests.Sessions;
 
@@ -7,15 +8,18 @@ namespace Hft.Server.Tests.Sessions;
 public sealed class RevocationListTests
 {
     [Fact]
-    public async Task Session_entries_expire_with_the_last_access_token_and_are_pruned()
+    public void Session_entries_expire_with_the_last_access_token_and_are_pruned()
     {
-        var list = new RevocationList();
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var clock = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var list = new RevocationList(clock);
+        long now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         list.RevokeSession("short", now + 200);
         list.RevokeSession("long", now + 60_000);
-        Assert.True(list.IsRevoked("short", "A1", DateTimeOffset.UtcNow));
-        await Task.Delay(400);
-        Assert.False(list.IsRevoked("short", "A1", DateTimeOffset.UtcNow));
+        Assert.True(list.IsRevoked("short", "A1", clock.GetUtcNow()));
+        clock.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.True(list.IsSessionRevoked("short")); // still inside its token's lifetime
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(list.IsRevoked("short", "A1", clock.GetUtcNow()));
         list.Prune();
         Assert.Equal(1, list.SessionCount);
         Assert.True(list.IsSessionRevoked("long"));

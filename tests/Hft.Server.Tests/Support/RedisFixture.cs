@@ -23,16 +23,31 @@ public sealed class RedisFixture : IAsyncDisposable
         _tls = tls;
     }
 
-    public int Port { get; }
+    /// <summary>Its port: picked free when first started, kept across <see cref="Kill"/> and <see cref="StartAsync"/>.</summary>
+    public int Port { get; private set; }
 
     /// <summary>The StackExchange.Redis connection string of this server (TLS: the name its certificate carries).</summary>
     public string Connection => _tls is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},ssl=true,sslHost=localhost";
 
+    /// <summary>
+    /// Starts a redis-server on a free port. redis-server must be given its port, and a port found free can be taken by
+    /// another process before redis binds it: then redis exits saying so, and it is started again on another port.
+    /// </summary>
     public static async Task<RedisFixture> StartNewAsync(RedisTlsFiles? tls = null)
     {
         var fixture = new RedisFixture(FreePort(), tls);
-        await fixture.StartAsync();
-        return fixture;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await fixture.StartAsync();
+                return fixture;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+                fixture.Port = FreePort();
+            }
+        }
     }
 
     private static int FreePort()
@@ -44,7 +59,12 @@ public sealed class RedisFixture : IAsyncDisposable
         return port;
     }
 
-    /// <summary>Starts redis-server and waits (at most 10 s) until it accepts connections.</summary>
+    private sealed class PortTakenException(string message) : Exception(message);
+
+    /// <summary>
+    /// Starts redis-server and waits (at most 30 s) until it says it accepts connections: its own word, so a connection
+    /// that another process on a taken port accepts is never mistaken for it.
+    /// </summary>
     public async Task StartAsync()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("redis-server already running");
@@ -60,27 +80,28 @@ public sealed class RedisFixture : IAsyncDisposable
             : ["--port", "0", "--tls-port", port, "--tls-cert-file", _tls.CertFile, "--tls-key-file", _tls.KeyFile, "--tls-ca-cert-file", _tls.CaFile];
         foreach (var a in listen.Concat(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"]))
             psi.ArgumentList.Add(a);
+        var output = new System.Text.StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Line(string? line)
+        {
+            if (line is null) return;
+            lock (output) output.AppendLine(line);
+            if (line.Contains("Ready to accept connections", StringComparison.Ordinal)) ready.TrySetResult();
+        }
         _process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("could not start redis-server (apt-get install redis-server)");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Line(e.Data);
+        _process.ErrorDataReceived += (_, e) => Line(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"redis-server exited with {_process.ExitCode} on port {Port}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"redis-server did not accept connections on port {Port} within 10 s");
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
+        if (first == ready.Task) return;
+        string said;
+        lock (output) said = output.ToString();
+        Kill();
+        if (first == exited && said.Contains("Address already in use", StringComparison.Ordinal))
+            throw new PortTakenException($"port {port} was taken before redis-server could bind it");
+        throw new InvalidOperationException($"redis-server on port {port} did not become ready within 30 s:\n{said}");
     }
 
     /// <summary>Kills redis-server (SIGKILL: no goodbye to clients) and waits for it to exit.</summary>
