@@ -9,8 +9,9 @@ namespace Hft.Server.Replication;
 /// record a source had committed (it grows while no source is reachable); the alert HftDrReplicaLagging fires when it
 /// nears the one-minute RPO. Exported by a DR replica only.
 /// </summary>
-public sealed class DrMetrics
+public sealed class DrMetrics : IDisposable
 {
+    private readonly Operations.ScrapeHook _scrape;
     private readonly DrFollower _dr;
     private readonly Gauge _lagSeconds, _lagRecords, _connected, _applied, _source, _promoted;
     private readonly Counter _reconnects;
@@ -27,7 +28,7 @@ public sealed class DrMetrics
         _source = f.CreateGauge("hft_replication_dr_source_sequence", "Last committed journal record the source reported.");
         _promoted = f.CreateGauge("hft_replication_dr_promoted", "1 once this DR replica was promoted to a venue of its own (it follows nothing).");
         _reconnects = f.CreateCounter("hft_replication_dr_reconnects_total", "Journal streams opened after the first (lost streams, refusals, source changes).");
-        registry.AddBeforeCollectCallback(Collect);
+        _scrape = Operations.ScrapeHook.Register(registry, Collect);
     }
 
     private void Collect()
@@ -40,4 +41,7 @@ public sealed class DrMetrics
         _promoted.Set(_dr.Promotion is null ? 0 : 1);
         _reconnects.IncTo(_dr.Reconnects);
     }
+
+    /// <summary>Stops collecting for scrapes (the host disposes it when the node stops).</summary>
+    public void Dispose() => _scrape.Dispose();
 }

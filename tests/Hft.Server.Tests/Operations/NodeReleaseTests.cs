@@ -27,6 +27,21 @@ public sealed class NodeReleaseTests
         Assert.False(released.IsAlive, "the disposed node's pipeline is still reachable 30 s after it stopped");
     }
 
+    [Fact]
+    public void Every_scrape_callback_is_registered_through_a_detachable_hook()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hft.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var direct = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(dir!.FullName, "src"), "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") || Path.GetFileName(file) == "ScrapeHook.cs") continue;
+            if (File.ReadAllText(file).Contains(".AddBeforeCollectCallback(", StringComparison.Ordinal)) direct.Add(file);
+        }
+        Assert.True(direct.Count == 0, "register scrape callbacks with ScrapeHook.Register (a direct one keeps a stopped node alive): " + string.Join(", ", direct));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static async Task<WeakReference> StartScrapeAndDispose()
     {
