@@ -260,6 +260,31 @@ public sealed class HelmReplicationTests
         Same("ServiceMonitor", "hft-trading", "spec.selector");
         Assert.Equal(overlay[("ConfigMap", "hft-role-labeler")].Map("data").Literal("role-labeler.sh"),
             chart[("ConfigMap", "hft-role-labeler")].Map("data").Literal("role-labeler.sh"));
+
+        // dr.enabled beside the members: the kustomize replica (deployment/kubernetes/replicated/dr), same fields.
+        var dr = Tool.Run(helm, ["template", "hft-trading", s_chart, "--namespace", "hft", "--kube-version", "1.30.0",
+            "-f", Path.Combine(s_chart, "values-production.yaml"), "--set-file", "config.toml=" + Repo.Path("config", "production.toml"),
+            "--set", "replication.enabled=true", "--set", "dr.enabled=true"], timeoutSeconds: 60);
+        Assert.True(dr.ExitCode == 0, dr.ToString());
+        var withDr = ReplicatedManifestTests.ByKindAndName(dr.Stdout);
+        var kustomized = Tool.Run("kubectl", ["kustomize", "--load-restrictor", "LoadRestrictionsNone", "deployment/kubernetes/replicated/dr"], timeoutSeconds: 60);
+        Assert.True(kustomized.ExitCode == 0, kustomized.ToString());
+        var replica = ReplicatedManifestTests.ByKindAndName(kustomized.Stdout);
+        foreach (var (kind, name, path) in new[]
+        {
+            ("StatefulSet", "hft-dr", "spec.replicas"), ("StatefulSet", "hft-dr", "spec.serviceName"), ("StatefulSet", "hft-dr", "spec.selector"),
+            ("StatefulSet", "hft-dr", "spec.volumeClaimTemplates"),
+            ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.env"), ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.ports"),
+            ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.volumeMounts"), ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.readinessProbe"),
+            ("Service", "hft-dr", "spec.selector"), ("Service", "hft-dr", "spec.ports"), ("NetworkPolicy", "hft-dr", "spec"),
+        })
+        {
+            var difference = Yaml.Difference(Yaml.Plain(replica[(kind, name)].At(path)), Yaml.Plain(withDr[(kind, name)].At(path)));
+            Assert.True(difference is null, $"{kind} {name} {path}: kustomize vs chart {difference}");
+        }
+        var alone = Tool.Run(helm, ["template", "x", s_chart, "--kube-version", "1.30.0", "--set", "config.toml=x", "--set", "dr.enabled=true"], timeoutSeconds: 60);
+        Assert.NotEqual(0, alone.ExitCode);
+        Assert.Contains("dr.enabled needs replication.enabled", alone.Output);
     }
 
     [Fact]
