@@ -77,6 +77,63 @@ public sealed class HelmReplicationTests
         foreach (var kind in new[] { "Service", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "PodDisruptionBudget" }) Assert.Contains(kind, kinds);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("production")]
+    [InlineData("staging")]
+    public void Dr_replica_renders_only_when_enabled_and_a_dr_only_release_renders_it_alone(string? environment)
+    {
+        Assert.DoesNotContain("dr.yaml", RenderedFiles(environment, []));
+        Assert.DoesNotContain("dr.yaml", RenderedFiles(environment, s_replicated));
+
+        var beside = RenderedFiles(environment, new() { ["replication.enabled"] = "true", ["dr.enabled"] = "true" });
+        Assert.Contains("dr.yaml", beside);
+        Assert.Contains("statefulset.yaml", beside);
+        Assert.DoesNotContain("deployment.yaml", beside);
+
+        var alone = RenderedFiles(environment, new() { ["dr.enabled"] = "true", ["dr.only"] = "true" });
+        Assert.Contains("dr.yaml", alone);
+        foreach (var f in new[] { "deployment.yaml", "service.yaml", "hpa.yaml", "ingress.yaml", "statefulset.yaml", "replication-services.yaml" })
+            Assert.DoesNotContain(f, alone);
+        Assert.Contains("StatefulSet", Kinds(alone));
+        Assert.DoesNotContain("Deployment", Kinds(alone));
+
+        var v = Yaml.Load(Path.Combine(s_chart, "values.yaml"));
+        Assert.Equal(("false", "false", 0), (v.Req("dr.enabled"), v.Req("dr.only"), v.Seq("dr.sources").Count));
+    }
+
+    [Fact]
+    public void Dr_template_is_the_kustomize_replicas_shape()
+    {
+        var t = Template("dr.yaml");
+        foreach (var needle in new[]
+        {
+            "kind: StatefulSet", "name: hft-dr\n", "serviceName: hft-dr", "replicas: 1", "volumeClaimTemplates:", "name: data",
+            "mountPath: /app/data", "path: /ready", "app.kubernetes.io/component: dr-replica", "kind: Service", "kind: NetworkPolicy",
+            "name: HFT_DR__ENABLED\n              value: \"true\"", "value: {{ join \",\" $sources | quote }}",
+            "printf \"hft-%d.hft-raft.%s.svc.%s\" $i $.Release.Namespace $.Values.replication.clusterDomain",
+            "(ternary \"https\" \"http\" $.Values.tls.enabled) $host (int $.Values.service.metricsPort)",
+            "secretName: {{ .Values.dr.tokenSecret }}", "mountPath: /app/secrets", "value: {{ printf \"/app/secrets/%s\" .Values.dr.tokenSecretKey | quote }}",
+            "fail \"dr.enabled needs replication.enabled", "hasPrefix \"HFT_REPLICATION__\" $name",
+            "readOnlyRootFilesystem: true", "automountServiceAccountToken: false",
+        })
+            Assert.True(t.Contains(needle, StringComparison.Ordinal), needle);
+        Assert.DoesNotContain("name: HFT_REPLICATION__", t);
+        Assert.DoesNotContain("name: raft", t);
+        Assert.DoesNotContain("name: HFT_DR__TOKEN\n", t);
+        // The same [dr] variables as the kustomize replica, and its Secret's default name and key.
+        var overlay = File.ReadAllText(Repo.Deployment("kubernetes", "replicated", "dr", "statefulset.yaml"));
+        var names = System.Text.RegularExpressions.Regex.Matches(t, @"name: (HFT_DR__\w+)").Select(m => m.Value).ToList();
+        Assert.Equal(3, names.Count);
+        foreach (var name in names) Assert.Contains(name, overlay);
+        var v = Yaml.Load(Path.Combine(s_chart, "values.yaml"));
+        Assert.Contains($"secretName: {v.Req("dr.tokenSecret")}", overlay);
+        Assert.Contains($"key: {v.Req("dr.tokenSecretKey")}", overlay);
+        // The members' policy admits the replica on the operations port when both are in the release.
+        Assert.Contains("app.kubernetes.io/component: dr-replica\n      ports:\n        - protocol: TCP\n          port: {{ .Values.service.metricsPort }}",
+            Template("networkpolicy.yaml"));
+    }
+
     [Fact]
     public void The_guard_evaluator_refuses_what_it_does_not_understand_and_evaluates_what_it_does()
     {
@@ -203,6 +260,31 @@ public sealed class HelmReplicationTests
         Same("ServiceMonitor", "hft-trading", "spec.selector");
         Assert.Equal(overlay[("ConfigMap", "hft-role-labeler")].Map("data").Literal("role-labeler.sh"),
             chart[("ConfigMap", "hft-role-labeler")].Map("data").Literal("role-labeler.sh"));
+
+        // dr.enabled beside the members: the kustomize replica (deployment/kubernetes/replicated/dr), same fields.
+        var dr = Tool.Run(helm, ["template", "hft-trading", s_chart, "--namespace", "hft", "--kube-version", "1.30.0",
+            "-f", Path.Combine(s_chart, "values-production.yaml"), "--set-file", "config.toml=" + Repo.Path("config", "production.toml"),
+            "--set", "replication.enabled=true", "--set", "dr.enabled=true"], timeoutSeconds: 60);
+        Assert.True(dr.ExitCode == 0, dr.ToString());
+        var withDr = ReplicatedManifestTests.ByKindAndName(dr.Stdout);
+        var kustomized = Tool.Run("kubectl", ["kustomize", "--load-restrictor", "LoadRestrictionsNone", "deployment/kubernetes/replicated/dr"], timeoutSeconds: 60);
+        Assert.True(kustomized.ExitCode == 0, kustomized.ToString());
+        var replica = ReplicatedManifestTests.ByKindAndName(kustomized.Stdout);
+        foreach (var (kind, name, path) in new[]
+        {
+            ("StatefulSet", "hft-dr", "spec.replicas"), ("StatefulSet", "hft-dr", "spec.serviceName"), ("StatefulSet", "hft-dr", "spec.selector"),
+            ("StatefulSet", "hft-dr", "spec.volumeClaimTemplates"),
+            ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.env"), ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.ports"),
+            ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.volumeMounts"), ("StatefulSet", "hft-dr", "spec.template.spec.containers.0.readinessProbe"),
+            ("Service", "hft-dr", "spec.selector"), ("Service", "hft-dr", "spec.ports"), ("NetworkPolicy", "hft-dr", "spec"),
+        })
+        {
+            var difference = Yaml.Difference(Yaml.Plain(replica[(kind, name)].At(path)), Yaml.Plain(withDr[(kind, name)].At(path)));
+            Assert.True(difference is null, $"{kind} {name} {path}: kustomize vs chart {difference}");
+        }
+        var alone = Tool.Run(helm, ["template", "x", s_chart, "--kube-version", "1.30.0", "--set", "config.toml=x", "--set", "dr.enabled=true"], timeoutSeconds: 60);
+        Assert.NotEqual(0, alone.ExitCode);
+        Assert.Contains("dr.enabled needs replication.enabled", alone.Output);
     }
 
     [Fact]
