@@ -51,9 +51,10 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
         Log = log;
         OurCompId = Encoding.ASCII.GetBytes(config.TargetCompId);
         TheirCompId = Encoding.ASCII.GetBytes(config.SenderCompId);
-        Seq = new FixSequenceStore(Path.Combine(gateway.FixStoreDir, $"{Safe(config.TargetCompId)}-{Safe(config.SenderCompId)}.seqnums"),
-            gateway.FixSeqFsyncMs);
-        SentStore = new FixResendStore(gateway.FixResendStoreMessages);
+        string stem = Path.Combine(gateway.FixStoreDir, $"{Safe(config.TargetCompId)}-{Safe(config.SenderCompId)}");
+        Seq = new FixSequenceStore(stem + ".seqnums", gateway.FixSeqFsyncMs);
+        SentStore = new FixResendStore(gateway.FixResendStoreMessages, stem + ".sent");
+        if (Seq.NextOut == 1) SentStore.Clear(); // new (or deleted) sequence file: nothing sent under these numbers
         _execPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "-";
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = $"hft-fix-{config.SenderCompId}" };
     }
@@ -267,6 +268,9 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
             int length;
             lock (_sendGate)
             {
+                if (!SentStore.Flush()) // the sent messages reach the resend file before the socket
+                    Log.LogWarning("fix {Session}: could not write the resend store {Path}; those messages will be gap-filled after a restart",
+                        Config.SenderCompId, SentStore.FilePath);
                 connection = Connection;
                 length = _outLength;
                 if (length == 0 || connection is null) return;
@@ -452,6 +456,7 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
 
     public void Dispose()
     {
+        lock (_sendGate) SentStore.Dispose();
         Seq.Dispose();
         _wake.Dispose();
     }

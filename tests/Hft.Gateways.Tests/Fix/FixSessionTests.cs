@@ -309,4 +309,37 @@ public class FixSessionTests
             Assert.True(logon.SeqNum > lastIn, $"server seq {logon.SeqNum} continues after {lastIn}");
         }
     }
+
+    [Fact]
+    public async Task Execution_report_sent_before_a_restart_is_resent_with_possdup_after_it()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        FixReceived ack;
+        long nextOut;
+        await using (var c = await f.LogonAsync())
+        {
+            c.NewOrder("P1", "BTCUSD", '1', "0.1", "100.00");
+            ack = c.Expect(m => m.MsgType == "8");
+            c.Logout();
+            c.Expect(m => m.MsgType == "5");
+            nextOut = c.NextOut;
+        }
+        await f.RestartAsync();
+        Assert.True(File.Exists(Path.Combine(f.Dir, "fix", "HFT-CLIENT_A1.sent.0")), "the resend store is a file next to the sequence numbers");
+        await using (var c = await f.ConnectAsync(nextOut: nextOut))
+        {
+            Assert.Equal("A", c.Logon(FixServerFixture.PasswordA1).MsgType);
+            string seq = ack.SeqNum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            c.Send("2", FixClient.Body($"7={seq}|16={seq}"));
+            var again = c.Expect(m => m.MsgType == "8");
+            Assert.Equal(ack.SeqNum, again.SeqNum);
+            Assert.Equal("Y", again[FixTags.PossDupFlag]);
+            Assert.Equal(ack[FixTags.SendingTime], again[FixTags.OrigSendingTime]);
+            foreach (var (tag, value) in ack.Fields)
+            {
+                if (tag is FixTags.SendingTime or FixTags.CheckSum or FixTags.BodyLength) continue;
+                Assert.Equal(value, again[tag]);
+            }
+        }
+    }
 }
