@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Hft.Server.Tests.Process;
@@ -163,14 +161,7 @@ public sealed class HftProcess : IDisposable
     /// A TCP port free on 127.0.0.1 right now (another process may take it before it is used: see
     /// <see cref="StartServeAsync"/>).
     /// </summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int FreePort() => Hft.Replication.Tests.Loopback.FreePort();
 }
 
 /// <summary>The repository the tests run from: its root, config/ and the CLI built for this test configuration.</summary>
