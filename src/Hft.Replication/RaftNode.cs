@@ -66,6 +66,12 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
     }
 
     /// <summary>
+    /// The timeout of one Raft request for a lower election timeout of <paramref name="electionTimeoutMs"/>: three
+    /// quarters of it, so a vote to a silent member fails inside the shortest voting window with room to count.
+    /// </summary>
+    public static TimeSpan RequestTimeoutFor(int electionTimeoutMs) => TimeSpan.FromMilliseconds(Math.Max(40, electionTimeoutMs * 3 / 4));
+
+    /// <summary>
     /// Restores the newest Raft snapshot (the node installs it when its journal is behind it), opens the log
     /// (re-applying the committed entries after the snapshot) and joins the group.
     /// </summary>
@@ -93,10 +99,12 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
             // pre-vote of a follower that missed heartbeats, so a follower starved of CPU for a moment cannot depose a
             // leader the rest of the group still hears; only a leader that is gone (or cut off) is replaced.
             AggressiveLeaderStickiness = true,
-            // A round in which the majority did not answer within this makes DotNext's leader step down at once. With
-            // the leader's stickiness a follower's election no longer depends on it, so it may be longer than the
-            // election timeout: a follower writing a large AppendEntries to its log on a busy machine is slow, not gone.
-            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(100, lower * 2)),
+            // One timeout serves every request, votes included, and DotNext's candidate (and pre-vote) waits for every
+            // member's answer or failure before counting: a member that holds its connections open but never answers
+            // (frozen, or cut off by a partition that drops packets) must fail within the candidate's voting window, the
+            // random election timeout, or no election ever succeeds while it is away. So it stays below the lower
+            // election timeout. A leader steps down after a round in which no majority answered within it.
+            RequestTimeout = RequestTimeoutFor(lower),
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Max(40, lower / 2)),
             ColdStart = false,
             SslOptions = options.Tls?.ToSslOptions(),

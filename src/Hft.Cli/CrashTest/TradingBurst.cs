@@ -8,7 +8,7 @@ using Hft.Server.Auth;
 namespace Hft.Cli.CrashTest;
 
 /// <summary>What one burst of trading saw before and after the server was stopped.</summary>
-internal sealed record BurstResult(long Acks, long Unanswered, int KillAfterMs, Stopwatch SinceKill);
+internal sealed record BurstResult(long Acks, long Unanswered, int KillAfterMs);
 
 /// <summary>
 /// The crash tests' load: concurrent <see cref="TradingClient"/>s of A1 (buys) and A2 (sells) on one server, each
@@ -41,12 +41,11 @@ internal static class TradingBurst
         var running = clients.Select(c => Task.Run(() => c.RunAsync(maxOps: 2000, deadline))).ToArray();
         await Task.Delay(killAfter);
         kill();
-        var sinceKill = Stopwatch.StartNew();
         var all = Task.WhenAll(running);
         if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all) violation("clients did not stop after the kill");
         else await all;
         return new BurstResult(Interlocked.Read(ref ledger.Acks) - acksBefore, Interlocked.Read(ref ledger.Unanswered) - unansweredBefore,
-            killAfter, sinceKill);
+            killAfter);
     }
 
     /// <summary>A trader token for <paramref name="account"/>, signed with the profile's key, as long-lived as the server accepts.</summary>
