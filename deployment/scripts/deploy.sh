@@ -135,13 +135,19 @@ check_context() {
 ensure_namespace_and_secret() {
   if [ "$DRY_RUN" -eq 1 ]; then
     run kubectl create namespace "$NAMESPACE"
-    log "would create Secret hft-secrets from \$HFT_AUTH__SECRET if it does not exist"
+    if [ "$METHOD" = kubectl ]; then
+      log "would create Secret hft-secrets from \$HFT_AUTH__SECRET if it does not exist (else Job hft-secrets-generator generates it)"
+    else
+      log "would create Secret hft-secrets from \$HFT_AUTH__SECRET if it does not exist"
+    fi
     return 0
   fi
   kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
   if ! kubectl get secret hft-secrets -n "$NAMESPACE" >/dev/null 2>&1; then
     if [ -n "${HFT_AUTH__SECRET:-}" ]; then
       kubectl create secret generic hft-secrets -n "$NAMESPACE" --from-literal=HFT_AUTH__SECRET="$HFT_AUTH__SECRET"
+    elif [ "$METHOD" = kubectl ]; then
+      log "Secret hft-secrets is missing: Job hft-secrets-generator (deployment/kubernetes/) will generate it"
     elif [ "$ENVIRONMENT" != development ]; then
       die "Secret hft-secrets is missing in $NAMESPACE: export HFT_AUTH__SECRET (at least 32 bytes) and run again"
     fi
