@@ -17,7 +17,6 @@ public sealed partial class DeploymentGuideWalkTests
     private static readonly string s_docs = Repo.ReadText("docs", "DEPLOYMENT.md");
 
     private const string NeedsCluster = "needs a Kubernetes cluster (none here); what it relies on in the repository was checked first";
-    private const string NeedsServer = "needs the running server behind the port-forward (no cluster here); what it relies on in the repository was checked first";
 
     /// <summary>
     /// docs/DEPLOYMENT.md's "Step by step", in order: the guide's steps 1 and 2 with what must exist before
@@ -67,7 +66,8 @@ public sealed partial class DeploymentGuideWalkTests
         ["kubectl get services -n hft"] = CheckedThenSkipped("Services in namespace hft", NeedsCluster,
             () => Assert.Contains(ProductionObjects().Keys, k => k.Kind == "Service")),
         ["kubectl port-forward service/hft-trading-service 8080:8080 -n hft"] = Runs("Service hft-trading-service in hft, port 8080 to the pods' operations port", PortForwardHftTradingService),
-        ["curl http://localhost:8080/health"] = CheckedThenSkipped("port 8080 is the operations listener, which serves /health", NeedsServer, OperationsPortServesHealth),
+        ["curl http://localhost:8080/health"] = Runs("port 8080 is the operations listener; the guide's curl against a real server's operations listener",
+            () => { OperationsPortServesHealth(); Assert.Contains("\"ok\"", CurlOnServer("curl http://localhost:8080/health")); }),
         ["kubectl port-forward service/grafana 3000:3000 -n monitoring"] = Runs("Service grafana in monitoring, port 3000 to Grafana's", PortForwardGrafana),
         ["open http://localhost:3000"] = Runs("Grafana's default login admin/admin", GrafanaDefaultLogin),
         ["echo 'isolated_cores=0-3' >> /etc/default/grub"] = Deviation("echo 'isolated_cores=0-3' >> /etc/default/grub", () => { }),
@@ -80,14 +80,20 @@ public sealed partial class DeploymentGuideWalkTests
         ["kubectl top pods -n hft"] = CheckedThenSkipped("the pods declare requests and limits", NeedsCluster,
             () => Assert.NotNull(TradingContainer().At("resources.limits.memory"))),
         ["kubectl logs <pod-name> -n hft | grep -i memory"] = Deviation("kubectl logs <pod-name> -n hft \\| grep -i memory", () => { }),
-        ["curl http://localhost:8080/debug/orderbook/BTCUSD"] = CheckedThenSkipped("the operations listener maps /debug/orderbook/{symbol}; production trades BTCUSD", NeedsServer, OrderBookEndpoint),
+        ["curl http://localhost:8080/debug/orderbook/BTCUSD"] = Runs("production trades BTCUSD; the guide's curl against a real server's operations listener",
+            () => { OrderBookEndpoint(); Assert.Contains("BTCUSD", CurlOnServer("curl http://localhost:8080/debug/orderbook/BTCUSD")); }),
         ["kubectl rollout restart deployment/hft-trading-system -n hft"] = Deviation("kubectl rollout restart deployment/hft-trading-system -n hft", StatefulSetTarget),
         ["kubectl logs -l app=hft-trading -n hft --tail=1000"] = CheckedThenSkipped("the trading pods carry app=hft-trading", NeedsCluster,
             () => Assert.Equal("hft-trading", Production(("StatefulSet", "hft")).Req("spec.template.metadata.labels.app"))),
         ["kubectl logs -f deployment/hft-trading-system -n hft"] = Deviation("kubectl logs -f deployment/hft-trading-system -n hft", StatefulSetLogsDefaultToTheServer),
         ["kubectl logs deployment/hft-trading-system -n hft > hft-logs.txt"] = Deviation("kubectl logs deployment/hft-trading-system -n hft > hft-logs.txt", StatefulSetLogsDefaultToTheServer),
-        ["curl -s http://localhost:8080/metrics | grep hft_"] = CheckedThenSkipped("the pods' operations port is the scraped /metrics port", NeedsServer,
-            () => Assert.Equal("/metrics", Production(("StatefulSet", "hft")).Map("spec.template.metadata.annotations").Literal("prometheus.io/path"))),
+        ["curl -s http://localhost:8080/metrics | grep hft_"] = Runs("the pods' operations port is the scraped /metrics port; the guide's pipe against a real server",
+            () =>
+            {
+                Assert.Equal("/metrics", Production(("StatefulSet", "hft")).Map("spec.template.metadata.annotations").Literal("prometheus.io/path"));
+                var lines = CurlOnServer("curl -s http://localhost:8080/metrics | grep hft_").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.True(lines.Length > 10 && lines.All(l => l.Contains("hft_", StringComparison.Ordinal)), string.Join('\n', lines.Take(5)));
+            }),
         ["kubectl exec -it <pod-name> -- perf top"] = Deviation("kubectl exec -it <pod-name> -- perf top", () => { }),
         ["kubectl exec -it <pod-name> -- ss -tulpn"] = Deviation("-- ss -tulpn", () => { }),
         ["kubectl set image deployment/hft-trading-system hft-trading=hft/trading-system:v1.1.0 -n hft"] =
@@ -520,6 +526,67 @@ public sealed partial class DeploymentGuideWalkTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    // ---- a real server for the guide's curls ----
+
+    /// <summary>
+    /// `hft serve` (the built CLI, development profile) with the API and the operations listener apart, as in
+    /// production, on free ports: what `kubectl port-forward service/hft-trading-service 8080:8080` reaches, from
+    /// loopback. Started on first use, ended with the test process.
+    /// </summary>
+    private static readonly Lazy<(System.Diagnostics.Process Process, int OpsPort)> s_server = new(StartServer);
+
+    private static (System.Diagnostics.Process, int) StartServer()
+    {
+        int FreePort()
+        {
+            using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            l.Start();
+            return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        }
+        int api = FreePort(), ops = FreePort();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Repo.CliDll, "serve", "--profile", "development" }) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("HFT_AUTH__SECRET");
+        psi.Environment["HFT_CONFIG_DIR"] = Repo.Path("config");
+        psi.Environment["HFT_SERVER__HTTP_PORT"] = api.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["HFT_MONITORING__METRICS_PORT"] = ops.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["HFT_GATEWAY__BINARY_ENABLED"] = "false";
+        psi.Environment["HFT_GATEWAY__FIX_ENABLED"] = "false";
+        var p = System.Diagnostics.Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline && !p.HasExited)
+        {
+            try
+            {
+                if (http.GetAsync($"http://127.0.0.1:{ops}/health").GetAwaiter().GetResult().IsSuccessStatusCode) return (p, ops);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            Thread.Sleep(500);
+        }
+        throw new Xunit.Sdk.XunitException(p.HasExited ? $"hft serve exited with {p.ExitCode}" : "hft serve did not answer /health within 120 s");
+    }
+
+    /// <summary>Runs the guide's command line with localhost:8080 (the port-forward) pointed at the server's operations port.</summary>
+    private static string CurlOnServer(string command)
+    {
+        var (_, ops) = s_server.Value;
+        var line = command.Replace("localhost:8080", $"127.0.0.1:{ops}", StringComparison.Ordinal);
+        var r = Tool.Run("bash", ["-c", "set -o pipefail; " + line], timeoutSeconds: 30);
+        Assert.True(r.ExitCode == 0, $"`{line}`: {r}");
+        return r.Stdout;
     }
 
     // ---- helpers ----
