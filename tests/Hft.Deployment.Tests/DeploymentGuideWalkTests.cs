@@ -515,6 +515,11 @@ public sealed partial class DeploymentGuideWalkTests
                 @"(?ms)^    kubernetes_sd_configs:\n.*?(?=^    relabel_configs:)", "    static_configs:\n      - targets: [\"127.0.0.1:8080\"]\n"));
             var check = Tool.Run("promtool", ["check", "config", "static.yml"], dir.FullName);
             Assert.True(check.ExitCode == 0, check.ToString());
+            // The rules it loads: checked and unit-tested (every alert fires on synthetic series, stays quiet on healthy ones).
+            var rules = Tool.Run("promtool", ["check", "rules", "alert-rules.yml"], Repo.Deployment("monitoring"));
+            Assert.True(rules.ExitCode == 0, rules.ToString());
+            var unit = Tool.Run("promtool", ["test", "rules", "alert-rules-test.yml"], Repo.Deployment("monitoring"), timeoutSeconds: 120);
+            Assert.True(unit.ExitCode == 0, unit.ToString());
             // ... then the file itself: Debian's promtool is built without Kubernetes discovery.
             File.WriteAllText(Path.Combine(dir.FullName, "prometheus.yml"), config);
             var real = Tool.Run("promtool", ["check", "config", "prometheus.yml"], dir.FullName);
