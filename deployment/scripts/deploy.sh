@@ -32,7 +32,7 @@ Deploys hft/trading-system:TAG into namespace hft: production as the replicated 
 Services $READ_SERVICE, hft-leader and $SERVICE), staging and development as the single engine (Deployment $DEPLOYMENT,
 Service $SERVICE):
   1. checks the tools (kubectl, helm) and the kubectl context,
-  2. creates the namespace and, when missing, Secret hft-secrets from \$HFT_AUTH__SECRET,
+  2. creates the namespace and, when missing, Secret hft-secrets from \$HFT_AUTH__SECRET (unset: a random secret),
   3. helm upgrade --install $RELEASE with values-ENV.yaml and config/ENV.toml
      (--method kubectl: kubectl apply -f deployment/kubernetes/ and kubectl set image statefulset/$STATEFULSET),
   4. waits for the rollout, 5. checks /health and /ready through the Service (kubectl port-forward; replicated:
@@ -135,21 +135,20 @@ check_context() {
 ensure_namespace_and_secret() {
   if [ "$DRY_RUN" -eq 1 ]; then
     run kubectl create namespace "$NAMESPACE"
-    if [ "$METHOD" = kubectl ]; then
-      log "would create Secret hft-secrets from \$HFT_AUTH__SECRET if it does not exist (else Job hft-secrets-generator generates it)"
-    else
-      log "would create Secret hft-secrets from \$HFT_AUTH__SECRET if it does not exist"
-    fi
+    log "would create Secret hft-secrets from \$HFT_AUTH__SECRET (unset: a random one) if it does not exist"
     return 0
   fi
   kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
   if ! kubectl get secret hft-secrets -n "$NAMESPACE" >/dev/null 2>&1; then
     if [ -n "${HFT_AUTH__SECRET:-}" ]; then
       kubectl create secret generic hft-secrets -n "$NAMESPACE" --from-literal=HFT_AUTH__SECRET="$HFT_AUTH__SECRET"
-    elif [ "$METHOD" = kubectl ]; then
-      log "Secret hft-secrets is missing: Job hft-secrets-generator (deployment/kubernetes/) will generate it"
     elif [ "$ENVIRONMENT" != development ]; then
-      die "Secret hft-secrets is missing in $NAMESPACE: export HFT_AUTH__SECRET (at least 32 bytes) and run again"
+      # 32 random bytes as hex: the JWT signing key, generated here and kept only in the cluster.
+      local generated
+      generated="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+      [ "${#generated}" -eq 64 ] || die "could not read 32 random bytes for Secret hft-secrets"
+      kubectl create secret generic hft-secrets -n "$NAMESPACE" --from-literal=HFT_AUTH__SECRET="$generated" >/dev/null
+      log "created Secret hft-secrets with a random HFT_AUTH__SECRET (set HFT_AUTH__SECRET to choose it)"
     fi
   fi
 }
