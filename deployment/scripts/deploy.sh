@@ -9,7 +9,7 @@ MANIFESTS="$ROOT/deployment/kubernetes"
 RELEASE="hft-trading"
 DEPLOYMENT="hft-trading-system"
 SERVICE="hft-trading-service"
-# Replicated mode (--replicated): the Raft group's StatefulSet and its read Service.
+# Replicated mode (production's default, or --replicated): the Raft group's StatefulSet and its read Service.
 STATEFULSET="hft"
 READ_SERVICE="hft"
 WORKLOAD="deployment/$DEPLOYMENT"
@@ -21,31 +21,36 @@ TAG=""
 NAMESPACE="hft"
 METHOD="helm"
 TIMEOUT="600s"
-REPLICATED=0
+REPLICATED=""
 DRY_RUN=0
 
 usage() {
   cat <<USAGE
 usage: deploy.sh --environment production|staging|development --tag TAG [options]
 
-Deploys hft/trading-system:TAG into namespace hft (Deployment $DEPLOYMENT, Service $SERVICE):
+Deploys hft/trading-system:TAG into namespace hft: production as the replicated group (StatefulSet $STATEFULSET,
+Services $READ_SERVICE, hft-leader and $SERVICE), staging and development as the single engine (Deployment $DEPLOYMENT,
+Service $SERVICE):
   1. checks the tools (kubectl, helm) and the kubectl context,
-  2. creates the namespace and, when missing, Secret hft-secrets from \$HFT_AUTH__SECRET,
+  2. creates the namespace and, when missing, Secret hft-secrets from \$HFT_AUTH__SECRET (unset: a random secret),
   3. helm upgrade --install $RELEASE with values-ENV.yaml and config/ENV.toml
-     (--method kubectl: kubectl apply -f deployment/kubernetes/ and kubectl set image),
+     (--method kubectl: kubectl apply -f deployment/kubernetes/ and kubectl set image statefulset/$STATEFULSET),
   4. waits for the rollout, 5. checks /health and /ready through the Service (kubectl port-forward; replicated:
-     also /ready?role=leader through Service hft-leader),
+     also /ready?role=leader through Service hft-trading-service, the leader),
   6. on any failure after step 3, rolls back (helm rollback / kubectl rollout undo) and exits 1.
 
 options:
   -e, --environment ENV  production, staging or development (required)
   -t, --tag TAG          image tag, e.g. v1.0.0 (required)
   -n, --namespace NS     namespace (default hft)
-      --method M         helm (default) or kubectl (uses deployment/kubernetes/, production profile)
+      --method M         helm (default) or kubectl (uses deployment/kubernetes/: production, replicated)
       --timeout T        rollout timeout (default 600s)
-      --replicated       replicated mode (helm only): replication.enabled=true, a Raft group (StatefulSet $STATEFULSET,
-                         Services $READ_SERVICE and hft-leader) instead of the Deployment; the rollout and the smoke
-                         check then use statefulset/$STATEFULSET and service/$READ_SERVICE
+      --replicated       replicated mode (production's default; with helm also for staging or development):
+                         replication.enabled=true, a Raft group (StatefulSet $STATEFULSET, Services $READ_SERVICE,
+                         hft-leader and $SERVICE) instead of the Deployment; the rollout and the smoke check then use
+                         statefulset/$STATEFULSET and service/$READ_SERVICE
+      --single           the single-engine Deployment $DEPLOYMENT (helm only; staging's and development's default):
+                         replication.enabled=false
       --dry-run          print every command that changes the cluster instead of running it
   -h, --help             this text
 exit codes: 0 deployed, 1 failed (rolled back when something was applied), 2 bad arguments or missing tools
@@ -65,6 +70,7 @@ parse_args() {
       --method) [ $# -ge 2 ] || die "$1 needs a value"; METHOD="$2"; shift 2 ;;
       --timeout) [ $# -ge 2 ] || die "$1 needs a value"; TIMEOUT="$2"; shift 2 ;;
       --replicated) REPLICATED=1; shift ;;
+      --single) REPLICATED=0; shift ;;
       --dry-run) DRY_RUN=1; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument '$1'" ;;
@@ -84,8 +90,13 @@ parse_args() {
   if [ "$METHOD" = kubectl ] && [ "$ENVIRONMENT" != production ]; then
     die "--method kubectl deploys deployment/kubernetes/ (production profile); use helm for $ENVIRONMENT"
   fi
+  if [ -z "$REPLICATED" ]; then
+    if [ "$ENVIRONMENT" = production ]; then REPLICATED=1; else REPLICATED=0; fi
+  fi
+  if [ "$REPLICATED" -eq 0 ] && [ "$METHOD" = kubectl ]; then
+    die "--single deploys with helm; deployment/kubernetes/ is the replicated group (the single engine: deployment/kubernetes/development, docs/DEPLOYMENT.md)"
+  fi
   if [ "$REPLICATED" -eq 1 ]; then
-    [ "$METHOD" = helm ] || die "--replicated deploys with helm; for kubectl see docs/DEPLOYMENT.md (Replicated mode)"
     WORKLOAD="statefulset/$STATEFULSET"
     SERVICE="$READ_SERVICE"
   fi
@@ -124,7 +135,7 @@ check_context() {
 ensure_namespace_and_secret() {
   if [ "$DRY_RUN" -eq 1 ]; then
     run kubectl create namespace "$NAMESPACE"
-    log "would create Secret hft-secrets from \$HFT_AUTH__SECRET if it does not exist"
+    log "would create Secret hft-secrets from \$HFT_AUTH__SECRET (unset: a random one) if it does not exist"
     return 0
   fi
   kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
@@ -132,7 +143,12 @@ ensure_namespace_and_secret() {
     if [ -n "${HFT_AUTH__SECRET:-}" ]; then
       kubectl create secret generic hft-secrets -n "$NAMESPACE" --from-literal=HFT_AUTH__SECRET="$HFT_AUTH__SECRET"
     elif [ "$ENVIRONMENT" != development ]; then
-      die "Secret hft-secrets is missing in $NAMESPACE: export HFT_AUTH__SECRET (at least 32 bytes) and run again"
+      # 32 random bytes as hex: the JWT signing key, generated here and kept only in the cluster.
+      local generated
+      generated="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+      [ "${#generated}" -eq 64 ] || die "could not read 32 random bytes for Secret hft-secrets"
+      kubectl create secret generic hft-secrets -n "$NAMESPACE" --from-literal=HFT_AUTH__SECRET="$generated" >/dev/null
+      log "created Secret hft-secrets with a random HFT_AUTH__SECRET (set HFT_AUTH__SECRET to choose it)"
     fi
   fi
 }
@@ -145,7 +161,7 @@ apply_helm() {
     PREVIOUS_REVISION="$(helm history "$RELEASE" -n "$NAMESPACE" --max 1 -o json 2>/dev/null | sed -n 's/.*"revision":\([0-9]*\).*/\1/p' | head -n 1 || true)"
   fi
   APPLIED=1
-  local mode=()
+  local mode=(--set replication.enabled=false)
   if [ "$REPLICATED" -eq 1 ]; then mode=(--set replication.enabled=true); fi
   run helm upgrade --install "$RELEASE" "$CHART" --namespace "$NAMESPACE" \
     -f "$CHART/values-$ENVIRONMENT.yaml" \
@@ -157,7 +173,7 @@ apply_helm() {
 apply_kubectl() {
   APPLIED=1
   run kubectl apply -f "$MANIFESTS/"
-  run kubectl set image "deployment/$DEPLOYMENT" "$CONTAINER=$IMAGE_REPOSITORY:$TAG" "restore=$IMAGE_REPOSITORY:$TAG" -n "$NAMESPACE"
+  run kubectl set image "statefulset/$STATEFULSET" "$CONTAINER=$IMAGE_REPOSITORY:$TAG" -n "$NAMESPACE"
 }
 
 wait_rollout() {
@@ -174,8 +190,9 @@ free_port() {
 
 smoke_check() {
   smoke_service "$SERVICE" /health /ready || return 1
-  # Replicated mode: order entry must reach a leader through Service hft-leader (the role-labeler's label).
-  if [ "$REPLICATED" -eq 1 ]; then smoke_service hft-leader "/ready?role=leader" || return 1; fi
+  # Replicated mode: order entry must reach a leader (the role-labeler's label): Service hft-trading-service selects it
+  # like hft-leader and also has the operations port 8080 (hft-leader has the API port only).
+  if [ "$REPLICATED" -eq 1 ]; then smoke_service hft-trading-service "/ready?role=leader" || return 1; fi
 }
 
 # Port-forwards to SERVICE and waits (up to 60 s) until every PATH answers 200.
@@ -224,7 +241,7 @@ rollback() {
       run helm uninstall "$RELEASE" -n "$NAMESPACE" || log "helm uninstall failed"
     fi
   else
-    run kubectl rollout undo "deployment/$DEPLOYMENT" -n "$NAMESPACE" || log "kubectl rollout undo failed"
+    run kubectl rollout undo "$WORKLOAD" -n "$NAMESPACE" || log "kubectl rollout undo failed"
   fi
 }
 

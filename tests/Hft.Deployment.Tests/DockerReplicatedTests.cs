@@ -36,6 +36,10 @@ public sealed class DockerReplicatedTests
         for (int i = 0; i < 3; i++)
         {
             var service = c.Map($"services.{s_members[i]}");
+            // The profile the node runs (`serve --profile`, which wins over HFT_PROFILE) is the group's, not the base
+            // file's development profile.
+            Assert.Equal(["serve", "--profile", "staging"], service.Seq("command").Select(x => x.ToString()));
+            Assert.Equal("staging", Environment(service)["HFT_PROFILE"]);
             var config = ConfigLoader.Load("staging", Repo.Path("config"), Environment(service));
             Assert.True(config.Replication.Enabled);
             Assert.Equal(i, config.Replication.NodeId);

@@ -69,7 +69,10 @@ public sealed class DockerTests
         Assert.Equal("/app/data", Assert.Single(hft.Seq("volumes")).ToString());
         Assert.Null(hft.At("ports"));          // no fixed host port: --scale hft-trading=3 must not collide
         Assert.Null(hft.At("container_name"));
-        Assert.Equal(["serve", "--profile", "staging"], hft.Seq("command").Select(x => x.ToString()));
+        Assert.Equal(["serve", "--profile", "development"], hft.Seq("command").Select(x => x.ToString()));
+        // Development listens on loopback and admits only loopback to /metrics: nginx and Prometheus are on the network.
+        Assert.Equal("0.0.0.0", hft.Req("environment.HFT_SERVER__BIND"));
+        Assert.Contains("172.16.0.0/12", hft.Req("environment.HFT_MONITORING__ALLOWED_CIDRS"));
         Assert.Equal("/app/healthcheck.sh", hft.Req("healthcheck.test.1"));
         Assert.Equal("ALL", hft.Req("cap_drop.0"));
         Assert.Equal("redis:6379", hft.Req("environment.HFT_REDIS__CONNECTION"));

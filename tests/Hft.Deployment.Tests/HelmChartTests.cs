@@ -82,7 +82,7 @@ public sealed class HelmChartTests
         })
             Assert.Contains(needle, deployment);
         // The kubectl manifests and the chart set the same pod security (same lines in both).
-        var manifest = File.ReadAllText(Repo.Deployment("kubernetes", "deployment.yaml"));
+        var manifest = File.ReadAllText(Repo.Deployment("kubernetes", "development", "deployment.yaml"));
         foreach (var line in new[] { "runAsUser: 1654", "fsGroup: 1654", "readOnlyRootFilesystem: true", "mountPath: /app/data", "mountPath: /tmp" })
             Assert.True(manifest.Contains(line) && deployment.Contains(line), line);
     }

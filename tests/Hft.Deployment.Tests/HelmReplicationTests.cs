@@ -42,9 +42,9 @@ public sealed class HelmReplicationTests
     private static readonly Dictionary<string, string> s_replicated = new() { ["replication.enabled"] = "true" };
 
     [Fact]
-    public void Default_and_environment_values_render_the_single_node_deployment_and_keep_replication_off()
+    public void Production_values_render_the_replicated_group_and_the_other_environments_the_single_node_deployment()
     {
-        foreach (var environment in new string?[] { null, "production", "staging", "development" })
+        foreach (var environment in new string?[] { null, "staging", "development" })
         {
             var files = RenderedFiles(environment, []);
             Assert.Contains("deployment.yaml", files);
@@ -54,10 +54,21 @@ public sealed class HelmReplicationTests
             Assert.DoesNotContain("role-labeler.yaml", files);
             Assert.DoesNotContain("StatefulSet", Kinds(files));
         }
-        // Production keeps the guide's objects (deployment/hft-trading-system, its HPA, service/hft-trading-service).
-        Assert.Contains("hpa.yaml", RenderedFiles("production", []));
         Assert.Equal("false", Yaml.Load(Path.Combine(s_chart, "values.yaml")).Req("replication.enabled"));
-        Assert.Null(Yaml.Load(Path.Combine(s_chart, "values-production.yaml")).At("replication"));
+        // Production's default is the production shape: the Raft group (StatefulSet hft, its Services, PDB), no HPA.
+        Assert.Equal("true", Yaml.Load(Path.Combine(s_chart, "values-production.yaml")).Req("replication.enabled"));
+        var production = RenderedFiles("production", []);
+        foreach (var f in new[] { "statefulset.yaml", "replication-services.yaml", "role-labeler.yaml", "pdb.yaml" })
+            Assert.Contains(f, production);
+        Assert.DoesNotContain("deployment.yaml", production);
+        Assert.DoesNotContain("hpa.yaml", production);
+        // The single engine stays available to production values by choice (--single of deploy.sh).
+        var single = RenderedFiles("production", new() { ["replication.enabled"] = "false" });
+        Assert.Contains("deployment.yaml", single);
+        Assert.Contains("hpa.yaml", single);
+        // The guide's Service name exists in either mode.
+        Assert.Contains("name: hft-trading-service", Template("replication-services.yaml"));
+        Assert.Contains("name: hft-trading-service", Template("service.yaml"));
     }
 
     [Theory]
@@ -91,7 +102,7 @@ public sealed class HelmReplicationTests
         Assert.Contains("statefulset.yaml", beside);
         Assert.DoesNotContain("deployment.yaml", beside);
 
-        var alone = RenderedFiles(environment, new() { ["dr.enabled"] = "true", ["dr.only"] = "true" });
+        var alone = RenderedFiles(environment, new() { ["dr.enabled"] = "true", ["dr.only"] = "true", ["replication.enabled"] = "false" });
         Assert.Contains("dr.yaml", alone);
         foreach (var f in new[] { "deployment.yaml", "service.yaml", "hpa.yaml", "ingress.yaml", "statefulset.yaml", "replication-services.yaml" })
             Assert.DoesNotContain(f, alone);
@@ -166,7 +177,7 @@ public sealed class HelmReplicationTests
         })
             Assert.True(t.Contains(needle, StringComparison.Ordinal), needle);
         // Every env the template sets is one the kustomize overlay sets too (same contract keys).
-        var overlay = File.ReadAllText(Repo.Deployment("kubernetes", "replicated", "statefulset.yaml"));
+        var overlay = File.ReadAllText(Repo.Deployment("kubernetes", "deployment.yaml"));
         foreach (Match m in Regex.Matches(t, @"name: (HFT_REPLICATION__\w+)"))
             Assert.True(overlay.Contains(m.Value, StringComparison.Ordinal), m.Value);
     }

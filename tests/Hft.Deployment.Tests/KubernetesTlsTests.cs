@@ -14,12 +14,13 @@ public sealed class KubernetesTlsTests
 {
     private const string TlsDir = "/app/tls";
 
+    /// <summary>The development option's objects (its Deployment, Service and Ingress and the shared files).</summary>
     private static List<YamlMappingNode> BaseObjects()
-        => Directory.GetFiles(Repo.Deployment("kubernetes"), "*.yaml").Order().SelectMany(Yaml.Documents).ToList();
+        => KubernetesManifestTests.KustomizationResources("development").SelectMany(Yaml.Documents).ToList();
 
-    /// <summary>Every Deployment and StatefulSet of the base directory and of the replicated overlay.</summary>
+    /// <summary>Every Deployment and StatefulSet of the development option and of the production shape (replicated).</summary>
     private static IEnumerable<(string Name, YamlMappingNode Workload)> ServerWorkloads()
-        => BaseObjects().Select(o => ("base", o))
+        => BaseObjects().Select(o => ("development", o))
             .Concat(ReplicatedManifestTests.Objects.Values.Select(o => ("replicated", o)))
             .Where(x => x.o.Req("kind") is "Deployment" or "StatefulSet")
             .Select(x => ($"{x.Item1} {x.o.Req("kind")} {x.o.Req("metadata.name")}", x.o));

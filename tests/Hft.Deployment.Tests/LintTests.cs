@@ -64,21 +64,37 @@ public sealed class LintTests
     }
 
     [Fact]
-    public void Docker_compose_config_is_valid_and_refuses_to_run_without_the_auth_secret()
+    public void Docker_compose_runs_development_without_a_secret_and_staging_and_production_refuse_to_run_without_one()
     {
         var dir = Repo.Deployment("docker");
+        // `docker-compose up -d` alone: the development profile, no secret required (the profile's development secret).
         var ok = Tool.Run("docker-compose", ["-f", "docker-compose.yml", "config"], dir,
-            new Dictionary<string, string?> { ["HFT_AUTH__SECRET"] = new string('s', 40), ["HFT_PROFILE"] = null });
+            new Dictionary<string, string?> { ["HFT_AUTH__SECRET"] = null, ["HFT_PROFILE"] = null });
         Assert.True(ok.ExitCode == 0, ok.ToString());
         var config = Yaml.LoadText(ok.Stdout);
         foreach (var service in new[] { "hft-trading", "redis", "prometheus", "grafana", "alertmanager", "nginx" })
             Assert.NotNull(config.At($"services.{service}"));
-        Assert.Equal("staging", config.Req("services.hft-trading.environment.HFT_PROFILE"));
+        Assert.Equal("development", config.Req("services.hft-trading.environment.HFT_PROFILE"));
+        Assert.Equal(["serve", "--profile", "development"], config.Seq("services.hft-trading.command").Select(x => x.ToString()));
+        // Passed through only when set: unset, the container has no HFT_AUTH__SECRET at all (not an empty one).
+        Assert.Contains(config.Str("services.hft-trading.environment.HFT_AUTH__SECRET"), new string?[] { null, "null" }); // YAML null
 
-        var missing = Tool.Run("docker-compose", ["-f", "docker-compose.yml", "config"], dir,
-            new Dictionary<string, string?> { ["HFT_AUTH__SECRET"] = null });
-        Assert.NotEqual(0, missing.ExitCode);
-        Assert.Contains("HFT_AUTH__SECRET", missing.Output);
+        foreach (var environment in new[] { "staging", "production" })
+        {
+            var file = $"docker-compose.{environment}.yml";
+            var set = Tool.Run("docker-compose", ["-f", "docker-compose.yml", "-f", file, "config"], dir,
+                new Dictionary<string, string?> { ["HFT_AUTH__SECRET"] = new string('s', 40), ["HFT_PROFILE"] = null });
+            Assert.True(set.ExitCode == 0, set.ToString());
+            var c = Yaml.LoadText(set.Stdout);
+            Assert.Equal(environment, c.Req("services.hft-trading.environment.HFT_PROFILE"));
+            Assert.Equal(["serve", "--profile", environment], c.Seq("services.hft-trading.command").Select(x => x.ToString()));
+            Assert.Equal(new string('s', 40), c.Req("services.hft-trading.environment.HFT_AUTH__SECRET"));
+
+            var missing = Tool.Run("docker-compose", ["-f", "docker-compose.yml", "-f", file, "config"], dir,
+                new Dictionary<string, string?> { ["HFT_AUTH__SECRET"] = null });
+            Assert.NotEqual(0, missing.ExitCode);
+            Assert.Contains("HFT_AUTH__SECRET", missing.Output);
+        }
     }
 
     [Fact]

@@ -12,12 +12,15 @@ public sealed class ListenerPortsTests
 {
     private static readonly Dictionary<string, string?> s_secret = new() { ["HFT_AUTH__SECRET"] = new string('s', 40) };
 
-    private static IEnumerable<YamlMappingNode> Manifests(params string[] dir)
-        => Directory.GetFiles(Repo.Deployment(["kubernetes", .. dir]), "*.yaml").Order().SelectMany(Yaml.Documents);
+    /// <summary>deployment/kubernetes/*.yaml (the production shape) plus the *.yaml of the given subdirectories.</summary>
+    private static IEnumerable<YamlMappingNode> Manifests(params string[] dirs)
+        => Directory.GetFiles(Repo.Deployment("kubernetes"), "*.yaml")
+            .Concat(dirs.SelectMany(d => Directory.GetFiles(Repo.Deployment("kubernetes", d), "*.yaml")))
+            .Where(f => Path.GetFileName(f) != "kustomization.yaml").Order().SelectMany(Yaml.Documents);
 
     [Theory]
-    [InlineData("Deployment", "hft-trading-system", new string[0])]
-    [InlineData("StatefulSet", "hft", new[] { "replicated" })]
+    [InlineData("Deployment", "hft-trading-system", new[] { "development" })]
+    [InlineData("StatefulSet", "hft", new string[0])]
     public void Pods_declare_and_pin_the_production_profiles_two_ports(string kind, string name, string[] dir)
     {
         var c = ConfigLoader.Load("production", Repo.Path("config"), s_secret);
@@ -37,9 +40,16 @@ public sealed class ListenerPortsTests
     [Fact]
     public void The_ingresses_reach_only_the_api_port_and_the_service_monitor_only_the_operations_port()
     {
-        foreach (var dir in new[] { Array.Empty<string>(), ["replicated"] })
+        // The production shape with the Operator's ServiceMonitors, and the development option (its own ingress and
+        // Service hft-trading-service in place of the production ones, same names).
+        foreach (var objects in new[]
+                 {
+                     Manifests("operator").ToList(),
+                     Directory.GetFiles(Repo.Deployment("kubernetes", "development"), "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml")
+                         .Concat(Directory.GetFiles(Repo.Deployment("kubernetes", "operator"), "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml"))
+                         .Order().SelectMany(Yaml.Documents).ToList(),
+                 })
         {
-            var objects = Manifests(dir).ToList();
             var servicePorts = objects.Where(o => o.Str("kind") == "Service")
                 .SelectMany(s => s.Seq("spec.ports").Select(p => (Service: s.Req("metadata.name"), Port: p.Req("port"), Name: p.Req("name"), Target: p.Req("targetPort"))))
                 .ToList();

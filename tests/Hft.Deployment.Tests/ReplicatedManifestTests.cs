@@ -4,8 +4,10 @@ using YamlDotNet.RepresentationModel;
 namespace Hft.Deployment.Tests;
 
 /// <summary>
-/// deployment/kubernetes/replicated (the 3-member Raft group) as kustomize builds it with the real kubectl (no cluster
-/// here, so the objects are checked field by field against each other and against the replication contract): the
+/// The production shape (the 3-member Raft group): deployment/kubernetes/*.yaml as its kustomization
+/// deployment/kubernetes/replicated builds them with the real kubectl, plus the Operator objects of
+/// deployment/kubernetes/operator (no cluster here, so the objects are checked field by field against each other and
+/// against the replication contract): the
 /// StatefulSet's identity, peers, volumes, anti-affinity and probes; the headless, read and leader Services; the
 /// majority disruption budget; the role-labeler sidecar, its script and its RBAC; ingress, network policy, monitor.
 /// </summary>
@@ -19,7 +21,9 @@ public sealed class ReplicatedManifestTests
         Tool.RequireKustomizeOrSkip();
         var r = Tool.Run("kubectl", ["kustomize", "--load-restrictor", "LoadRestrictionsNone", Overlay], timeoutSeconds: 60);
         Assert.True(r.ExitCode == 0, r.ToString());
-        return ByKindAndName(r.Stdout);
+        var op = Tool.Run("kubectl", ["kustomize", "deployment/kubernetes/operator"], timeoutSeconds: 60);
+        Assert.True(op.ExitCode == 0, op.ToString());
+        return ByKindAndName(r.Stdout + "---\n" + op.Stdout);
     }
 
     /// <summary>Multi-document YAML (a kustomize build, a helm template) by kind and name.</summary>
@@ -70,8 +74,9 @@ public sealed class ReplicatedManifestTests
         [
             "Namespace/hft", "ConfigMap/hft-config", "ConfigMap/hft-role-labeler", "ServiceAccount/hft-trading", "ServiceAccount/hft-backup",
             "ServiceAccount/hft-role-labeler", "Role/hft-backup", "Role/hft-role-labeler", "RoleBinding/hft-backup", "RoleBinding/hft-role-labeler",
-            "PersistentVolumeClaim/hft-backups", "CronJob/hft-backup", "PrometheusRule/hft-trading", "ServiceMonitor/hft-trading",
-            "NetworkPolicy/hft-trading-system", "StatefulSet/hft", "Service/hft-raft", "Service/hft", "Service/hft-leader",
+            "ServiceAccount/hft-secrets-generator", "Role/hft-secrets-generator", "RoleBinding/hft-secrets-generator", "Job/hft-secrets-generator",
+            "PersistentVolumeClaim/hft-backups", "CronJob/hft-backup", "PrometheusRule/hft-trading", "ServiceMonitor/hft-trading", "ServiceMonitor/hft-dr",
+            "NetworkPolicy/hft-trading-system", "StatefulSet/hft", "Service/hft-raft", "Service/hft", "Service/hft-leader", "Service/hft-trading-service",
             "PodDisruptionBudget/hft", "Ingress/hft-trading",
         ];
         Assert.Equal(expected.Order(), Objects.Keys.Select(k => $"{k.Kind}/{k.Name}").Order());
@@ -83,6 +88,14 @@ public sealed class ReplicatedManifestTests
         // The shared files come in unchanged: the ConfigMap is the base's, generated from config/*.toml.
         var baseConfig = Yaml.Load(Repo.Deployment("kubernetes", "configmap.yaml"));
         Assert.Null(Yaml.Difference(Yaml.Plain(baseConfig.At("data")), Yaml.Plain(Obj("ConfigMap", "hft-config").At("data"))));
+
+        // The kustomization lists exactly the files `kubectl apply -f deployment/kubernetes/` applies: both forms deploy
+        // the same objects (the Operator's come from deployment/kubernetes/operator in either case).
+        var topLevel = Directory.GetFiles(Repo.Deployment("kubernetes"), "*.yaml").Select(f => Path.GetFileName(f)).Order().ToList();
+        var listed = Yaml.Load(Repo.Deployment("kubernetes", "replicated", "kustomization.yaml")).Seq("resources")
+            .Select(r => Path.GetFileName(((YamlScalarNode)r).Value!)).Order().ToList();
+        Assert.Equal(topLevel, listed);
+        Assert.DoesNotContain("kustomization.yaml", topLevel); // `apply -f` would try to create it as an object
 
         // Without the flag kustomize refuses the files in ../ (why docs/DEPLOYMENT.md gives the flag).
         var plain = Tool.Run("kubectl", ["kustomize", Overlay], timeoutSeconds: 60);
@@ -245,9 +258,11 @@ public sealed class ReplicatedManifestTests
         Assert.Equal("1", args[args.IndexOf("--interval") + 1]);
         Assert.Equal("metadata.name", labeler.Seq("env").Single(e => e.Str("name") == "POD_NAME").Req("valueFrom.fieldRef.fieldPath"));
 
-        // The script is the repository's file, through the generated ConfigMap mounted at /opt/hft.
+        // The script is the repository's file, through ConfigMap hft-role-labeler (role-labeler-configmap.yaml,
+        // generated from it) mounted at /opt/hft.
         var cm = Objects.Single(o => o.Key == ("ConfigMap", "hft-role-labeler")).Value;
-        Assert.Equal(File.ReadAllText(Repo.Deployment("scripts", "role-labeler.sh")), cm.Map("data").Literal("role-labeler.sh"));
+        Assert.True(File.ReadAllText(Repo.Deployment("scripts", "role-labeler.sh")) == cm.Map("data").Literal("role-labeler.sh"),
+            "deployment/kubernetes/role-labeler-configmap.yaml differs from deployment/scripts/role-labeler.sh: regenerate it with the command in its header");
         var volume = PodSpec.Seq("volumes").Single(v => v.Str("name") == "role-labeler");
         Assert.Equal(cm.Req("metadata.name"), volume.Req("configMap.name"));
         Assert.Equal("/opt/hft", labeler.Seq("volumeMounts").Single(m => m.Str("name") == "role-labeler").Req("mountPath"));
@@ -314,6 +329,11 @@ public sealed class ReplicatedManifestTests
         var selector = Labels(Obj("ServiceMonitor", "hft-trading"), "spec.selector.matchLabels");
         var scraped = Objects.Where(o => o.Key.Kind == "Service" && Selects(selector, Labels(o.Value, "metadata.labels"))).Select(o => o.Key.Name);
         Assert.Equal(["hft"], scraped);
+        // The disaster-recovery replica through its own Service hft-dr (deployment/kubernetes/replicated/dr).
+        var dr = Yaml.Documents(Repo.Deployment("kubernetes", "replicated", "dr", "service.yaml")).Single(d => d.Req("kind") == "Service");
+        Assert.True(Selects(Labels(Obj("ServiceMonitor", "hft-dr"), "spec.selector.matchLabels"), Labels(dr, "metadata.labels")));
+        Assert.Equal("hft-dr", dr.Req("metadata.name"));
+        Assert.Contains(dr.Seq("spec.ports"), p => p.Str("name") == "metrics");
         Assert.Contains(Obj("Service", "hft").Seq("spec.ports"), p => p.Str("name") == "http");
         // Through its port metrics: the operations listener, the only one serving /metrics.
         Assert.Contains(Obj("Service", "hft").Seq("spec.ports"), p => p.Str("name") == "metrics" && p.Str("targetPort") == "metrics");

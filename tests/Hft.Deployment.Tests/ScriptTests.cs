@@ -45,7 +45,11 @@ public sealed class ScriptTests
         Assert.Contains("deployment/helm/hft-trading/values-production.yaml", helm);
         Assert.Contains("--set image.tag=v1.0.0", helm);
         Assert.Contains("--set-file config.toml=" + Repo.Path("config", "production.toml"), helm);
-        Assert.Contains(plan, l => l == "[dry-run] kubectl rollout status deployment/hft-trading-system -n hft --timeout 600s");
+        // Production is the replicated group: its StatefulSet's rollout, reads through Service hft and the leader through
+        // Service hft-trading-service.
+        Assert.Contains("--set replication.enabled=true", helm);
+        Assert.Contains(plan, l => l == "[dry-run] kubectl rollout status statefulset/hft -n hft --timeout 600s");
+        Assert.Contains(plan, l => l.StartsWith("[dry-run] kubectl port-forward service/hft 18080:8080 ", StringComparison.Ordinal));
         Assert.Contains(plan, l => l.StartsWith("[dry-run] kubectl port-forward service/hft-trading-service ", StringComparison.Ordinal));
         Assert.Contains(plan, l => l.EndsWith("/health", StringComparison.Ordinal));
         Assert.Contains(plan, l => l.EndsWith("/ready", StringComparison.Ordinal));
@@ -54,7 +58,17 @@ public sealed class ScriptTests
         var kubectl = Tool.Run(Script("deploy.sh"), "-e", "production", "-t", "v1.1.0", "--method", "kubectl", "--dry-run");
         Assert.True(kubectl.ExitCode == 0, kubectl.ToString());
         Assert.Contains("[dry-run] kubectl apply -f " + Repo.Deployment("kubernetes") + "/", kubectl.Stdout);
-        Assert.Contains("kubectl set image deployment/hft-trading-system hft-trading=hft/trading-system:v1.1.0", kubectl.Stdout);
+        Assert.Contains("kubectl set image statefulset/hft hft-trading=hft/trading-system:v1.1.0", kubectl.Stdout);
+        Assert.Contains("[dry-run] kubectl rollout status statefulset/hft -n hft", kubectl.Stdout);
+
+        // The single engine is a choice (helm only); staging and development default to it.
+        var single = Tool.Run(Script("deploy.sh"), "-e", "production", "-t", "v1.1.0", "--single", "--dry-run");
+        Assert.True(single.ExitCode == 0, single.ToString());
+        Assert.Contains("--set replication.enabled=false", single.Stdout);
+        Assert.Contains("[dry-run] kubectl rollout status deployment/hft-trading-system -n hft", single.Stdout);
+        var staging = Tool.Run(Script("deploy.sh"), "-e", "staging", "-t", "v1.1.0", "--dry-run");
+        Assert.True(staging.ExitCode == 0, staging.ToString());
+        Assert.Contains("[dry-run] kubectl rollout status deployment/hft-trading-system -n hft", staging.Stdout);
     }
 
     [Theory]
@@ -63,6 +77,7 @@ public sealed class ScriptTests
     [InlineData("needs an environment", "--environment is required", "--tag", "v1")]
     [InlineData("refuses a tag that is not a tag", "invalid image tag", "--environment", "staging", "--tag", "v1;rm -rf /")]
     [InlineData("keeps kubectl manifests to production", "use helm for staging", "-e", "staging", "-t", "v1", "--method", "kubectl")]
+    [InlineData("keeps the single engine to helm", "--single deploys with helm", "-e", "production", "-t", "v1", "--single", "--method", "kubectl")]
     public void Deploy_refuses_bad_arguments_with_exit_2(string why, string message, params string[] args)
     {
         var r = Tool.Run(Script("deploy.sh"), [.. args, "--dry-run"]);
