@@ -51,9 +51,9 @@ public class FixDataDictionaryTests
     [Fact]
     public void The_fields_the_order_entry_requires_are_required_by_the_dictionary()
     {
-        Assert.Equal([11, 55, 54, 60, 40], FixDictionary.Message("D"u8)!.Required);
+        Assert.Equal([11, 55, 54, 60, 38, 40], FixDictionary.Message("D"u8)!.Required);
         Assert.Equal([41, 11, 55, 54, 60], FixDictionary.Message("F"u8)!.Required);
-        Assert.Equal([41, 11, 55, 54, 60, 40], FixDictionary.Message("G"u8)!.Required);
+        Assert.Equal([41, 11, 55, 54, 60, 38, 40], FixDictionary.Message("G"u8)!.Required);
         Assert.Equal([11, 530, 60], FixDictionary.Message("q"u8)!.Required);
     }
 

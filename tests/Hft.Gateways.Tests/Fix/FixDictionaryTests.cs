@@ -62,7 +62,7 @@ public class FixDictionaryTests
     [InlineData("35=D|" + Head + Order + "453=2|448=P1|447=D|452=3|802=1|523=S|803=2|448=P2|", SessionRejectReason.Other, 0)]
     [InlineData("35=D|" + Head + Order + "453=1|448=P1|802=2|523=S|1=ACC|", SessionRejectReason.IncorrectNumInGroupCount, 802)]
     [InlineData("35=D|" + Head + Order + "5001=x|", SessionRejectReason.InvalidTagNumber, 5001)]
-    [InlineData("35=D|" + Head + "11=A|55=BTCUSD|54=1|60=20260101-00:00:00|40=2|44=100|", SessionRejectReason.Other, 0)] // OrderQty: optional in FIX 4.4 (OrderQtyData)
+    [InlineData("35=D|" + Head + "11=A|55=BTCUSD|54=1|60=20260101-00:00:00|40=2|44=100|", SessionRejectReason.RequiredTagMissing, 38)] // the venue's one way of OrderQtyData
     [InlineData("35=D|" + Head + "11=A|54=1|60=20260101-00:00:00|38=1|40=2|44=100|", SessionRejectReason.RequiredTagMissing, 55)]
     [InlineData("35=D|" + Head + "11=A|55=BTCUSD|54=5|60=20260101-00:00:00|38=1|40=2|44=100|", SessionRejectReason.ValueIncorrect, 54)]
     [InlineData("35=D|" + Head + Order + "64=20260230|", SessionRejectReason.IncorrectDataFormat, 64)]
