@@ -8,32 +8,16 @@ namespace Hft.Gateways.Tests.Fix.Conformance;
 /// </summary>
 public class ApplicationConformanceTests
 {
-    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Fix", "Conformance", "fix44-application.txt");
+    public static string ScriptPath => SessionConformanceTests.PathOf("fix44-application.txt");
 
-    public static TheoryData<string> Scenarios()
-    {
-        var data = new TheoryData<string>();
-        foreach (var s in SessionScript.ParseFile(ScriptPath)) data.Add(s.Id);
-        return data;
-    }
+    public static TheoryData<string> Scenarios() => SessionConformanceTests.ScenarioIds(ScriptPath);
 
     [Fact]
-    public void The_script_holds_every_scenario_once()
-    {
-        var ids = SessionScript.ParseFile(ScriptPath).Select(s => s.Id).ToList();
-        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
-        Assert.True(ids.Count >= 15, $"{ids.Count} scenarios");
-    }
+    public void The_script_holds_every_scenario_once() => SessionConformanceTests.AssertDistinctIds(ScriptPath, atLeast: 15);
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task Scenario(string id)
-    {
-        var script = SessionScript.ParseFile(ScriptPath).Single(s => s.Id == id);
-        var clock = new ManualTimerClock();
-        await using var f = await FixServerFixture.StartAsync(gatewayClock: clock);
-        await SessionConformanceTests.RunAsync(script, f.Port, () => clock.GetUtcNow().UtcDateTime);
-    }
+    public Task Scenario(string id) => SessionConformanceTests.RunScenarioAsync(ScriptPath, id);
 
     [Fact]
     public async Task Agreed_custom_tags_are_accepted_in_orders_and_nowhere_else()
