@@ -42,13 +42,24 @@ public sealed class FixValidator
         var def = FixDictionary.Message(type);
         if (def is null || !(def.IsAdmin || FixMsgTypes.IsAcceptedApplication(m.MsgType)))
             return FixValidation.Business(BusinessRejectReason.UnsupportedMessageType, FixTags.MsgType, UnsupportedText);
+        var conforms = Conforms(m, def);
+        if (conforms.Verdict != FixVerdict.Accept) return conforms;
+        if (!def.IsAdmin && FixConditionalFields.FirstMissing(m) is { } rule)
+            return FixValidation.Business(BusinessRejectReason.ConditionallyRequiredFieldMissing, rule.Tag, rule.Text);
+        return FixValidation.Accepted;
+    }
+
+    /// <summary>
+    /// The dictionary's checks of a message against the definition of its type (fields, groups, required fields),
+    /// whichever side sent it: the acceptor's own messages are held to the same dictionary in its tests.
+    /// </summary>
+    public FixValidation Conforms(FixMessage m, FixMessageDefinition def)
+    {
         Span<ulong> seen = stackalloc ulong[FixDictionary.TagWords];
         var fields = CheckFields(m, def, seen);
         if (fields.Verdict != FixVerdict.Accept) return fields;
         foreach (int tag in def.Required)
             if (!IsSet(seen, tag)) return FixValidation.Session(SessionRejectReason.RequiredTagMissing, tag);
-        if (!def.IsAdmin && FixConditionalFields.FirstMissing(m) is { } rule)
-            return FixValidation.Business(BusinessRejectReason.ConditionallyRequiredFieldMissing, rule.Tag, rule.Text);
         return FixValidation.Accepted;
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Xml.Linq;
+using Hft.Client;
 using Hft.Gateways.Fix;
 
 namespace Hft.Gateways.Tests.Fix;
@@ -88,5 +89,52 @@ public class FixDataDictionaryTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++) validator.Validate(m);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public async Task Every_message_the_acceptor_sends_conforms_to_its_dictionary_entry()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var maker = await f.LogonAsync();
+        await using var taker = await f.LogonAsync(sender: "CLIENT_A2");
+        var received = new List<FixReceived>();
+        FixReceived Expect(FixClient c, string type)
+        {
+            var m = c.Expect(r => r.MsgType == type);
+            received.Add(m);
+            return m;
+        }
+
+        maker.NewOrder("S1", "ETHUSD", '2', "3", "3000.00");
+        Expect(maker, "8");
+        maker.Replace("S2", "S1", "ETHUSD", '2', "4", "3000.00");
+        Expect(maker, "8");
+        taker.NewOrder("T1", "ETHUSD", '1', "1", "3000.00", tif: '3');
+        Expect(taker, "8");
+        Expect(maker, "8");
+        maker.Cancel("S3", "S2", "ETHUSD", '2');
+        Expect(maker, "8");
+        maker.Cancel("S4", "NO-SUCH", "ETHUSD", '2');
+        Expect(maker, "9");
+        maker.NewOrder("S5", "NOPE", '1', "1", "1.00");
+        Expect(maker, "8");
+        maker.MassCancel("M1", "BTCUSD");
+        Expect(maker, "r");
+        maker.MassCancel("M2", "NOPE");
+        Expect(maker, "r");
+        maker.Send("H", FixClient.Body("11=H1|55=BTCUSD|54=1"));
+        Expect(maker, "j");
+        maker.Send("D", FixClient.Body("11=J1|55=BTCUSD|54=1|60=20260101-00:00:00|38=1|40=2"));
+        Expect(maker, "j");
+
+        var validator = new FixValidator();
+        foreach (var r in received)
+        {
+            var frame = FixFrames.Frame(r.Raw[(r.Raw.IndexOf("|35=", StringComparison.Ordinal) + 1)..r.Raw.LastIndexOf("|10=", StringComparison.Ordinal)] + "|");
+            var m = new FixMessage();
+            Assert.True(m.TryParse(frame, 0, frame.Length, out _, out _), r.Raw);
+            var check = validator.Conforms(m, FixDictionary.Message(System.Text.Encoding.ASCII.GetBytes(r.MsgType))!);
+            Assert.True(check.Verdict == FixVerdict.Accept, $"{r.Raw}: 373={(int)check.SessionReason} on tag {check.RefTag}");
+        }
     }
 }
