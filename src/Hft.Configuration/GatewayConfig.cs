@@ -57,6 +57,12 @@ public sealed record GatewayConfig
     /// and a logged-on session gets a Reject (SessionRejectReason 10) and a Logout.
     /// </summary>
     public int FixSendingTimeToleranceSeconds { get; init; } = 120;
+
+    /// <summary>
+    /// User-defined tags (5000 and above) a venue agreed with its counterparties: accepted in application messages and
+    /// ignored by the order handling. Any other tag outside FIX 4.4's range gets a Reject (SessionRejectReason 0).
+    /// </summary>
+    public IReadOnlyList<int> FixAllowedCustomTags { get; init; } = [];
     // ---- socket buffers of every order-entry and market-data listener (docs/DEPLOYMENT.md, "Network buffers") ----
 
     /// <summary>
@@ -87,6 +93,7 @@ public sealed record GatewayConfig
         FixResendStoreMessages = r.Int("fix_resend_store_messages", defaults.FixResendStoreMessages, 1, 10_000_000),
         FixMessagesPerSecond = r.Int("fix_messages_per_second", defaults.FixMessagesPerSecond, 0, 100_000_000),
         FixSendingTimeToleranceSeconds = r.Int("fix_sending_time_tolerance_seconds", defaults.FixSendingTimeToleranceSeconds, 1, 86_400),
+        FixAllowedCustomTags = r.IntList("fix_allowed_custom_tags", defaults.FixAllowedCustomTags, 5000, 999_999_999),
         SocketReceiveBufferBytes = SocketBuffer(r, "socket_receive_buffer_bytes", defaults.SocketReceiveBufferBytes),
         SocketSendBufferBytes = SocketBuffer(r, "socket_send_buffer_bytes", defaults.SocketSendBufferBytes),
     };

@@ -174,6 +174,47 @@ internal sealed class SectionReader
         }
     }
 
+    /// <summary>
+    /// An array of integers, each within [<paramref name="min"/>, <paramref name="max"/>]; in the environment either
+    /// comma-separated (5001,5002) or a TOML array.
+    /// </summary>
+    public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> defaultValue, int min, int max)
+    {
+        List<int> list;
+        switch (Get(key, false))
+        {
+            case Absent: return defaultValue;
+            case FromEnv env:
+            {
+                var v = env.Value.Trim().TrimStart('[').TrimEnd(']');
+                list = [];
+                foreach (var item in v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!int.TryParse(item, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n))
+                        throw Error(key, $"expected a comma-separated list or a TOML array of integers, got \"{env.Value}\"");
+                    list.Add(n);
+                }
+                break;
+            }
+            case FromToml t:
+            {
+                if (t.Value is not TomlArray array) throw WrongType(key, "an array of integers", t.Value);
+                list = new List<int>(array.Count);
+                for (int i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is not long l || l is < int.MinValue or > int.MaxValue)
+                        throw Error(key, $"item {i}: expected an integer, got {Describe(array[i])}");
+                    list.Add((int)l);
+                }
+                break;
+            }
+            default: throw new InvalidOperationException();
+        }
+        foreach (int n in list)
+            if (n < min || n > max) throw Error(key, $"every item must be between {min} and {max}, got {n}");
+        return list;
+    }
+
     private List<string> Strings(string key, object? value)
     {
         if (value is not TomlArray array) throw WrongType(key, "an array of strings", value);

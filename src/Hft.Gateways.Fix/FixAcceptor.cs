@@ -81,6 +81,7 @@ public sealed class FixAcceptor : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var g = _config.Gateway;
+        _log.LogInformation("fix: data dictionary loaded ({Messages} message types)", FixDictionary.Messages.Count); // now, not on the first message
         foreach (var sc in g.FixSessions)
         {
             int account = _pipeline.Accounts.GetOrAdd(sc.Account);

@@ -24,6 +24,7 @@ public sealed class FixConnection
     private readonly FixMessage _message = new();
     private readonly FixFieldWriter _fields = new();
     private readonly FixOrderEntry _orders;
+    private readonly FixValidator _validator;
     private FixSession? _session;
     private bool _loggedOn;
     private int _heartBtInt = 30;
@@ -61,6 +62,7 @@ public sealed class FixConnection
         _config = config;
         _log = log;
         _orders = new FixOrderEntry(this);
+        _validator = new FixValidator(config.FixAllowedCustomTags);
         Remote = wire.Socket.RemoteEndPoint?.ToString() ?? "?";
     }
 
@@ -171,8 +173,8 @@ public sealed class FixConnection
     /// The session checks of one framed message, in the order FIX 4.4 Volume 2 gives them: structure (first three
     /// fields out of order: garbled, ignored), malformed fields (Reject, the number consumed), required header fields,
     /// CompIDs and SendingTime (Reject, then Logout), a Logon resetting the session, SequenceReset-Reset, MsgSeqNum
-    /// (too high: ResendRequest; too low: PossDup checks or Logout), then the field checks of
-    /// <see cref="FixDictionary.TryValidate"/> (Reject), then the message itself.
+    /// (too high: ResendRequest; too low: PossDup checks or Logout), then the validation against the data dictionary
+    /// (<see cref="FixValidator"/>: Reject or Business Message Reject), then the message itself.
     /// </summary>
     private void OnFrame(byte[] buffer, int offset, int length)
     {
@@ -268,10 +270,15 @@ public sealed class FixConnection
         session.Seq.NextIn = expected + 1;
         if (m.IsYes(FixTags.PossDupFlag) && !CheckOrigSendingTime(m, sendingTicks)) return;
         if (_resendRequestedUpTo != 0 && expected >= _resendRequestedUpTo) _resendRequestedUpTo = 0;
-        if (!FixDictionary.TryValidate(m, out var fieldReason, out int fieldTag))
+        var check = _validator.Validate(m);
+        switch (check.Verdict)
         {
-            SendReject(m.SeqNum, fieldTag, fieldReason, FixDictionary.Text(fieldReason));
-            return;
+            case FixVerdict.SessionReject:
+                SendReject(m.SeqNum, check.RefTag, check.SessionReason, check.Text!);
+                return;
+            case FixVerdict.BusinessReject:
+                SendBusinessReject(m, check.BusinessReason, check.Text!);
+                return;
         }
         Dispatch(m, session);
     }
@@ -327,13 +334,8 @@ public sealed class FixConnection
             case FixMsgTypes.Heartbeat:
                 break;
             case FixMsgTypes.TestRequest:
-                if (!m.TryGet(FixTags.TestReqId, out var id))
-                {
-                    SendReject(m.SeqNum, FixTags.TestReqId, SessionRejectReason.RequiredTagMissing, "TestReqID (112) missing");
-                    break;
-                }
                 _fields.Clear();
-                _fields.Add(FixTags.TestReqId, id);
+                _fields.Add(FixTags.TestReqId, m.Get(FixTags.TestReqId)); // required by the dictionary: validated
                 session.Send(FixMsgTypes.Heartbeat, _fields.Written, app: false);
                 break;
             case FixMsgTypes.ResendRequest:
@@ -342,6 +344,10 @@ public sealed class FixConnection
             case FixMsgTypes.Reject:
                 _log.LogInformation("fix {Session}: counterparty rejected our message {Ref}: {Text}", session.Config.SenderCompId,
                     m.GetString(FixTags.RefSeqNum), m.GetString(FixTags.Text));
+                break;
+            case FixMsgTypes.BusinessMessageReject:
+                _log.LogInformation("fix {Session}: counterparty rejected our message {Ref} (380={Reason}): {Text}", session.Config.SenderCompId,
+                    m.GetString(FixTags.RefSeqNum), m.GetString(FixTags.BusinessRejectReason), m.GetString(FixTags.Text));
                 break;
             case FixMsgTypes.SequenceReset:
                 OnGapFill(m, session);
@@ -465,6 +471,20 @@ public sealed class FixConnection
         if (!refMsgType.IsEmpty) _fields.Add(FixTags.RefMsgType, refMsgType);
         _fields.Add(FixTags.SessionRejectReason, (int)reason).Add(FixTags.Text, text);
         session.Send(FixMsgTypes.Reject, _fields.Written, app: false);
+    }
+
+    /// <summary>
+    /// A Business Message Reject (j) of the message being handled: RefSeqNum, RefMsgType, BusinessRejectRefID (its
+    /// ClOrdID, when it has one), BusinessRejectReason and Text.
+    /// </summary>
+    internal void SendBusinessReject(FixMessage m, BusinessRejectReason reason, string text)
+    {
+        if (_session is not { } session) return;
+        _fields.Clear();
+        _fields.Add(FixTags.RefSeqNum, Math.Max(m.SeqNum, 0)).Add(FixTags.RefMsgType, m.MsgTypeText);
+        if (m.TryGet(FixTags.ClOrdId, out var clOrdId)) _fields.Add(FixTags.BusinessRejectRefId, clOrdId);
+        _fields.Add(FixTags.BusinessRejectReason, (int)reason).Add(FixTags.Text, text);
+        session.Send(FixMsgTypes.BusinessMessageReject, _fields.Written, app: true);
     }
 
     private void SendLogout(string? text)

@@ -12,18 +12,13 @@ namespace Hft.Gateways.Fix;
 /// <summary>
 /// The application layer of a session's inbound side: NewOrderSingle (D), OrderCancelRequest (F),
 /// OrderCancelReplaceRequest (G) and OrderMassCancelRequest (q) become pipeline commands (same risk, matching,
-/// journal and events as REST); any other application message gets a BusinessMessageReject (j). A missing required
-/// tag or a malformed value is a session Reject (3); a well-formed order the venue cannot take is an
-/// ExecutionReport with ExecType 8, a refused cancel/replace an OrderCancelReject (9).
+/// journal and events as REST). They come here validated against the data dictionary (<see cref="FixValidator"/>:
+/// required fields, formats, enumerations, conditionally required fields), so what is refused here is refused for
+/// business reasons: a well-formed order the venue cannot take is an ExecutionReport with ExecType 8, a refused
+/// cancel/replace an OrderCancelReject (9), a refused mass cancel an OrderMassCancelReport with 531=0.
 /// </summary>
 internal sealed class FixOrderEntry(FixConnection connection)
 {
-    private static readonly int[] s_newRequired = [FixTags.ClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime, FixTags.OrderQty, FixTags.OrdType];
-    private static readonly int[] s_cancelRequired = [FixTags.ClOrdId, FixTags.OrigClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime];
-    private static readonly int[] s_replaceRequired =
-        [FixTags.ClOrdId, FixTags.OrigClOrdId, FixTags.Symbol, FixTags.Side, FixTags.TransactTime, FixTags.OrderQty, FixTags.OrdType];
-    private static readonly int[] s_massCancelRequired = [FixTags.ClOrdId, FixTags.MassCancelRequestType, FixTags.TransactTime];
-
     private long _massCancelIds;
 
     public void Handle(FixMessage m, FixSession session)
@@ -31,51 +26,18 @@ internal sealed class FixOrderEntry(FixConnection connection)
         switch (m.MsgType)
         {
             case FixMsgTypes.NewOrderSingle:
-                if (HasRequired(m, s_newRequired)) NewOrder(m, session);
+                NewOrder(m, session);
                 break;
             case FixMsgTypes.OrderCancelRequest:
-                if (HasRequired(m, s_cancelRequired)) CancelOrReplace(m, session, replace: false);
+                CancelOrReplace(m, session, replace: false);
                 break;
             case FixMsgTypes.OrderCancelReplaceRequest:
-                if (HasRequired(m, s_replaceRequired)) CancelOrReplace(m, session, replace: true);
+                CancelOrReplace(m, session, replace: true);
                 break;
             case FixMsgTypes.OrderMassCancelRequest:
-                if (HasRequired(m, s_massCancelRequired)) MassCancel(m, session);
-                break;
-            default:
-                var type = m.MsgTypeText;
-                if (type.IsEmpty || type.Length > 2 || !IsAlphanumeric(type))
-                {
-                    connection.SendReject(m.SeqNum, FixTags.MsgType, SessionRejectReason.InvalidMsgType, "invalid MsgType", type);
-                    return;
-                }
-                var w = connection.Fields;
-                w.Clear();
-                w.Add(FixTags.RefSeqNum, m.SeqNum).Add(FixTags.RefMsgType, type).Add(FixTags.BusinessRejectReason, 3)
-                    .Add(FixTags.Text, "unsupported message type");
-                session.Send(FixMsgTypes.BusinessMessageReject, w.Written, app: true);
+                MassCancel(m, session);
                 break;
         }
-    }
-
-    private static bool IsAlphanumeric(ReadOnlySpan<byte> s)
-    {
-        foreach (byte b in s)
-            if (!char.IsAsciiLetterOrDigit((char)b)) return false;
-        return true;
-    }
-
-    private bool HasRequired(FixMessage m, int[] tags)
-    {
-        foreach (int tag in tags)
-        {
-            if (!m.Has(tag))
-            {
-                connection.SendReject(m.SeqNum, tag, SessionRejectReason.RequiredTagMissing, $"required tag {tag} missing", m.MsgTypeText);
-                return false;
-            }
-        }
-        return true;
     }
 
     private void NewOrder(FixMessage m, FixSession session)
@@ -98,11 +60,6 @@ internal sealed class FixOrderEntry(FixConnection connection)
         {
             Reject(99, "ClOrdID must be " + ClientOrderIdRule.Description, clOrdIdBytes[..Math.Min(clOrdIdBytes.Length, ClientOrderIdRule.MaxLength)],
                 symbolBytes, qtyBytes);
-            return;
-        }
-        if (side is not ((byte)'1' or (byte)'2'))
-        {
-            connection.SendReject(m.SeqNum, FixTags.Side, SessionRejectReason.ValueIncorrect, "Side must be 1 (buy) or 2 (sell)", m.MsgTypeText);
             return;
         }
         if (ordType is not ((byte)'1' or (byte)'2'))
@@ -141,11 +98,6 @@ internal sealed class FixOrderEntry(FixConnection connection)
         bool hasPrice = m.TryGet(FixTags.Price, out var priceBytes);
         if (ordType == (byte)'2')
         {
-            if (!hasPrice)
-            {
-                Reject(99, "a limit order needs Price (44)", clOrdIdBytes, symbolBytes, qtyBytes);
-                return;
-            }
             if (instrument.TryParsePrice(priceBytes, out ticks) != RejectReason.None)
             {
                 Reject(99, $"Price is not a positive multiple of tick {instrument.Tick}", clOrdIdBytes, symbolBytes, qtyBytes);
@@ -328,12 +280,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
         int instrument = -1;
         if (type == (byte)'1')
         {
-            if (symbol is null)
-            {
-                connection.SendReject(m.SeqNum, FixTags.Symbol, SessionRejectReason.RequiredTagMissing, "MassCancelRequestType 1 needs Symbol (55)", m.MsgTypeText);
-                return;
-            }
-            if (!session.Pipeline.Instruments.TryGet(symbol, out var inst))
+            if (!session.Pipeline.Instruments.TryGet(symbol!, out var inst)) // Symbol: conditionally required, validated
             {
                 Refuse(1, "unknown symbol");
                 return;

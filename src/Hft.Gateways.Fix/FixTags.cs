@@ -50,6 +50,7 @@ public static class FixTags
     public const int OrdType = 40;
     public const int OrigClOrdId = 41;
     public const int Price = 44;
+    public const int StopPx = 99;
     public const int Side = 54;
     public const int Symbol = 55;
     public const int TimeInForce = 59;
@@ -84,6 +85,10 @@ public static class FixMsgTypes
     public const byte OrderMassCancelRequest = (byte)'q';
     public const byte OrderMassCancelReport = (byte)'r';
 
+    /// <summary>The application messages the acceptor takes from a counterparty (any other gets a Business Message Reject 380=3).</summary>
+    public static bool IsAcceptedApplication(byte type) => type is NewOrderSingle or OrderCancelRequest or OrderCancelReplaceRequest
+        or OrderMassCancelRequest or BusinessMessageReject;
+
     /// <summary>Session-level (administrative) message types: never resent, gap-filled instead.</summary>
     public static bool IsAdmin(byte type) => type is Heartbeat or TestRequest or ResendRequest or Reject or SequenceReset or Logout or Logon;
 }
@@ -103,6 +108,20 @@ public enum SessionRejectReason
     InvalidMsgType = 11,
     TagAppearsMoreThanOnce = 13,
     TagOutOfRequiredOrder = 14,
+    RepeatingGroupFieldsOutOfOrder = 15,
     IncorrectNumInGroupCount = 16,
     Other = 99,
+}
+
+/// <summary>BusinessRejectReason (380) values of a Business Message Reject (j), FIX 4.4.</summary>
+public enum BusinessRejectReason
+{
+    Other = 0,
+    UnknownId = 1,
+    UnknownSecurity = 2,
+    UnsupportedMessageType = 3,
+    ApplicationNotAvailable = 4,
+    ConditionallyRequiredFieldMissing = 5,
+    NotAuthorized = 6,
+    DeliverToFirmNotAvailable = 7,
 }

@@ -66,4 +66,23 @@ public sealed class GatewayConfigTests : IDisposable
     [Fact]
     public void Fix_session_missing_its_sender()
         => Assert.Contains("sender_comp_id", Fails(s => s.Replace("sender_comp_id = \"CLIENT_A2\"\n", "", StringComparison.Ordinal)).Message);
+
+    [Fact]
+    public void Fix_allowed_custom_tags_default_to_none_and_read_a_toml_array_or_an_environment_list()
+    {
+        Assert.Empty(_dir.Load("development").Gateway.FixAllowedCustomTags);
+        _dir.WriteEdited("development", s => s.Replace("fix_allowed_custom_tags = []", "fix_allowed_custom_tags = [5001, 7010]", StringComparison.Ordinal));
+        Assert.Equal([5001, 7010], _dir.Load("development").Gateway.FixAllowedCustomTags);
+        Assert.Equal([5002, 6000], _dir.Load("development", new() { ["HFT_GATEWAY__FIX_ALLOWED_CUSTOM_TAGS"] = "5002, 6000" }).Gateway.FixAllowedCustomTags);
+    }
+
+    [Fact]
+    public void Fix_allowed_custom_tags_must_be_user_defined()
+        => Assert.Contains("[gateway] fix_allowed_custom_tags: every item must be between 5000",
+            Fails(s => s.Replace("fix_allowed_custom_tags = []", "fix_allowed_custom_tags = [44]", StringComparison.Ordinal)).Message);
+
+    [Fact]
+    public void Fix_allowed_custom_tags_must_be_integers()
+        => Assert.Contains("[gateway] fix_allowed_custom_tags: item 0: expected an integer",
+            Fails(s => s.Replace("fix_allowed_custom_tags = []", "fix_allowed_custom_tags = [\"5001\"]", StringComparison.Ordinal)).Message);
 }

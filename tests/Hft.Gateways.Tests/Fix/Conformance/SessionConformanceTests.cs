@@ -14,28 +14,37 @@ public class SessionConformanceTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(15); // generous: a busy 2-core machine
 
-    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Fix", "Conformance", "fix44-session.txt");
+    public static string ScriptPath => PathOf("fix44-session.txt");
 
-    public static TheoryData<string> Scenarios()
-    {
-        var data = new TheoryData<string>();
-        foreach (var s in SessionScript.ParseFile(ScriptPath)) data.Add(s.Id);
-        return data;
-    }
+    public static TheoryData<string> Scenarios() => ScenarioIds(ScriptPath);
 
     [Fact]
-    public void The_script_holds_every_scenario_once()
-    {
-        var ids = SessionScript.ParseFile(ScriptPath).Select(s => s.Id).ToList();
-        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
-        Assert.True(ids.Count >= 43, $"{ids.Count} scenarios");
-    }
+    public void The_script_holds_every_scenario_once() => AssertDistinctIds(ScriptPath, atLeast: 43);
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task Scenario(string id)
+    public Task Scenario(string id) => RunScenarioAsync(ScriptPath, id);
+
+    internal static string PathOf(string scriptFile) => Path.Combine(AppContext.BaseDirectory, "Fix", "Conformance", scriptFile);
+
+    internal static TheoryData<string> ScenarioIds(string scriptPath)
     {
-        var script = SessionScript.ParseFile(ScriptPath).Single(s => s.Id == id);
+        var data = new TheoryData<string>();
+        foreach (var s in SessionScript.ParseFile(scriptPath)) data.Add(s.Id);
+        return data;
+    }
+
+    internal static void AssertDistinctIds(string scriptPath, int atLeast)
+    {
+        var ids = SessionScript.ParseFile(scriptPath).Select(s => s.Id).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.True(ids.Count >= atLeast, $"{ids.Count} scenarios");
+    }
+
+    /// <summary>One scenario of a script file against a fresh acceptor whose clock is manual.</summary>
+    internal static async Task RunScenarioAsync(string scriptPath, string id)
+    {
+        var script = SessionScript.ParseFile(scriptPath).Single(s => s.Id == id);
         var clock = new ManualTimerClock();
         await using var f = await FixServerFixture.StartAsync(gatewayClock: clock);
         await RunAsync(script, f.Port, () => clock.GetUtcNow().UtcDateTime);
