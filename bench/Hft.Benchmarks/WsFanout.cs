@@ -23,7 +23,9 @@ namespace Hft.Benchmarks;
 /// orders straight into the pipeline at a fixed rate, and reports delivered messages/s, publish latency (from the
 /// submission of the order that caused a trade to the client's receipt of that trade; the older figure from the
 /// publisher's own timestamp in the message is printed too, as "stamp") and the pipeline's match-stage
-/// latency (LatencyRecorder, the numbers behind /debug/latency) - so the effect of N on matching is visible.
+/// latency (LatencyRecorder, the numbers behind /debug/latency) - so the effect of N on matching is visible - and the
+/// process's CPU time (server and clients) per delivered message, which foreign load on the machine disturbs far less
+/// than the latencies.
 /// Each run is bounded: a fixed order count, a 60 s cap on draining.
 /// </summary>
 public static class WsFanout
@@ -40,7 +42,7 @@ public static class WsFanout
         if (args.Length > 3) ConflateMs = int.Parse(args[3], CultureInfo.InvariantCulture);
         Console.WriteLine($"ws-fanout: {orders} orders at {OrdersPerSecond}/s per run, level2 conflate_ms {ConflateMs}, send queue limit 1000, "
             + $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-        Console.WriteLine("subscribers | delivered msgs | msgs/s | publish p50 us | publish p99 us | stamp p50 us | stamp p99 us | match p50 us | match p99 us | match samples | slow-consumer resyncs");
+        Console.WriteLine("subscribers | delivered msgs | msgs/s | publish p50 us | publish p99 us | stamp p50 us | stamp p99 us | match p50 us | match p99 us | match samples | slow-consumer resyncs | cpu us per msg");
         foreach (int n in counts) RunOnce(n, orders).GetAwaiter().GetResult();
     }
 
@@ -91,6 +93,7 @@ public static class WsFanout
         var latency = server.Services.GetRequiredService<PipelineMetrics>().Latency;
         var before = latency.Snapshot().SinceStart.Stages["match"];
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         // the driver sleeps between orders: on its own thread, never blocking a thread-pool thread the sockets need
         var driver = new Thread(() => Drive(pipeline, inst, a1, a2, mid, lot, orders, started, submitted)) { Name = "ws-fanout-driver" };
@@ -103,6 +106,7 @@ public static class WsFanout
                && Stopwatch.GetElapsedTime(Math.Max(started, LastReceipt())) < TimeSpan.FromSeconds(1))
             await Task.Delay(100);
         double seconds = subscribers > 0 ? Stopwatch.GetElapsedTime(started, LastReceipt()).TotalSeconds : Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var match = latency.Snapshot().SinceStart.Stages["match"];
         var publisher = server.Services.GetRequiredService<MarketDataPublisher>();
 
@@ -117,7 +121,7 @@ public static class WsFanout
         }
         static string P(LongHistogram h, double q) => h.TotalCount == 0 ? "-" : h.GetValueAtPercentile(q).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{subscribers,11} | {d,14} | {d / seconds,6:F0} | {P(publish, 50),14} | {P(publish, 99),14} | {P(stamp, 50),12} | {P(stamp, 99),12} | {match.P50,12:F2} | {match.P99,12:F2} | {match.Count - before.Count,13} | {publisher.OverflowNotices}"));
+            $"{subscribers,11} | {d,14} | {d / seconds,6:F0} | {P(publish, 50),14} | {P(publish, 99),14} | {P(stamp, 50),12} | {P(stamp, 99),12} | {match.P50,12:F2} | {match.P99,12:F2} | {match.Count - before.Count,13} | {publisher.OverflowNotices,21} | {(d == 0 ? "-" : (cpu.TotalMicroseconds / d).ToString("F2", CultureInfo.InvariantCulture)),14}"));
 
         foreach (var ws in clients) ws.Abort();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
