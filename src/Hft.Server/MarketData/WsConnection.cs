@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Hft.Pipeline;
 
 namespace Hft.Server.MarketData;
 
@@ -19,7 +20,7 @@ public sealed class WsConnection : IDisposable
     private readonly WebSocket _socket;
     private readonly MarketDataOptions _options;
     private readonly Queue<WsFrame> _queue = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly AsyncSignal _signal = new(); // no allocation per wait, unlike SemaphoreSlim.WaitAsync
     private readonly CancellationTokenSource _cts = new();
     private int _overflows;
     private bool _closed;
@@ -94,11 +95,7 @@ public sealed class WsConnection : IDisposable
     }
 
     /// <summary>Lets the send loop write what is queued.</summary>
-    internal void Wake()
-    {
-        lock (_queue)
-            if (_signal.CurrentCount == 0) _signal.Release();
-    }
+    internal void Wake() => _signal.Set();
 
     /// <summary>Publisher thread only: queued to in this pass of the publisher loop, to be woken at its end.</summary>
     internal bool WakePending;
@@ -117,7 +114,7 @@ public sealed class WsConnection : IDisposable
                 _closeReason = $"slow consumer: send queue overflowed {_overflows} times";
             else
                 foreach (var n in notices) _queue.Enqueue(n);
-            if (_signal.CurrentCount == 0) _signal.Release();
+            _signal.Set();
         }
     }
 
@@ -129,7 +126,7 @@ public sealed class WsConnection : IDisposable
             if (_closed || _closeReason is not null) return;
             _queue.Clear();
             _closeReason = reason;
-            if (_signal.CurrentCount == 0) _signal.Release();
+            _signal.Set();
         }
     }
 
@@ -144,6 +141,7 @@ public sealed class WsConnection : IDisposable
         try
         {
             _cts.Cancel();
+            _signal.Set(); // the send loop sees the cancellation and ends
             _socket.Abort();
         }
         catch (ObjectDisposedException)
@@ -158,7 +156,8 @@ public sealed class WsConnection : IDisposable
         {
             while (!_cts.IsCancellationRequested)
             {
-                await _signal.WaitAsync(_cts.Token);
+                await _signal.WaitAsync();
+                if (_cts.IsCancellationRequested) break;
                 string? close;
                 batch.Clear();
                 lock (_queue)
