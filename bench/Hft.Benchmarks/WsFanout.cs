@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using HdrHistogram;
 using Hft.Configuration;
@@ -19,9 +20,12 @@ namespace Hft.Benchmarks;
 /// <summary>
 /// <c>--ws-fanout [orders] [subscriber counts]</c>: for each subscriber count N (default 0,100,1000) starts an in-process
 /// server on loopback, opens N WebSocket clients subscribed to level2 + trades of BTCUSD, submits a fixed number of
-/// orders straight into the pipeline at a fixed rate, and reports delivered messages/s, publish latency (the trade
-/// message's server timestamp, stamped on the publisher thread, to client receipt) and the pipeline's match-stage
-/// latency (LatencyRecorder, the numbers behind /debug/latency) - so the effect of N on matching is visible.
+/// orders straight into the pipeline at a fixed rate, and reports delivered messages/s, publish latency (from the
+/// submission of the order that caused a trade to the client's receipt of that trade; the older figure from the
+/// publisher's own timestamp in the message is printed too, as "stamp") and the pipeline's match-stage
+/// latency (LatencyRecorder, the numbers behind /debug/latency) - so the effect of N on matching is visible - and the
+/// process's CPU time (server and clients) per delivered message, which foreign load on the machine disturbs far less
+/// than the latencies.
 /// Each run is bounded: a fixed order count, a 60 s cap on draining.
 /// </summary>
 public static class WsFanout
@@ -38,7 +42,7 @@ public static class WsFanout
         if (args.Length > 3) ConflateMs = int.Parse(args[3], CultureInfo.InvariantCulture);
         Console.WriteLine($"ws-fanout: {orders} orders at {OrdersPerSecond}/s per run, level2 conflate_ms {ConflateMs}, send queue limit 1000, "
             + $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-        Console.WriteLine("subscribers | delivered msgs | msgs/s | publish p50 us | publish p99 us | match p50 us | match p99 us | match samples | slow-consumer resyncs");
+        Console.WriteLine("subscribers | delivered msgs | msgs/s | publish p50 us | publish p99 us | stamp p50 us | stamp p99 us | match p50 us | match p99 us | match samples | slow-consumer resyncs | cpu us per msg");
         foreach (int n in counts) RunOnce(n, orders).GetAwaiter().GetResult();
     }
 
@@ -58,12 +62,12 @@ public static class WsFanout
         var url = server.Urls.First(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
         var wsUri = new Uri($"ws://{new Uri(url).Authority}/ws");
 
-        var publish = new LongConcurrentHistogram(1, 600_000_000_000, 3);
-        long delivered = 0, lastReceipt = Stopwatch.GetTimestamp();
-        int ready = 0;
-        using var stop = new CancellationTokenSource();
+        // every fourth order is an IOC that takes exactly one resting lot: trade seq k is the k-th IOC, order 4k-1
+        var submitted = new long[orders / 4 + 2];
+        var measuring = new StrongBox<bool>();
         var clients = new List<ClientWebSocket>();
-        var readers = new List<Task>();
+        var readers = new List<Reader>();
+        var tasks = new List<Task>();
         var subscribe = Encoding.UTF8.GetBytes($"{{\"op\":\"subscribe\",\"channel\":\"level2\",\"symbol\":\"BTCUSD\",\"conflate_ms\":{ConflateMs}}}");
         var subscribeTrades = Encoding.UTF8.GetBytes("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbol\":\"BTCUSD\"}");
         for (int i = 0; i < subscribers; i++)
@@ -73,12 +77,12 @@ public static class WsFanout
             await ws.SendAsync(subscribe, WebSocketMessageType.Text, true, CancellationToken.None);
             await ws.SendAsync(subscribeTrades, WebSocketMessageType.Text, true, CancellationToken.None);
             clients.Add(ws);
-            readers.Add(Task.Run(() => Read(ws, publish, stop.Token, () => Interlocked.Increment(ref ready),
-                () => { Interlocked.Increment(ref delivered); Volatile.Write(ref lastReceipt, Stopwatch.GetTimestamp()); })));
+            var reader = new Reader(ws, submitted, measuring);
+            readers.Add(reader);
+            tasks.Add(Task.Run(reader.Run));
         }
-        for (int i = 0; i < 600 && Volatile.Read(ref ready) < subscribers; i++) await Task.Delay(100); // every level2 snapshot in
-        Interlocked.Exchange(ref delivered, 0);
-        publish.Reset();
+        for (int i = 0; i < 600 && readers.Count(r => Volatile.Read(ref r.Ready)) < subscribers; i++) await Task.Delay(100); // every level2 snapshot in
+        Volatile.Write(ref measuring.Value, true);
 
         var pipeline = server.Pipeline;
         pipeline.Accounts.TryGet("A1", out int a1);
@@ -89,33 +93,43 @@ public static class WsFanout
         var latency = server.Services.GetRequiredService<PipelineMetrics>().Latency;
         var before = latency.Snapshot().SinceStart.Stages["match"];
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         // the driver sleeps between orders: on its own thread, never blocking a thread-pool thread the sockets need
-        var driver = new Thread(() => Drive(pipeline, inst, a1, a2, mid, lot, orders, started)) { Name = "ws-fanout-driver" };
+        var driver = new Thread(() => Drive(pipeline, inst, a1, a2, mid, lot, orders, started, submitted)) { Name = "ws-fanout-driver" };
         driver.Start();
         while (driver.IsAlive) await Task.Delay(50);
         // drain: until no message arrived for 1 s (at most 60 s)
         var drain = Stopwatch.StartNew();
+        long LastReceipt() => readers.Count == 0 ? started : readers.Max(r => Volatile.Read(ref r.LastReceipt));
         while (subscribers > 0 && drain.Elapsed < TimeSpan.FromSeconds(60)
-               && Stopwatch.GetElapsedTime(Volatile.Read(ref lastReceipt)) < TimeSpan.FromSeconds(1))
+               && Stopwatch.GetElapsedTime(Math.Max(started, LastReceipt())) < TimeSpan.FromSeconds(1))
             await Task.Delay(100);
-        double seconds = subscribers > 0 ? Stopwatch.GetElapsedTime(started, Volatile.Read(ref lastReceipt)).TotalSeconds : Stopwatch.GetElapsedTime(started).TotalSeconds;
+        double seconds = subscribers > 0 ? Stopwatch.GetElapsedTime(started, LastReceipt()).TotalSeconds : Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var match = latency.Snapshot().SinceStart.Stages["match"];
         var publisher = server.Services.GetRequiredService<MarketDataPublisher>();
 
-        long d = Interlocked.Read(ref delivered);
-        string P(double q) => publish.TotalCount == 0 ? "-" : (publish.GetValueAtPercentile(q) / 1000.0).ToString("F0", CultureInfo.InvariantCulture);
+        Volatile.Write(ref measuring.Value, false);
+        long d = readers.Sum(r => Volatile.Read(ref r.Delivered));
+        var publish = Reader.NewHistogram();
+        var stamp = Reader.NewHistogram();
+        foreach (var r in readers)
+        {
+            lock (r.Publish) publish.Add(r.Publish);
+            lock (r.Stamp) stamp.Add(r.Stamp);
+        }
+        static string P(LongHistogram h, double q) => h.TotalCount == 0 ? "-" : h.GetValueAtPercentile(q).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{subscribers,11} | {d,14} | {d / seconds,6:F0} | {P(50),14} | {P(99),14} | {match.P50,12:F2} | {match.P99,12:F2} | {match.Count - before.Count,13} | {publisher.OverflowNotices}"));
+            $"{subscribers,11} | {d,14} | {d / seconds,6:F0} | {P(publish, 50),14} | {P(publish, 99),14} | {P(stamp, 50),12} | {P(stamp, 99),12} | {match.P50,12:F2} | {match.P99,12:F2} | {match.Count - before.Count,13} | {publisher.OverflowNotices,21} | {(d == 0 ? "-" : (cpu.TotalMicroseconds / d).ToString("F2", CultureInfo.InvariantCulture)),14}"));
 
-        stop.Cancel();
         foreach (var ws in clients) ws.Abort();
-        await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
         foreach (var ws in clients) ws.Dispose();
         await server.StopAsync();
     }
 
-    private static void Drive(TradingPipeline pipeline, Hft.Core.Instruments.Instrument inst, int a1, int a2, long mid, long lot, int orders, long started)
+    private static void Drive(TradingPipeline pipeline, Hft.Core.Instruments.Instrument inst, int a1, int a2, long mid, long lot, int orders, long started, long[] submitted)
     {
         for (int i = 0; i < orders; i++)
         {
@@ -125,57 +139,86 @@ public static class WsFanout
             long price = buy ? mid - (i % 10) * 100 + (ioc ? 2000 : 0) : mid + 100 + (i % 10) * 100 - (ioc ? 2000 : 0);
             var cmd = OrderCommand.NewLimit(pipeline.NextOrderId(), buy ? a1 : a2, inst.Index, buy ? Side.Buy : Side.Sell, price, lot,
                 ioc ? TimeInForce.Ioc : TimeInForce.Gtc);
-            while (pipeline.Submit(in cmd, null, Stopwatch.GetTimestamp()) != AdmitResult.Accepted) Thread.Sleep(1);
+            long at = Stopwatch.GetTimestamp();
+            if (ioc) Volatile.Write(ref submitted[(i + 1) / 4], at);
+            while (pipeline.Submit(in cmd, null, at) != AdmitResult.Accepted) Thread.Sleep(1);
             // paced by sleeping (not spinning): on a small machine a spinning driver would steal the publisher's core
             long due = started + (long)((i + 1) * (double)Stopwatch.Frequency / OrdersPerSecond);
             if (Stopwatch.GetTimestamp() < due) Thread.Sleep(1);
         }
     }
 
-    private static readonly byte[] TimeField = Encoding.UTF8.GetBytes("\"time\":\"");
-    private static readonly byte[] TradesChannel = Encoding.UTF8.GetBytes("\"channel\":\"trades\"");
-    private static readonly byte[] Snapshot = Encoding.UTF8.GetBytes("\"type\":\"snapshot\"");
-
-    private static async Task Read(ClientWebSocket ws, LongConcurrentHistogram publish, CancellationToken stop, Action ready, Action received)
+    /// <summary>
+    /// One subscriber's receive loop. Its counters and histograms are its own (no shared cache line written per message
+    /// by every client) and merged after the run; latencies are in microseconds, 2 significant digits.
+    /// </summary>
+    private sealed class Reader(ClientWebSocket ws, long[] submitted, StrongBox<bool> measuring)
     {
-        var buffer = new byte[1 << 16];
-        bool gotSnapshot = false;
-        try
+        private static readonly byte[] TimeField = Encoding.UTF8.GetBytes("\"time\":\"");
+        private static readonly byte[] TradesChannel = Encoding.UTF8.GetBytes("\"channel\":\"trades\"");
+        private static readonly byte[] Snapshot = Encoding.UTF8.GetBytes("\"type\":\"snapshot\"");
+        private static readonly byte[] SeqField = Encoding.UTF8.GetBytes("\"seq\":");
+
+        public bool Ready;
+        public long Delivered;
+        public long LastReceipt;
+        public readonly LongHistogram Publish = NewHistogram();
+        public readonly LongHistogram Stamp = NewHistogram();
+
+        public static LongHistogram NewHistogram() => new(1, 3_600_000_000, 2);
+
+        public async Task Run()
         {
-            while (!stop.IsCancellationRequested)
+            var buffer = new byte[1 << 16];
+            try
             {
-                int length = 0;
-                ValueWebSocketReceiveResult r;
-                do
+                while (true)
                 {
-                    r = await ws.ReceiveAsync(buffer.AsMemory(length), stop);
-                    if (r.MessageType == WebSocketMessageType.Close) return;
-                    length += r.Count;
-                    if (length == buffer.Length) length = 0; // a huge snapshot: only counted
+                    int length = 0;
+                    ValueWebSocketReceiveResult r;
+                    do
+                    {
+                        // no cancellation token: a per-call registration costs; the run ends the loop with Abort
+                        r = await ws.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                        if (r.MessageType == WebSocketMessageType.Close) return;
+                        length += r.Count;
+                        if (length == buffer.Length) length = 0; // a huge snapshot: only counted
+                    }
+                    while (!r.EndOfMessage);
+                    long receipt = Stopwatch.GetTimestamp();
+                    var m = buffer.AsSpan(0, length);
+                    if (!Ready)
+                    {
+                        if (m.IndexOf(Snapshot) >= 0) Volatile.Write(ref Ready, true);
+                        continue;
+                    }
+                    if (!Volatile.Read(ref measuring.Value)) continue;
+                    Volatile.Write(ref Delivered, Delivered + 1);
+                    Volatile.Write(ref LastReceipt, receipt);
+                    if (m.IndexOf(TradesChannel) < 0) continue;
+                    Record(m, receipt);
                 }
-                while (!r.EndOfMessage);
-                long now = DateTime.UtcNow.Ticks;
-                var m = buffer.AsSpan(0, length);
-                if (!gotSnapshot && m.IndexOf(Snapshot) >= 0)
-                {
-                    gotSnapshot = true;
-                    ready();
-                    continue;
-                }
-                received();
-                if (m.IndexOf(TradesChannel) < 0) continue;
-                int at = m.IndexOf(TimeField);
-                if (at < 0) continue;
-                var rest = m[(at + TimeField.Length)..];
-                int end = rest.IndexOf((byte)'"');
-                if (end <= 0) continue;
-                var text = Encoding.ASCII.GetString(rest[..end]);
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sent))
-                    publish.RecordValue(Math.Clamp((now - sent.UtcTicks) * 100, 1, 600_000_000_000)); // ticks (100 ns) to ns
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+
+        private void Record(ReadOnlySpan<byte> m, long receipt)
         {
+            int seqAt = m.IndexOf(SeqField);
+            if (seqAt >= 0 && System.Buffers.Text.Utf8Parser.TryParse(m[(seqAt + SeqField.Length)..], out long seq, out _)
+                && seq > 0 && seq < submitted.Length && Volatile.Read(ref submitted[seq]) is > 0 and var sentAt)
+                lock (Publish) Publish.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(sentAt, receipt).TotalMicroseconds));
+            int at = m.IndexOf(TimeField);
+            if (at < 0) return;
+            var rest = m[(at + TimeField.Length)..];
+            int end = rest.IndexOf((byte)'"');
+            if (end <= 0) return;
+            // the writer trims trailing zero digits of the fraction, which the exact 'O' parser refuses
+            if (System.Buffers.Text.Utf8Parser.TryParse(rest[..end], out DateTimeOffset sent, out _, 'O')
+                || DateTimeOffset.TryParse(Encoding.ASCII.GetString(rest[..end]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out sent))
+                lock (Stamp) Stamp.RecordValue(Math.Clamp((DateTime.UtcNow.Ticks - sent.UtcTicks) / 10, 1, 3_600_000_000)); // ticks (100 ns) to µs
         }
     }
 }

@@ -251,6 +251,7 @@ public sealed class ApiHost : IAsyncDisposable
         // Each endpoint on its listener only (404 elsewhere); /metrics and /debug for allowed addresses, the operator's
         // view (per-account series, order owners) for the ops token or an admin token (Operations/OpsAccess.cs).
         app.UseListenerRouting(listeners);
+        app.UseWsTransport(); // /ws writes pre-framed batches to the upgraded stream (MarketData/WsTransport.cs)
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseOpsGate(opsAccess, audit);

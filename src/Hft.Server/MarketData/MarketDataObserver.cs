@@ -26,9 +26,10 @@ internal struct MdItem
 /// <see cref="MarketDataPublisher"/> drains - only as far as the journal is durable: public market data never shows a
 /// trade or an order a crash could still take back (the same rule as every acknowledgment, through the same outbox).
 /// Never blocks: a command whose items do not fit is dropped and its instruments flagged, so the publisher reseeds
-/// those books and tells their subscribers to resync.
+/// those books and tells their subscribers to resync. Wakes the publisher as soon as there is something it may publish:
+/// at once when a command's items are already durable, else when the outbox says they became durable.
 /// </summary>
-public sealed class MarketDataObserver : IPipelineObserver
+public sealed class MarketDataObserver : IPipelineObserver, IDurableWaiter
 {
     private readonly object _gate = new();
     private readonly int _capacity;
@@ -36,14 +37,34 @@ public sealed class MarketDataObserver : IPipelineObserver
     private List<MdItem> _items = new();
     private DurableOutbox? _outbox;
     private long _dropped;
+    private Action? _wake;
+    private int _armed; // 1 while an outbox wake-up is registered: one is enough, each wake-up takes all that is due
 
     public MarketDataObserver(int capacity = 65_536) => _capacity = capacity;
 
     /// <summary>Sizes the per-instrument loss flags and knows the outbox; called once the pipeline is built, before it starts.</summary>
-    internal void Attach(int instruments, DurableOutbox outbox)
+    internal void Attach(int instruments, DurableOutbox outbox, Action? wake = null)
     {
         _lost = new int[instruments];
         _outbox = outbox;
+        _wake = wake;
+    }
+
+    /// <summary>Wakes the publisher once <paramref name="sequence"/> is durable (at once when it already is).</summary>
+    internal void WakeWhenDurable(long sequence)
+    {
+        if (_outbox is null || _outbox.IsDurable(sequence))
+        {
+            _wake?.Invoke();
+            return;
+        }
+        if (Interlocked.CompareExchange(ref _armed, 1, 0) == 0) _outbox.WhenDurable(sequence, this);
+    }
+
+    void IDurableWaiter.OnDurable(bool failed)
+    {
+        Volatile.Write(ref _armed, 0); // before waking: the publisher re-arms for what is still pending
+        _wake?.Invoke();
     }
 
     /// <summary>Commands dropped because the queue was full.</summary>
@@ -84,21 +105,25 @@ public sealed class MarketDataObserver : IPipelineObserver
             }
             _items.Add(new MdItem { Kind = MdKind.End, Instrument = -1, Sequence = sequence });
         }
+        WakeWhenDurable(sequence);
     }
 
     /// <summary>On the shard thread (from <see cref="SeedQuery"/>): the full book, ordered with the events around it.</summary>
     internal void EnqueueSeed(int instrument, OrderView[] orders)
     {
         lock (_gate) _items.Add(new MdItem { Kind = MdKind.Seed, Instrument = instrument, Orders = orders });
+        _wake?.Invoke();
     }
 
     /// <summary>
     /// Publisher: takes the queued items of the commands that are durable, in order (the returned list is handed back
-    /// with <paramref name="spare"/> next time); the rest stay queued, behind the first command not durable yet.
+    /// with <paramref name="spare"/> next time); the rest stay queued, behind the first command not durable yet, whose
+    /// sequence is <paramref name="pending"/> (0: none).
     /// </summary>
-    internal List<MdItem> Take(List<MdItem> spare)
+    internal List<MdItem> Take(List<MdItem> spare, out long pending)
     {
         spare.Clear();
+        pending = 0;
         lock (_gate)
         {
             var full = _items;
@@ -108,7 +133,11 @@ public sealed class MarketDataObserver : IPipelineObserver
                 var kind = full[i].Kind;
                 if (kind == MdKind.End)
                 {
-                    if (_outbox is not null && !_outbox.IsDurable(full[i].Sequence)) break;
+                    if (_outbox is not null && !_outbox.IsDurable(full[i].Sequence))
+                    {
+                        pending = full[i].Sequence;
+                        break;
+                    }
                     cut = i + 1;
                 }
                 else if (kind == MdKind.Seed && cut == i) cut = i + 1;

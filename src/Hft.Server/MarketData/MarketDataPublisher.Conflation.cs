@@ -93,7 +93,7 @@ public sealed partial class MarketDataPublisher
             sub.Pending.Clear();
             sub.LastSeq = seq;
             sub.Due = now + sub.IntervalTicks;
-            if (!sub.Connection.TrySend(message)) (slow ??= new()).Add(sub);
+            if (!Queue(sub.Connection, message)) (slow ??= new()).Add(sub);
         }
         if (slow is null) return;
         foreach (var sub in slow) SlowConsumer(sub.Connection, Channel.Level2, _pipeline.Instruments[sub.Instrument]);

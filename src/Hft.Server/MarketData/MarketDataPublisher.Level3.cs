@@ -30,7 +30,7 @@ public sealed partial class MarketDataPublisher
         }));
     }
 
-    private byte[] Level3Snapshot(Instrument inst)
+    private WsFrame Level3Snapshot(Instrument inst)
     {
         var book = _books[inst.Index];
         var orders = book.Orders();

@@ -90,7 +90,7 @@ public sealed partial class MarketDataPublisher
                 Interlocked.Increment(ref _userResyncs);
                 if (++stream.Resyncs >= Options.MaxOverflows)
                     stream.Connection.Close($"slow consumer: the user stream of {stream.AccountName} overflowed {stream.Resyncs} times");
-                else if (!stream.Connection.TrySend(UserResync(stream, "the account's event queue overflowed"))) SlowConsumer(stream.Connection, null, null);
+                else if (!Queue(stream.Connection, UserResync(stream, "the account's event queue overflowed"))) SlowConsumer(stream.Connection, null, null);
             }
             if (events.Count == 0) continue;
             busy = true;
@@ -125,14 +125,14 @@ public sealed partial class MarketDataPublisher
     }
 
     // false when the message could not be queued (the connection was treated as a slow consumer)
-    private bool SendUser(UserStream stream, byte[]? message)
+    private bool SendUser(UserStream stream, WsFrame? message)
     {
-        if (message is null || stream.Connection.TrySend(message)) return true;
+        if (message is not { } frame || Queue(stream.Connection, frame)) return true;
         SlowConsumer(stream.Connection, null, null);
         return false;
     }
 
-    private byte[] UserResync(UserStream stream, string why)
+    private WsFrame UserResync(UserStream stream, string why)
     {
         long seq = ++stream.Sequence;
         return Message(w =>
@@ -147,7 +147,7 @@ public sealed partial class MarketDataPublisher
     }
 
     /// <summary>The message for one event, from the account's point of view (<paramref name="makerSide"/>: its maker order of a self-trade).</summary>
-    private byte[]? OrderEvent(UserStream stream, in EngineEvent e, bool makerSide = false)
+    private WsFrame? OrderEvent(UserStream stream, in EngineEvent e, bool makerSide = false)
     {
         var inst = e.Instrument >= 0 && e.Instrument < _books.Length ? _pipeline.Instruments[e.Instrument] : null;
         bool maker = e.Kind == EventKind.Trade && (makerSide || e.Account != stream.Account);
@@ -211,7 +211,7 @@ public sealed partial class MarketDataPublisher
         });
     }
 
-    private byte[]? Position(UserStream stream, int instrument)
+    private WsFrame? Position(UserStream stream, int instrument)
     {
         var position = AccountEndpoints.PositionOf(_pipeline, stream.Account, _pipeline.Instruments[instrument]);
         if (position is null) return null;

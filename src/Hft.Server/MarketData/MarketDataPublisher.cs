@@ -24,7 +24,9 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     private readonly MarketDataObserver _observer;
     private readonly ConcurrentQueue<Action> _control = new();
     private readonly ManualResetEventSlim _wake = new(false);
+    private readonly Action _signalWake;
     private readonly HashSet<WsConnection> _connections = new();
+    private readonly List<WsConnection> _queuedTo = new();
     private readonly Dictionary<(Channel, int), HashSet<WsConnection>> _subscribers = new();
     private readonly MirrorBook[] _books;
     private readonly bool[] _seedPending;
@@ -35,7 +37,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     private readonly long[] _tradeSeq;
     private readonly long[] _last;
     private readonly VolumeWindow[] _volume;
-    private readonly string?[] _lastTicker;
+    private readonly byte[]?[] _lastTicker;
     private Thread? _thread;
     private volatile bool _stopping;
     private long _overflowNotices;
@@ -49,7 +51,8 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _observer = observer;
         _accountEvents = accountEvents;
         _directory = directory;
-        observer.Attach(pipeline.Instruments.Count, pipeline.Outbox);
+        _signalWake = SignalWake;
+        observer.Attach(pipeline.Instruments.Count, pipeline.Outbox, _signalWake);
         Options = options;
         int n = pipeline.Instruments.Count;
         _books = new MirrorBook[n];
@@ -66,7 +69,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _traded = new bool[n];
         _tradeSeq = new long[n];
         _last = new long[n];
-        _lastTicker = new string?[n];
+        _lastTicker = new byte[]?[n];
         _conflatedByInstrument = new List<ConflatedLevel2>[n];
         for (int i = 0; i < n; i++) _conflatedByInstrument[i] = new List<ConflatedLevel2>();
     }
@@ -131,6 +134,12 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     {
         _control.Enqueue(action);
         _wake.Set();
+    }
+
+    /// <summary>Something to publish (from a shard thread or the journal's): a no-op while the publisher is awake anyway.</summary>
+    private void SignalWake()
+    {
+        if (!_stopping && !_wake.IsSet) _wake.Set();
     }
 
     private volatile WsConnection[] _connectionSnapshot = [];
@@ -247,8 +256,9 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                 action();
                 busy = true;
             }
-            var items = _observer.Take(spare);
+            var items = _observer.Take(spare, out long pending);
             if (items.Count > 0) busy = true;
+            if (pending != 0) _observer.WakeWhenDurable(pending);
             Process(items);
             spare = items;
             busy |= PumpUserStreams();
@@ -270,6 +280,8 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                 var beat = Message(w => { w.WriteString("op", "heartbeat"); w.WriteString("time", DateTimeOffset.UtcNow); });
                 foreach (var c in _connections.ToList()) Send(c, beat, null, null);
             }
+            WakeQueued();
+            // events and requests wake the loop at once; the timeout only paces conflation, status polls and heartbeats
             if (!busy) _wake.Wait(5);
         }
     }
@@ -378,10 +390,10 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _traded[i] = false;
         if (!Wanted(Channel.Ticker, inst)) return;
         var ticker = Ticker(inst);
-        var text = System.Text.Encoding.UTF8.GetString(ticker);
-        if (traded || text != _lastTicker[i])
+        var text = ticker.Payload.Span;
+        if (traded || _lastTicker[i] is not { } last || !text.SequenceEqual(last))
         {
-            _lastTicker[i] = text;
+            _lastTicker[i] = text.ToArray();
             Broadcast(Channel.Ticker, inst, ticker);
         }
     }
@@ -422,22 +434,48 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         => (_subscribers.TryGetValue((channel, inst.Index), out var set) && set.Count > 0)
             || (channel == Channel.Level2 && _conflatedByInstrument[inst.Index].Count > 0);
 
-    private void Broadcast(Channel channel, Instrument inst, byte[] message, bool includeConflated = true)
+    private void Broadcast(Channel channel, Instrument inst, WsFrame message, bool includeConflated = true)
     {
         List<WsConnection>? slow = null;
         if (channel == Channel.Level2 && includeConflated)
             foreach (var sub in _conflatedByInstrument[inst.Index])
-                if (!sub.Connection.TrySend(message)) (slow ??= new()).Add(sub.Connection);
+                if (!Queue(sub.Connection, message)) (slow ??= new()).Add(sub.Connection);
         if (_subscribers.TryGetValue((channel, inst.Index), out var set))
             foreach (var c in set)
-                if (!c.TrySend(message)) (slow ??= new()).Add(c);
+                if (!Queue(c, message)) (slow ??= new()).Add(c);
         if (slow is null) return;
         foreach (var c in slow) SlowConsumer(c, channel, inst);
     }
 
-    private void Send(WsConnection c, byte[] message, Channel? channel, Instrument? inst)
+    /// <summary>
+    /// Queues a frame without waking the connection's send loop: each connection queued to is woken once per pass of
+    /// the loop (<see cref="WakeQueued"/>), so a command's trade and level2 update leave in one write, and a busy
+    /// publisher wakes each connection once per batch of commands rather than once per message.
+    /// </summary>
+    private bool Queue(WsConnection c, WsFrame message)
     {
-        if (!c.TrySend(message)) SlowConsumer(c, channel, inst);
+        if (!c.TryQueue(message)) return false;
+        if (!c.WakePending)
+        {
+            c.WakePending = true;
+            _queuedTo.Add(c);
+        }
+        return true;
+    }
+
+    private void WakeQueued()
+    {
+        foreach (var c in _queuedTo)
+        {
+            c.WakePending = false;
+            c.Wake();
+        }
+        _queuedTo.Clear();
+    }
+
+    private void Send(WsConnection c, WsFrame message, Channel? channel, Instrument? inst)
+    {
+        if (!Queue(c, message)) SlowConsumer(c, channel, inst);
     }
 
     /// <summary>
@@ -450,7 +488,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         bool hadPublic = c.Subscriptions.Count > 0 || c.UserStreams.Count == 0;
         DropSubscriptions(c);
         Interlocked.Increment(ref _overflowNotices);
-        var notices = new List<byte[]>();
+        var notices = new List<WsFrame>();
         if (hadPublic)
             notices.Add(Message(w =>
             {
@@ -496,7 +534,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         return (int)channel >= 0;
     }
 
-    private byte[] Snapshot(Instrument inst)
+    private WsFrame Snapshot(Instrument inst)
     {
         var book = _books[inst.Index];
         return Message(w =>
@@ -514,7 +552,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         });
     }
 
-    private byte[] Ticker(Instrument inst)
+    private WsFrame Ticker(Instrument inst)
     {
         var book = _books[inst.Index];
         var bid = book.Best(Side.Buy);
@@ -534,14 +572,14 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         });
     }
 
-    private byte[] Status(Instrument inst) => Message(w =>
+    private WsFrame Status(Instrument inst) => Message(w =>
     {
         w.WriteString("channel", "status");
         w.WriteString("symbol", inst.Symbol);
         w.WriteString("status", _halted[inst.Index] ? "halted" : "trading");
     });
 
-    private static byte[] Resync(Channel channel, Instrument inst, string why) => Message(w =>
+    private static WsFrame Resync(Channel channel, Instrument inst, string why) => Message(w =>
     {
         w.WriteString("channel", Name(channel));
         w.WriteString("type", "resync");
@@ -549,7 +587,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         w.WriteString("message", why);
     });
 
-    public static byte[] Error(string code, string message) => Message(w =>
+    public static WsFrame Error(string code, string message) => Message(w =>
     {
         w.WriteStartObject("error");
         w.WriteString("code", code);
@@ -557,16 +595,27 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         w.WriteEndObject();
     });
 
-    public static byte[] Message(Action<Utf8JsonWriter> body)
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_json;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// Encodes one JSON object message, once, straight into the frame every receiver shares. The JSON is written into
+    /// a buffer and writer kept per thread (the publisher's, or a connection's for its own errors and pongs).
+    /// </summary>
+    public static WsFrame Message(Action<Utf8JsonWriter> body)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+        var buffer = t_json ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        body(w);
+        w.WriteEndObject();
+        w.Flush();
+        return WsFrame.Text(buffer.WrittenSpan);
     }
 
     private static void WriteLevel(Utf8JsonWriter w, Instrument inst, long price, long qty, int count)

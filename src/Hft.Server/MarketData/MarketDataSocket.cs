@@ -65,7 +65,7 @@ public static class MarketDataSocket
     private static async Task Serve(HttpContext http, MarketDataPublisher publisher, WsAuth auth, WsIdentity? identity, IPAddress? remote)
     {
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        using var connection = new WsConnection(socket, publisher.Options, publisher.Traffic) { Identity = identity };
+        using var connection = new WsConnection(socket, publisher.Options, publisher.Traffic, http.Features.Get<WsTransport>()) { Identity = identity };
         publisher.Register(connection);
         var sending = connection.SendLoop();
         try

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net.WebSockets;
+using Hft.Pipeline;
 
 namespace Hft.Server.MarketData;
 
@@ -6,16 +8,19 @@ namespace Hft.Server.MarketData;
 public sealed record WsIdentity(int Account, string AccountName, bool IsAdmin, bool Level3);
 
 /// <summary>
-/// One WebSocket client: a bounded send queue drained by a single send loop (the only writer of the socket). Enqueueing
-/// never blocks; a full queue is the publisher's cue to clear it, send a resync notice and, after repeated overflows,
-/// close the connection with a reason.
+/// One WebSocket client: a bounded send queue of shared <see cref="WsFrame"/>s drained by a single send loop. Enqueueing
+/// is O(1) and never blocks or allocates (a reference into a queue); a full queue is the publisher's cue to clear it,
+/// send a resync notice and, after repeated overflows, close the connection with a reason. With a
+/// <see cref="WsTransport"/> the loop copies everything queued into one pooled buffer and writes it in one call, so a
+/// lagging client costs one socket write per wake-up, not one per message; without one (HTTP/2, tests without the
+/// middleware) it falls back to one <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/> per message.
 /// </summary>
 public sealed class WsConnection : IDisposable
 {
     private readonly WebSocket _socket;
     private readonly MarketDataOptions _options;
-    private readonly Queue<byte[]> _queue = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly Queue<WsFrame> _queue = new();
+    private readonly AsyncSignal _signal = new(); // no allocation per wait, unlike SemaphoreSlim.WaitAsync
     private readonly CancellationTokenSource _cts = new();
     private int _overflows;
     private bool _closed;
@@ -23,13 +28,20 @@ public sealed class WsConnection : IDisposable
     private WsIdentity? _identity;
 
     private readonly WsTraffic? _traffic;
+    private readonly WsTransport? _transport;
 
-    public WsConnection(WebSocket socket, MarketDataOptions options, WsTraffic? traffic = null)
+    public WsConnection(WebSocket socket, MarketDataOptions options, WsTraffic? traffic = null, WsTransport? transport = null)
     {
         _socket = socket;
         _options = options;
         _traffic = traffic;
+        _transport = transport;
     }
+
+    /// <summary>Socket writes made by the send loop (one per batch with a transport, one per message without).</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    private long _writes;
 
     /// <summary>The publisher's record of this connection's public subscriptions (publisher thread only).</summary>
     internal HashSet<(Channel Channel, int Instrument)> Subscriptions { get; } = new();
@@ -63,23 +75,36 @@ public sealed class WsConnection : IDisposable
 
     public CancellationToken Closed => _cts.Token;
 
-    /// <summary>Queues a message; false when the queue is full (or the connection closed).</summary>
-    public bool TrySend(byte[] message)
+    /// <summary>Queues a message and wakes the send loop; false when the queue is full (or the connection closed).</summary>
+    public bool TrySend(WsFrame message)
+    {
+        if (!TryQueue(message)) return false;
+        Wake();
+        return true;
+    }
+
+    /// <summary>Queues a message (a reference: no copy, no allocation) without waking the send loop; see <see cref="Wake"/>.</summary>
+    internal bool TryQueue(WsFrame message)
     {
         lock (_queue)
         {
             if (_closed || _closeReason is not null || _queue.Count >= _options.SendQueueLimit) return false;
             _queue.Enqueue(message);
-            if (_signal.CurrentCount == 0) _signal.Release();
             return true;
         }
     }
+
+    /// <summary>Lets the send loop write what is queued.</summary>
+    internal void Wake() => _signal.Set();
+
+    /// <summary>Publisher thread only: queued to in this pass of the publisher loop, to be woken at its end.</summary>
+    internal bool WakePending;
 
     /// <summary>
     /// Slow consumer: drops everything queued and queues the <paramref name="notices"/>; after too many overflows the
     /// connection is closed instead (close frame with a reason, then aborted if the client does not take it).
     /// </summary>
-    public void Overflow(params byte[][] notices)
+    public void Overflow(params WsFrame[] notices)
     {
         lock (_queue)
         {
@@ -89,7 +114,7 @@ public sealed class WsConnection : IDisposable
                 _closeReason = $"slow consumer: send queue overflowed {_overflows} times";
             else
                 foreach (var n in notices) _queue.Enqueue(n);
-            if (_signal.CurrentCount == 0) _signal.Release();
+            _signal.Set();
         }
     }
 
@@ -101,7 +126,7 @@ public sealed class WsConnection : IDisposable
             if (_closed || _closeReason is not null) return;
             _queue.Clear();
             _closeReason = reason;
-            if (_signal.CurrentCount == 0) _signal.Release();
+            _signal.Set();
         }
     }
 
@@ -116,6 +141,7 @@ public sealed class WsConnection : IDisposable
         try
         {
             _cts.Cancel();
+            _signal.Set(); // the send loop sees the cancellation and ends
             _socket.Abort();
         }
         catch (ObjectDisposedException)
@@ -125,12 +151,13 @@ public sealed class WsConnection : IDisposable
 
     public async Task SendLoop()
     {
-        var batch = new List<byte[]>();
+        var batch = new List<WsFrame>();
         try
         {
             while (!_cts.IsCancellationRequested)
             {
-                await _signal.WaitAsync(_cts.Token);
+                await _signal.WaitAsync();
+                if (_cts.IsCancellationRequested) break;
                 string? close;
                 batch.Clear();
                 lock (_queue)
@@ -138,10 +165,10 @@ public sealed class WsConnection : IDisposable
                     while (_queue.Count > 0) batch.Add(_queue.Dequeue());
                     close = _closeReason;
                 }
-                foreach (var m in batch)
+                if (batch.Count > 0)
                 {
-                    await _socket.SendAsync(m, WebSocketMessageType.Text, true, _cts.Token);
-                    _traffic?.Sent(m.Length);
+                    if (_transport is not null) await WriteBatch(_transport, batch);
+                    else await SendEach(batch);
                 }
                 if (close is not null)
                 {
@@ -153,6 +180,44 @@ public sealed class WsConnection : IDisposable
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
         {
             Abort();
+        }
+    }
+
+    /// <summary>Everything queued, copied into one pooled buffer, in one write.</summary>
+    private async Task WriteBatch(WsTransport transport, List<WsFrame> batch)
+    {
+        int total = 0, payload = 0;
+        foreach (var f in batch)
+        {
+            total += f.Length;
+            payload += f.PayloadLength;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            int at = 0;
+            foreach (var f in batch)
+            {
+                f.Bytes.Span.CopyTo(buffer.AsSpan(at));
+                at += f.Length;
+            }
+            await transport.WriteAsync(buffer.AsMemory(0, total), _cts.Token);
+            Interlocked.Increment(ref _writes);
+            _traffic?.Sent(batch.Count, payload);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task SendEach(List<WsFrame> batch)
+    {
+        foreach (var m in batch)
+        {
+            await _socket.SendAsync(m.Payload, WebSocketMessageType.Text, true, _cts.Token);
+            Interlocked.Increment(ref _writes);
+            _traffic?.Sent(1, m.PayloadLength);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace Hft.Server.MarketData;
 
 /// <summary>
-/// Messages and bytes in and out of every /ws connection, added with one Interlocked add per WebSocket message (no
+/// Messages and bytes in and out of every /ws connection, added with Interlocked adds per WebSocket message or batch (no
 /// allocation); exported at scrape time as <c>hft_gateway_messages_total{protocol="ws"}</c> and
 /// <c>hft_gateway_bytes_total{protocol="ws"}</c> (payload bytes, without WebSocket framing).
 /// </summary>
@@ -20,9 +20,9 @@ public sealed class WsTraffic
         Interlocked.Add(ref _bytesIn, bytes);
     }
 
-    public void Sent(int bytes)
+    public void Sent(int messages, long bytes)
     {
-        Interlocked.Increment(ref _messagesOut);
+        Interlocked.Add(ref _messagesOut, messages);
         Interlocked.Add(ref _bytesOut, bytes);
     }
 }

@@ -1,11 +1,11 @@
 using System.Threading.Tasks.Sources;
 
-namespace Hft.Gateways.Binary;
+namespace Hft.Pipeline;
 
 /// <summary>
 /// An auto-reset, coalescing wake-up for one awaiting loop, without allocating per wait (a reusable
 /// <see cref="IValueTaskSource"/>). Any thread may <see cref="Set"/>; several sets before the wait wake it once.
-/// Continuations run on the thread pool, never on the setter's thread (a shard or the journal thread).
+/// Continuations run on the thread pool, never on the setter's thread (a shard, the journal thread, the market-data publisher).
 /// </summary>
 public sealed class AsyncSignal : IValueTaskSource
 {
