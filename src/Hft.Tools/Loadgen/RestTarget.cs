@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Hft.Core.Orders;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// A loadgen connection over REST: each request is its own HTTP call (POST/DELETE/PATCH /api/v1/orders) on a shared

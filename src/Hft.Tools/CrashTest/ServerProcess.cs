@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>
 /// <c>dotnet hft.dll serve</c> as a child process: its output captured, "ready" awaited, and killed with SIGKILL

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// The server's own receipt → ack histogram, <c>hft_order_latency_seconds</c> (all ops), read from the Prometheus

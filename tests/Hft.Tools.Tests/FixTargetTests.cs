@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Hft.Cli.Loadgen;
+using Hft.Tools.Loadgen;
 using Hft.Client;
 using Hft.Core.Orders;
 using Hft.Gateways.Fix;
 
-namespace Hft.Cli.Tests;
+namespace Hft.Tools.Tests;
 
 /// <summary>How loadgen's FIX target reads execution reports into answers (fed directly, no acceptor).</summary>
 public class FixTargetTests

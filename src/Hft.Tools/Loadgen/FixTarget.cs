@@ -5,7 +5,7 @@ using Hft.Client;
 using Hft.Core.Orders;
 using Hft.Gateways.Fix;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// A loadgen connection over FIX 4.4 (the repo's <see cref="FixClient"/>): one configured session (SenderCompID and

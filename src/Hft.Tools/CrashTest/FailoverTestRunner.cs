@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Hft.Configuration;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>
 /// <c>hft crashtest --replicated</c>: three real <c>hft serve</c> processes form a Raft group on loopback; clients

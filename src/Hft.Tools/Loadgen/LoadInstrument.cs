@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// The instrument a text-protocol target (REST, FIX) trades: its symbol, and its tick and lot to turn loadgen's

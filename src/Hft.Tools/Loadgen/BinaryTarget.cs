@@ -3,7 +3,7 @@ using Hft.Core.Events;
 using Hft.Core.Orders;
 using Hft.Gateways.Binary;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>A loadgen connection over the binary protocol (the repo's <see cref="BinaryClient"/>).</summary>
 public sealed class BinaryTarget : IOrderEntryTarget, IBinaryClientHandler

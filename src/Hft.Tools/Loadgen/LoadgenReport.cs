@@ -1,7 +1,7 @@
 using System.Text.Json;
 using HdrHistogram;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>What a loadgen run achieved: throughput, round-trip latency (µs), errors, and the server's own receipt → ack latency.</summary>
 public sealed record LoadgenReport

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>Options of <c>hft crashtest</c>; every loop is bounded by <see cref="Iterations"/> and <see cref="Seconds"/>.</summary>
 public sealed record CrashTestOptions

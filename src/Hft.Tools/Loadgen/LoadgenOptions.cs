@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>Options of <c>hft loadgen</c>.</summary>
 public sealed record LoadgenOptions

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// The ClOrdIDs of one loadgen FIX connection: <c>N{order}.{run}</c> names load order <c>order</c>, its cancels and

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>A cancel or replace whose answer never came (the server died first): it may or may not have happened.</summary>
 internal enum PendingOp : byte

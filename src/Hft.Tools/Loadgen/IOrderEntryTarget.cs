@@ -1,6 +1,6 @@
 using Hft.Core.Orders;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>How the server answered a request, as loadgen counts it.</summary>
 public enum Answer : byte

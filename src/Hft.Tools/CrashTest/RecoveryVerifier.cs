@@ -1,4 +1,4 @@
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>
 /// The checks after a kill -9 and restart, against what was acknowledged before it. An order whose last request got

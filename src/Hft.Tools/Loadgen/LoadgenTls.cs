@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Hft.Auth.Tls;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>The client side of <c>--tls</c>: the server's certificate must name --host and chain to --ca-file (else the system trust store).</summary>
 public static class LoadgenTls

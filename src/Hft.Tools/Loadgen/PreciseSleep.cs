@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// Sleeps until a Stopwatch time with microsecond precision where the OS allows it (Linux: an absolute

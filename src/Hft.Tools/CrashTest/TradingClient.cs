@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>
 /// One concurrent client of one account: places limit orders around 50000 (A1 buys, A2 sells, so they trade with

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>One order as the recovered server lists it.</summary>
 internal sealed record RecoveredOrder(long Id, string? ClientOrderId, string Account, string Side, string Status, decimal Qty,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HdrHistogram;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// Runs a load: connects the targets, then one sending thread drives every connection - paced (the k-th request is

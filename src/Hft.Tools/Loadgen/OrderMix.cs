@@ -1,6 +1,6 @@
 using Hft.Core.Orders;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// The request mix: 60% passive GTC limits 1-20 ticks off the mid, 10% GTC limits 0-2 ticks through it (they may

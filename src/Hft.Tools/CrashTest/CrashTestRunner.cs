@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Hft.Cli.Replay;
+using Hft.Node;
 using Hft.Configuration;
 using Hft.Journal;
 using Hft.Pipeline;
 using Hft.Pipeline.Recovery;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>
 /// <c>hft crashtest</c>: start the real server, trade against it from concurrent clients, kill -9 it at a random
@@ -159,7 +159,7 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         RecoveryReport offline;
         try
         {
-            (offlineHash, offline, _) = JournalReplay.Recover(_config with { Journal = _config.Journal with { Dir = _dataDir } }, _dataDir);
+            (offlineHash, offline, _) = OfflineRecovery.Recover(_config with { Journal = _config.Journal with { Dir = _dataDir } }, _dataDir);
         }
         catch (JournalCorruptException e)
         {

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>An answer from the server; <see cref="Status"/> 0 means no answer at all (connection refused or reset).</summary>
 internal readonly record struct ApiReply(int Status, JsonElement Body, string Text)

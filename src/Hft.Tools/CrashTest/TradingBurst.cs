@@ -5,7 +5,7 @@ using Hft.Auth;
 using Hft.Configuration;
 using Hft.Server.Auth;
 
-namespace Hft.Cli.CrashTest;
+namespace Hft.Tools.CrashTest;
 
 /// <summary>What one burst of trading saw before and after the server was stopped.</summary>
 internal sealed record BurstResult(long Acks, long Unanswered, int KillAfterMs);

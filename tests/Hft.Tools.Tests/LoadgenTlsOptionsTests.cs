@@ -1,6 +1,6 @@
-using Hft.Cli.Loadgen;
+using Hft.Tools.Loadgen;
 
-namespace Hft.Cli.Tests;
+namespace Hft.Tools.Tests;
 
 /// <summary>loadgen's --tls and --ca-file: parsed, checked, and turned into the client options every connection uses.</summary>
 public class LoadgenTlsOptionsTests

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HdrHistogram;
 
-namespace Hft.Cli.Loadgen;
+namespace Hft.Tools.Loadgen;
 
 /// <summary>
 /// The book-keeping of one loadgen connection: its orders (live or not, the request outstanding on each and when it
