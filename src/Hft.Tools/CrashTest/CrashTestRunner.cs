@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Hft.Node;
+using Hft.Client.Rest;
 using Hft.Configuration;
 using Hft.Journal;
-using Hft.Pipeline;
+using Hft.Node;
 using Hft.Pipeline.Recovery;
+using Hft.Pipeline;
 
 namespace Hft.Tools.CrashTest;
 
@@ -175,8 +176,8 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         var env = ServerEnvironment(port).ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
         _server?.Dispose();
         _server = ServerProcess.Start(env, _root, port, "serve", "--profile", "development");
-        using var anonymous = new ApiClient(port, null);
-        if (!await _server.WaitReadyAsync(anonymous.Http, s_startTimeout))
+        using var anonymous = LoopbackApi.Open(port, null);
+        if (!await _server.WaitReadyAsync(anonymous, s_startTimeout))
         {
             _violations.Add($"cycle {cycle}: the server did not become ready after the kill (exited: {_server.HasExited})\n{_server.Output}");
             stdout.WriteLine("restart FAILED");
@@ -186,10 +187,10 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
             && long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) != offline.RecordsReplayed)
             _violations.Add($"cycle {cycle}: the server replayed {m.Groups[1].Value} records, the offline replay {offline.RecordsReplayed}");
 
-        using var a1 = new ApiClient(port, TradingBurst.TraderToken(_config, "A1"));
-        using var a2 = new ApiClient(port, TradingBurst.TraderToken(_config, "A2"));
-        using var admin = new ApiClient(port, TradingBurst.AdminToken(_config));
-        var (state, problem) = await RecoveredState.ReadAsync(admin, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
+        using var a1 = LoopbackApi.Open(port, TradingBurst.TraderToken(_config, "A1"));
+        using var a2 = LoopbackApi.Open(port, TradingBurst.TraderToken(_config, "A2"));
+        using var admin = LoopbackApi.Open(port, TradingBurst.AdminToken(_config));
+        var (state, problem) = await RecoveredState.ReadAsync(admin, new Dictionary<string, HftRestClient> { ["A1"] = a1, ["A2"] = a2 });
         if (state is null)
         {
             _violations.Add($"cycle {cycle}: {problem}");

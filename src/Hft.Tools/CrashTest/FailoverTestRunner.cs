@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Hft.Client.Rest;
 using Hft.Configuration;
 
 namespace Hft.Tools.CrashTest;
@@ -167,14 +168,14 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
 
     private async Task<bool> WaitReady(int node)
     {
-        using var anonymous = new ApiClient(_httpPorts[node], null);
-        return await _nodes[node]!.WaitReadyAsync(anonymous.Http, s_startTimeout);
+        using var anonymous = LoopbackApi.Open(_httpPorts[node], null);
+        return await _nodes[node]!.WaitReadyAsync(anonymous, s_startTimeout);
     }
 
     /// <summary>The node (not <paramref name="except"/>) that answers /ready?role=leader, and the time since <paramref name="since"/> started.</summary>
     private async Task<(int Node, double Ms)> WaitLeaderAsync(int except, Stopwatch since)
     {
-        var clients = _httpPorts.Select(p => new ApiClient(p, null)).ToArray();
+        var clients = _httpPorts.Select(p => LoopbackApi.Open(p, null)).ToArray();
         try
         {
             while (since.Elapsed < s_leaderTimeout)
@@ -182,7 +183,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
                 for (int i = 0; i < NodeCount; i++)
                 {
                     if (i == except || _nodes[i] is not { HasExited: false }) continue;
-                    var reply = await clients[i].GetAsync("ready?role=leader");
+                    var reply = await clients[i].ReadyAsync("leader");
                     if (reply.Status == 200) return (i, since.Elapsed.TotalMilliseconds);
                 }
                 await Task.Delay(10);
@@ -224,19 +225,12 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     /// <summary>The leader's replication pipeline just before the kill: entries in the Raft log not committed yet, and the most so far.</summary>
     private string InFlightAt(int leader)
     {
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-            using var status = System.Text.Json.JsonDocument.Parse(http.GetStringAsync($"http://127.0.0.1:{_httpPorts[leader]}/replication/status").GetAwaiter().GetResult());
-            var root = status.RootElement;
-            return root.TryGetProperty("entriesInFlight", out var now) && root.TryGetProperty("maxEntriesInFlight", out var max)
-                ? $" with {now.GetInt32()} Raft entries in flight (at most {max.GetInt32()} so far)"
-                : "";
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
-        {
-            return "";
-        }
+        using var api = new HftRestClient(HftRestClientOptions.Loopback(_httpPorts[leader]) with { Timeout = TimeSpan.FromSeconds(1) });
+        var root = api.ReplicationStatusAsync().GetAwaiter().GetResult().Body;
+        return root.ValueKind == System.Text.Json.JsonValueKind.Object
+            && root.TryGetProperty("entriesInFlight", out var now) && root.TryGetProperty("maxEntriesInFlight", out var max)
+            ? $" with {now.GetInt32()} Raft entries in flight (at most {max.GetInt32()} so far)"
+            : "";
     }
 
     /// <summary>
@@ -247,7 +241,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     {
         var node = _nodes[old]!;
         node.Signal("CONT");
-        using var anonymous = new ApiClient(_httpPorts[old], null);
+        using var anonymous = LoopbackApi.Open(_httpPorts[old], null);
         var clock = Stopwatch.StartNew();
         var following = Stopwatch.StartNew();
         bool wasFollowing = false;
@@ -260,8 +254,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
                 return false;
             }
             // Following for good: ready (a diverged node is not: it waits for its log to be reconciled, then exits 75).
-            var status = await anonymous.GetAsync("replication/status");
-            var ready = await anonymous.GetAsync("ready");
+            var status = await anonymous.ReplicationStatusAsync();
+            var ready = await anonymous.ReadyAsync();
             bool follows = status.Status == 200 && status.Str("role") == "follower" && ready.Status == 200;
             if (follows && !wasFollowing) following.Restart();
             wasFollowing = follows;
@@ -286,8 +280,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             var detail = new System.Text.StringBuilder();
             for (int i = 0; i < NodeCount; i++)
             {
-                using var api = new ApiClient(_httpPorts[i], null);
-                var status = await api.GetAsync("replication/status");
+                using var api = LoopbackApi.Open(_httpPorts[i], null);
+                var status = await api.ReplicationStatusAsync();
                 detail.Append($"\nnode {i}: {status.Status} {status.Text}\n  ")
                     .Append(string.Join("\n  ", (_nodes[i]?.Output ?? "").Split('\n').TakeLast(15)));
             }
@@ -296,10 +290,10 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         }
         if (hashes.Distinct().Count() != 1)
             _violations.Add($"cycle {cycle}: state hashes differ at journal sequence {sequence}: {string.Join(", ", hashes.Select((h, i) => $"node {i} {h[..12]}"))}");
-        using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
-        using var a2 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A2"));
-        using var admin = new ApiClient(_httpPorts[leader], TradingBurst.AdminToken(_config));
-        var (state, problem) = await RecoveredState.ReadAsync(admin, new Dictionary<string, ApiClient> { ["A1"] = a1, ["A2"] = a2 });
+        using var a1 = LoopbackApi.Open(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
+        using var a2 = LoopbackApi.Open(_httpPorts[leader], TradingBurst.TraderToken(_config, "A2"));
+        using var admin = LoopbackApi.Open(_httpPorts[leader], TradingBurst.AdminToken(_config));
+        var (state, problem) = await RecoveredState.ReadAsync(admin, new Dictionary<string, HftRestClient> { ["A1"] = a1, ["A2"] = a2 });
         if (state is null)
         {
             _violations.Add($"cycle {cycle}: {problem}");
@@ -323,7 +317,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     {
         int probes = 0;
         string admin = TradingBurst.AdminToken(_config); // /debug/state-hash needs one
-        var clients = _httpPorts.Select(p => new ApiClient(p, admin)).ToArray();
+        var clients = _httpPorts.Select(p => LoopbackApi.Open(p, admin)).ToArray();
         try
         {
             var clock = Stopwatch.StartNew();
@@ -334,7 +328,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
                 var seqs = new long[NodeCount];
                 for (int i = 0; i < NodeCount; i++)
                 {
-                    var reply = await clients[i].GetAsync("replication/status");
+                    var reply = await clients[i].ReplicationStatusAsync();
                     seqs[i] = reply.Status == 200 ? reply.Body.GetProperty("journalSequence").GetInt64() : -1 - i;
                 }
                 // A node AHEAD of the leader holds a record the group never committed (a deposed leader's tail that its
@@ -350,7 +344,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
                     var hashes = new string[NodeCount];
                     for (int i = 0; i < NodeCount; i++)
                     {
-                        var h = await clients[i].GetAsync("debug/state-hash");
+                        var h = await clients[i].StateHashAsync();
                         if (h.Status != 200 || h.Body.GetProperty("journalSequence").GetInt64() != seqs[0]) goto retry;
                         hashes[i] = h.Str("hash");
                     }
@@ -371,10 +365,9 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     /// <summary>One IOC order on the leader (recorded in the ledger like any acknowledged order).</summary>
     private async Task ProbeAsync(int leader, int n)
     {
-        using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
+        using var a1 = LoopbackApi.Open(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
         string cid = $"probe-{Guid.NewGuid():N}"[..24];
-        var reply = await a1.SendAsync(HttpMethod.Post, "api/v1/orders",
-            $$"""{"clientOrderId":"{{cid}}","symbol":"BTCUSD","side":"buy","type":"limit","tif":"ioc","price":"49500.00","qty":"0.01"}""");
+        var reply = await a1.PlaceOrderAsync(new RestOrder("BTCUSD", "buy", "limit", "ioc", "49500.00", "0.01", cid));
         if (reply.Status != 201)
         {
             _ledger.MustNotExist[cid] = "A1";
@@ -411,17 +404,16 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     private async Task MeasureCatchUpAsync(int leader)
     {
         int follower = (leader + 1) % NodeCount;
-        using var anonymousFollower = new ApiClient(_httpPorts[follower], null);
-        using var anonymousLeader = new ApiClient(_httpPorts[leader], null);
+        using var anonymousFollower = LoopbackApi.Open(_httpPorts[follower], null);
+        using var anonymousLeader = LoopbackApi.Open(_httpPorts[leader], null);
         if (await JournalSequenceAsync(anonymousFollower, follower) is not { } before) return;
         _nodes[follower]!.Kill();
-        using var a1 = new ApiClient(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
+        using var a1 = LoopbackApi.Open(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
         var stream = Stopwatch.StartNew();
         int placed = 0;
         for (int i = 0; i < 3000 && stream.Elapsed < TimeSpan.FromSeconds(15); i++)
         {
-            var reply = await a1.SendAsync(HttpMethod.Post, "api/v1/orders",
-                """{"symbol":"BTCUSD","side":"buy","type":"limit","tif":"ioc","price":"49500.00","qty":"0.01"}""");
+            var reply = await a1.PlaceOrderAsync(new RestOrder("BTCUSD", "buy", "limit", "ioc", "49500.00", "0.01"));
             if (reply.Status != 201) break;
             placed++;
         }
@@ -430,7 +422,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         Start(follower);
         while (restart.Elapsed < TimeSpan.FromSeconds(60))
         {
-            var reply = await anonymousFollower.GetAsync("replication/status");
+            var reply = await anonymousFollower.ReplicationStatusAsync();
             if (JournalSequence(reply) >= target)
             {
                 double ms = restart.Elapsed.TotalMilliseconds;
@@ -445,16 +437,16 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     }
 
     /// <summary>The node's journal sequence from /replication/status; null (and a violation naming the answer) when it gave none.</summary>
-    private async Task<long?> JournalSequenceAsync(ApiClient client, int node)
+    private async Task<long?> JournalSequenceAsync(HftRestClient client, int node)
     {
-        var reply = await client.GetAsync("replication/status");
+        var reply = await client.ReplicationStatusAsync();
         long sequence = JournalSequence(reply);
         if (sequence >= 0) return sequence;
         _violations.Add($"catch-up: node {node} gave no journal sequence at /replication/status (HTTP {reply.Status}: {reply.Text})");
         return null;
     }
 
-    private static long JournalSequence(ApiReply reply)
+    private static long JournalSequence(RestReply reply)
         => reply.Status == 200 && reply.Body.ValueKind == JsonValueKind.Object && reply.Body.TryGetProperty("journalSequence", out var seq)
             && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : -1;
 }

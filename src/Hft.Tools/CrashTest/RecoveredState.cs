@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hft.Client.Rest;
 
 namespace Hft.Tools.CrashTest;
 
@@ -31,16 +32,16 @@ internal sealed class RecoveredState
 
     /// <summary>Reads it all; null with a reason when the server did not answer as expected.</summary>
     /// <param name="admin">A client with an admin token (the state hash pauses the shards, so it needs one).</param>
-    public static async Task<(RecoveredState? State, string? Problem)> ReadAsync(ApiClient admin, IReadOnlyDictionary<string, ApiClient> accounts)
+    public static async Task<(RecoveredState? State, string? Problem)> ReadAsync(HftRestClient admin, IReadOnlyDictionary<string, HftRestClient> accounts)
     {
         var state = new RecoveredState();
-        var hash = await admin.GetAsync("debug/state-hash");
+        var hash = await admin.StateHashAsync();
         if (hash.Status != 200) return (null, $"GET /debug/state-hash: {hash.Status} {hash.Text}");
         state.Hash = hash.Str("hash");
         state.JournalSequence = hash.Body.GetProperty("journalSequence").GetInt64();
         foreach (var (account, api) in accounts)
         {
-            var orders = await api.GetAsync($"api/v1/orders?status=all&limit={OrderLimit}");
+            var orders = await api.OrdersAsync("all", OrderLimit);
             if (orders.Status != 200) return (null, $"GET /orders as {account}: {orders.Status} {orders.Text}");
             int n = 0;
             foreach (var o in orders.Body.EnumerateArray())
@@ -51,7 +52,7 @@ internal sealed class RecoveredState
                 state.Orders[order.Id] = order;
             }
             state.OrderCounts[account] = n;
-            var trades = await api.GetAsync($"api/v1/trades?limit={FillLimit}");
+            var trades = await api.TradesAsync(FillLimit);
             if (trades.Status != 200) return (null, $"GET /trades as {account}: {trades.Status} {trades.Text}");
             int t = 0;
             foreach (var f in trades.Body.EnumerateArray())
@@ -61,7 +62,7 @@ internal sealed class RecoveredState
                     f.GetProperty("liquidity").GetString()!, Dec(f, "price"), Dec(f, "qty")));
             }
             state.FillCounts[account] = t;
-            var positions = await api.GetAsync("api/v1/positions");
+            var positions = await api.PositionsAsync();
             if (positions.Status != 200) return (null, $"GET /positions as {account}: {positions.Status} {positions.Text}");
             decimal qty = 0;
             foreach (var p in positions.Body.EnumerateArray())

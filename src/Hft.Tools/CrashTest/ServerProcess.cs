@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Hft.Client.Rest;
 
 namespace Hft.Tools.CrashTest;
 
@@ -79,7 +80,7 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Waits for "hft: ready" and then for GET /ready to answer 200; false when the process exits or time runs out.</summary>
-    public async Task<bool> WaitReadyAsync(HttpClient anonymous, TimeSpan timeout)
+    public async Task<bool> WaitReadyAsync(HftRestClient anonymous, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         var exited = _process.WaitForExitAsync();
@@ -87,14 +88,7 @@ internal sealed class ServerProcess : IDisposable
         if (done != _ready.Task) return false;
         while (clock.Elapsed < timeout && !_process.HasExited)
         {
-            try
-            {
-                using var response = await anonymous.GetAsync("ready");
-                if ((int)response.StatusCode == 200) return true;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
+            if ((await anonymous.ReadyAsync()).Status == 200) return true;
             await Task.Delay(20);
         }
         return false;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Hft.Auth;
+using Hft.Client.Rest;
 using Hft.Configuration;
 using Hft.Server.Auth;
 
@@ -21,8 +22,8 @@ internal static class TradingBurst
         string idPrefix, Action kill, Action<string> violation)
     {
         long acksBefore = Interlocked.Read(ref ledger.Acks), unansweredBefore = Interlocked.Read(ref ledger.Unanswered);
-        using var a1 = new ApiClient(port, TraderToken(config, "A1"));
-        using var a2 = new ApiClient(port, TraderToken(config, "A2"));
+        using var a1 = LoopbackApi.Open(port, TraderToken(config, "A1"));
+        using var a2 = LoopbackApi.Open(port, TraderToken(config, "A2"));
         var clients = new List<TradingClient>();
         for (int c = 0; c < options.ClientsPerAccount; c++)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hft.Client.Rest;
 
 namespace Hft.Tools.CrashTest;
 
@@ -8,7 +9,7 @@ namespace Hft.Tools.CrashTest;
 /// each other), cancels and replaces its own open orders, one request at a time, recording every answer in the
 /// ledger. It stops at its first unanswered request (the server was killed), after <c>maxOps</c>, or at the deadline.
 /// </summary>
-internal sealed class TradingClient(string account, string side, ApiClient api, AckLedger ledger, Random rng, string idPrefix)
+internal sealed class TradingClient(string account, string side, HftRestClient api, AckLedger ledger, Random rng, string idPrefix)
 {
     private readonly List<long> _open = new();
     private int _next;
@@ -38,9 +39,8 @@ internal sealed class TradingClient(string account, string side, ApiClient api, 
         string cid = $"{idPrefix}-{_next++}";
         int price = 49_950 + 5 * rng.Next(21);
         int qty = rng.Next(1, 51);
-        string json = $$"""{"clientOrderId":"{{cid}}","symbol":"BTCUSD","side":"{{side}}","type":"limit","tif":"gtc","price":"{{Price(price)}}","qty":"{{Qty(qty)}}"}""";
         ledger.UnknownNews[cid] = account; // until answered
-        var reply = await api.SendAsync(HttpMethod.Post, "api/v1/orders", json);
+        var reply = await api.PlaceOrderAsync(new RestOrder("BTCUSD", side, "limit", "gtc", Price(price), Qty(qty), cid));
         if (reply.Status == 201)
         {
             ledger.UnknownNews.TryRemove(cid, out _);
@@ -81,7 +81,7 @@ internal sealed class TradingClient(string account, string side, ApiClient api, 
         long id = _open[at];
         var facts = ledger.Orders[id];
         lock (facts) facts.Pending = PendingOp.Cancel;
-        var reply = await api.SendAsync(HttpMethod.Delete, $"api/v1/orders/{id}", null);
+        var reply = await api.CancelOrderAsync(id);
         if (reply.Ok)
         {
             Interlocked.Increment(ref ledger.Acks);
@@ -122,7 +122,7 @@ internal sealed class TradingClient(string account, string side, ApiClient api, 
             facts.Pending = PendingOp.Replace;
             facts.PendingQty = qty / 100m;
         }
-        var reply = await api.SendAsync(HttpMethod.Patch, $"api/v1/orders/{id}", $$"""{"price":"{{Price(price)}}","qty":"{{Qty(qty)}}"}""");
+        var reply = await api.ReplaceOrderAsync(id, Qty(qty), Price(price));
         if (reply.Ok)
         {
             Interlocked.Increment(ref ledger.Acks);
@@ -150,7 +150,7 @@ internal sealed class TradingClient(string account, string side, ApiClient api, 
     }
 
     /// <summary>Adds the ack's fills to the ledger; returns the quantity this order filled as taker in them.</summary>
-    private decimal RecordFills(ApiReply reply, long id)
+    private decimal RecordFills(RestReply reply, long id)
     {
         decimal own = 0;
         if (!reply.Body.TryGetProperty("fills", out var fills) || fills.ValueKind != JsonValueKind.Array) return 0;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Hft.Client;
+using Hft.Client.Rest;
 using Hft.Core.Orders;
 using Hft.Gateways.Fix;
 
@@ -59,7 +60,7 @@ public sealed class FixTarget : IOrderEntryTarget, IFixMessageHandler
     {
         int colon = session.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0) throw new ArgumentException($"FIX session '{session}' must be SENDER:password");
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HftRestClient(new HftRestClientOptions(new Uri(url)) { Timeout = TimeSpan.FromSeconds(10) });
         var traded = await LoadInstrument.FetchAsync(http, instrument);
         var client = await FixClient.ConnectAsync(host, port, tls, session[..colon]);
         var reply = client.Logon(session[(colon + 1)..], heartBtInt: 30, reset: true);

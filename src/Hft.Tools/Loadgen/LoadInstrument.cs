@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using Hft.Client.Rest;
 
 namespace Hft.Tools.Loadgen;
 
@@ -9,10 +9,13 @@ namespace Hft.Tools.Loadgen;
 /// </summary>
 public sealed record LoadInstrument(string Symbol, decimal Tick, decimal Lot)
 {
-    public static async Task<LoadInstrument> FetchAsync(HttpClient http, int instrument)
+    /// <summary>Throws <see cref="HttpRequestException"/> when the server does not list its instruments.</summary>
+    public static async Task<LoadInstrument> FetchAsync(HftRestClient api, int instrument)
     {
-        using var instruments = JsonDocument.Parse(await http.GetStringAsync("/api/v1/instruments"));
-        var inst = instruments.RootElement.EnumerateArray().ElementAt(instrument);
+        var instruments = await api.InstrumentsAsync();
+        if (!instruments.Ok)
+            throw new HttpRequestException(instruments.Answered ? $"GET /api/v1/instruments: {instruments.Status} {instruments.Text}" : instruments.Text);
+        var inst = instruments.Body.EnumerateArray().ElementAt(instrument);
         return new LoadInstrument(inst.GetProperty("symbol").GetString()!,
             decimal.Parse(inst.GetProperty("tick").GetString()!, CultureInfo.InvariantCulture),
             decimal.Parse(inst.GetProperty("lot").GetString()!, CultureInfo.InvariantCulture));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HdrHistogram;
+using Hft.Client.Rest;
 
 namespace Hft.Tools.Loadgen;
 
@@ -30,7 +31,7 @@ public sealed class LoadgenRunner(LoadgenOptions options)
 
     public async Task<LoadgenReport> RunAsync(CancellationToken cancel)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HftRestClient(new HftRestClientOptions(new Uri(options.Url)) { Timeout = TimeSpan.FromSeconds(10) });
         _loads = new ConnectionLoad[options.Connections];
         var tls = LoadgenTls.Client(options);
         try

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
+using Hft.Client.Rest;
 using Hft.Core.Orders;
 
 namespace Hft.Tools.Loadgen;
@@ -15,37 +12,41 @@ namespace Hft.Tools.Loadgen;
 /// </summary>
 public sealed class RestTarget : IOrderEntryTarget
 {
-    private readonly HttpClient _http;
+    private readonly HftRestClient _api;
     private readonly ITargetListener _listener;
     private readonly LoadInstrument _instrument;
     private readonly ConcurrentDictionary<ulong, long> _ids = new();
 
-    private RestTarget(HttpClient http, ITargetListener listener, LoadInstrument instrument)
+    private RestTarget(HftRestClient api, ITargetListener listener, LoadInstrument instrument)
     {
-        _http = http;
+        _api = api;
         _listener = listener;
         _instrument = instrument;
     }
 
+    /// <summary>Logs in with <paramref name="apiKey"/>; throws <see cref="HttpRequestException"/> when that fails.</summary>
     public static async Task<RestTarget> ConnectAsync(string url, string apiKey, int instrument, ITargetListener listener)
     {
-        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-        using var tokenReply = await http.PostAsync("/api/v1/auth/token", new StringContent(JsonSerializer.Serialize(new { apiKey }), Encoding.UTF8, "application/json"));
-        tokenReply.EnsureSuccessStatusCode();
-        using var token = JsonDocument.Parse(await tokenReply.Content.ReadAsStringAsync());
-        string jwt = token.RootElement.TryGetProperty("accessToken", out var t) ? t.GetString()! : token.RootElement.GetProperty("token").GetString()!;
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", jwt);
-        return new RestTarget(http, listener, await LoadInstrument.FetchAsync(http, instrument));
+        var api = new HftRestClient(new HftRestClientOptions(new Uri(url)) { Timeout = TimeSpan.FromSeconds(30) });
+        try
+        {
+            var login = await api.LogInAsync(apiKey);
+            if (!login.Ok)
+                throw new HttpRequestException(login.Answered ? $"POST /api/v1/auth/token: {login.Status} {login.Text}" : login.Text);
+            return new RestTarget(api, listener, await LoadInstrument.FetchAsync(api, instrument));
+        }
+        catch
+        {
+            api.Dispose();
+            throw;
+        }
     }
 
     public void NewOrder(ulong clientOrderId, Side side, TimeInForce tif, long price, long quantity)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            symbol = _instrument.Symbol, side = side == Side.Buy ? "buy" : "sell", type = "limit", tif = tif == TimeInForce.Ioc ? "ioc" : "gtc",
-            price = _instrument.Price(price), qty = _instrument.Qty(quantity),
-        });
-        _ = Send(clientOrderId, HttpMethod.Post, "/api/v1/orders", body, Answer.Accepted);
+        var order = new RestOrder(_instrument.Symbol, side == Side.Buy ? "buy" : "sell", "limit", tif == TimeInForce.Ioc ? "ioc" : "gtc",
+            _instrument.Price(price), _instrument.Qty(quantity));
+        _ = ReportAsync(clientOrderId, _api.PlaceOrderAsync(order), Answer.Accepted);
     }
 
     // An order that finished after loadgen picked it (its last answer was read meanwhile): answered at once, as the server would.
@@ -56,7 +57,7 @@ public sealed class RestTarget : IOrderEntryTarget
             _listener.OnAnswer(clientOrderId, Answer.TooLate, Stopwatch.GetTimestamp());
             return;
         }
-        _ = Send(clientOrderId, HttpMethod.Delete, $"/api/v1/orders/{id}", null, Answer.Canceled);
+        _ = ReportAsync(clientOrderId, _api.CancelOrderAsync(id), Answer.Canceled);
     }
 
     public void Replace(ulong clientOrderId, long quantity, long price)
@@ -66,53 +67,32 @@ public sealed class RestTarget : IOrderEntryTarget
             _listener.OnAnswer(clientOrderId, Answer.TooLate, Stopwatch.GetTimestamp());
             return;
         }
-        _ = Send(clientOrderId, HttpMethod.Patch, $"/api/v1/orders/{id}", JsonSerializer.Serialize(new { qty = _instrument.Qty(quantity), price = _instrument.Price(price) }), Answer.Replaced);
+        _ = ReportAsync(clientOrderId, _api.ReplaceOrderAsync(id, _instrument.Qty(quantity), _instrument.Price(price)), Answer.Replaced);
     }
 
-    private async Task Send(ulong clientOrderId, HttpMethod method, string path, string? body, Answer ok)
+    private async Task ReportAsync(ulong clientOrderId, Task<RestReply> request, Answer ok)
     {
-        try
+        var reply = await request;
+        long now = Stopwatch.GetTimestamp();
+        if (reply.Ok && reply.Body.ValueKind == System.Text.Json.JsonValueKind.Object)
         {
-            using var request = new HttpRequestMessage(method, path);
-            if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var response = await _http.SendAsync(request);
-            long now = Stopwatch.GetTimestamp();
-            string text = await response.Content.ReadAsStringAsync();
-            if (response.IsSuccessStatusCode)
-            {
-                using var doc = JsonDocument.Parse(text);
-                string? status = doc.RootElement.TryGetProperty("status", out var s) ? s.GetString() : null;
-                if (ok == Answer.Accepted && doc.RootElement.TryGetProperty("id", out var idElement)) _ids[clientOrderId] = idElement.GetInt64();
-                _listener.OnAnswer(clientOrderId, ok, now);
-                if (status is "filled" or "canceled" or "rejected") Done(clientOrderId);
-            }
-            else
-            {
-                bool late = ok != Answer.Accepted && (int)response.StatusCode == 404;
-                _listener.OnAnswer(clientOrderId, late ? Answer.TooLate : Answer.Rejected, now, ErrorCode(text, (int)response.StatusCode));
-                if (ok == Answer.Accepted || late) Done(clientOrderId);
-            }
+            string status = reply.Str("status");
+            if (ok == Answer.Accepted && reply.Body.TryGetProperty("id", out var idElement)) _ids[clientOrderId] = idElement.GetInt64();
+            _listener.OnAnswer(clientOrderId, ok, now);
+            if (status is "filled" or "canceled" or "rejected") Done(clientOrderId);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        else if (reply.Answered && !reply.Ok)
         {
-            _listener.OnAnswer(clientOrderId, Answer.Rejected, Stopwatch.GetTimestamp(), e is TaskCanceledException ? "client_timeout" : "connection_error");
+            bool late = ok != Answer.Accepted && reply.Status == 404;
+            _listener.OnAnswer(clientOrderId, late ? Answer.TooLate : Answer.Rejected, now, reply.ErrorCode);
+            if (ok == Answer.Accepted || late) Done(clientOrderId);
+        }
+        else
+        {
+            // no answer, or a success without a JSON body: counted as a failed connection
+            _listener.OnAnswer(clientOrderId, Answer.Rejected, now, reply.Failure == RestFailure.Timeout ? "client_timeout" : "connection_error");
             Done(clientOrderId);
         }
-    }
-
-    /// <summary>The API's error code (<c>{"error":{"code":...}}</c>), else the HTTP status.</summary>
-    private static string ErrorCode(string body, int status)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code) && code.GetString() is { } c)
-                return c;
-        }
-        catch (JsonException)
-        {
-        }
-        return "http_" + status.ToString(CultureInfo.InvariantCulture);
     }
 
     private void Done(ulong clientOrderId)
@@ -125,5 +105,5 @@ public sealed class RestTarget : IOrderEntryTarget
     {
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _api.Dispose();
 }

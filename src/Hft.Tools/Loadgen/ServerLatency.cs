@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hft.Client.Rest;
 
 namespace Hft.Tools.Loadgen;
 
@@ -34,16 +35,10 @@ public sealed record ServerLatency(IReadOnlyList<(double Le, double Count)> Buck
         return new ServerLatency(sums.Select(kv => (kv.Key, kv.Value)).ToList());
     }
 
-    public static async Task<ServerLatency?> ReadAsync(HttpClient http)
+    public static async Task<ServerLatency?> ReadAsync(HftRestClient api)
     {
-        try
-        {
-            return Parse(await http.GetStringAsync("/metrics"));
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
+        var reply = await api.MetricsAsync();
+        return reply.Ok ? Parse(reply.Text) : null;
     }
 
     public ServerLatency Minus(ServerLatency before)
@@ -78,17 +73,18 @@ public sealed record ServerLatency(IReadOnlyList<(double Le, double Count)> Buck
 public sealed record ServerLatencyWindow(long Count, double P50Us, double P99Us, double P999Us, double MaxUs)
 {
     /// <summary>Reads (and closes) the server's current interval; null when the server has no /debug/latency.</summary>
-    public static async Task<ServerLatencyWindow?> ReadAsync(HttpClient http)
+    public static async Task<ServerLatencyWindow?> ReadAsync(HftRestClient api)
     {
+        var reply = await api.LatencyAsync();
+        if (!reply.Ok) return null;
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/debug/latency"));
-            var order = doc.RootElement.GetProperty("lastInterval").GetProperty("stages").GetProperty("order");
+            var order = reply.Body.GetProperty("lastInterval").GetProperty("stages").GetProperty("order");
             return new ServerLatencyWindow(order.GetProperty("count").GetInt64(), order.GetProperty("p50").GetDouble(),
                 order.GetProperty("p99").GetDouble(), order.GetProperty("p999").GetDouble(), order.GetProperty("max").GetDouble());
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
-            or KeyNotFoundException or InvalidOperationException)
+        // not the expected JSON (InvalidOperationException: no JSON body at all)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
         {
             return null;
         }
