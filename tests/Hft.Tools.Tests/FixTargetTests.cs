@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Hft.Tools.Loadgen;
 using Hft.Client;
 using Hft.Core.Orders;
 using Hft.Gateways.Fix;
+using Hft.Tools.Loadgen;
 
 namespace Hft.Tools.Tests;
 

@@ -5,8 +5,8 @@ using Hft.Client.Rest;
 using Hft.Configuration;
 using Hft.Journal;
 using Hft.Node;
-using Hft.Pipeline.Recovery;
 using Hft.Pipeline;
+using Hft.Pipeline.Recovery;
 
 namespace Hft.Tools.CrashTest;
 
@@ -172,7 +172,7 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         _totalRecords += offline.RecordsReplayed;
         if (expectEmpty && offline.RecordsReplayed != 0) _violations.Add($"cycle {cycle}: an empty data dir replayed {offline.RecordsReplayed} records");
 
-        int port = TradingBurst.FreePort();
+        int port = Loopback.FreePort();
         var env = ServerEnvironment(port).ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
         _server?.Dispose();
         _server = ServerProcess.Start(env, _root, port, "serve", "--profile", "development");

@@ -119,8 +119,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         }
         for (int i = 0; i < NodeCount; i++)
         {
-            _httpPorts[i] = TradingBurst.FreePort();
-            _raftPorts[i] = TradingBurst.FreePort();
+            _httpPorts[i] = Loopback.FreePort();
+            _raftPorts[i] = Loopback.FreePort();
         }
         _baseEnv = new Dictionary<string, string>(StringComparer.Ordinal)
         {

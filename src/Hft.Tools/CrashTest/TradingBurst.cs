@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using Hft.Auth;
 using Hft.Client.Rest;
 using Hft.Configuration;
@@ -57,14 +57,4 @@ internal static class TradingBurst
 
     private static string Token(HftConfig config, string account, string role)
         => new TokenService(config.Auth, SigningKeys.From(config.Auth)).Mint(account, role, TimeSpan.FromSeconds(config.Auth.MaxTokenLifetimeSeconds));
-
-    /// <summary>A TCP port free on 127.0.0.1 right now.</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
