@@ -70,21 +70,13 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
         finally
         {
             _server?.Dispose();
-            if (!options.Keep)
-            {
-                try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            }
-            else
-            {
-                stdout.WriteLine($"crashtest: data kept in {_root}");
-            }
+            ScratchDirectory.Release(_root, options.Keep, stdout);
         }
     }
 
     private int Finish(Stopwatch clock, int cycles)
     {
-        foreach (var v in _violations) stdout.WriteLine($"VIOLATION: {v}");
-        string verdict = _violations.Count == 0 ? "OK" : $"FAILED ({_violations.Count} violation(s))";
+        string verdict = Verdict.Write(_violations, stdout);
         stdout.WriteLine($"crashtest: {cycles} kill -9 cycle(s) in {clock.Elapsed.TotalSeconds:F1} s, mode {options.Mode}, seed {options.Seed}: "
             + $"{_totalAcks} acknowledged commands, {_totalRecords} journal records recovered in total, {_epoch} data dir(s) - {verdict}");
         return _violations.Count == 0 ? 0 : 1;
@@ -93,17 +85,7 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
     /// <summary>The environment the server and the offline replay share; false when the profile cannot be loaded.</summary>
     private bool Setup()
     {
-        var env = ConfigLoader.ProcessEnvironment();
-        string? configDir;
-        try
-        {
-            configDir = ConfigLoader.ResolveConfigDir(env);
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine(e.Message);
-            return false;
-        }
+        if (!DevelopmentProfile.TryConfigDir(stderr, out string? configDir)) return false;
         _configEnv = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["HFT_JOURNAL__MODE"] = options.Mode,
@@ -115,17 +97,8 @@ public sealed partial class CrashTestRunner(CrashTestOptions options, TextWriter
             // would move between recovery and the comparison. The feed's replay is tested in Hft.Server.Tests/Feed.
             ["HFT_FEED__ENABLED"] = "false",
         };
-        if (configDir is not null) _configEnv["HFT_CONFIG_DIR"] = Path.GetFullPath(configDir);
-        try
-        {
-            _config = ConfigLoader.Load(["--profile", "development"], ServerEnvironment());
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine(e.Message);
-            return false;
-        }
-        return true;
+        if (configDir is not null) _configEnv["HFT_CONFIG_DIR"] = configDir;
+        return DevelopmentProfile.TryLoad(ServerEnvironment(), stderr, out _config);
     }
 
     private Dictionary<string, string?> ServerEnvironment(int? port = null)

@@ -77,21 +77,13 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         finally
         {
             foreach (var node in _nodes) node?.Dispose();
-            if (!options.Keep)
-            {
-                try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            }
-            else
-            {
-                stdout.WriteLine($"crashtest: data kept in {_root}");
-            }
+            ScratchDirectory.Release(_root, options.Keep, stdout);
         }
     }
 
     private int Finish(Stopwatch clock, int cycles)
     {
-        foreach (var v in _violations) stdout.WriteLine($"VIOLATION: {v}");
-        string verdict = _violations.Count == 0 ? "OK" : $"FAILED ({_violations.Count} violation(s))";
+        string verdict = Verdict.Write(_violations, stdout);
         if (_failoverMs.Count > 0)
         {
             var sorted = _failoverMs.Order().ToArray();
@@ -106,17 +98,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
 
     private bool Setup()
     {
-        var env = ConfigLoader.ProcessEnvironment();
-        string? configDir;
-        try
-        {
-            configDir = ConfigLoader.ResolveConfigDir(env);
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine(e.Message);
-            return false;
-        }
+        if (!DevelopmentProfile.TryConfigDir(stderr, out string? configDir)) return false;
         for (int i = 0; i < NodeCount; i++)
         {
             _httpPorts[i] = Loopback.FreePort();
@@ -134,17 +116,8 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             ["HFT_REPLICATION__ACK"] = options.Ack,
             ["HFT_REPLICATION__ELECTION_TIMEOUT_MS"] = options.ElectionTimeoutMs.ToString(CultureInfo.InvariantCulture),
         };
-        if (configDir is not null) _baseEnv["HFT_CONFIG_DIR"] = Path.GetFullPath(configDir);
-        try
-        {
-            _config = ConfigLoader.Load(["--profile", "development"], NodeEnvironment(0).ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine(e.Message);
-            return false;
-        }
-        return true;
+        if (configDir is not null) _baseEnv["HFT_CONFIG_DIR"] = configDir;
+        return DevelopmentProfile.TryLoad(NodeEnvironment(0).ToDictionary(kv => kv.Key, kv => (string?)kv.Value), stderr, out _config);
     }
 
     private Dictionary<string, string> NodeEnvironment(int node)
