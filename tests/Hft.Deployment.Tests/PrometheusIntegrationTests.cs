@@ -11,6 +11,7 @@ using Hft.Node;
 using Hft.Server;
 using Hft.Server.Auth;
 using Hft.Server.Listeners;
+using Hft.Tools;
 using Xunit.Abstractions;
 using YamlDotNet.RepresentationModel;
 
@@ -164,7 +165,7 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
         // binds it. Then Prometheus exits saying so, and it is started again on another port.
         for (int attempt = 1; ; attempt++)
         {
-            int port = FreePort();
+            int port = Loopback.FreePort();
             var (p, stderr) = Start(dir, port);
             using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var clock = Stopwatch.StartNew();
@@ -271,13 +272,6 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
         var data = root.GetProperty("data");
         int series = data.GetProperty("resultType").GetString() is "vector" or "matrix" ? data.GetProperty("result").GetArrayLength() : 1;
         return (true, series, null);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Stop(Process p)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Hft.Journal;
+using Hft.Tools;
 using Xunit.Abstractions;
 
 namespace Hft.Replication.Tests;

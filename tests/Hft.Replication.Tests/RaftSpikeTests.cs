@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using DotNext.Net.Cluster.Consensus.Raft;
+using Hft.Tools;
 using Xunit.Abstractions;
 
 namespace Hft.Replication.Tests;

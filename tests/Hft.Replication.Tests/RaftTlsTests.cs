@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Hft.Auth.Tls;
 using Hft.Tests.Tls;
+using Hft.Tools;
 
 namespace Hft.Replication.Tests;
 

@@ -1,20 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using Hft.Routing.Tests.Support;
+using Hft.Tools;
 
 namespace Hft.Routing.Tests;
 
 /// <summary>A group whose nodes are all down: 503 leader_unavailable in time, /ready says which, fan-outs report partially.</summary>
 public sealed class LeaderUnavailableTests
 {
-    private static string DeadUrl()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return $"http://127.0.0.1:{port}";
-    }
+    private static string DeadUrl() => $"http://127.0.0.1:{Loopback.FreePort()}";
 
     [Fact]
     public async Task No_leader_within_the_timeout_is_503_and_the_gateway_is_not_ready()

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Hft.Configuration;
 using Hft.Journal;
 
@@ -67,28 +65,17 @@ public static class BackupCommand
                 stderr.WriteLine("hft backup: --url needs an admin token (--token or HFT_TOKEN; mint one with 'hft token --account ADMIN --role admin')");
                 return 2;
             }
+            using var api = ServerClient.Open("backup", url, token, caFile, TimeSpan.FromSeconds(120), stderr, out int exit);
+            if (api is null) return exit;
+            if (ServerClient.Ask("backup", url, api.SnapshotAsync(), " for a snapshot", "the server refused the snapshot", stderr) is not { } reply)
+                return 1;
             try
             {
-                using var http = ServerHttpClient.Create(new Uri(url), caFile, TimeSpan.FromSeconds(120));
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/snapshot");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = http.Send(request);
-                string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-                if (!response.IsSuccessStatusCode)
-                {
-                    stderr.WriteLine($"hft backup: the server refused the snapshot: {(int)response.StatusCode} {body}");
-                    return 1;
-                }
-                using var doc = JsonDocument.Parse(body);
-                data ??= doc.RootElement.GetProperty("dir").GetString();
-                stderr.WriteLine($"hft backup: server snapshot at seq {doc.RootElement.GetProperty("sequence").GetInt64()} ({doc.RootElement.GetProperty("file").GetString()})");
+                data ??= reply.Body.GetProperty("dir").GetString();
+                stderr.WriteLine($"hft backup: server snapshot at seq {reply.Body.GetProperty("sequence").GetInt64()} ({reply.Body.GetProperty("file").GetString()})");
             }
-            catch (ServerHttpClientException e)
-            {
-                stderr.WriteLine($"hft backup: {e.Message}");
-                return 2;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or UriFormatException or KeyNotFoundException)
+            // not the expected JSON (InvalidOperationException: no JSON body at all)
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
             {
                 stderr.WriteLine($"hft backup: could not ask {url} for a snapshot: {e.Message}");
                 return 1;

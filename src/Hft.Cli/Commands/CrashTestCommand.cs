@@ -1,4 +1,4 @@
-using Hft.Cli.CrashTest;
+using Hft.Tools.CrashTest;
 
 namespace Hft.Cli.Commands;
 

@@ -1,4 +1,4 @@
-using Hft.Cli.Loadgen;
+using Hft.Tools.Loadgen;
 using Spectre.Console;
 
 namespace Hft.Cli.Commands;

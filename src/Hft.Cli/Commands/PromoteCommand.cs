@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Hft.Journal;
 using Hft.Pipeline.Replication;
 
@@ -62,31 +60,19 @@ public static class PromoteCommand
             stderr.WriteLine("hft promote: --url needs the ops token or an admin token (--token or HFT_TOKEN)");
             return 2;
         }
+        using var api = ServerClient.Open("promote", url, token, caFile, TimeSpan.FromSeconds(60), stderr, out int exit);
+        if (api is null) return exit;
+        if (ServerClient.Ask("promote", url, api.PromoteDrAsync(), "", "the replica refused", stderr) is not { } reply) return 1;
         try
         {
-            using var http = ServerHttpClient.Create(new Uri(url), caFile, TimeSpan.FromSeconds(60));
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/replication/dr/promote");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var response = http.Send(request);
-            string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-            if (!response.IsSuccessStatusCode)
-            {
-                stderr.WriteLine($"hft promote: the replica refused: {(int)response.StatusCode} {body}");
-                return 1;
-            }
-            using var doc = JsonDocument.Parse(body);
-            var r = doc.RootElement;
+            var r = reply.Body;
             stdout.WriteLine($"hft promote: {url} {(r.GetProperty("alreadyPromoted").GetBoolean() ? "was already promoted" : "promoted")}: "
                 + $"a venue of its own from journal seq {r.GetProperty("journalSequence").GetInt64()} "
                 + $"(its source had reported seq {r.GetProperty("sourceSequence").GetInt64()}); order entry on");
             return 0;
         }
-        catch (ServerHttpClientException e)
-        {
-            stderr.WriteLine($"hft promote: {e.Message}");
-            return 2;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or UriFormatException or KeyNotFoundException)
+        // not the expected JSON (InvalidOperationException: no JSON body at all)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
         {
             stderr.WriteLine($"hft promote: could not ask {url}: {e.Message}");
             return 1;

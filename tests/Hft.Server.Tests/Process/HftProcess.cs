@@ -161,7 +161,7 @@ public sealed class HftProcess : IDisposable
     /// A TCP port free on 127.0.0.1 right now (another process may take it before it is used: see
     /// <see cref="StartServeAsync"/>).
     /// </summary>
-    public static int FreePort() => Hft.Replication.Tests.Loopback.FreePort();
+    public static int FreePort() => Hft.Tools.Loopback.FreePort();
 }
 
 /// <summary>The repository the tests run from: its root, config/ and the CLI built for this test configuration.</summary>

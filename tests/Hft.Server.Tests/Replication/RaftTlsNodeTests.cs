@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Hft.Auth.Tls;
 using Hft.Server.Tests.Support;
 using Hft.Tests.Tls;
+using Hft.Tools;
 
 namespace Hft.Server.Tests.Replication;
 
@@ -15,7 +16,7 @@ namespace Hft.Server.Tests.Replication;
 public sealed class RaftTlsNodeTests : IAsyncLifetime
 {
     private readonly TestCertificates _authority = TestCertificates.Create("hft cluster CA");
-    private readonly int[] _ports = [FreePort(), FreePort(), FreePort()];
+    private readonly int[] _ports = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
     private ApiServerFixture _node = null!;
 
     public async Task InitializeAsync()
@@ -48,12 +49,4 @@ public sealed class RaftTlsNodeTests : IAsyncLifetime
         Assert.True(ssl.IsMutuallyAuthenticated);
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

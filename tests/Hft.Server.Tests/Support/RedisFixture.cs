@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Hft.Tools;
 
 namespace Hft.Server.Tests.Support;
 
@@ -35,7 +36,7 @@ public sealed class RedisFixture : IAsyncDisposable
     /// </summary>
     public static async Task<RedisFixture> StartNewAsync(RedisTlsFiles? tls = null)
     {
-        var fixture = new RedisFixture(FreePort(), tls);
+        var fixture = new RedisFixture(Loopback.FreePort(), tls);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -45,19 +46,11 @@ public sealed class RedisFixture : IAsyncDisposable
             }
             catch (PortTakenException) when (attempt < 5)
             {
-                fixture.Port = FreePort();
+                fixture.Port = Loopback.FreePort();
             }
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private sealed class PortTakenException(string message) : Exception(message);
 
