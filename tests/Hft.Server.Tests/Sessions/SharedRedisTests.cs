@@ -57,6 +57,7 @@ public sealed class SharedRedisTests : IAsyncLifetime
         (await _a.PlaceAsync(_a.Token("A1"), Rest.Limit("buy", "49000", "0.1"))).AssertStatus(HttpStatusCode.Created);
         var fromA = (await _a.Anonymous.Get("api/v1/book/BTCUSD?depth=5")).AssertStatus(HttpStatusCode.OK);
         Assert.Single(fromA.Body.GetProperty("bids").EnumerateArray());
+        await CachedEntriesAsync(1); // A stores without waiting for Redis (fire and forget): B may ask before it lands
         var fromB = (await _b.Anonymous.Get("api/v1/book/BTCUSD?depth=5")).AssertStatus(HttpStatusCode.OK);
         Assert.Equal(fromA.Text, fromB.Text);
         Assert.Empty((await _b.Anonymous.Get("api/v1/book/BTCUSD?depth=6")).Body.GetProperty("bids").EnumerateArray()); // another key: B's own book
@@ -65,6 +66,7 @@ public sealed class SharedRedisTests : IAsyncLifetime
 
         var tickerA = (await _a.Anonymous.Get("api/v1/ticker/BTCUSD")).AssertStatus(HttpStatusCode.OK);
         Assert.Equal("49000", tickerA.Str("bid"));
+        await CachedEntriesAsync(3); // A's book, B's own depth=6 book, A's ticker
         Assert.Equal(tickerA.Text, (await _b.Anonymous.Get("api/v1/ticker/BTCUSD")).Text);
 
         var mb = await _b.MetricsAsync();
@@ -75,5 +77,13 @@ public sealed class SharedRedisTests : IAsyncLifetime
         await Poll.UntilAsync(async () => (await _b.Anonymous.Get("api/v1/book/BTCUSD?depth=5")).Body.GetProperty("bids").GetArrayLength() == 0,
             TimeSpan.FromSeconds(15), "cached book expires");
         (await _b.Anonymous.Get("api/v1/ticker/DOGEUSD")).AssertError(HttpStatusCode.NotFound, "unknown_symbol");
+    }
+
+    /// <summary>Waits until redis-server holds <paramref name="count"/> market-data cache entries.</summary>
+    private async Task CachedEntriesAsync(int count)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Connection);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        await Poll.UntilAsync(() => server.Keys(pattern: "*cache:*").Count() >= count, TimeSpan.FromSeconds(10), $"{count} cache entries in Redis");
     }
 }
