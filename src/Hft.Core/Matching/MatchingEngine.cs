@@ -48,6 +48,9 @@ public sealed partial class MatchingEngine
 
     internal OrderIdIndex Ids => _ids;
 
+    /// <summary>The slot of a live order (resting or pending) in <see cref="Orders"/>; negative when the id is not live.</summary>
+    public int SlotOf(long id) => _ids.Find(id);
+
     /// <summary>Adds the book of an instrument (set-up, not hot path). Adding the same instrument twice is a no-op.</summary>
     public OrderBook AddInstrument(Instrument instrument)
     {
@@ -261,6 +264,24 @@ public sealed partial class MatchingEngine
         _counters.EnteredQuantity += remaining;
         var entry = new Entry { Id = id, Account = account, Side = side, Limit = price, Quantity = remaining, Tif = TimeInForce.Gtc, PostOnly = postOnly, Stp = stp };
         Rest(book, in entry, remaining);
+    }
+
+    /// <summary>Snapshot restore only: the instrument's last trade price, which stops fire and are refused against.</summary>
+    public void RestoreLastTrade(int instrument, long price)
+    {
+        if (Stops(instrument) is { } stops) stops.LastTrade = price;
+    }
+
+    /// <summary>
+    /// True when a live order has terms a snapshot cannot hold yet (pending stop, iceberg, good-till-date). Walks every
+    /// account list: for snapshots, not the hot path.
+    /// </summary>
+    public bool HoldsOrderTypeTerms()
+    {
+        foreach (int head in _accountHead)
+            for (int slot = head; slot >= 0; slot = _orders[slot].AccountNext)
+                if (_orders[slot].Flags != OrderFlags.None) return true;
+        return false;
     }
 
     // ---- shared ----
