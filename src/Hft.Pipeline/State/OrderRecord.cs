@@ -62,9 +62,6 @@ public sealed class OrderRecord
     public bool IsOpen => Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.Pending or OrderStatus.PendingTrigger
         or OrderStatus.Triggered;
 
-    /// <summary>What the book shows of the remaining quantity: an iceberg's slice at most (an estimate between refreshes).</summary>
-    public long VisibleQuantity => DisplayQuantity > 0 && Status != OrderStatus.PendingTrigger ? Math.Min(DisplayQuantity, Remaining)
-        : Status == OrderStatus.PendingTrigger ? 0 : Remaining;
 
     /// <summary>The changing part of the record, read under its lock.</summary>
     public OrderState Capture()
