@@ -193,14 +193,19 @@ public sealed class TradingPipeline
         foreach (var shard in _shards.All)
         {
             if (instrument >= 0 && shard != _shards.Of(instrument)) continue;
-            var slot = new PipelineCommand { Command = cmd, Reply = reply, ReceivedTimestamp = Stopwatch.GetTimestamp() };
-            var waited = Stopwatch.StartNew();
-            bool queued;
-            while (!(queued = shard.TryEnqueue(in slot, wake: !_runToCompletion)) && waited.ElapsedMilliseconds < 1000) Thread.Sleep(1);
-            all &= queued;
-            if (queued && _runToCompletion) shard.RunInline();
+            all &= EnqueueRetrying(shard, new PipelineCommand { Command = cmd, Reply = reply, ReceivedTimestamp = Stopwatch.GetTimestamp() });
         }
         return all;
+    }
+
+    /// <summary>Queues a command that must not be lost to a momentarily full ring: retried for up to a second.</summary>
+    private bool EnqueueRetrying(MatchingShard shard, in PipelineCommand slot)
+    {
+        var waited = Stopwatch.StartNew();
+        bool queued;
+        while (!(queued = shard.TryEnqueue(in slot, wake: !_runToCompletion)) && waited.ElapsedMilliseconds < 1000) Thread.Sleep(1);
+        if (queued && _runToCompletion) shard.RunInline();
+        return queued;
     }
 
     /// <summary>
@@ -217,12 +222,7 @@ public sealed class TradingPipeline
         foreach (var shard in _shards.All)
         {
             if (shard.Engine.NextExpiry > nowUnixNanos) continue; // read across threads: a stale value only moves one tick
-            var slot = new PipelineCommand { Command = cmd, ReceivedTimestamp = Stopwatch.GetTimestamp() };
-            var waited = Stopwatch.StartNew();
-            bool queued;
-            while (!(queued = shard.TryEnqueue(in slot, wake: !_runToCompletion)) && waited.ElapsedMilliseconds < 1000) Thread.Sleep(1);
-            all &= queued;
-            if (queued && _runToCompletion) shard.RunInline();
+            all &= EnqueueRetrying(shard, new PipelineCommand { Command = cmd, ReceivedTimestamp = Stopwatch.GetTimestamp() });
         }
         return all;
     }

@@ -39,14 +39,21 @@ public sealed partial class MatchingEngine
 
     private void EmitReplaced(int slot, long quantity)
     {
-        ref var o = ref _orders[slot];
-        ref var e = ref _events.Add(EventKind.Replaced);
+        ref var e = ref AddOrderEvent(EventKind.Replaced, slot);
         e.Op = CommandOp.Replace;
+        e.Price = ShownPrice(slot);
+        e.Quantity = quantity;
+    }
+
+    /// <summary>An event about the live order in <paramref name="slot"/>: its id, account, instrument and side filled in.</summary>
+    private ref EngineEvent AddOrderEvent(EventKind kind, int slot)
+    {
+        ref var o = ref _orders[slot];
+        ref var e = ref _events.Add(kind);
         e.OrderId = o.Id;
         e.Account = o.Account;
         e.Instrument = o.Instrument;
         e.Side = o.Side;
-        e.Price = ShownPrice(slot);
-        e.Quantity = quantity;
+        return ref e;
     }
 }

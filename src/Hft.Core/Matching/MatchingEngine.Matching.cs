@@ -157,11 +157,7 @@ public sealed partial class MatchingEngine
         terms.Hidden -= slice;
         o.Sequence = ++_sequence;
         book.Refresh(slot, slice);
-        ref var ev = ref _events.Add(EventKind.Refreshed);
-        ev.OrderId = o.Id;
-        ev.Account = o.Account;
-        ev.Instrument = o.Instrument;
-        ev.Side = o.Side;
+        ref var ev = ref AddOrderEvent(EventKind.Refreshed, slot);
         ev.Price = o.Price;
         ev.Quantity = slice;
         ev.Remaining = slice + terms.Hidden;

@@ -71,11 +71,7 @@ public sealed partial class MatchingEngine
             Tif = market ? terms.Tif.ForMarket() : terms.Tif, PostOnly = o.PostOnly, Stp = o.Stp,
             DisplayQuantity = terms.DisplayQuantity, ExpireTime = terms.ExpireTime,
         };
-        ref var ev = ref _events.Add(EventKind.Triggered);
-        ev.OrderId = o.Id;
-        ev.Account = o.Account;
-        ev.Instrument = o.Instrument;
-        ev.Side = o.Side;
+        ref var ev = ref AddOrderEvent(EventKind.Triggered, slot);
         ev.Price = entry.EventPrice;
         ev.Quantity = o.Remaining;
         Forget(slot);
