@@ -75,6 +75,16 @@ public sealed class RiskStage
         Reserve(id, account, instrument, side, price, remaining);
     }
 
+    /// <summary>
+    /// The price an open order is reserved at (for snapshots), or 0 when it holds no reservation here. A pending
+    /// stop-market without a band is reserved at the reference price of its entry, which its order does not show.
+    /// </summary>
+    public long ReservedPrice(long id)
+    {
+        ref var order = ref _open.Find(id);
+        return Unsafe.IsNullRef(ref order) ? 0 : order.Price;
+    }
+
     // ---- pre-trade ----
 
     /// <summary>

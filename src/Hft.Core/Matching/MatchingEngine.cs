@@ -272,18 +272,6 @@ public sealed partial class MatchingEngine
         if (Stops(instrument) is { } stops) stops.LastTrade = price;
     }
 
-    /// <summary>
-    /// True when a live order has terms a snapshot cannot hold yet (pending stop, iceberg, good-till-date). Walks every
-    /// account list: for snapshots, not the hot path.
-    /// </summary>
-    public bool HoldsOrderTypeTerms()
-    {
-        foreach (int head in _accountHead)
-            for (int slot = head; slot >= 0; slot = _orders[slot].AccountNext)
-                if (_orders[slot].Flags != OrderFlags.None) return true;
-        return false;
-    }
-
     // ---- shared ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
