@@ -2,12 +2,15 @@ using Hft.Core.Events;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
 using Hft.Journal;
+using Hft.Pipeline.Shards;
 
 namespace Hft.Pipeline.Tests;
 
 /// <summary>
 /// Stops, icebergs and good-till-date orders replay exactly: the commands as decided go through the journal's record
 /// codec and are applied on a second step (a recovered node, a follower); both states hash alike, expiry included.
+/// A third step starts from a snapshot of the follower taken halfway (through the snapshot file format, with pending
+/// stops, icebergs and good-till-date orders live) and replays only the journal tail: it ends in the same state.
 /// </summary>
 public sealed class OrderTypeReplayTests
 {
@@ -18,6 +21,7 @@ public sealed class OrderTypeReplayTests
     {
         var (leader, instruments, names) = CommandStepTests.NewStep();
         var (follower, _, _) = CommandStepTests.NewStep();
+        CommandStep? recovered = null;
         var rng = new Random(seed);
         var live = new List<(long Id, int Account)>();
         var record = new byte[CommandCodec.MaxSize];
@@ -25,6 +29,7 @@ public sealed class OrderTypeReplayTests
         var seen = new HashSet<EventKind>();
         for (long id = 1; id <= 4000; id++)
         {
+            if (id >= 1500 && recovered is null) recovered = FromSnapshotOf(follower, instruments, names, id);
             int account = 1 + rng.Next(3);
             var side = rng.Next(2) == 0 ? Side.Buy : Side.Sell;
             long near = 5_000_000 + rng.Next(-300, 300);
@@ -74,8 +79,27 @@ public sealed class OrderTypeReplayTests
             int length = CommandCodec.Write(record, in decided, 0, null);
             Assert.True(CommandCodec.TryRead(record.AsSpan(0, length), out var journaled, out _, out _));
             follower.ApplyDecided(in journaled);
+            recovered?.ApplyDecided(in journaled);
         }
         Assert.Superset(new HashSet<EventKind> { EventKind.Triggered, EventKind.Refreshed, EventKind.Trade, EventKind.Canceled }, seen);
         Assert.Equal(CommandStepTests.Hash(leader, instruments, names), CommandStepTests.Hash(follower, instruments, names));
+        Assert.NotNull(recovered);
+        Assert.Equal(CommandStepTests.Hash(leader, instruments, names), CommandStepTests.Hash(recovered, instruments, names));
+    }
+
+    /// <summary>
+    /// A fresh step restored from a snapshot of <paramref name="source"/> written and read as a file's bytes; null while
+    /// the source does not hold a pending stop, an iceberg and a good-till-date order at once.
+    /// </summary>
+    private static CommandStep? FromSnapshotOf(CommandStep source, Hft.Core.Instruments.InstrumentRegistry instruments, string[] names, long nextId)
+    {
+        var data = SnapshotStore.Capture(nextId, nextId, instruments, [source.Engine], source.Risk.Book, id => names[id], riskOf: _ => source.Risk);
+        foreach (var flag in new[] { Hft.Core.Book.OrderFlags.Pending, Hft.Core.Book.OrderFlags.Iceberg, Hft.Core.Book.OrderFlags.Expires })
+            if (!data.Orders.Exists(o => (o.Flags & flag) != 0)) return null;
+        var (step, _, _) = CommandStepTests.NewStep();
+        SnapshotStore.Restore(SnapshotFormat.Decode(SnapshotFormat.Encode(data), "t"), instruments, step.Risk.Book, _ => (step.Engine, step.Risk),
+            name => Array.IndexOf(names, name));
+        Assert.Equal(CommandStepTests.Hash(source, instruments, names), CommandStepTests.Hash(step, instruments, names));
+        return step;
     }
 }

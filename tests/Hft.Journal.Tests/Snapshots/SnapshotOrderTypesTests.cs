@@ -65,4 +65,55 @@ public sealed class SnapshotOrderTypesTests
         Assert.Contains(LiveOrders(w), o => o.Flags != OrderFlags.None);
         Assert.Equal(w.Hash(), SnapshotWorld.Restored(w.Capture(1), w.Clock).Hash());
     }
+
+    [Fact]
+    public void A_version_2_file_with_an_order_still_reads()
+    {
+        // One order exactly as the version 2 writer laid it out: flags byte 1 = post-only, nothing after the client order id.
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(0u); // instruments
+            w.Write(0u); // accounts
+            w.Write(1L); // orders
+            w.Write(0); // instrument
+            w.Write(42L); // id
+            w.Write(3); // account
+            w.Write((byte)Side.Sell);
+            w.Write((byte)SelfTradePrevention.CancelBoth);
+            w.Write((byte)1);
+            w.Write(5_000_100L); // price
+            w.Write(7L); // remaining
+            w.Write(10L); // quantity
+            w.Write(3L); // filled
+            w.Write(1_700_000_000_000_000L); // created
+            w.Write((ushort)2);
+            w.Write("c1"u8);
+        }
+        byte[] body = ms.ToArray();
+        var file = new byte[SnapshotFormat.HeaderSize + body.Length];
+        body.CopyTo(file, SnapshotFormat.HeaderSize);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(file, SnapshotFormat.Magic);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(4), 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(8), 6);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(16), 42);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(32), body.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(40), Crc32C.Compute(body));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(44), Crc32C.Compute(file.AsSpan(0, 44)));
+        var order = SnapshotFormat.Decode(file, "v2").Orders.Single();
+        Assert.Equal(new SnapshotOrder(0, 42, 3, Side.Sell, 5_000_100, 7, true, SelfTradePrevention.CancelBoth, 10, 3, 1_700_000_000_000_000, "c1"),
+            order);
+
+        // The version 3 writer lays the same order out byte for byte alike, and appends the terms block only to orders with flags.
+        var v3 = SnapshotFormat.Encode(new SnapshotData { Sequence = 6, NextOrderId = 42, Orders = [order] });
+        Assert.Equal(body, v3.AsSpan(SnapshotFormat.HeaderSize).ToArray());
+        var withTerms = SnapshotFormat.Encode(new SnapshotData
+        {
+            Sequence = 6, NextOrderId = 42,
+            Orders = [order with { Flags = OrderFlags.Expires, Terms = new OrderTerms { ExpireTime = 5, Type = OrderType.Limit, Tif = TimeInForce.Gtd } }],
+        });
+        var tail = withTerms.AsSpan(SnapshotFormat.HeaderSize + body.Length);
+        Assert.Equal(8 * 4 + 2 + 8, tail.Length); // hidden, display, expire, trigger, type, tif, reserved price
+        Assert.Equal(1 | (4 << 1), withTerms[SnapshotFormat.HeaderSize + 4 + 4 + 8 + 4 + 8 + 4 + 1 + 1]); // post-only | good till date
+    }
 }
