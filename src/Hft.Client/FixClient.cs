@@ -129,6 +129,24 @@ public sealed class FixClient : IAsyncDisposable
         }
     }
 
+    /// <summary>A NewOrderSingle with order-type terms: StopPx (99), MaxFloor (111), ExpireTime (126); null ones are left out.</summary>
+    public void NewOrderWithTerms(string clOrdId, string symbol, char side, string qty, string? price, char ordType, char? tif,
+        string? stopPx, string? maxFloor = null, DateTime? expireTime = null)
+    {
+        lock (_gate)
+        {
+            _fields.Clear();
+            _fields.Add(FixTags.ClOrdId, Ascii(clOrdId)).Add(FixTags.Symbol, Ascii(symbol)).AddChar(FixTags.Side, (byte)side)
+                .AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.OrderQty, Ascii(qty)).AddChar(FixTags.OrdType, (byte)ordType);
+            if (price is not null) _fields.Add(FixTags.Price, Ascii(price));
+            if (tif is { } t) _fields.AddChar(FixTags.TimeInForce, (byte)t);
+            if (stopPx is not null) _fields.Add(FixTags.StopPx, Ascii(stopPx));
+            if (maxFloor is not null) _fields.Add(FixTags.MaxFloor, Ascii(maxFloor));
+            if (expireTime is { } at) _fields.AddTime(FixTags.ExpireTime, at);
+            Send("D"u8, _fields.Written, flush: true);
+        }
+    }
+
     public void Cancel(string clOrdId, string origClOrdId, string symbol, char side)
         => Cancel(Ascii(clOrdId), Ascii(origClOrdId), Ascii(symbol), (byte)side, flush: true);
 

@@ -62,12 +62,13 @@ internal sealed class FixOrderEntry(FixConnection connection)
                 symbolBytes, qtyBytes);
             return;
         }
-        if (ordType is not ((byte)'1' or (byte)'2'))
+        if (ordType is not ((byte)'1' or (byte)'2' or (byte)'3' or (byte)'4'))
         {
-            Reject(11, "OrdType must be 1 (market) or 2 (limit)", clOrdIdBytes, symbolBytes, qtyBytes);
+            Reject(11, "OrdType must be 1 (market), 2 (limit), 3 (stop) or 4 (stop limit)", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
-        TimeInForce tif = ordType == (byte)'1' ? TimeInForce.Ioc : TimeInForce.Gtc;
+        var type = FixOrderTypes.Of(ordType);
+        TimeInForce tif = type.HasLimitPrice() ? TimeInForce.Gtc : TimeInForce.Ioc;
         if (m.TryGet(FixTags.TimeInForce, out var tifBytes))
         {
             tif = tifBytes.Length == 1 ? tifBytes[0] switch
@@ -75,11 +76,12 @@ internal sealed class FixOrderEntry(FixConnection connection)
                 (byte)'1' => TimeInForce.Gtc,
                 (byte)'3' => TimeInForce.Ioc,
                 (byte)'4' => TimeInForce.Fok,
+                (byte)'6' => TimeInForce.Gtd,
                 _ => 0,
             } : 0;
             if (tif == 0)
             {
-                Reject(11, "TimeInForce must be 1 (GTC), 3 (IOC) or 4 (FOK)", clOrdIdBytes, symbolBytes, qtyBytes);
+                Reject(11, "TimeInForce must be 1 (GTC), 3 (IOC), 4 (FOK) or 6 (GTD)", clOrdIdBytes, symbolBytes, qtyBytes);
                 return;
             }
         }
@@ -96,7 +98,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
         }
         long ticks = 0;
         bool hasPrice = m.TryGet(FixTags.Price, out var priceBytes);
-        if (ordType == (byte)'2')
+        if (type.HasLimitPrice())
         {
             if (instrument.TryParsePrice(priceBytes, out ticks) != RejectReason.None)
             {
@@ -106,13 +108,23 @@ internal sealed class FixOrderEntry(FixConnection connection)
         }
         else if (hasPrice)
         {
-            Reject(99, "a market order takes no Price", clOrdIdBytes, symbolBytes, qtyBytes);
+            Reject(99, "a market or stop order takes no Price", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
         var pipeline = session.Pipeline;
-        var cmd = ordType == (byte)'2'
+        var cmd = type == OrderType.Limit
             ? OrderCommand.NewLimit(0, session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, ticks, lots, tif, postOnly)
             : OrderCommand.NewMarket(0, session.AccountId, instrument.Index, side == (byte)'1' ? Side.Buy : Side.Sell, lots, tif);
+        if (type.IsTriggered())
+        {
+            cmd = OrderCommand.NewTriggered(0, session.AccountId, instrument.Index, cmd.Side, type, 0, ticks, lots, tif);
+            cmd.PostOnly = postOnly;
+        }
+        if (!FixOrderTypes.TryReadTerms(m, instrument, ref cmd, out int termsReject, out string? termsProblem))
+        {
+            Reject(termsReject, termsProblem!, clOrdIdBytes, symbolBytes, qtyBytes);
+            return;
+        }
         var shape = MatchingEngine.ValidateNewOrder(in cmd); // the engine's own checks (post-only combination), before the order takes an id
         if (shape != RejectReason.None)
         {
@@ -135,6 +147,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
             Id = cmd.OrderId, Account = session.AccountId, ClientOrderId = clOrdId, Instrument = cmd.Instrument, Side = cmd.Side, Type = cmd.Type,
             Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp, CreatedAt = DateTimeOffset.UtcNow, Price = cmd.Price, Quantity = cmd.Quantity,
             Remaining = cmd.Quantity, Status = OrderStatus.Pending,
+            TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
         };
         if (!session.Directory.TryRegister(record))
         {

@@ -101,8 +101,8 @@ internal sealed partial class FixSession
         w.Add(FixTags.Account, Config.Account).Add(FixTags.Symbol, o.Symbol)
             .AddChar(FixTags.Side, o.Side == Side.Buy ? (byte)'1' : (byte)'2');
         AddQty(w, FixTags.OrderQty, inst, o.OrderQty);
-        w.AddChar(FixTags.OrdType, o.Type == OrderType.Market ? (byte)'1' : (byte)'2');
-        if (o.Type == OrderType.Limit) AddPrice(w, FixTags.Price, inst, o.Price);
+        w.AddChar(FixTags.OrdType, FixOrderTypes.Code(o.Type));
+        if (o.Type.HasLimitPrice()) AddPrice(w, FixTags.Price, inst, o.Price);
         w.AddChar(FixTags.TimeInForce, TifCode(o.Tif));
         if (lastQty > 0)
         {
@@ -195,6 +195,7 @@ internal sealed partial class FixSession
     {
         TimeInForce.Ioc => (byte)'3',
         TimeInForce.Fok => (byte)'4',
+        TimeInForce.Gtd => (byte)'6',
         _ => (byte)'1',
     };
 

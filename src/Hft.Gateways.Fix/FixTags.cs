@@ -55,6 +55,9 @@ public static class FixTags
     public const int Symbol = 55;
     public const int TimeInForce = 59;
     public const int TransactTime = 60;
+    public const int StopPx = 99;
+    public const int MaxFloor = 111;
+    public const int ExpireTime = 126;
     public const int OrdRejReason = 103;
     public const int CxlRejReason = 102;
     public const int ExecType = 150;

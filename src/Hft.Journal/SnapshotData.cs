@@ -1,3 +1,4 @@
+using Hft.Core.Book;
 using Hft.Core.Numerics;
 using Hft.Core.Orders;
 using Hft.Risk;
@@ -24,7 +25,10 @@ public sealed class SnapshotData
 
     public List<SnapshotAccount> Accounts { get; init; } = [];
 
-    /// <summary>Resting orders per instrument (index order), bids then asks, each side in priority (queue) order.</summary>
+    /// <summary>
+    /// Live orders per instrument (index order): resting bids then asks, each side in priority (queue) order, then the
+    /// pending stops that fire on a rising price, then those on a falling price, each in firing order.
+    /// </summary>
     public List<SnapshotOrder> Orders { get; init; } = [];
 }
 
@@ -58,11 +62,22 @@ public sealed class SnapshotAccount
 }
 
 /// <summary>
-/// One resting order: what the book needs (id, account, side, price, remaining, post-only, STP) and what its clients
-/// saw of it (original quantity, filled, creation time, client order id).
+/// One live order: what the book needs (id, account, side, price, remaining, post-only, STP), what its clients saw of
+/// it (original quantity, filled, creation time, client order id) and, for the newer order types, its
+/// <paramref name="Flags"/> (iceberg, pending stop, good till date) with the <paramref name="Terms"/> that go with them
+/// and the price risk reserved it at (<paramref name="ReservedPrice"/>, 0 = its price).
+/// For an iceberg <paramref name="Remaining"/> is the displayed slice; <see cref="OrderTerms.Hidden"/> is the reserve.
 /// </summary>
 public readonly record struct SnapshotOrder(int Instrument, long Id, int Account, Side Side, long Price, long Remaining, bool PostOnly,
-    SelfTradePrevention Stp, long Quantity, long Filled, long CreatedMicros, string? ClientOrderId);
+    SelfTradePrevention Stp, long Quantity, long Filled, long CreatedMicros, string? ClientOrderId, OrderFlags Flags = OrderFlags.None,
+    OrderTerms Terms = default, long ReservedPrice = 0)
+{
+    /// <summary>What risk holds open for it: the displayed slice plus an iceberg's hidden reserve.</summary>
+    public long OpenQuantity => Remaining + Terms.Hidden;
+
+    /// <summary>The price risk reserved it at.</summary>
+    public long RiskPrice => ReservedPrice != 0 ? ReservedPrice : Price;
+}
 
 /// <summary>What a server knows of a resting order beyond the book (for <see cref="SnapshotOrder"/>).</summary>
 public readonly record struct SnapshotOrderInfo(long Quantity, long Filled, long CreatedMicros, string? ClientOrderId);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Hft.Core.Book;
 using Hft.Core.Numerics;
 using Hft.Core.Orders;
 using Hft.Risk;
@@ -24,17 +25,24 @@ public sealed class SnapshotCorruptException(string file, string problem) : Exce
 ///                            | i32 saturated open orders | i128 open notional | u32 positions, each: i32 instrument | i64 position
 ///                            | i64 open buy | i64 open sell | i128 cost | i128 realized | i128 fees | u8 active
 ///        limits: u8 presence (1 credit, 2 max qty, 4 max notional, 8 max position, 16 max open orders) | 4 × i128 | i32 | i128 maker bps | i128 taker bps
-///        i64 orders, each: i32 instrument | i64 id | i32 account | u8 side | u8 stp | u8 flags (1 post-only) | i64 price
-///                          | i64 remaining | i64 quantity | i64 filled | i64 created (unix µs) | str client order id
+///        i64 orders, each: i32 instrument | i64 id | i32 account | u8 side | u8 stp
+///                          | u8 flags (1 post-only; version 3 on: 2 iceberg, 4 pending stop, 8 good till date) | i64 price
+///                          | i64 remaining (an iceberg's displayed slice) | i64 quantity | i64 filled | i64 created (unix µs)
+///                          | str client order id
+///                          | when any of flags 2, 4, 8 (version 3 on): i64 hidden reserve | i64 display quantity
+///                            | i64 expire time (unix ns) | i64 trigger price | u8 order type | u8 time in force
+///                            | i64 price risk reserved it at (0 = its price)
+///        orders are per instrument: resting bids, resting asks (queue order), pending stops firing on a rise, then
+///        on a fall (firing order). The expiry queue is not stored: restore rebuilds it from the expire times.
 ///        str: u16 byte length | UTF-8
 /// </code>
-/// Version 1 (no band widen field, no feed halt flag) is still read.
+/// Versions 1 (no band widen field, no feed halt flag) and 2 (no order terms) are still read.
 /// Files are named <c>snapshot-{sequence:D20}.snap</c>, so that name order is sequence order.
 /// </summary>
 public static class SnapshotFormat
 {
     public const uint Magic = 0x53544648; // "HFTS" little-endian
-    public const ushort Version = 2;
+    public const ushort Version = 3;
     public const int HeaderSize = 48;
     public const string Prefix = "snapshot-";
     public const string Suffix = ".snap";
@@ -110,13 +118,14 @@ public static class SnapshotFormat
                 w.Write(o.Account);
                 w.Write((byte)o.Side);
                 w.Write((byte)o.Stp);
-                w.Write((byte)(o.PostOnly ? 1 : 0));
+                w.Write((byte)((o.PostOnly ? 1 : 0) | ((int)o.Flags << 1)));
                 w.Write(o.Price);
                 w.Write(o.Remaining);
                 w.Write(o.Quantity);
                 w.Write(o.Filled);
                 w.Write(o.CreatedMicros);
                 Str(w, o.ClientOrderId ?? "");
+                if (o.Flags != OrderFlags.None) WriteTerms(w, o);
             }
         }
         byte[] bytes = ms.ToArray();
@@ -229,11 +238,14 @@ public static class SnapshotFormat
                 int account = r.ReadInt32();
                 var side = (Side)r.ReadByte();
                 var stp = (SelfTradePrevention)r.ReadByte();
-                bool postOnly = (r.ReadByte() & 1) != 0;
+                byte orderFlags = r.ReadByte();
+                bool postOnly = (orderFlags & 1) != 0;
+                var flags = version >= 3 ? (OrderFlags)(orderFlags >> 1) : OrderFlags.None;
                 long price = r.ReadInt64(), remaining = r.ReadInt64(), quantity = r.ReadInt64(), filled = r.ReadInt64(), created = r.ReadInt64();
                 string client = ReadStr(r);
+                var (terms, reserved) = flags != OrderFlags.None ? ReadTerms(r) : (default(OrderTerms), 0L);
                 data.Orders.Add(new SnapshotOrder(inst, id, account, side, price, remaining, postOnly, stp, quantity, filled, created,
-                    client.Length == 0 ? null : client));
+                    client.Length == 0 ? null : client, flags, terms, reserved));
             }
             if (r.BaseStream.Position != r.BaseStream.Length)
                 throw new SnapshotCorruptException(name, $"{r.BaseStream.Length - r.BaseStream.Position} unexpected bytes after the orders");
@@ -247,6 +259,28 @@ public static class SnapshotFormat
         {
             throw new SnapshotCorruptException(name, "invalid UTF-8 text");
         }
+    }
+
+    /// <summary>The terms block of an order with flags (version 3 on).</summary>
+    private static void WriteTerms(BinaryWriter w, in SnapshotOrder o)
+    {
+        w.Write(o.Terms.Hidden);
+        w.Write(o.Terms.DisplayQuantity);
+        w.Write(o.Terms.ExpireTime);
+        w.Write(o.Terms.TriggerPrice);
+        w.Write((byte)o.Terms.Type);
+        w.Write((byte)o.Terms.Tif);
+        w.Write(o.ReservedPrice);
+    }
+
+    private static (OrderTerms Terms, long ReservedPrice) ReadTerms(BinaryReader r)
+    {
+        var terms = new OrderTerms
+        {
+            Hidden = r.ReadInt64(), DisplayQuantity = r.ReadInt64(), ExpireTime = r.ReadInt64(), TriggerPrice = r.ReadInt64(),
+            Type = (OrderType)r.ReadByte(), Tif = (TimeInForce)r.ReadByte(),
+        };
+        return (terms, r.ReadInt64());
     }
 
     private static void Str(BinaryWriter w, string s)

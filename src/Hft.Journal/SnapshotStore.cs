@@ -1,3 +1,4 @@
+using Hft.Core.Book;
 using Hft.Core.Instruments;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
@@ -30,28 +31,39 @@ public static class SnapshotStore
 
     /// <summary>
     /// Copies the state out of the engines and the risk book (the caller makes sure nothing changes meanwhile: shards
-    /// paused or not started). <paramref name="orderInfo"/> adds what clients saw of a resting order, when known.
+    /// paused or not started). <paramref name="orderInfo"/> adds what clients saw of a live order, when known;
+    /// <paramref name="riskOf"/> (the risk stage owning an instrument) gives the price each pending stop is reserved at.
     /// </summary>
     public static SnapshotData Capture(long sequence, long nextOrderId, InstrumentRegistry instruments, IEnumerable<MatchingEngine> engines,
-        RiskBook risk, Func<int, string> accountName, Func<long, SnapshotOrderInfo?>? orderInfo = null)
+        RiskBook risk, Func<int, string> accountName, Func<long, SnapshotOrderInfo?>? orderInfo = null, Func<int, RiskStage>? riskOf = null)
     {
         var data = new SnapshotData { Sequence = sequence, NextOrderId = nextOrderId, CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
-        var books = new Dictionary<int, Hft.Core.Book.OrderBook>();
+        var owners = new Dictionary<int, (MatchingEngine Engine, Hft.Core.Book.OrderBook Book)>();
         foreach (var engine in engines)
-            foreach (var book in engine.Books) books[book.Instrument.Index] = book;
+            foreach (var book in engine.Books) owners[book.Instrument.Index] = (engine, book);
         foreach (var inst in instruments.All)
         {
-            if (risk.Instrument(inst.Index) is { } ri)
+            var ri = risk.Instrument(inst.Index);
+            if (ri is not null)
                 data.Instruments.Add(new SnapshotInstrument(inst.Index, inst.Symbol, ri.BandPct, ri.Mark, ri.LastTrade, ri.OperatorHalted,
                     ri.FeedHalted, ri.BandWidenPpm));
-            if (!books.TryGetValue(inst.Index, out var b)) continue;
+            if (!owners.TryGetValue(inst.Index, out var owner)) continue;
             foreach (var side in new[] { Side.Buy, Side.Sell })
+                foreach (var o in owner.Book.OrdersInPriority(side))
+                    data.Orders.Add(Order(owner.Engine, owner.Engine.SlotOf(o.Id), orderInfo, reservedPrice: 0));
+            var stops = owner.Engine.Stops(inst.Index);
+            if (stops is null || stops.Count == 0) continue;
+            var slots = new int[stops.Count];
+            var stage = riskOf?.Invoke(inst.Index);
+            foreach (bool onRise in new[] { true, false })
             {
-                foreach (var o in b.OrdersInPriority(side))
+                int n = stops.CopySlots(onRise, slots);
+                for (int k = 0; k < n; k++)
                 {
-                    var info = orderInfo?.Invoke(o.Id) ?? new SnapshotOrderInfo(o.Remaining, 0, 0, null);
-                    data.Orders.Add(new SnapshotOrder(inst.Index, o.Id, o.Account, o.Side, o.Price, o.Remaining, o.PostOnly, o.Stp,
-                        info.Quantity, info.Filled, info.CreatedMicros, info.ClientOrderId));
+                    ref readonly var o = ref owner.Engine.Orders[slots[k]];
+                    long reserved = stage?.ReservedPrice(o.Id) ?? 0;
+                    if (reserved == 0 && o.Price is long.MaxValue or long.MinValue) reserved = ri?.ReferencePrice ?? 0;
+                    data.Orders.Add(Order(owner.Engine, slots[k], orderInfo, reserved == o.Price ? 0 : reserved));
                 }
             }
         }
@@ -77,10 +89,19 @@ public static class SnapshotStore
         return data;
     }
 
+    private static SnapshotOrder Order(MatchingEngine engine, int slot, Func<long, SnapshotOrderInfo?>? orderInfo, long reservedPrice)
+    {
+        ref readonly var o = ref engine.Orders[slot];
+        var terms = o.Flags == OrderFlags.None ? default : engine.Orders.Terms(slot);
+        var info = orderInfo?.Invoke(o.Id) ?? new SnapshotOrderInfo(o.Remaining + terms.Hidden, 0, 0, null);
+        return new SnapshotOrder(o.Instrument, o.Id, o.Account, o.Side, o.Price, o.Remaining, o.PostOnly, o.Stp, info.Quantity, info.Filled,
+            info.CreatedMicros, info.ClientOrderId, o.Flags, terms, reservedPrice);
+    }
+
     /// <summary>
     /// Restores a snapshot into a freshly built state (instruments and books added, no command run yet): instrument
-    /// risk state, accounts (flags, limits, positions), then every resting order in queue order into the engine that
-    /// owns its instrument and its reservation into that shard's risk stage. The open totals rebuilt from the orders
+    /// risk state, accounts (flags, limits, positions), then every live order (resting ones in queue order, pending stops in
+    /// firing order, with their terms) into the engine that owns its instrument and its reservation into that shard's risk stage. The open totals rebuilt from the orders
     /// must equal the recorded ones, else the snapshot is refused as corrupt.
     /// </summary>
     /// <param name="data">The snapshot.</param>
@@ -99,6 +120,7 @@ public static class SnapshotStore
             ri.BandPct = si.BandPct;
             ri.Mark = si.Mark;
             ri.LastTrade = si.LastTrade;
+            shardOf(si.Index).Engine.RestoreLastTrade(si.Index, si.LastTrade); // stops fire, and are refused, against it
             ri.Halted = si.Halted;
             ri.FeedHalted = si.FeedHalted;
             ri.BandWidenPpm = si.BandWidenPpm;
@@ -134,8 +156,9 @@ public static class SnapshotStore
             var (engine, stage) = shardOf(o.Instrument);
             try
             {
-                engine.RestoreRestingOrder(o.Instrument, o.Id, o.Account, o.Side, o.Price, o.Remaining, o.PostOnly, o.Stp);
-                stage.RestoreOpenOrder(o.Id, o.Account, o.Instrument, o.Side, o.Price, o.Remaining);
+                if (o.Flags == OrderFlags.None) engine.RestoreRestingOrder(o.Instrument, o.Id, o.Account, o.Side, o.Price, o.Remaining, o.PostOnly, o.Stp);
+                else engine.RestoreOrderWithTerms(o.Instrument, o.Id, o.Account, o.Side, o.Price, o.Remaining, o.PostOnly, o.Stp, o.Flags, o.Terms);
+                stage.RestoreOpenOrder(o.Id, o.Account, o.Instrument, o.Side, o.RiskPrice, o.OpenQuantity);
             }
             catch (InvalidOperationException e)
             {

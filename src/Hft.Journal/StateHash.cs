@@ -12,7 +12,8 @@ namespace Hft.Journal;
 /// <summary>
 /// A deterministic SHA-256 over the whole trading state, independent of how instruments are spread over shards:
 /// per instrument (index order) its grid, every book level and every resting order in queue order (id, account
-/// name, price, remaining, flags), its band, mark, last trade and halt; per account (name order) whether it is
+/// name, price, remaining, flags, an iceberg's hidden reserve and slice, a good-till-date expire time), its pending
+/// stops in firing order (id, account name, type, trigger, price, quantity, terms), its band, mark, last trade and halt; per account (name order) whether it is
 /// declared and enabled, its limits, open totals and every position (quantity, open quantities, cost basis,
 /// realized PnL, fees). Internal bookkeeping that does not change behaviour (slot numbers, arrival counters, the
 /// ids of finished orders) is left out, so a recovered server, an offline replay of its journal and the server
@@ -29,8 +30,13 @@ public sealed class StateHash : IDisposable
         using var h = new StateHash();
         h.Text("hft-state-v1");
         var books = new Dictionary<int, OrderBook>();
+        var owners = new Dictionary<int, MatchingEngine>();
         foreach (var engine in engines)
-            foreach (var book in engine.Books) books[book.Instrument.Index] = book;
+            foreach (var book in engine.Books)
+            {
+                books[book.Instrument.Index] = book;
+                owners[book.Instrument.Index] = engine;
+            }
         foreach (var inst in instruments.All)
         {
             h.Text(inst.Symbol);
@@ -38,6 +44,7 @@ public sealed class StateHash : IDisposable
             h.Text(inst.Lot.ToString());
             if (books.TryGetValue(inst.Index, out var book))
             {
+                var engine = owners[inst.Index];
                 foreach (var side in new[] { Side.Buy, Side.Sell })
                 {
                     var orders = book.OrdersInPriority(side);
@@ -48,9 +55,11 @@ public sealed class StateHash : IDisposable
                         h.Text(accountName(o.Account));
                         h.Long(o.Price);
                         h.Long(o.Remaining);
-                        h.Long(((long)o.Stp << 8) | (o.PostOnly ? 1L : 0L));
+                        h.Long(((long)o.Flags << 16) | ((long)o.Stp << 8) | (o.PostOnly ? 1L : 0L));
+                        if (o.Flags != OrderFlags.None) h.Terms(engine.Orders.Terms(engine.SlotOf(o.Id)));
                     }
                 }
+                h.PendingStops(engine, inst.Index, accountName);
             }
             else
             {
@@ -100,6 +109,39 @@ public sealed class StateHash : IDisposable
             }
         }
         return Convert.ToHexStringLower(h._sha.GetHashAndReset());
+    }
+
+    /// <summary>Pending stops, only when there are any: a state without them hashes as before they existed.</summary>
+    private void PendingStops(MatchingEngine engine, int instrument, Func<int, string> accountName)
+    {
+        var stops = engine.Stops(instrument)!;
+        if (stops.Count == 0) return;
+        Long(-2);
+        var slots = new int[stops.Count];
+        foreach (bool onRise in new[] { true, false })
+        {
+            int n = stops.CopySlots(onRise, slots);
+            Long(n);
+            for (int i = 0; i < n; i++)
+            {
+                ref var o = ref engine.Orders[slots[i]];
+                Long(o.Id);
+                Text(accountName(o.Account));
+                Long(o.Price);
+                Long(o.Remaining);
+                Long(((long)o.Flags << 16) | ((long)o.Stp << 8) | (o.PostOnly ? 1L : 0L));
+                Terms(engine.Orders.Terms(slots[i]));
+            }
+        }
+    }
+
+    private void Terms(in OrderTerms t)
+    {
+        Long(t.Hidden);
+        Long(t.DisplayQuantity);
+        Long(t.ExpireTime);
+        Long(t.TriggerPrice);
+        Long(((long)t.Type << 8) | (long)t.Tif);
     }
 
     private void Text(string s)

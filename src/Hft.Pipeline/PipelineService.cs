@@ -7,11 +7,20 @@ namespace Hft.Pipeline;
 /// <summary>
 /// Starts the shard threads and drains them on stop (after every gateway has stopped taking orders). With a journal it
 /// also snapshots: every <c>[journal] snapshot_interval_seconds</c> (0 = never periodically) on a background timer, and
-/// once more after a clean drain on shutdown.
+/// once more after a clean drain on shutdown. Every <see cref="ExpiryPeriod"/> it issues the expiry command of
+/// good-till-date orders that are due (<see cref="TradingPipeline.ExpireDue"/>), stamped with the wall clock here, outside
+/// the engine: the command carries the time, so replay expires exactly the same orders.
 /// </summary>
 public sealed class PipelineService(TradingPipeline pipeline, HftConfig config, ILogger log) : IHostedService
 {
     private Timer? _timer;
+    private Timer? _expiry;
+
+    /// <summary>How often due good-till-date orders are looked for: the most an order outlives its expire time by.</summary>
+    public static readonly TimeSpan ExpiryPeriod = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The wall clock in Unix nanoseconds, the unit of expire times.</summary>
+    public static long UnixNanosNow() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +33,7 @@ public sealed class PipelineService(TradingPipeline pipeline, HftConfig config, 
             var period = TimeSpan.FromSeconds(interval);
             _timer = new Timer(_ => Snapshot("periodic"), null, period, period);
         }
+        _expiry = new Timer(_ => pipeline.ExpireDue(UnixNanosNow()), null, ExpiryPeriod, ExpiryPeriod);
         return Task.CompletedTask;
     }
 
@@ -44,6 +54,7 @@ public sealed class PipelineService(TradingPipeline pipeline, HftConfig config, 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _timer?.Dispose();
+        _expiry?.Dispose();
         bool drained = pipeline.Stop(TimeSpan.FromSeconds(config.System.ShutdownTimeoutSeconds));
         if (drained) log.LogInformation("pipeline: drained and stopped");
         else log.LogWarning("pipeline: shutdown timeout reached before every queue drained");

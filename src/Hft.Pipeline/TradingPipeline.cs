@@ -193,12 +193,36 @@ public sealed class TradingPipeline
         foreach (var shard in _shards.All)
         {
             if (instrument >= 0 && shard != _shards.Of(instrument)) continue;
-            var slot = new PipelineCommand { Command = cmd, Reply = reply, ReceivedTimestamp = Stopwatch.GetTimestamp() };
-            var waited = Stopwatch.StartNew();
-            bool queued;
-            while (!(queued = shard.TryEnqueue(in slot, wake: !_runToCompletion)) && waited.ElapsedMilliseconds < 1000) Thread.Sleep(1);
-            all &= queued;
-            if (queued && _runToCompletion) shard.RunInline();
+            all &= EnqueueRetrying(shard, new PipelineCommand { Command = cmd, Reply = reply, ReceivedTimestamp = Stopwatch.GetTimestamp() });
+        }
+        return all;
+    }
+
+    /// <summary>Queues a command that must not be lost to a momentarily full ring: retried for up to a second.</summary>
+    private bool EnqueueRetrying(MatchingShard shard, in PipelineCommand slot)
+    {
+        var waited = Stopwatch.StartNew();
+        bool queued;
+        while (!(queued = shard.TryEnqueue(in slot, wake: !_runToCompletion)) && waited.ElapsedMilliseconds < 1000) Thread.Sleep(1);
+        if (queued && _runToCompletion) shard.RunInline();
+        return queued;
+    }
+
+    /// <summary>
+    /// Expires the good-till-date orders due at <paramref name="nowUnixNanos"/> on every shard that holds any: an expiry
+    /// command per shard through the normal command path (journaled and replicated like any command), so replay expires
+    /// exactly the same orders. Retried like <see cref="CancelAll"/>; false when a ring stayed full (the next tick retries).
+    /// Followers issue nothing: the leader's commands reach them.
+    /// </summary>
+    public bool ExpireDue(long nowUnixNanos)
+    {
+        if (!_orderEntry || !_accepting) return true;
+        var cmd = OrderCommand.Expire(nowUnixNanos);
+        bool all = true;
+        foreach (var shard in _shards.All)
+        {
+            if (shard.Engine.NextExpiry > nowUnixNanos) continue; // read across threads: a stale value only moves one tick
+            all &= EnqueueRetrying(shard, new PipelineCommand { Command = cmd, ReceivedTimestamp = Stopwatch.GetTimestamp() });
         }
         return all;
     }

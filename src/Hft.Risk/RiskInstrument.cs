@@ -124,9 +124,11 @@ public sealed class RiskInstrument
     public Amount Quantity(long lots) => Amount.Product(lots, 1, LotUnit);
 
     /// <summary>True when <paramref name="price"/> lies within the band around the reference (or no band applies).</summary>
-    public bool WithinBand(long price)
+    public bool WithinBand(long price) => WithinBand(price, ReferencePrice);
+
+    /// <summary>True when <paramref name="price"/> lies within the band around <paramref name="reference"/> (or no band applies).</summary>
+    public bool WithinBand(long price, long reference)
     {
-        long reference = ReferencePrice;
         if (_effectiveBand is not { } band || reference == 0) return true;
         var pct = band.Pct;
         // |price - reference| × 100 ≤ pct × reference, exactly, in 10^-18 units
@@ -149,9 +151,7 @@ public sealed class RiskInstrument
         // reference, by the instrument's own shard, the only caller.
         if (reference != _protectionReference || pct.Raw != _protectionPct)
         {
-            // reference × pct / 100 in ticks, floored: the largest whole-tick distance inside the band
-            Int128 offset = (Int128)reference * pct.Raw / (100 * Amount.One);
-            long off = (long)Int128.Min(offset, Instrument.MaxPriceTicks);
+            long off = ProtectionOffset(reference, pct);
             _protectionBuy = Math.Min(reference + off, Instrument.MaxPriceTicks);
             _protectionSell = Math.Max(reference - off, 1);
             _protectionPct = pct.Raw;
@@ -160,6 +160,24 @@ public sealed class RiskInstrument
         ticks = buy ? _protectionBuy : _protectionSell;
         return true;
     }
+
+    /// <summary>
+    /// The protection price around another reference: a stop-market's, around its trigger price, where it will trade.
+    /// Not cached (stops are entered far less often than market orders).
+    /// </summary>
+    public bool TryGetProtectionPrice(long reference, bool buy, out long ticks)
+    {
+        if (reference == ReferencePrice) return TryGetProtectionPrice(buy, out ticks);
+        ticks = 0;
+        if (_effectiveBand is not { } band || reference == 0) return false;
+        long off = ProtectionOffset(reference, band.Pct);
+        ticks = buy ? Math.Min(reference + off, Instrument.MaxPriceTicks) : Math.Max(reference - off, 1);
+        return true;
+    }
+
+    /// <summary>reference × pct / 100 in ticks, floored: the largest whole-tick distance inside the band.</summary>
+    private static long ProtectionOffset(long reference, Amount pct)
+        => (long)Int128.Min((Int128)reference * pct.Raw / (100 * Amount.One), Instrument.MaxPriceTicks);
 
     private long _protectionReference, _protectionBuy, _protectionSell;
     private Int128 _protectionPct;

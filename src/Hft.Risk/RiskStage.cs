@@ -75,6 +75,16 @@ public sealed class RiskStage
         Reserve(id, account, instrument, side, price, remaining);
     }
 
+    /// <summary>
+    /// The price an open order is reserved at (for snapshots), or 0 when it holds no reservation here. A pending
+    /// stop-market without a band is reserved at the reference price of its entry, which its order does not show.
+    /// </summary>
+    public long ReservedPrice(long id)
+    {
+        ref var order = ref _open.Find(id);
+        return Unsafe.IsNullRef(ref order) ? 0 : order.Price;
+    }
+
     // ---- pre-trade ----
 
     /// <summary>
@@ -116,10 +126,13 @@ public sealed class RiskStage
     private RejectReason CheckNew(ref OrderCommand cmd, RiskInstrument inst, AccountRisk? account)
     {
         bool buy = cmd.Side == Side.Buy;
-        bool market = cmd.Type == OrderType.Market;
+        bool market = !cmd.Type.HasLimitPrice();
+        bool stop = cmd.Type.IsTriggered();
+        // A stop trades once the price reaches its trigger: its band (and a stop-market's protection) is around the trigger.
+        long reference = stop ? cmd.TriggerPrice : inst.ReferencePrice;
         if (market)
         {
-            if (inst.TryGetProtectionPrice(buy, out long protection))
+            if (inst.TryGetProtectionPrice(reference, buy, out long protection))
             {
                 cmd.HasPrice = true;
                 cmd.Price = protection;
@@ -129,20 +142,21 @@ public sealed class RiskStage
                 cmd.HasPrice = false;
             }
         }
-        if (account is null) return !market && !inst.WithinBand(cmd.Price) ? RejectReason.PriceBand : RejectReason.None;
+        if (account is null) return !market && !inst.WithinBand(cmd.Price, reference) ? RejectReason.PriceBand : RejectReason.None;
 
         var limits = account.Limits;
         long qty = cmd.Quantity;
         // The price a fill of this order is valued at for notional and credit: its limit, a market order's
         // protection limit, else the reference price.
-        long price = !market || cmd.HasPrice ? cmd.Price : inst.ReferencePrice;
+        long price = !market || cmd.HasPrice ? cmd.Price : reference;
         if (price == 0 && (limits.MaxOrderNotional is not null || limits.Credit is not null)) return RejectReason.NoReferencePrice;
 
         if (limits.MaxOrderQty is { } maxQty && inst.Quantity(qty) > maxQty) return RejectReason.MaxQty;
         if (limits.MaxOrderNotional is { } maxNotional && inst.Notional(price, qty) > maxNotional) return RejectReason.MaxNotional;
-        if (!market && !inst.WithinBand(cmd.Price)) return RejectReason.PriceBand;
-        // Only an order that can rest (GTC limit) can become an open order; IOC, FOK and market orders never do.
-        bool canRest = !market && cmd.Tif == TimeInForce.Gtc;
+        if (!market && !inst.WithinBand(cmd.Price, reference)) return RejectReason.PriceBand;
+        // Only an order that can rest (GTC / GTD limit) or wait for a trigger becomes an open order; IOC, FOK and market
+        // orders never do. Stops and icebergs count with their full quantity.
+        bool canRest = stop || (!market && cmd.Tif.Rests());
         if (canRest && limits.MaxOpenOrders is { } maxOpen && account.OpenOrders + 1 > maxOpen) return RejectReason.MaxOpenOrders;
         ref var pos = ref account.Position(inst.Instrument.Index);
         if (limits.MaxPosition is { } maxPos && WorstPosition(ref pos, buy, qty, inst) > maxPos) return RejectReason.MaxPosition;
@@ -243,9 +257,8 @@ public sealed class RiskStage
             switch (e.Kind)
             {
                 case EventKind.Accepted:
-                    takerId = e.OrderId; takerRemaining = e.Quantity; takerPrice = e.Price;
-                    takerAccount = e.Account; takerInstrument = e.Instrument; takerSide = e.Side;
-                    takerDone = false;
+                    SettleTaker();
+                    BeginTaker(in e, e.Quantity);
                     break;
                 case EventKind.Replaced:
                 {
@@ -255,9 +268,17 @@ public sealed class RiskStage
                     bool inPlace = !Unsafe.IsNullRef(ref order) && e.Price == order.Price && e.Quantity <= order.Remaining;
                     if (mine && !Unsafe.IsNullRef(ref order)) Release(ref order, inPlace ? order.Remaining - e.Quantity : order.Remaining);
                     if (inPlace) break;
-                    takerId = e.OrderId; takerRemaining = e.Quantity; takerPrice = e.Price;
-                    takerAccount = e.Account; takerInstrument = e.Instrument; takerSide = e.Side;
-                    takerDone = false;
+                    SettleTaker();
+                    BeginTaker(in e, e.Quantity);
+                    break;
+                }
+                case EventKind.Triggered:
+                {
+                    // A fired stop stops being a pending open order and enters matching as this command's next taker.
+                    SettleTaker();
+                    ref var stop = ref _open.Find(e.OrderId);
+                    if (mine && !Unsafe.IsNullRef(ref stop)) Release(ref stop, stop.Remaining);
+                    BeginTaker(in e, e.Quantity);
                     break;
                 }
                 case EventKind.Trade:
@@ -276,8 +297,23 @@ public sealed class RiskStage
                     break;
             }
         }
-        if (!takerDone && takerRemaining > 0 && (onlyAccount < 0 || onlyAccount == takerAccount))
-            Reserve(takerId, takerAccount, takerInstrument, takerSide, takerPrice, takerRemaining);
+        SettleTaker();
+
+        // A taker's remainder that neither traded nor was canceled rests (or waits for its trigger): an open order.
+        void SettleTaker()
+        {
+            if (!takerDone && takerRemaining > 0 && (onlyAccount < 0 || onlyAccount == takerAccount))
+                Reserve(takerId, takerAccount, takerInstrument, takerSide, takerPrice, takerRemaining);
+            takerDone = true;
+        }
+
+        // A pending stop-market shows price 0: it is reserved at the reference price (its full size counts).
+        void BeginTaker(in EngineEvent e, long quantity)
+        {
+            takerId = e.OrderId; takerRemaining = quantity; takerAccount = e.Account; takerInstrument = e.Instrument; takerSide = e.Side;
+            takerPrice = e.Price != 0 ? e.Price : _book.Instrument(e.Instrument)!.ReferencePrice;
+            takerDone = false;
+        }
     }
 
     private void Fill(in EngineEvent trade, int onlyAccount)

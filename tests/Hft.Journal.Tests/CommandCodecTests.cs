@@ -7,7 +7,7 @@ namespace Hft.Journal.Tests;
 
 public sealed class CommandCodecTests
 {
-    private static readonly Gen<CommandOp> Ops = Gen.OneOfConst(CommandOp.New, CommandOp.Cancel, CommandOp.Replace, CommandOp.MassCancel);
+    private static readonly Gen<CommandOp> Ops = Gen.OneOfConst(CommandOp.New, CommandOp.Cancel, CommandOp.Replace, CommandOp.MassCancel, CommandOp.Expire);
 
     private static readonly Gen<OrderCommand> Commands =
         Gen.Select(Ops, Gen.Byte, Gen.Byte, Gen.Byte, Gen.Byte, Gen.Bool, Gen.Bool, Gen.Byte)
@@ -42,7 +42,7 @@ public sealed class CommandCodecTests
         CommandCodec.Write(buf, OrderCommand.Cancel(1, 2, 3), 0);
         Assert.False(CommandCodec.TryRead(buf.AsSpan(0, CommandCodec.Size - 1), out _, out _));
         Assert.False(CommandCodec.TryRead(new byte[CommandCodec.Size + 1], out _, out _));
-        foreach (byte op in new byte[] { 0, 5, 255 })
+        foreach (byte op in new byte[] { 0, 6, 255 })
         {
             buf[0] = op;
             Assert.False(CommandCodec.TryRead(buf, out _, out _));
@@ -72,5 +72,43 @@ public sealed class CommandCodecTests
         CommandCodec.Write(buf, m, -2);
         Assert.Equal("0400000000000001" + "0000000000000000" + "FFFFFFFF" + "FFFFFFFF" + "0000000000000000" + "0000000000000000" + "FEFFFFFF" + "00000000",
             Convert.ToHexString(buf));
+    }
+
+    [Fact]
+    public void Order_type_terms_round_trip_after_the_fixed_part_and_before_the_client_order_id()
+    {
+        Gen.Select(Commands, Gen.Long, Gen.Long, Gen.Long, Gen.Int).Sample((c, trigger, display, expire, shard) =>
+        {
+            c.TriggerPrice = trigger;
+            c.DisplayQuantity = display;
+            c.ExpireTime = expire;
+            var buf = new byte[CommandCodec.MaxSize];
+            int length = CommandCodec.Write(buf, c, shard, "client-7");
+            bool terms = trigger != 0 || display != 0 || expire != 0;
+            Assert.Equal(CommandCodec.Size + (terms ? CommandCodec.TermsSize : 0) + 8, length);
+            Assert.True(CommandCodec.TryRead(buf.AsSpan(0, length), out var back, out int shardBack, out var clientId));
+            Assert.Equal(c, back);
+            Assert.Equal(shard, shardBack);
+            Assert.Equal("client-7", clientId);
+        }, iter: 2000);
+    }
+
+    [Fact]
+    public void Terms_layout_is_pinned()
+    {
+        // A change here breaks every journal holding a stop, iceberg, good-till-date order or expiry command.
+        var c = OrderCommand.NewTriggered(9, 1, 0, Side.Buy, OrderType.StopLimit, triggerPrice: 0x0A0B, price: 100, qty: 5, TimeInForce.Gtd);
+        c.DisplayQuantity = 2;
+        c.ExpireTime = 0x0102030405060708;
+        var buf = new byte[CommandCodec.Size + CommandCodec.TermsSize];
+        Assert.Equal(buf.Length, CommandCodec.Write(buf, c, shard: 0));
+        string hex = Convert.ToHexString(buf);
+        Assert.Equal("0101040400060000", hex[..16]); // op New, side Buy, type StopLimit, tif Gtd, stp None, flags has-price|terms
+        Assert.Equal("0B0A000000000000" + "0200000000000000" + "0807060504030201", hex[(CommandCodec.Size * 2)..]);
+
+        var expiry = OrderCommand.Expire(1_000);
+        Assert.Equal(CommandCodec.Size + CommandCodec.TermsSize, CommandCodec.Write(buf, expiry, shard: 0));
+        Assert.True(CommandCodec.TryRead(buf, out var back, out _));
+        Assert.Equal(expiry, back);
     }
 }

@@ -15,7 +15,7 @@ namespace Hft.Pipeline.Tests;
 /// </summary>
 public sealed class CommandStepTests
 {
-    private static (CommandStep Step, InstrumentRegistry Instruments, string[] Accounts) NewStep()
+    internal static (CommandStep Step, InstrumentRegistry Instruments, string[] Accounts) NewStep()
     {
         var instruments = new InstrumentRegistry();
         Assert.True(instruments.TryAdd("BTCUSD", new ScaledUnit(1, 2), new ScaledUnit(1, 4), out var btc, out _));
@@ -38,7 +38,7 @@ public sealed class CommandStepTests
         return (new CommandStep(engine, risk), instruments, names);
     }
 
-    private static string Hash(CommandStep step, InstrumentRegistry instruments, string[] names)
+    internal static string Hash(CommandStep step, InstrumentRegistry instruments, string[] names)
         => StateHash.Compute(instruments, [step.Engine], step.Risk.Book, id => names[id]);
 
     [Theory]

@@ -13,7 +13,9 @@ namespace Hft.Core.Book;
 /// increasing arrival sequence (FIFO);</item>
 /// <item>no order is in two places: every live slot is reachable exactly once and the id index points at it;</item>
 /// <item>every live order is on its account's list (used by mass cancel) exactly once;</item>
-/// <item>quantity is conserved: entered = 2 × traded + canceled + withdrawn + resting.</item>
+/// <item>an iceberg's hidden reserve is not negative, and only icebergs have one;</item>
+/// <item>pending stops are in their instrument's stop book in firing order, flagged pending, reached by no trade yet;</item>
+/// <item>quantity is conserved: entered = 2 × traded + canceled + withdrawn + resting (displayed and hidden) + pending.</item>
 /// </list>
 /// </summary>
 public static class BookInvariants
@@ -55,9 +57,14 @@ public static class BookInvariants
                         if (o.Remaining <= 0) return $"{symbol}: order {o.Id} rests with remaining {o.Remaining}";
                         if (o.Sequence <= lastSeq) return $"{symbol}: order {o.Id} breaks FIFO at price {level.Price}";
                         if (engine.Ids.Find(o.Id) != s) return $"{symbol}: id index does not point at order {o.Id}";
+                        if ((o.Flags & OrderFlags.Pending) != 0) return $"{symbol}: order {o.Id} rests but is flagged pending";
+                        long hidden = engine.Orders.Terms(s).Hidden;
+                        if (hidden < 0 || (hidden > 0 && (o.Flags & OrderFlags.Iceberg) == 0))
+                            return $"{symbol}: order {o.Id} hides {hidden}";
                         lastSeq = o.Sequence;
                         count++;
                         total += o.Remaining;
+                        resting += hidden;
                         prev = s;
                     }
                     if (prev != level.Tail) return $"{symbol} {side}: tail of level {level.Price} is wrong";
@@ -67,6 +74,7 @@ public static class BookInvariants
                     resting += total;
                 }
             }
+            if (CheckStops(engine, book, seen, ref resting) is { } stopError) return stopError;
             if (bookOrders != book.OrderCount) return $"{symbol}: book counts {book.OrderCount} orders, holds {bookOrders}";
             if (book.TryGetBest(Side.Buy, out var bid) && book.TryGetBest(Side.Sell, out var ask) && bid.Price >= ask.Price)
                 return $"{symbol}: book crossed, best bid {bid.Price} >= best ask {ask.Price}";
@@ -77,6 +85,38 @@ public static class BookInvariants
         long accounted = 2 * c.TradedQuantity + c.CanceledQuantity + c.WithdrawnQuantity + resting;
         if (c.EnteredQuantity != accounted)
             return $"quantity not conserved: entered {c.EnteredQuantity} != 2x traded {c.TradedQuantity} + canceled {c.CanceledQuantity} + withdrawn {c.WithdrawnQuantity} + resting {resting}";
+        return null;
+    }
+
+    private static string? CheckStops(MatchingEngine engine, OrderBook book, HashSet<int> seen, ref long pending)
+    {
+        var stops = engine.Stops(book.Instrument.Index)!;
+        var slots = new int[stops.Count];
+        foreach (bool onRise in new[] { true, false })
+        {
+            int n = stops.CopySlots(onRise, slots);
+            long prevTrigger = 0, prevSeq = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int s = slots[i];
+                ref var o = ref engine.Orders[s];
+                ref var terms = ref engine.Orders.Terms(s);
+                string what = $"{book.Instrument.Symbol}: pending order {o.Id}";
+                if (!seen.Add(s)) return $"{what} (slot {s}) appears twice";
+                if ((o.Flags & OrderFlags.Pending) == 0 || o.Level != -1) return $"{what} is not flagged pending";
+                if (engine.Ids.Find(o.Id) != s) return $"{what}: id index does not point at it";
+                if (!terms.Type.IsTriggered() || terms.Type.TriggersOnRise(o.Side) != onRise) return $"{what} is in the wrong direction";
+                if (o.Remaining <= 0) return $"{what} has remaining {o.Remaining}";
+                if (stops.LastTrade > 0 && OrderTypeRules.Fires(onRise, terms.TriggerPrice, stops.LastTrade))
+                    return $"{what} at trigger {terms.TriggerPrice} was reached by the last trade {stops.LastTrade}";
+                if (i > 0 && (terms.TriggerPrice == prevTrigger ? o.Sequence <= prevSeq
+                        : onRise ? terms.TriggerPrice < prevTrigger : terms.TriggerPrice > prevTrigger))
+                    return $"{what} is out of firing order";
+                prevTrigger = terms.TriggerPrice;
+                prevSeq = o.Sequence;
+                pending += o.Remaining;
+            }
+        }
         return null;
     }
 }

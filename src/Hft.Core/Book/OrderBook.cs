@@ -103,6 +103,26 @@ public sealed class OrderBook
         }
     }
 
+    /// <summary>
+    /// Iceberg refresh: gives the order in <paramref name="slot"/> (its displayed slice just filled) a new slice of
+    /// <paramref name="slice"/> and moves it to the tail of its level: a refreshed slice loses time priority.
+    /// </summary>
+    internal void Refresh(int slot, long slice)
+    {
+        ref var o = ref _orders[slot];
+        ref var level = ref _levels[o.Level];
+        o.Remaining = slice;
+        level.TotalQuantity += slice;
+        if (level.Tail == slot) return;
+        if (o.Prev >= 0) _orders[o.Prev].Next = o.Next;
+        else level.Head = o.Next;
+        _orders[o.Next].Prev = o.Prev;
+        o.Prev = level.Tail;
+        o.Next = -1;
+        _orders[level.Tail].Next = slot;
+        level.Tail = slot;
+    }
+
     /// <summary>Reduces a resting order's quantity in place (keeps its queue position).</summary>
     internal void Reduce(int slot, long by)
     {

@@ -3,8 +3,11 @@ using Hft.Core.Orders;
 namespace Hft.Core.Book;
 
 /// <summary>
-/// A live order in the book: one slot of <see cref="OrderStore"/>. Orders at a price level form an
+/// A live order: one slot of <see cref="OrderStore"/>. Orders at a price level form an
 /// intrusive doubly linked FIFO through <see cref="Prev"/>/<see cref="Next"/> (slot indices, -1 = none).
+/// A pending stop has <see cref="OrderFlags.Pending"/> and no level. For an iceberg, <see cref="Remaining"/> is the
+/// displayed slice; the hidden reserve and the rarely read terms live beside it in <see cref="OrderTerms"/>.
+/// Kept at 64 bytes: one cache line.
 /// </summary>
 public struct RestingOrder
 {
@@ -27,4 +30,20 @@ public struct RestingOrder
     public Side Side;
     public SelfTradePrevention Stp;
     public bool PostOnly;
+    public OrderFlags Flags;
+}
+
+[Flags]
+public enum OrderFlags : byte
+{
+    None = 0,
+
+    /// <summary>Shows a slice (<see cref="OrderTerms.DisplayQuantity"/>) and keeps a hidden reserve.</summary>
+    Iceberg = 1,
+
+    /// <summary>A stop / take-profit waiting for its trigger: off-book, in its instrument's <see cref="StopBook"/>.</summary>
+    Pending = 2,
+
+    /// <summary>Good till date: expires at <see cref="OrderTerms.ExpireTime"/>.</summary>
+    Expires = 4,
 }

@@ -31,6 +31,9 @@ public enum CancelReason : byte
 
     /// <summary>An operator canceled the order (admin cancel-all).</summary>
     Admin = 9,
+
+    /// <summary>A good-till-date order whose expire time passed (expiry command from the sequencer).</summary>
+    Expired = 10,
 }
 
 public static class CancelReasonNames
@@ -38,7 +41,7 @@ public static class CancelReasonNames
     private static readonly string[] s_names =
     [
         "none", "user", "ioc_remainder", "fok_unfilled", "post_only_would_cross", "self_trade", "market_no_liquidity",
-        "price_band", "account_disabled", "admin",
+        "price_band", "account_disabled", "admin", "expired",
     ];
 
     public static string Name(this CancelReason reason)

@@ -11,6 +11,12 @@ public enum EventKind : byte
     Trade = 3,
     Canceled = 4,
     Replaced = 5,
+
+    /// <summary>A stop / take-profit order's trigger fired: it leaves the pending set and enters matching now.</summary>
+    Triggered = 6,
+
+    /// <summary>An iceberg's displayed slice was filled and a new slice came from its reserve, at the back of its level.</summary>
+    Refreshed = 7,
 }
 
 /// <summary>
@@ -23,7 +29,12 @@ public enum EventKind : byte
 /// Side = taker side, Remaining = taker remaining after the fill, MakerRemaining.</item>
 /// <item>Canceled: OrderId, Account, Instrument, Side, Price, Remaining (quantity canceled), CancelReason.</item>
 /// <item>Replaced: OrderId, Account, Instrument, Side, Price and Quantity (new remaining).</item>
+/// <item>Triggered: OrderId, Account, Instrument, Side, Price (limit, 0 for a market one), Quantity, Remaining = the
+/// last trade price that fired it.</item>
+/// <item>Refreshed: OrderId, Account, Instrument, Side, Price, Quantity (the new displayed slice), Remaining (total,
+/// displayed and hidden).</item>
 /// </list>
+/// A Trade's MakerRemaining for an iceberg maker is its total remaining (displayed and hidden).
 /// </summary>
 public struct EngineEvent
 {
@@ -49,6 +60,8 @@ public struct EngineEvent
         EventKind.Trade => $"trade px={Price} qty={Quantity} maker={MakerOrderId} taker={OrderId} takerSide={Side}",
         EventKind.Canceled => $"canceled id={OrderId} remaining={Remaining} reason={CancelReason.Name()}",
         EventKind.Replaced => $"replaced id={OrderId} px={Price} qty={Quantity}",
+        EventKind.Triggered => $"triggered id={OrderId} px={Price} qty={Quantity} last={Remaining}",
+        EventKind.Refreshed => $"refreshed id={OrderId} px={Price} slice={Quantity} remaining={Remaining}",
         _ => Kind.ToString(),
     };
 }

@@ -68,6 +68,20 @@ public enum RejectReason : byte
 
     /// <summary>The server is stopping (or its journal failed): it takes no more commands; nothing was done.</summary>
     ShuttingDown = 19,
+
+    // ---- order types (engine) ----
+
+    /// <summary>Trigger price missing, zero, negative or too large on a stop / take-profit order, or given on another type.</summary>
+    InvalidTriggerPrice = 20,
+
+    /// <summary>The trigger price is already reached by the instrument's last trade: the order would trigger on entry.</summary>
+    WouldTriggerImmediately = 21,
+
+    /// <summary>Display quantity negative, above the quantity, off the lot grid, or given on an order that cannot rest.</summary>
+    InvalidDisplayQty = 22,
+
+    /// <summary>Good-till-date without an expire time (or one already past), or an expire time on another time in force.</summary>
+    InvalidExpireTime = 23,
 }
 
 public static class RejectReasonNames
@@ -77,6 +91,7 @@ public static class RejectReasonNames
         "none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type",
         "account_disabled", "instrument_halted", "max_qty", "max_notional", "price_band", "max_open_orders", "max_position",
         "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader", "shutting_down",
+        "invalid_trigger_price", "would_trigger_immediately", "invalid_display_qty", "invalid_expire_time",
     ];
 
     public static string Name(this RejectReason reason)

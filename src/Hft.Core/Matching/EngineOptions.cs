@@ -17,4 +17,7 @@ public sealed record EngineOptions
 
     /// <summary>Account ids (dense, from 0) the per-account order lists hold before they double.</summary>
     public int AccountCapacity { get; init; } = 64;
+
+    /// <summary>Pending stops per instrument and direction, stops fired in one command, and good-till-date entries, before their arrays double.</summary>
+    public int StopCapacity { get; init; } = 1024;
 }

@@ -21,6 +21,9 @@ public sealed class EventBuffer
     public void Clear() => _count = 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref readonly EngineEvent At(int index) => ref _items[index];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref EngineEvent Add(EventKind kind)
     {
         if (_count == _items.Length) Array.Resize(ref _items, _items.Length * 2);

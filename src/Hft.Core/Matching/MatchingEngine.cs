@@ -10,14 +10,19 @@ namespace Hft.Core.Matching;
 /// The matching stage: price-time priority books for a set of instruments, fed one <see cref="OrderCommand"/>
 /// at a time by a single thread. Deterministic (same commands in, same events out), no I/O, no locks,
 /// no allocation in steady state. Every command's events are returned as a span valid until the next call.
+/// Beside each book it keeps the instrument's pending stops (<see cref="StopBook"/>) and, for the whole engine, the
+/// good-till-date orders by expire time.
 /// </summary>
-public sealed class MatchingEngine
+public sealed partial class MatchingEngine
 {
     private readonly OrderStore _orders;
     private readonly OrderIdIndex _ids;
     private readonly EventBuffer _events;
     private readonly EngineOptions _options;
+    private readonly SlotQueue _fired;
+    private readonly ExpiryQueue _expiries;
     private OrderBook?[] _books = new OrderBook?[8];
+    private StopBook?[] _stops = new StopBook?[8];
     private long _sequence;
     private int[] _accountHead;
     private int[] _accountTail;
@@ -29,6 +34,8 @@ public sealed class MatchingEngine
         _orders = new OrderStore(_options.OrderCapacity);
         _ids = new OrderIdIndex(_options.OrderIdCapacity);
         _events = new EventBuffer(_options.EventCapacity);
+        _fired = new SlotQueue(_options.StopCapacity);
+        _expiries = new ExpiryQueue(_options.StopCapacity);
         _accountHead = new int[Math.Max(1, _options.AccountCapacity)];
         _accountTail = new int[_accountHead.Length];
         Array.Fill(_accountHead, -1);
@@ -41,10 +48,19 @@ public sealed class MatchingEngine
 
     internal OrderIdIndex Ids => _ids;
 
+    /// <summary>The slot of a live order (resting or pending) in <see cref="Orders"/>; negative when the id is not live.</summary>
+    public int SlotOf(long id) => _ids.Find(id);
+
     /// <summary>Adds the book of an instrument (set-up, not hot path). Adding the same instrument twice is a no-op.</summary>
     public OrderBook AddInstrument(Instrument instrument)
     {
-        if (instrument.Index >= _books.Length) Array.Resize(ref _books, Math.Max(_books.Length * 2, instrument.Index + 1));
+        if (instrument.Index >= _books.Length)
+        {
+            int size = Math.Max(_books.Length * 2, instrument.Index + 1);
+            Array.Resize(ref _books, size);
+            Array.Resize(ref _stops, size);
+        }
+        _stops[instrument.Index] ??= new StopBook(_orders, _options.StopCapacity);
         return _books[instrument.Index] ??= new OrderBook(instrument, _orders, _options.LevelCapacity);
     }
 
@@ -52,6 +68,13 @@ public sealed class MatchingEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public OrderBook? Book(int instrument)
         => (uint)instrument < (uint)_books.Length ? _books[instrument] : null;
+
+    /// <summary>The pending stops and last trade of an instrument, or null when this engine does not trade it.</summary>
+    public StopBook? Stops(int instrument)
+        => (uint)instrument < (uint)_stops.Length ? _stops[instrument] : null;
+
+    /// <summary>The earliest expire time of a good-till-date order that may still be live; long.MaxValue when none.</summary>
+    public long NextExpiry => _expiries.Next;
 
     /// <summary>All books of this engine, in instrument index order.</summary>
     public IEnumerable<OrderBook> Books
@@ -74,62 +97,13 @@ public sealed class MatchingEngine
             case CommandOp.Cancel: Cancel(in cmd); break;
             case CommandOp.Replace: Replace(in cmd); break;
             case CommandOp.MassCancel: MassCancel(in cmd); break;
+            case CommandOp.Expire: Expire(in cmd); break;
             default: Reject(in cmd, RejectReason.InvalidOrderType); break;
         }
         return _events.Span;
     }
 
-    // ---- commands ----
-
-    /// <summary>
-    /// The engine's own checks of a new order or replace, without changing anything: what <see cref="Process"/>
-    /// would reject it for, or <see cref="RejectReason.None"/>. Lets a pipeline run these before pre-trade risk.
-    /// </summary>
-    public RejectReason Validate(in OrderCommand cmd)
-    {
-        if (cmd.EdgeReject != RejectReason.None) return cmd.EdgeReject;
-        if (Book(cmd.Instrument) is null) return RejectReason.UnknownSymbol;
-        switch (cmd.Op)
-        {
-            case CommandOp.New:
-            {
-                var shape = ValidateNewOrder(in cmd);
-                if (shape != RejectReason.None) return shape;
-                if (_ids.Find(cmd.OrderId) != OrderIdIndex.Absent) return RejectReason.DuplicateId;
-                return RejectReason.None;
-            }
-            case CommandOp.Cancel:
-                return FindOwned(in cmd) < 0 ? RejectReason.UnknownOrder : RejectReason.None;
-            case CommandOp.Replace:
-            {
-                int slot = FindOwned(in cmd);
-                if (slot < 0) return RejectReason.UnknownOrder;
-                if (!IsValidPrice(cmd.HasPrice ? cmd.Price : _orders[slot].Price)) return RejectReason.InvalidPrice;
-                if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) return RejectReason.InvalidQty;
-                return RejectReason.None;
-            }
-            default:
-                return RejectReason.None;
-        }
-    }
-
-    /// <summary>
-    /// The checks of a new order that need no book: price (limit orders), quantity, side, type, time in force, STP mode
-    /// and the post-only combination. Part of <see cref="Validate"/>; gateways call it at the edge so that an order the
-    /// engine would refuse for its shape is refused with the same reason before it takes an id.
-    /// </summary>
-    public static RejectReason ValidateNewOrder(in OrderCommand cmd)
-    {
-        bool market = cmd.Type == OrderType.Market;
-        if (!market && !IsValidPrice(cmd.Price)) return RejectReason.InvalidPrice;
-        if (cmd.Quantity <= 0 || cmd.Quantity > Instrument.MaxQuantityLots) return RejectReason.InvalidQty;
-        if (!IsKnown(cmd.Side) || (cmd.Type != OrderType.Limit && !market) || !IsKnown(cmd.Tif) || !IsKnown(cmd.Stp)
-            || (cmd.PostOnly && (market || cmd.Tif != TimeInForce.Gtc)))
-            return RejectReason.InvalidOrderType;
-        return RejectReason.None;
-    }
-
-    /// <summary>The live order with this id, if any (for risk and queries).</summary>
+    /// <summary>The live order with this id, if any (for risk and queries): its total remaining, displayed and hidden.</summary>
     public bool TryGetOrder(long id, out OrderView order)
     {
         int slot = _ids.Find(id);
@@ -139,16 +113,18 @@ public sealed class MatchingEngine
             return false;
         }
         ref var o = ref _orders[slot];
-        order = new OrderView(o.Id, o.Account, o.Side, o.Price, o.Remaining);
+        order = new OrderView(o.Id, o.Account, o.Side, ShownPrice(slot), _orders.TotalRemaining(slot));
         return true;
     }
+
+    // ---- commands ----
 
     private void New(in OrderCommand cmd)
     {
         var reason = Validate(in cmd);
         if (reason != RejectReason.None) { Reject(in cmd, reason); return; }
         var book = _books[cmd.Instrument]!;
-        bool market = cmd.Type == OrderType.Market;
+        bool market = !cmd.Type.HasLimitPrice();
 
         _ids.Add(cmd.OrderId, OrderIdIndex.Dead);
         _counters.Accepted++;
@@ -161,24 +137,41 @@ public sealed class MatchingEngine
         ev.Side = cmd.Side;
         ev.Price = market ? 0 : cmd.Price;
         ev.Quantity = cmd.Quantity;
+        if (cmd.Tif == TimeInForce.Gtd) _expiries.Add(cmd.ExpireTime, cmd.OrderId);
 
-        var tif = market && cmd.Tif == TimeInForce.Gtc ? TimeInForce.Ioc : cmd.Tif;
-        // A market order trades at any price unless risk gave it a protection limit (price band).
-        long limit = !market || cmd.HasPrice ? cmd.Price : (cmd.Side == Side.Buy ? long.MaxValue : long.MinValue);
-        Execute(book, cmd.OrderId, cmd.Account, cmd.Side, limit, cmd.Quantity, tif, market, cmd.PostOnly, cmd.Stp);
+        if (cmd.Type.IsTriggered())
+        {
+            Park(cmd.Instrument, in cmd);
+            return;
+        }
+        var entry = new Entry
+        {
+            Id = cmd.OrderId, Account = cmd.Account, Side = cmd.Side, Quantity = cmd.Quantity, Market = market,
+            // A market order trades at any price unless risk gave it a protection limit (price band).
+            Limit = !market || cmd.HasPrice ? cmd.Price : AnyPrice(cmd.Side),
+            Tif = market ? cmd.Tif.ForMarket() : cmd.Tif,
+            PostOnly = cmd.PostOnly, Stp = cmd.Stp, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
+        };
+        int firstEvent = _events.Count;
+        Execute(book, in entry);
+        FireStops(book, firstEvent);
     }
 
     private void Cancel(in OrderCommand cmd)
     {
         var reason = Validate(in cmd);
         if (reason != RejectReason.None) { Reject(in cmd, reason); return; }
-        var book = _books[cmd.Instrument]!;
         int slot = FindOwned(in cmd);
-        ref var o = ref _orders[slot];
-        EmitCanceled(o.Id, o.Account, o.Instrument, o.Side, o.Price, o.Remaining, CancelReason.User);
-        Remove(book, slot);
+        EmitCanceled(slot, CancelReason.User);
+        Remove(_books[cmd.Instrument]!, slot);
     }
 
+    /// <summary>
+    /// Replace of a resting order: the same price and a quantity not above the total remaining amend in place and keep
+    /// time priority (an iceberg's displayed slice shrinks only when the new total is below it); any other change leaves
+    /// the book and re-enters with the same flags, display quantity (capped at the new quantity) and expire time.
+    /// A pending stop is replaced by <see cref="ReplaceStop"/>.
+    /// </summary>
     private void Replace(in OrderCommand cmd)
     {
         var reason = Validate(in cmd);
@@ -186,38 +179,50 @@ public sealed class MatchingEngine
         var book = _books[cmd.Instrument]!;
         int slot = FindOwned(in cmd);
         ref var o = ref _orders[slot];
-        long price = cmd.HasPrice ? cmd.Price : o.Price;
-
-        if (price == o.Price && cmd.Quantity <= o.Remaining)
+        if ((o.Flags & OrderFlags.Pending) != 0)
         {
-            // Same price, not larger: amend in place and keep time priority.
-            _counters.WithdrawnQuantity += o.Remaining - cmd.Quantity;
-            book.Reduce(slot, o.Remaining - cmd.Quantity);
-            EmitReplaced(ref o);
+            ReplaceStop(slot, in cmd);
+            return;
+        }
+        ref var terms = ref _orders.Terms(slot);
+        long price = cmd.HasPrice ? cmd.Price : o.Price;
+        long total = _orders.TotalRemaining(slot);
+
+        if (price == o.Price && cmd.Quantity <= total)
+        {
+            _counters.WithdrawnQuantity += total - cmd.Quantity;
+            long visible = Math.Min(cmd.Quantity, o.Remaining);
+            terms.Hidden = cmd.Quantity - visible;
+            book.Reduce(slot, o.Remaining - visible);
+            EmitReplaced(slot, cmd.Quantity);
             return;
         }
 
-        // Any other change loses priority: leave the book and re-enter as a new GTC limit with the same flags.
-        long id = o.Id;
-        int account = o.Account;
-        var side = o.Side;
-        var stp = o.Stp;
-        bool postOnly = o.PostOnly;
-        _counters.WithdrawnQuantity += o.Remaining;
+        var entry = new Entry
+        {
+            Id = o.Id, Account = o.Account, Side = o.Side, Limit = price, Quantity = cmd.Quantity,
+            Tif = (o.Flags & OrderFlags.Expires) != 0 ? TimeInForce.Gtd : TimeInForce.Gtc,
+            PostOnly = o.PostOnly, Stp = o.Stp, DisplayQuantity = Math.Min(terms.DisplayQuantity, cmd.Quantity),
+            ExpireTime = terms.ExpireTime,
+        };
+        _counters.WithdrawnQuantity += total;
         Remove(book, slot);
 
         _counters.EnteredQuantity += cmd.Quantity;
         ref var ev = ref _events.Add(EventKind.Replaced);
         ev.Op = CommandOp.Replace;
-        ev.OrderId = id;
-        ev.Account = account;
+        ev.OrderId = entry.Id;
+        ev.Account = entry.Account;
         ev.Instrument = cmd.Instrument;
-        ev.Side = side;
+        ev.Side = entry.Side;
         ev.Price = price;
         ev.Quantity = cmd.Quantity;
-        Execute(book, id, account, side, price, cmd.Quantity, TimeInForce.Gtc, market: false, postOnly, stp);
+        int firstEvent = _events.Count;
+        Execute(book, in entry);
+        FireStops(book, firstEvent);
     }
 
+    /// <summary>Cancels the account's live orders, resting and pending, in the order they entered (its order list).</summary>
     private void MassCancel(in OrderCommand cmd)
     {
         if ((uint)cmd.Account >= (uint)_accountHead.Length) return;
@@ -228,8 +233,7 @@ public sealed class MatchingEngine
             int next = o.AccountNext;
             if (cmd.Instrument < 0 || o.Instrument == cmd.Instrument)
             {
-                var reason = cmd.CancelReason == CancelReason.None ? CancelReason.User : cmd.CancelReason;
-                EmitCanceled(o.Id, o.Account, o.Instrument, o.Side, o.Price, o.Remaining, reason);
+                EmitCanceled(slot, cmd.CancelReason == CancelReason.None ? CancelReason.User : cmd.CancelReason);
                 Remove(_books[o.Instrument]!, slot);
             }
             slot = next;
@@ -251,205 +255,45 @@ public sealed class MatchingEngine
     {
         var book = Book(instrument) ?? throw new InvalidOperationException($"restore: instrument {instrument} has no book in this engine");
         if (_ids.Find(id) != OrderIdIndex.Absent) throw new InvalidOperationException($"restore: order id {id} is already in use");
-        if (!IsValidPrice(price) || remaining <= 0 || remaining > Instrument.MaxQuantityLots || !IsKnown(side) || !IsKnown(stp) || account < 0)
+        if (!IsValidPrice(price) || !IsValidQuantity(remaining) || !IsKnown(side) || !IsKnown(stp) || account < 0)
             throw new InvalidOperationException($"restore: order {id} is not a valid resting order");
         var opposite = book.SideOf(side.Opposite());
         if (!opposite.IsEmpty && Crosses(side, book.Level(opposite.Best).Price, price))
             throw new InvalidOperationException($"restore: order {id} at {price} would cross the book");
         _ids.Add(id, OrderIdIndex.Dead);
         _counters.EnteredQuantity += remaining;
-        Rest(book, id, account, side, price, remaining, postOnly, stp);
+        var entry = new Entry { Id = id, Account = account, Side = side, Limit = price, Quantity = remaining, Tif = TimeInForce.Gtc, PostOnly = postOnly, Stp = stp };
+        Rest(book, in entry, remaining);
     }
 
-    // ---- matching ----
-
-    /// <summary>Matches an incoming order against the opposite side, then rests or cancels what is left.</summary>
-    private void Execute(OrderBook book, long id, int account, Side side, long limit, long quantity,
-        TimeInForce tif, bool market, bool postOnly, SelfTradePrevention stp)
+    /// <summary>Snapshot restore only: the instrument's last trade price, which stops fire and are refused against.</summary>
+    public void RestoreLastTrade(int instrument, long price)
     {
-        var opposite = book.SideOf(side.Opposite());
-        int instrument = book.Instrument.Index;
-        long eventPrice = market ? 0 : limit;
-
-        if (postOnly && !opposite.IsEmpty && Crosses(side, book.Level(opposite.Best).Price, limit))
-        {
-            EmitCanceled(id, account, instrument, side, eventPrice, quantity, CancelReason.PostOnlyWouldCross);
-            return;
-        }
-        if (tif == TimeInForce.Fok && !CanFillCompletely(book, opposite, account, side, limit, quantity, stp))
-        {
-            EmitCanceled(id, account, instrument, side, eventPrice, quantity, CancelReason.FokUnfilled);
-            return;
-        }
-
-        long remaining = quantity;
-        bool stoppedBySelfTrade = false;
-        while (remaining > 0 && !opposite.IsEmpty)
-        {
-            int levelSlot = opposite.Best;
-            ref var level = ref book.Level(levelSlot);
-            if (!Crosses(side, level.Price, limit)) break;
-            long tradePrice = level.Price;
-            int makerSlot = level.Head;
-            while (makerSlot >= 0 && remaining > 0)
-            {
-                ref var maker = ref _orders[makerSlot];
-                int next = maker.Next;
-                if (stp != SelfTradePrevention.None && maker.Account == account)
-                {
-                    if (stp == SelfTradePrevention.CancelTaker) { stoppedBySelfTrade = true; break; }
-                    EmitCanceled(maker.Id, maker.Account, instrument, maker.Side, maker.Price, maker.Remaining, CancelReason.SelfTrade);
-                    Remove(book, makerSlot);
-                    if (stp == SelfTradePrevention.CancelBoth) { stoppedBySelfTrade = true; break; }
-                    makerSlot = next;
-                    continue;
-                }
-                long fill = Math.Min(remaining, maker.Remaining);
-                remaining -= fill;
-                maker.Remaining -= fill;
-                level.TotalQuantity -= fill;
-                _counters.Trades++;
-                _counters.TradedQuantity += fill;
-                ref var t = ref _events.Add(EventKind.Trade);
-                t.Instrument = instrument;
-                t.Price = tradePrice;
-                t.Quantity = fill;
-                t.OrderId = id;
-                t.Account = account;
-                t.Side = side;
-                t.Remaining = remaining;
-                t.MakerOrderId = maker.Id;
-                t.MakerAccount = maker.Account;
-                t.MakerRemaining = maker.Remaining;
-                if (maker.Remaining == 0) Remove(book, makerSlot);
-                makerSlot = next;
-            }
-            if (stoppedBySelfTrade) break;
-        }
-
-        if (remaining == 0) return;
-        if (stoppedBySelfTrade)
-            EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.SelfTrade);
-        else if (market)
-            EmitCanceled(id, account, instrument, side, eventPrice, remaining,
-                tif == TimeInForce.Fok ? CancelReason.FokUnfilled
-                : opposite.IsEmpty ? CancelReason.MarketNoLiquidity : CancelReason.PriceBand);
-        else if (tif == TimeInForce.Ioc)
-            EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.IocRemainder);
-        else if (tif == TimeInForce.Fok)
-            EmitCanceled(id, account, instrument, side, eventPrice, remaining, CancelReason.FokUnfilled);
-        else
-            Rest(book, id, account, side, limit, remaining, postOnly, stp);
+        if (Stops(instrument) is { } stops) stops.LastTrade = price;
     }
 
-    /// <summary>
-    /// FOK pre-check: walks the crossing liquidity in priority order exactly as matching would, skipping
-    /// own orders that STP would cancel and stopping where STP would stop the taker.
-    /// </summary>
-    private bool CanFillCompletely(OrderBook book, BookSide opposite, int account, Side side, long limit, long quantity,
-        SelfTradePrevention stp)
-    {
-        long needed = quantity;
-        for (int rank = 0; rank < opposite.LevelCount; rank++)
-        {
-            ref var level = ref book.Level(opposite.AtRank(rank));
-            if (!Crosses(side, level.Price, limit)) return false;
-            for (int s = level.Head; s >= 0; s = _orders[s].Next)
-            {
-                ref var maker = ref _orders[s];
-                if (stp != SelfTradePrevention.None && maker.Account == account)
-                {
-                    if (stp == SelfTradePrevention.CancelMaker) continue;
-                    return false;
-                }
-                needed -= maker.Remaining;
-                if (needed <= 0) return true;
-            }
-        }
-        return false;
-    }
-
-    private void Rest(OrderBook book, long id, int account, Side side, long price, long quantity, bool postOnly,
-        SelfTradePrevention stp)
-    {
-        int slot = _orders.Allocate();
-        ref var o = ref _orders[slot];
-        o.Id = id;
-        o.Account = account;
-        o.Instrument = book.Instrument.Index;
-        o.Side = side;
-        o.Price = price;
-        o.Remaining = quantity;
-        o.PostOnly = postOnly;
-        o.Stp = stp;
-        o.Sequence = ++_sequence;
-        book.Append(slot);
-        _ids.Update(id, slot);
-        LinkToAccount(slot, account);
-    }
-
-    /// <summary>For <see cref="BookInvariants"/>: every live order is on its account's list exactly once, links consistent.</summary>
-    internal string? CheckAccountLists()
-    {
-        int total = 0;
-        for (int account = 0; account < _accountHead.Length; account++)
-        {
-            int prev = -1;
-            for (int slot = _accountHead[account]; slot >= 0; slot = _orders[slot].AccountNext)
-            {
-                ref var o = ref _orders[slot];
-                if (o.Account != account) return $"order {o.Id} of account {o.Account} is on the list of account {account}";
-                if (o.AccountPrev != prev) return $"order {o.Id} has a broken account back link";
-                if (o.Level < 0) return $"order slot {slot} on the list of account {account} is not in a book";
-                if (++total > _orders.Live) return $"the account lists of account {account} loop or hold dead orders";
-                prev = slot;
-            }
-            if (_accountTail[account] != prev) return $"tail of the order list of account {account} is wrong";
-        }
-        return total == _orders.Live ? null : $"{_orders.Live} live orders, {total} on account lists";
-    }
-
-    private void LinkToAccount(int slot, int account)
-    {
-        if ((uint)account >= (uint)_accountHead.Length) GrowAccounts(account);
-        ref var o = ref _orders[slot];
-        o.AccountNext = -1;
-        o.AccountPrev = _accountTail[account];
-        if (o.AccountPrev >= 0) _orders[o.AccountPrev].AccountNext = slot;
-        else _accountHead[account] = slot;
-        _accountTail[account] = slot;
-    }
-
-    private void UnlinkFromAccount(int slot)
-    {
-        ref var o = ref _orders[slot];
-        if (o.AccountPrev >= 0) _orders[o.AccountPrev].AccountNext = o.AccountNext;
-        else _accountHead[o.Account] = o.AccountNext;
-        if (o.AccountNext >= 0) _orders[o.AccountNext].AccountPrev = o.AccountPrev;
-        else _accountTail[o.Account] = o.AccountPrev;
-    }
-
-    /// <summary>Accounts are dense small integers; the per-account list heads grow (rarely) when a new one appears.</summary>
-    private void GrowAccounts(int account)
-    {
-        int size = _accountHead.Length;
-        while (size <= account) size *= 2;
-        int old = _accountHead.Length;
-        Array.Resize(ref _accountHead, size);
-        Array.Resize(ref _accountTail, size);
-        Array.Fill(_accountHead, -1, old, size - old);
-        Array.Fill(_accountTail, -1, old, size - old);
-    }
+    // ---- shared ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Crosses(Side takerSide, long makerPrice, long limit)
         => takerSide == Side.Buy ? makerPrice <= limit : makerPrice >= limit;
 
+    private static long AnyPrice(Side side) => side == Side.Buy ? long.MaxValue : long.MinValue;
+
+    /// <summary>Takes a live order out of the book or the pending stops and frees it.</summary>
     private void Remove(OrderBook book, int slot)
+    {
+        ref var o = ref _orders[slot];
+        if ((o.Flags & OrderFlags.Pending) != 0) _stops[o.Instrument]!.Remove(slot, _orders.Terms(slot).Type.TriggersOnRise(o.Side));
+        else book.Unlink(slot);
+        Forget(slot);
+    }
+
+    /// <summary>Frees a slot no longer in the book or the pending stops: its id is dead until an entry makes it live again.</summary>
+    private void Forget(int slot)
     {
         _ids.MarkDead(_orders[slot].Id);
         UnlinkFromAccount(slot);
-        book.Unlink(slot);
         _orders.Free(slot);
     }
 
@@ -461,50 +305,7 @@ public sealed class MatchingEngine
         return o.Account == cmd.Account && o.Instrument == cmd.Instrument ? slot : -1;
     }
 
-    // ---- events ----
-
-    private void Reject(in OrderCommand cmd, RejectReason reason)
-    {
-        _counters.Rejected++;
-        ref var e = ref _events.Add(EventKind.Rejected);
-        e.Op = cmd.Op;
-        e.OrderId = cmd.OrderId;
-        e.Account = cmd.Account;
-        e.Instrument = cmd.Instrument;
-        e.Side = cmd.Side;
-        e.RejectReason = reason;
-    }
-
-    private void EmitCanceled(long id, int account, int instrument, Side side, long price, long remaining, CancelReason reason)
-    {
-        _counters.CanceledQuantity += remaining;
-        ref var e = ref _events.Add(EventKind.Canceled);
-        e.OrderId = id;
-        e.Account = account;
-        e.Instrument = instrument;
-        e.Side = side;
-        e.Price = price;
-        e.Remaining = remaining;
-        e.CancelReason = reason;
-    }
-
-    private void EmitReplaced(ref RestingOrder o)
-    {
-        ref var e = ref _events.Add(EventKind.Replaced);
-        e.Op = CommandOp.Replace;
-        e.OrderId = o.Id;
-        e.Account = o.Account;
-        e.Instrument = o.Instrument;
-        e.Side = o.Side;
-        e.Price = o.Price;
-        e.Quantity = o.Remaining;
-    }
-
-    private static bool IsValidPrice(long ticks) => ticks > 0 && ticks <= Instrument.MaxPriceTicks;
-
-    private static bool IsKnown(Side s) => s is Side.Buy or Side.Sell;
-
-    private static bool IsKnown(TimeInForce t) => t is TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok;
-
-    private static bool IsKnown(SelfTradePrevention s) => s <= SelfTradePrevention.CancelBoth;
+    /// <summary>The price events and views show: the limit, or 0 for a pending market-priced stop.</summary>
+    private long ShownPrice(int slot)
+        => (_orders[slot].Flags & OrderFlags.Pending) != 0 && !_orders.Terms(slot).Type.HasLimitPrice() ? 0 : _orders[slot].Price;
 }

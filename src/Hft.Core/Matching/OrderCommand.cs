@@ -12,6 +12,12 @@ public enum CommandOp : byte
 
     /// <summary>Cancel every live order of an account (on one instrument, or on all when Instrument is -1).</summary>
     MassCancel = 4,
+
+    /// <summary>
+    /// Cancel (reason expired) every good-till-date order whose expire time is at or before <see cref="OrderCommand.ExpireTime"/>,
+    /// the sequencer's clock when it issued the command. The engine reads no clock: replay expires exactly the same orders.
+    /// </summary>
+    Expire = 5,
 }
 
 /// <summary>
@@ -60,6 +66,18 @@ public struct OrderCommand
     /// <summary>Gateway/admin (mass cancel): the reason given to every canceled order.</summary>
     public CancelReason CancelReason;
 
+    /// <summary>Gateway (new stop / take-profit; replace of one, 0 keeps it): the trigger price in ticks.</summary>
+    public long TriggerPrice;
+
+    /// <summary>Gateway (new): an iceberg's displayed quantity in lots; 0 shows the whole order.</summary>
+    public long DisplayQuantity;
+
+    /// <summary>
+    /// Gateway (new, time in force GTD): when the order expires, in Unix nanoseconds. Sequencer (<see cref="CommandOp.Expire"/>):
+    /// the time the expiry runs for.
+    /// </summary>
+    public long ExpireTime;
+
     public static OrderCommand NewLimit(long id, int account, int instrument, Side side, long price, long qty,
         TimeInForce tif = TimeInForce.Gtc, bool postOnly = false, SelfTradePrevention stp = SelfTradePrevention.None)
         => new()
@@ -75,6 +93,18 @@ public struct OrderCommand
             Op = CommandOp.New, OrderId = id, Account = account, Instrument = instrument, Side = side,
             Type = OrderType.Market, Tif = tif, Quantity = qty, Stp = stp,
         };
+
+    /// <summary>A stop / take-profit order: <paramref name="price"/> is its limit (ignored by the market-priced types).</summary>
+    public static OrderCommand NewTriggered(long id, int account, int instrument, Side side, OrderType type, long triggerPrice,
+        long price, long qty, TimeInForce tif = TimeInForce.Gtc, SelfTradePrevention stp = SelfTradePrevention.None)
+        => new()
+        {
+            Op = CommandOp.New, OrderId = id, Account = account, Instrument = instrument, Side = side, Type = type, Tif = tif,
+            TriggerPrice = triggerPrice, Price = type.HasLimitPrice() ? price : 0, HasPrice = type.HasLimitPrice(), Quantity = qty, Stp = stp,
+        };
+
+    /// <summary>Expires every good-till-date order due at <paramref name="now"/> (Unix nanoseconds).</summary>
+    public static OrderCommand Expire(long now) => new() { Op = CommandOp.Expire, Instrument = -1, ExpireTime = now };
 
     public static OrderCommand Cancel(long id, int account, int instrument)
         => new() { Op = CommandOp.Cancel, OrderId = id, Account = account, Instrument = instrument };

@@ -12,6 +12,19 @@ public enum OrderType : byte
 {
     Limit = 1,
     Market = 2,
+
+    /// <summary>Stop-market: a market order released when the last trade reaches the trigger price against the holder
+    /// (a buy stop when the price rises to or through it, a sell stop when it falls).</summary>
+    Stop = 3,
+
+    /// <summary>Stop-limit: like <see cref="Stop"/>, released as a limit order at its price.</summary>
+    StopLimit = 4,
+
+    /// <summary>Take-profit (market): triggers in the holder's favour (a buy when the price falls to or through the trigger, a sell when it rises).</summary>
+    TakeProfit = 5,
+
+    /// <summary>Take-profit limit: like <see cref="TakeProfit"/>, released as a limit order at its price.</summary>
+    TakeProfitLimit = 6,
 }
 
 public enum TimeInForce : byte
@@ -24,6 +37,9 @@ public enum TimeInForce : byte
 
     /// <summary>Fill or kill: fills completely at once or does nothing.</summary>
     Fok = 3,
+
+    /// <summary>Good till date: rests like GTC until canceled, filled, or its expire time passes (an expiry command).</summary>
+    Gtd = 4,
 }
 
 /// <summary>Self-trade prevention, decided by the incoming order's mode when it meets its own account's resting order.</summary>

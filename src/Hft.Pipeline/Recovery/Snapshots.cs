@@ -57,7 +57,7 @@ public sealed class Snapshots(TradingPipeline pipeline, OrderDirectory? director
                     if (live && pause is null) throw new TimeoutException("could not pause every shard for the snapshot");
                     long sequence = journal.Stats.LastSequence;
                     data = SnapshotStore.Capture(sequence, pipeline.LastOrderId, pipeline.Instruments, pipeline.Shards.Select(s => s.Engine),
-                        pipeline.RiskBook, pipeline.Accounts.Name, OrderInfo);
+                        pipeline.RiskBook, pipeline.Accounts.Name, OrderInfo, i => pipeline.ShardSet.Of(i).Risk);
                 }
             }
             var paused = clock.Elapsed;
@@ -98,19 +98,24 @@ public sealed class Snapshots(TradingPipeline pipeline, OrderDirectory? director
         }
     }
 
-    /// <summary>Recovery only: restores a snapshot into freshly built shards, registering its resting orders with the directory.</summary>
+    /// <summary>Recovery only: restores a snapshot into freshly built shards, registering its live orders (resting and pending) with the directory.</summary>
     internal static void Restore(SnapshotData data, string name, ReferenceData reference, ShardSet shards, OrderDirectory? directory)
     {
         SnapshotStore.Restore(data, reference.Instruments, reference.RiskBook, i => (shards.Of(i).Engine, shards.Of(i).Risk),
             reference.Accounts.GetOrAdd, name);
         foreach (var o in data.Orders)
         {
+            bool hasTerms = o.Flags != Hft.Core.Book.OrderFlags.None;
+            bool pending = (o.Flags & Hft.Core.Book.OrderFlags.Pending) != 0;
             directory?.TryRegister(new OrderRecord
             {
                 Id = o.Id, Account = o.Account, ClientOrderId = o.ClientOrderId, Instrument = o.Instrument, Side = o.Side,
-                Type = Hft.Core.Orders.OrderType.Limit, Tif = Hft.Core.Orders.TimeInForce.Gtc, PostOnly = o.PostOnly, Stp = o.Stp,
-                CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(o.CreatedMicros * 10), Price = o.Price, Quantity = o.Quantity,
-                Filled = o.Filled, Remaining = o.Remaining, Status = o.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.New,
+                Type = hasTerms ? o.Terms.Type : Hft.Core.Orders.OrderType.Limit, Tif = hasTerms ? o.Terms.Tif : Hft.Core.Orders.TimeInForce.Gtc,
+                PostOnly = o.PostOnly, Stp = o.Stp, CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(o.CreatedMicros * 10),
+                Price = o.Price is long.MaxValue or long.MinValue ? 0 : o.Price, Quantity = o.Quantity, Filled = o.Filled,
+                Remaining = o.OpenQuantity, TriggerPrice = o.Terms.TriggerPrice, DisplayQuantity = o.Terms.DisplayQuantity,
+                ExpireTime = o.Terms.ExpireTime,
+                Status = pending ? OrderStatus.PendingTrigger : o.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.New,
             });
         }
     }

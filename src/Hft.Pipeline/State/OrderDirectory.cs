@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Hft.Core.Events;
 using Hft.Core.Matching;
+using Hft.Core.Orders;
 
 namespace Hft.Pipeline.State;
 
@@ -38,7 +39,8 @@ public sealed class OrderDirectory : IPipelineObserver
             Id = cmd.OrderId, Account = cmd.Account, ClientOrderId = clientOrderId, Instrument = cmd.Instrument,
             Side = cmd.Side, Type = cmd.Type, Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp,
             CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(timestampMicros * 10),
-            Price = cmd.Type == Hft.Core.Orders.OrderType.Limit ? cmd.Price : 0, Quantity = cmd.Quantity,
+            Price = cmd.Type.HasLimitPrice() ? cmd.Price : 0, Quantity = cmd.Quantity,
+            TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
             Remaining = cmd.Quantity, Status = OrderStatus.Pending,
         });
 
@@ -76,7 +78,11 @@ public sealed class OrderDirectory : IPipelineObserver
             switch (e.Kind)
             {
                 case EventKind.Accepted:
-                    Apply(e.OrderId, OrderStatus.New, e.Quantity, filled: 0, reason: null);
+                    Apply(e.OrderId, command.Type.IsTriggered() && e.OrderId == command.OrderId ? OrderStatus.PendingTrigger : OrderStatus.New,
+                        e.Quantity, filled: 0, reason: null);
+                    break;
+                case EventKind.Triggered:
+                    Apply(e.OrderId, OrderStatus.Triggered, e.Quantity, filled: 0, reason: null);
                     break;
                 case EventKind.Rejected:
                     if (e.Op == CommandOp.New) Apply(e.OrderId, OrderStatus.Rejected, 0, 0, e.RejectReason.Name());

@@ -18,6 +18,12 @@ public enum OrderStatus : byte
     Filled = 3,
     Canceled = 4,
     Rejected = 5,
+
+    /// <summary>A stop / take-profit waiting for its trigger price (off-book).</summary>
+    PendingTrigger = 6,
+
+    /// <summary>A stop / take-profit whose trigger fired: it entered matching (and rests, if it did not fill).</summary>
+    Triggered = 7,
 }
 
 /// <summary>
@@ -37,6 +43,15 @@ public sealed class OrderRecord
     public required SelfTradePrevention Stp { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Stop / take-profit: trigger price in ticks (0 for other types).</summary>
+    public long TriggerPrice { get; init; }
+
+    /// <summary>Iceberg: displayed slice size in lots (0 shows the whole order).</summary>
+    public long DisplayQuantity { get; init; }
+
+    /// <summary>Good till date: Unix nanoseconds (0 for none).</summary>
+    public long ExpireTime { get; init; }
+
     public long Price { get; set; }
     public long Quantity { get; set; }
     public long Filled { get; set; }
@@ -44,7 +59,9 @@ public sealed class OrderRecord
     public OrderStatus Status { get; set; }
     public string? Reason { get; set; }
 
-    public bool IsOpen => Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.Pending;
+    public bool IsOpen => Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.Pending or OrderStatus.PendingTrigger
+        or OrderStatus.Triggered;
+
 
     /// <summary>The changing part of the record, read under its lock.</summary>
     public OrderState Capture()
@@ -59,6 +76,8 @@ public sealed class OrderRecord
         OrderStatus.PartiallyFilled => "partially_filled",
         OrderStatus.Filled => "filled",
         OrderStatus.Canceled => "canceled",
+        OrderStatus.PendingTrigger => "pending_trigger",
+        OrderStatus.Triggered => "triggered",
         _ => "rejected",
     };
 }

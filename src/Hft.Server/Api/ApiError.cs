@@ -64,6 +64,7 @@ public static class ApiError
     public static int StatusOf(RejectReason reason) => reason switch
     {
         RejectReason.UnknownSymbol or RejectReason.InvalidPrice or RejectReason.InvalidQty or RejectReason.InvalidOrderType
+            or RejectReason.InvalidTriggerPrice or RejectReason.InvalidDisplayQty or RejectReason.InvalidExpireTime
             => StatusCodes.Status400BadRequest,
         RejectReason.DuplicateId => StatusCodes.Status409Conflict,
         RejectReason.UnknownOrder => StatusCodes.Status404NotFound,
@@ -81,7 +82,7 @@ public static class ApiError
         RejectReason.InvalidQty => "quantity not a positive decimal on the lot grid, or too large",
         RejectReason.DuplicateId => "order id already used",
         RejectReason.UnknownOrder => "no such open order of this account",
-        RejectReason.InvalidOrderType => "postOnly is only allowed on GTC limit orders",
+        RejectReason.InvalidOrderType => "postOnly is only allowed on GTC / GTD orders with a limit price, and a market order cannot be GTD",
         RejectReason.AccountDisabled => "account disabled",
         RejectReason.InstrumentHalted => "trading in this instrument is halted",
         RejectReason.MaxQty => "order quantity above the account's maximum",
@@ -95,6 +96,10 @@ public static class ApiError
         RejectReason.RateLimited => "order rate limit exceeded; retry later",
         RejectReason.NotLeader => "this node is not the leader of its replication group",
         RejectReason.ShuttingDown => "the server is shutting down",
+        RejectReason.InvalidTriggerPrice => "triggerPrice missing on a stop / take-profit order, given on another type, or not a positive price on the tick grid",
+        RejectReason.WouldTriggerImmediately => "the last trade price has already reached triggerPrice: the order would trigger at once",
+        RejectReason.InvalidDisplayQty => "displayQty must be a positive multiple of the lot, at most qty, at least qty / 100, on a GTC / GTD order with a limit price",
+        RejectReason.InvalidExpireTime => "a gtd order needs an expireTime in the future, and only gtd orders take one",
         _ => reason.Name(),
     };
 

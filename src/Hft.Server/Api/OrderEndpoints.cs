@@ -49,6 +49,7 @@ public static class OrderEndpoints
             Id = cmd.OrderId, Account = account, ClientOrderId = parsed.ClientOrderId, Instrument = cmd.Instrument,
             Side = cmd.Side, Type = cmd.Type, Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp, CreatedAt = DateTimeOffset.UtcNow,
             Price = cmd.Price, Quantity = cmd.Quantity, Remaining = cmd.Quantity, Status = OrderStatus.Pending,
+            TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
         };
         if (!directory.TryRegister(record))
             return ApiError.Result(StatusCodes.Status409Conflict, "duplicate_client_order_id",

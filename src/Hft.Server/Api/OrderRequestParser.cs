@@ -18,9 +18,15 @@ public sealed record ParsedOrder(OrderCommand Command, string? ClientOrderId, In
 public static class OrderRequestParser
 {
     private static readonly HashSet<string> s_newFields =
-        ["clientOrderId", "symbol", "side", "type", "tif", "price", "qty", "postOnly", "stp"];
+        ["clientOrderId", "symbol", "side", "type", "tif", "price", "qty", "postOnly", "stp", "triggerPrice", "displayQty", "expireTime"];
 
-    private static readonly HashSet<string> s_replaceFields = ["price", "qty"];
+    private static readonly HashSet<string> s_replaceFields = ["price", "qty", "triggerPrice"];
+
+    /// <summary>Order type names in <see cref="OrderType"/> order (value = index + 1).</summary>
+    public static readonly string[] TypeNames = ["limit", "market", "stop", "stop_limit", "take_profit", "take_profit_limit"];
+
+    /// <summary>Time in force names in <see cref="TimeInForce"/> order (value = index + 1).</summary>
+    public static readonly string[] TifNames = ["gtc", "ioc", "fok", "gtd"];
 
     public static bool TryParseNew(ReadOnlySpan<byte> body, InstrumentRegistry instruments, out ParsedOrder? order, out string code,
         out string error)
@@ -44,8 +50,8 @@ public static class OrderRequestParser
             return false;
         }
         if (!TryEnum(fields, "side", required: true, ["buy", "sell"], out int side, out error)) return false;
-        if (!TryEnum(fields, "type", required: true, ["limit", "market"], out int type, out error)) return false;
-        if (!TryEnum(fields, "tif", required: false, ["gtc", "ioc", "fok"], out int tif, out error)) return false;
+        if (!TryEnum(fields, "type", required: true, TypeNames, out int type, out error)) return false;
+        if (!TryEnum(fields, "tif", required: false, TifNames, out int tif, out error)) return false;
         if (!TryEnum(fields, "stp", required: false, ["none", "cancel_taker", "cancel_maker", "cancel_both"], out int stp, out error)) return false;
         bool postOnly = false;
         if (fields.TryGetValue("postOnly", out var po))
@@ -58,12 +64,12 @@ public static class OrderRequestParser
             Op = CommandOp.New,
             Instrument = instrument.Index,
             Side = side == 0 ? Side.Buy : Side.Sell,
-            Type = type == 0 ? OrderType.Limit : OrderType.Market,
+            Type = (OrderType)(type + 1),
             Tif = tif < 0 ? TimeInForce.Gtc : (TimeInForce)(tif + 1),
             Stp = stp < 0 ? SelfTradePrevention.None : (SelfTradePrevention)stp,
             PostOnly = postOnly,
         };
-        if (cmd.Type == OrderType.Limit)
+        if (cmd.Type.HasLimitPrice())
         {
             if (!TryDecimal(fields, "price", required: true, out var price, out error)) return false;
             if (instrument.TryParsePrice(price, out cmd.Price) != RejectReason.None)
@@ -72,8 +78,9 @@ public static class OrderRequestParser
         }
         else if (fields.ContainsKey("price"))
         {
-            return Fail("a market order takes no price", out error);
+            return Fail($"a {TypeNames[type]} order takes no price", out error);
         }
+        if (!TryOrderTypeTerms(fields, instrument, ref cmd, out code, out error)) return false;
         if (!TryDecimal(fields, "qty", required: true, out var qty, out error)) return false;
         if (instrument.TryParseQuantity(qty, out cmd.Quantity) != RejectReason.None)
             return Reject(RejectReason.InvalidQty, $"qty '{Encoding.UTF8.GetString(qty)}' is not a positive multiple of lot {instrument.Lot} within range", out code, out error);
@@ -99,6 +106,54 @@ public static class OrderRequestParser
                 return Reject(RejectReason.InvalidPrice, $"price '{Encoding.UTF8.GetString(price)}' is not a positive multiple of tick {instrument.Tick} within range", out code, out error);
             cmd.HasPrice = true;
         }
+        if (fields.ContainsKey("triggerPrice") && !TryTriggerPrice(fields, instrument, ref cmd, out code, out error)) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// triggerPrice (stop / take-profit types), displayQty (iceberg) and expireTime (gtd, an RFC 3339 time in the
+    /// future): on the tick / lot grid, converted at the edge. Combinations are the engine's (<see cref="MatchingEngine.ValidateNewOrder"/>).
+    /// </summary>
+    private static bool TryOrderTypeTerms(Dictionary<string, JsonElement> fields, Instrument instrument, ref OrderCommand cmd,
+        out string code, out string error)
+    {
+        code = "invalid_request";
+        error = "";
+        if (cmd.Type.IsTriggered() && !fields.ContainsKey("triggerPrice"))
+            return Reject(RejectReason.InvalidTriggerPrice, "a stop or take-profit order needs a triggerPrice", out code, out error);
+        if (fields.ContainsKey("triggerPrice"))
+        {
+            if (!cmd.Type.IsTriggered())
+                return Reject(RejectReason.InvalidTriggerPrice, "only stop and take-profit orders take a triggerPrice", out code, out error);
+            if (!TryTriggerPrice(fields, instrument, ref cmd, out code, out error)) return false;
+        }
+        if (fields.ContainsKey("displayQty"))
+        {
+            if (!TryDecimal(fields, "displayQty", required: true, out var display, out error)) return false;
+            if (instrument.TryParseQuantity(display, out cmd.DisplayQuantity) != RejectReason.None)
+                return Reject(RejectReason.InvalidDisplayQty, $"displayQty '{Encoding.UTF8.GetString(display)}' is not a positive multiple of lot {instrument.Lot} within range", out code, out error);
+        }
+        if (cmd.Tif == TimeInForce.Gtd && !fields.ContainsKey("expireTime"))
+            return Reject(RejectReason.InvalidExpireTime, "a gtd order needs an expireTime", out code, out error);
+        if (fields.ContainsKey("expireTime"))
+        {
+            if (!TryString(fields, "expireTime", required: true, out var text, out error)) return false;
+            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at))
+                return Reject(RejectReason.InvalidExpireTime, $"expireTime '{text}' is not an RFC 3339 time", out code, out error);
+            if (at <= DateTimeOffset.UtcNow)
+                return Reject(RejectReason.InvalidExpireTime, $"expireTime '{text}' is not in the future", out code, out error);
+            cmd.ExpireTime = (at - DateTimeOffset.UnixEpoch).Ticks * 100;
+        }
+        return true;
+    }
+
+    private static bool TryTriggerPrice(Dictionary<string, JsonElement> fields, Instrument instrument, ref OrderCommand cmd, out string code,
+        out string error)
+    {
+        code = "invalid_request";
+        if (!TryDecimal(fields, "triggerPrice", required: true, out var trigger, out error)) return false;
+        if (instrument.TryParsePrice(trigger, out cmd.TriggerPrice) != RejectReason.None)
+            return Reject(RejectReason.InvalidTriggerPrice, $"triggerPrice '{Encoding.UTF8.GetString(trigger)}' is not a positive multiple of tick {instrument.Tick} within range", out code, out error);
         return true;
     }
 

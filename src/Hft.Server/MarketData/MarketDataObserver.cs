@@ -1,5 +1,6 @@
 using Hft.Core.Book;
 using Hft.Core.Events;
+using Hft.Core.Orders;
 using Hft.Core.Matching;
 using Hft.Pipeline;
 using Hft.Pipeline.Durability;
@@ -39,6 +40,10 @@ public sealed class MarketDataObserver : IPipelineObserver, IDurableWaiter
     private long _dropped;
     private Action? _wake;
     private int _armed; // 1 while an outbox wake-up is registered: one is enough, each wake-up takes all that is due
+
+    // Live icebergs: a trade against one reports its total remaining, not the slice the book shows, so the mirror of
+    // their book is reseeded from the engine instead of being patched (as after a refresh or a fired stop).
+    private readonly HashSet<long> _icebergs = new();
 
     public MarketDataObserver(int capacity = 65_536) => _capacity = capacity;
 
@@ -87,10 +92,11 @@ public sealed class MarketDataObserver : IPipelineObserver, IDurableWaiter
             }
             foreach (ref readonly var e in events)
                 if (e.Kind != EventKind.Rejected) _items.Add(new MdItem { Kind = MdKind.Event, Event = e, Instrument = e.Instrument });
+            if (ReshapesBook(in command, events) is int reseed and >= 0 && reseed < _lost.Length) Volatile.Write(ref _lost[reseed], 1);
             // an accepted order rested with what its own trades left, unless it was canceled in the same command
             foreach (ref readonly var e in events)
             {
-                if (e.Kind != EventKind.Accepted || e.Price <= 0) continue;
+                if (e.Kind != EventKind.Accepted || e.Price <= 0 || command.Type.IsTriggered()) continue;
                 long remaining = e.Quantity;
                 bool canceled = false;
                 foreach (ref readonly var f in events)
@@ -106,6 +112,24 @@ public sealed class MarketDataObserver : IPipelineObserver, IDurableWaiter
             _items.Add(new MdItem { Kind = MdKind.End, Instrument = -1, Sequence = sequence });
         }
         WakeWhenDurable(sequence);
+    }
+
+    /// <summary>
+    /// The instrument whose mirrored book the events cannot be replayed onto (an iceberg traded, refreshed, entered or
+    /// left; a stop fired and entered the book): it is reseeded. -1 when the events patch the mirror exactly.
+    /// </summary>
+    private int ReshapesBook(in OrderCommand command, ReadOnlySpan<EngineEvent> events)
+    {
+        int reseed = -1;
+        foreach (ref readonly var e in events)
+        {
+            if (e.Kind == EventKind.Accepted && command.DisplayQuantity > 0) _icebergs.Add(e.OrderId);
+            bool iceberg = _icebergs.Contains(e.OrderId) || (e.Kind == EventKind.Trade && _icebergs.Contains(e.MakerOrderId));
+            if (iceberg || e.Kind is EventKind.Triggered or EventKind.Refreshed) reseed = e.Instrument;
+            if (e.Kind == EventKind.Canceled || (e.Kind == EventKind.Trade && e.Remaining == 0)) _icebergs.Remove(e.OrderId);
+            if (e.Kind == EventKind.Trade && e.MakerRemaining == 0) _icebergs.Remove(e.MakerOrderId);
+        }
+        return reseed;
     }
 
     /// <summary>On the shard thread (from <see cref="SeedQuery"/>): the full book, ordered with the events around it.</summary>

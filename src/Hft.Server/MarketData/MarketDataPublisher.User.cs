@@ -168,6 +168,8 @@ public sealed partial class MarketDataPublisher
                 EventKind.Rejected => "rejected",
                 EventKind.Trade => "fill",
                 EventKind.Canceled => "canceled",
+                EventKind.Triggered => "triggered",
+                EventKind.Refreshed => "refreshed",
                 _ => "replaced",
             });
             w.WriteNumber("orderId", orderId);
@@ -182,6 +184,19 @@ public sealed partial class MarketDataPublisher
                     w.WriteString("side", OrderResponse.SideName(side));
                     WriteOptionalPrice(w, inst, ev.Price);
                     w.WriteString("qty", inst!.FormatQuantity(ev.Quantity));
+                    if (record is not null && record.Type.IsTriggered()) w.WriteString("status", "pending_trigger");
+                    break;
+                case EventKind.Triggered:
+                    w.WriteString("side", OrderResponse.SideName(side));
+                    WriteOptionalPrice(w, inst, ev.Price);
+                    w.WriteString("qty", inst!.FormatQuantity(ev.Quantity));
+                    w.WriteString("status", "triggered");
+                    break;
+                case EventKind.Refreshed:
+                    w.WriteString("side", OrderResponse.SideName(side));
+                    w.WriteString("price", inst!.FormatPrice(ev.Price));
+                    w.WriteString("visibleQty", inst.FormatQuantity(ev.Quantity));
+                    w.WriteString("remaining", inst.FormatQuantity(ev.Remaining));
                     break;
                 case EventKind.Rejected:
                     w.WriteString("op", ev.Op switch { CommandOp.New => "new", CommandOp.Cancel => "cancel", CommandOp.Replace => "replace", _ => "mass_cancel" });

@@ -79,7 +79,7 @@ public class RejectGoldenTests
         var badSide = Cmd.Limit(1, 1, (Side)0, 100, 1);
         var badType = Cmd.Limit(2, 1, Buy, 100, 1);
         badType.Type = (OrderType)9;
-        var badTif = Cmd.Limit(3, 1, Buy, 100, 1, (TimeInForce)4);
+        var badTif = Cmd.Limit(3, 1, Buy, 100, 1, (TimeInForce)5);
         var badStp = Cmd.Limit(4, 1, Buy, 100, 1, stp: (SelfTradePrevention)4);
         Assert.Equal([Rejected(1, 1, RejectReason.InvalidOrderType)], _g.Run(badSide));
         Assert.Equal([Rejected(2, 1, RejectReason.InvalidOrderType)], _g.Run(badType));

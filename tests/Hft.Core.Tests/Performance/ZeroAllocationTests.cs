@@ -13,7 +13,7 @@ public class ZeroAllocationTests
         var rows = new int[count][];
         for (int i = 0; i < count; i++)
         {
-            rows[i] = new int[11];
+            rows[i] = new int[CommandStreamGen.Dice];
             for (int k = 0; k < rows[i].Length; k++) rows[i][k] = random.Next(1000);
         }
         var commands = CommandStreamGen.Build(rows);

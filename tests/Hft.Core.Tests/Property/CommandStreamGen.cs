@@ -10,11 +10,13 @@ namespace Hft.Core.Tests.Property;
 /// (so streams shrink well); <see cref="Build"/> turns the dice into commands, remembering which ids it
 /// issued so that cancels and replaces mostly aim at orders that exist (and sometimes at ones that do not).
 /// Three instruments (0..2), three accounts (so self-trade prevention triggers), prices in a narrow band.
+/// Stops and take-profits trigger inside that band, icebergs show small slices, good-till-date orders expire a few
+/// clock steps ahead of the expiry commands, whose clock only moves forward.
 /// </summary>
 public static class CommandStreamGen
 {
     public const int Instruments = 3;
-    private const int Dice = 11;
+    public const int Dice = 14;
 
     /// <summary>Ids at the edges of the id space, also checked for hash-index handling of 0 and negatives.</summary>
     private static readonly long[] s_oddIds = [0, -1, long.MaxValue, long.MinValue, 1L << 40, -(1L << 40)];
@@ -26,15 +28,17 @@ public static class CommandStreamGen
     {
         var issued = new List<(long Id, int Account, int Instrument)>();
         long nextId = 1;
+        long clock = 0;
         var commands = new OrderCommand[rows.Length];
         for (int i = 0; i < rows.Length; i++)
         {
             var d = rows[i];
             int op = d[0] % 100;
-            var cmd = op < 60 ? NewOrder(d, issued, ref nextId)
-                : op < 78 ? Cancel(d, issued)
-                : op < 96 ? Replace(d, issued)
-                : op < 99 ? MassCancel(d)
+            var cmd = op < 60 ? NewOrder(d, issued, ref nextId, clock)
+                : op < 76 ? Cancel(d, issued)
+                : op < 93 ? Replace(d, issued)
+                : op < 96 ? MassCancel(d)
+                : op < 99 ? OrderCommand.Expire(clock += d[1] % 4)
                 : new OrderCommand { Op = (CommandOp)9, OrderId = 424242, Account = 1, Instrument = 0 };
             if (d[10] % 100 < 2) cmd.EdgeReject = d[10] % 2 == 0 ? RejectReason.InvalidPrice : RejectReason.UnknownSymbol;
             commands[i] = cmd;
@@ -42,7 +46,7 @@ public static class CommandStreamGen
         return commands;
     }
 
-    private static OrderCommand NewOrder(int[] d, List<(long Id, int Account, int Instrument)> issued, ref long nextId)
+    private static OrderCommand NewOrder(int[] d, List<(long Id, int Account, int Instrument)> issued, ref long nextId, long clock)
     {
         long id = (d[1] % 100) switch
         {
@@ -52,9 +56,19 @@ public static class CommandStreamGen
         };
         int account = 1 + d[3] % 3;
         int instrument = Instrument(d[4]);
-        var type = d[5] % 100 < 15 ? OrderType.Market : d[5] % 100 < 16 ? (OrderType)7 : OrderType.Limit;
+        var type = (d[5] % 100) switch
+        {
+            < 12 => OrderType.Market,
+            12 => (OrderType)7,
+            < 18 => OrderType.Stop,
+            < 24 => OrderType.StopLimit,
+            < 28 => OrderType.TakeProfit,
+            < 32 => OrderType.TakeProfitLimit,
+            _ => OrderType.Limit,
+        };
         int tifRoll = d[6] % 100;
-        var tif = tifRoll < 55 ? TimeInForce.Gtc : tifRoll < 75 ? TimeInForce.Ioc : tifRoll < 99 ? TimeInForce.Fok : (TimeInForce)0;
+        var tif = tifRoll < 40 ? TimeInForce.Gtc : tifRoll < 55 ? TimeInForce.Gtd : tifRoll < 72 ? TimeInForce.Ioc
+            : tifRoll < 99 ? TimeInForce.Fok : (TimeInForce)0;
         var stp = (d[7] % 100) switch
         {
             < 40 => SelfTradePrevention.None,
@@ -71,7 +85,21 @@ public static class CommandStreamGen
             Tif = tif, Stp = stp, PostOnly = postOnly, Price = Price(d[9]), HasPrice = true, Quantity = Quantity(d[8] / 10),
         };
         // A market order's price only counts as a price-band protection limit when HasPrice is set.
-        if (type == OrderType.Market) cmd.HasPrice = d[9] / 100 < 4;
+        if (type is OrderType.Market or OrderType.Stop or OrderType.TakeProfit) cmd.HasPrice = d[9] / 100 < 4;
+        cmd.TriggerPrice = type.IsTriggered()
+            ? (d[11] % 100) switch { < 97 => 94 + d[11] % 13, 97 => 0, 98 => -1, _ => Hft.Core.Instruments.Instrument.MaxPriceTicks + 1 }
+            : d[11] % 100 < 98 ? 0 : 100;
+        cmd.DisplayQuantity = (d[12] % 100) switch
+        {
+            < 70 => 0,
+            < 94 => 1 + d[12] % 3,
+            < 98 => cmd.Quantity,
+            98 => -1,
+            _ => cmd.Quantity + 1,
+        };
+        cmd.ExpireTime = tif == TimeInForce.Gtd
+            ? (d[13] % 100) switch { < 97 => clock + 1 + d[13] % 12, 97 => 0, 98 => -5, _ => clock }
+            : d[13] % 100 < 98 ? 0 : clock + 3;
         issued.Add((id, account, instrument));
         return cmd;
     }
@@ -94,6 +122,7 @@ public static class CommandStreamGen
         var (id, account, instrument) = Target(d, issued);
         var cmd = OrderCommand.Replace(id, account, instrument, Price(d[9]), Quantity(d[8] / 10));
         cmd.HasPrice = d[5] % 100 >= 30;
+        if (d[11] % 100 < 25) cmd.TriggerPrice = d[11] % 100 == 0 ? -1 : 94 + d[11] % 13;
         return cmd;
     }
 

@@ -37,7 +37,7 @@ public class DeterminismTests
     public void Replaying_a_stream_gives_the_same_books()
     {
         var random = new Random(7);
-        var commands = CommandStreamGen.Build(Enumerable.Range(0, 2000).Select(_ => Enumerable.Range(0, 11).Select(_ => random.Next(1000)).ToArray()).ToArray());
+        var commands = CommandStreamGen.Build(Enumerable.Range(0, 2000).Select(_ => Enumerable.Range(0, CommandStreamGen.Dice).Select(_ => random.Next(1000)).ToArray()).ToArray());
         var a = TestMarket.Engine(3);
         var b = TestMarket.Engine(3);
         Assert.Equal(Serialize(a, commands), Serialize(b, commands));

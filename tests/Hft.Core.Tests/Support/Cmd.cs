@@ -14,6 +14,30 @@ public static class Cmd
         SelfTradePrevention stp = SelfTradePrevention.None, int ins = 0)
         => OrderCommand.NewMarket(id, account, ins, side, qty, tif, stp);
 
+    /// <summary>A stop / take-profit (<paramref name="price"/> only for the limit types).</summary>
+    public static OrderCommand Stop(long id, int account, Side side, OrderType type, long trigger, long qty, long price = 0,
+        TimeInForce tif = TimeInForce.Gtc, long expire = 0, int ins = 0)
+    {
+        var c = OrderCommand.NewTriggered(id, account, ins, side, type, trigger, price, qty, tif);
+        c.ExpireTime = expire;
+        return c;
+    }
+
+    public static OrderCommand Iceberg(long id, int account, Side side, long price, long qty, long display, int ins = 0)
+    {
+        var c = OrderCommand.NewLimit(id, account, ins, side, price, qty);
+        c.DisplayQuantity = display;
+        return c;
+    }
+
+    /// <summary>A good-till-date limit expiring at <paramref name="expire"/>.</summary>
+    public static OrderCommand Gtd(long id, int account, Side side, long price, long qty, long expire, int ins = 0)
+    {
+        var c = OrderCommand.NewLimit(id, account, ins, side, price, qty, TimeInForce.Gtd);
+        c.ExpireTime = expire;
+        return c;
+    }
+
     public static OrderCommand Cancel(long id, int account, int ins = 0) => OrderCommand.Cancel(id, account, ins);
 
     public static OrderCommand Replace(long id, int account, long price, long qty, int ins = 0)

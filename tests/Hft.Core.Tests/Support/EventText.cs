@@ -14,6 +14,8 @@ public static class EventText
         EventKind.Trade => $"trade ins={e.Instrument} px={e.Price} qty={e.Quantity} taker={e.OrderId}/{e.Account} {e.Side} rem={e.Remaining} maker={e.MakerOrderId}/{e.MakerAccount} makerRem={e.MakerRemaining}",
         EventKind.Canceled => $"canceled id={e.OrderId} acct={e.Account} ins={e.Instrument} {e.Side} px={e.Price} rem={e.Remaining} reason={e.CancelReason.Name()}",
         EventKind.Replaced => $"replaced id={e.OrderId} acct={e.Account} ins={e.Instrument} {e.Side} px={e.Price} qty={e.Quantity}",
+        EventKind.Triggered => $"triggered id={e.OrderId} acct={e.Account} ins={e.Instrument} {e.Side} px={e.Price} qty={e.Quantity}",
+        EventKind.Refreshed => $"refreshed id={e.OrderId} acct={e.Account} ins={e.Instrument} {e.Side} px={e.Price} slice={e.Quantity} rem={e.Remaining}",
         _ => $"unexpected kind {(int)e.Kind}",
     };
 

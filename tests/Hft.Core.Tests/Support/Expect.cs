@@ -41,4 +41,17 @@ public static class Expect
         {
             Kind = EventKind.Replaced, OrderId = id, Account = account, Instrument = ins, Side = side, Price = price, Quantity = qty,
         });
+
+    public static string Triggered(long id, int account, Side side, long price, long qty, int ins = 0)
+        => EventText.Meaningful(new EngineEvent
+        {
+            Kind = EventKind.Triggered, OrderId = id, Account = account, Instrument = ins, Side = side, Price = price, Quantity = qty,
+        });
+
+    public static string Refreshed(long id, int account, Side side, long price, long slice, long remaining, int ins = 0)
+        => EventText.Meaningful(new EngineEvent
+        {
+            Kind = EventKind.Refreshed, OrderId = id, Account = account, Instrument = ins, Side = side, Price = price,
+            Quantity = slice, Remaining = remaining,
+        });
 }

@@ -21,10 +21,11 @@ public class PinnedEnumValuesTests
     public void Side() => AssertMembers((Orders.Side.Buy, 1), (Orders.Side.Sell, 2));
 
     [Fact]
-    public void Order_type() => AssertMembers((OrderType.Limit, 1), (OrderType.Market, 2));
+    public void Order_type() => AssertMembers((OrderType.Limit, 1), (OrderType.Market, 2), (OrderType.Stop, 3), (OrderType.StopLimit, 4),
+            (OrderType.TakeProfit, 5), (OrderType.TakeProfitLimit, 6));
 
     [Fact]
-    public void Time_in_force() => AssertMembers((TimeInForce.Gtc, 1), (TimeInForce.Ioc, 2), (TimeInForce.Fok, 3));
+    public void Time_in_force() => AssertMembers((TimeInForce.Gtc, 1), (TimeInForce.Ioc, 2), (TimeInForce.Fok, 3), (TimeInForce.Gtd, 4));
 
     [Fact]
     public void Self_trade_prevention()
@@ -32,12 +33,13 @@ public class PinnedEnumValuesTests
             (SelfTradePrevention.CancelBoth, 3));
 
     [Fact]
-    public void Command_op() => AssertMembers((CommandOp.New, 1), (CommandOp.Cancel, 2), (CommandOp.Replace, 3), (CommandOp.MassCancel, 4));
+    public void Command_op() => AssertMembers((CommandOp.New, 1), (CommandOp.Cancel, 2), (CommandOp.Replace, 3), (CommandOp.MassCancel, 4),
+        (CommandOp.Expire, 5));
 
     [Fact]
     public void Event_kind()
         => AssertMembers((EventKind.Accepted, 1), (EventKind.Rejected, 2), (EventKind.Trade, 3), (EventKind.Canceled, 4),
-            (EventKind.Replaced, 5));
+            (EventKind.Replaced, 5), (EventKind.Triggered, 6), (EventKind.Refreshed, 7));
 
     [Fact]
     public void Reject_reason()
@@ -47,13 +49,14 @@ public class PinnedEnumValuesTests
             (RejectReason.MaxQty, 9), (RejectReason.MaxNotional, 10), (RejectReason.PriceBand, 11), (RejectReason.MaxOpenOrders, 12),
             (RejectReason.MaxPosition, 13), (RejectReason.CreditLimit, 14), (RejectReason.NoReferencePrice, 15),
             (RejectReason.Overloaded, 16), (RejectReason.RateLimited, 17), (RejectReason.NotLeader, 18),
-            (RejectReason.ShuttingDown, 19));
+            (RejectReason.ShuttingDown, 19), (RejectReason.InvalidTriggerPrice, 20), (RejectReason.WouldTriggerImmediately, 21),
+            (RejectReason.InvalidDisplayQty, 22), (RejectReason.InvalidExpireTime, 23));
 
     [Fact]
     public void Cancel_reason()
         => AssertMembers((CancelReason.None, 0), (CancelReason.User, 1), (CancelReason.IocRemainder, 2), (CancelReason.FokUnfilled, 3),
             (CancelReason.PostOnlyWouldCross, 4), (CancelReason.SelfTrade, 5), (CancelReason.MarketNoLiquidity, 6),
-            (CancelReason.PriceBand, 7), (CancelReason.AccountDisabled, 8), (CancelReason.Admin, 9));
+            (CancelReason.PriceBand, 7), (CancelReason.AccountDisabled, 8), (CancelReason.Admin, 9), (CancelReason.Expired, 10));
 
     [Fact]
     public void Decimal_parse_status()
@@ -65,7 +68,8 @@ public class PinnedEnumValuesTests
     {
         Assert.Equal(["none", "unknown_symbol", "invalid_price", "invalid_qty", "duplicate_id", "unknown_order", "invalid_order_type",
                 "account_disabled", "instrument_halted", "max_qty", "max_notional", "price_band", "max_open_orders", "max_position",
-                "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader", "shutting_down"],
+                "credit_limit", "no_reference_price", "overloaded", "rate_limited", "not_leader", "shutting_down",
+                "invalid_trigger_price", "would_trigger_immediately", "invalid_display_qty", "invalid_expire_time"],
             RejectReasonNames.All);
         Assert.Equal(RejectReasonNames.All, Enum.GetValues<RejectReason>().Select(r => r.Name()));
         Assert.Equal("unknown", ((RejectReason)200).Name());
@@ -75,7 +79,7 @@ public class PinnedEnumValuesTests
     public void Cancel_reason_names()
     {
         Assert.Equal(["none", "user", "ioc_remainder", "fok_unfilled", "post_only_would_cross", "self_trade", "market_no_liquidity",
-                "price_band", "account_disabled", "admin"],
+                "price_band", "account_disabled", "admin", "expired"],
             CancelReasonNames.All);
         Assert.Equal(CancelReasonNames.All, Enum.GetValues<CancelReason>().Select(r => r.Name()));
         Assert.Equal("unknown", ((CancelReason)200).Name());

@@ -18,7 +18,7 @@ public sealed class SnapshotStoreTests
     {
         Assert.Equal(0x53544648u, SnapshotFormat.Magic);
         Assert.Equal("HFTS", Encoding.ASCII.GetString(BitConverter.GetBytes(SnapshotFormat.Magic)));
-        Assert.Equal(2, SnapshotFormat.Version);
+        Assert.Equal(3, SnapshotFormat.Version);
         Assert.Equal(48, SnapshotFormat.HeaderSize);
         Assert.Equal("snapshot-00000000000000000042.snap", SnapshotFormat.FileName(42));
         Assert.True(SnapshotFormat.TryParseFileName("snapshot-00000000000000000042.snap", out long seq));
@@ -27,7 +27,7 @@ public sealed class SnapshotStoreTests
         // header layout: magic, version, sequence, next order id, created, body length, body crc, header crc
         var bytes = SnapshotFormat.Encode(new SnapshotData { Sequence = 7, NextOrderId = 9, CreatedUnixMs = 11 });
         Assert.Equal("HFTS", Encoding.ASCII.GetString(bytes, 0, 4));
-        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(7, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
         Assert.Equal(9, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16)));
         Assert.Equal(11, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(24)));
@@ -42,10 +42,10 @@ public sealed class SnapshotStoreTests
     public void A_future_version_is_refused()
     {
         var bytes = SnapshotFormat.Encode(Sample(3));
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 3);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 4);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(44), Crc32C.Compute(bytes.AsSpan(0, 44)));
         var e = Assert.Throws<SnapshotCorruptException>(() => SnapshotFormat.Decode(bytes, "x"));
-        Assert.Contains("version 3", e.Message);
+        Assert.Contains("version 4", e.Message);
     }
 
     [Fact]

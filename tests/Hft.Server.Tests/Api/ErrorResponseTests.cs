@@ -28,7 +28,7 @@ public sealed class ErrorResponseTests(ApiServerFixture api) : IClassFixture<Api
     [InlineData("{\"symbol\":42,\"side\":\"buy\",\"type\":\"limit\",\"price\":\"50000\",\"qty\":\"1\"}", "invalid_request", "symbol must be a string")]
     [InlineData("{\"symbol\":\"BTCUSD\",\"side\":\"buy\",\"type\":\"limit\",\"price\":\"50000\",\"qty\":\"1\",\"postOnly\":\"yes\"}", "invalid_request", "postOnly must be true or false")]
     [InlineData("{\"symbol\":\"BTCUSD\",\"side\":\"up\",\"type\":\"limit\",\"price\":\"50000\",\"qty\":\"1\"}", "invalid_request", "side must be one of buy, sell")]
-    [InlineData("{\"symbol\":\"BTCUSD\",\"side\":\"buy\",\"type\":\"stop\",\"price\":\"50000\",\"qty\":\"1\"}", "invalid_request", "type must be one of")]
+    [InlineData("{\"symbol\":\"BTCUSD\",\"side\":\"buy\",\"type\":\"trailing_stop\",\"price\":\"50000\",\"qty\":\"1\"}", "invalid_request", "type must be one of")]
     [InlineData("{\"symbol\":\"BTCUSD\",\"side\":\"buy\",\"type\":\"limit\",\"tif\":\"day\",\"price\":\"50000\",\"qty\":\"1\"}", "invalid_request", "tif must be one of")]
     [InlineData("{\"symbol\":\"BTCUSD\",\"side\":\"buy\",\"type\":\"limit\",\"qty\":\"1\"}", "invalid_request", "missing field 'price'")]
     [InlineData("{\"symbol\":\"BTCUSD\",\"side\":\"buy\",\"type\":\"market\",\"price\":\"50000\",\"qty\":\"1\"}", "invalid_request", "market order takes no price")]

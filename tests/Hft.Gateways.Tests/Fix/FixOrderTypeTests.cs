@@ -1,0 +1,44 @@
+using Hft.Gateways.Fix;
+
+namespace Hft.Gateways.Tests.Fix;
+
+/// <summary>Stop-limit (OrdType 4, StopPx), iceberg (MaxFloor) and GTD (TimeInForce 6, ExpireTime) over real FIX sessions.</summary>
+public class FixOrderTypeTests
+{
+    [Fact]
+    public async Task A_stop_limit_waits_then_fires_on_the_last_trade_and_fills()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var a1 = await f.LogonAsync("CLIENT_A1");
+        await using var a2 = await f.LogonAsync("CLIENT_A2");
+        a2.NewOrder("B1", "BTCUSD", '1', "1", "50000.00");
+        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "B1");
+        a1.NewOrder("S1", "BTCUSD", '2', "0.1", "50000.00");
+        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "S1" && m[FixTags.ExecType] == "F"); // last trade 50000
+
+        a1.NewOrderWithTerms("STOP1", "BTCUSD", '1', "0.5", "50200.00", ordType: '4', tif: '6', stopPx: "50100.00",
+            expireTime: DateTime.UtcNow.AddHours(1));
+        var ack = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
+        Assert.Equal(("0", "4", "6"), (ack[FixTags.ExecType], ack[FixTags.OrdType], ack[FixTags.TimeInForce]));
+
+        a2.NewOrder("A1", "BTCUSD", '2', "1", "50100.00");
+        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A1");
+        a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00"); // trades at 50100: fires STOP1
+        var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1" && m[FixTags.ExecType] == "F");
+        Assert.Equal(("2", "0.5", "50100"), (fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx]));
+    }
+
+    [Theory]
+    [InlineData('3', null, null, null, "StopPx")] // stop without StopPx
+    [InlineData('2', "50000.00", "50000.00", null, "StopPx")] // limit with StopPx
+    [InlineData('2', "50000.00", null, '6', "ExpireTime")] // GTD without ExpireTime
+    public async Task Missing_or_misplaced_terms_are_rejected_naming_the_tag(char ordType, string? price, string? stopPx, char? tif, string text)
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var c = await f.LogonAsync();
+        c.NewOrderWithTerms("X1", "BTCUSD", '1', "1", price, ordType, tif, stopPx);
+        var reject = c.Expect(m => m.MsgType == "8");
+        Assert.Equal("8", reject[FixTags.ExecType]);
+        Assert.Contains(text, reject[FixTags.Text]);
+    }
+}
