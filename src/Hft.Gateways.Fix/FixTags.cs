@@ -55,7 +55,6 @@ public static class FixTags
     public const int Symbol = 55;
     public const int TimeInForce = 59;
     public const int TransactTime = 60;
-    public const int StopPx = 99;
     public const int MaxFloor = 111;
     public const int ExpireTime = 126;
     public const int OrdRejReason = 103;
