@@ -29,7 +29,8 @@ public class FixOrderTypeTests
     }
 
     [Theory]
-    [InlineData('3', null, null, null, "StopPx")] // stop without StopPx
+    // A stop without StopPx is a conditionally required field: Business Message Reject 380=5 (conformance scenario
+    // app-conditionally-required-stop-px); these are the venue's own ExecutionReport rejects.
     [InlineData('2', "50000.00", "50000.00", null, "StopPx")] // limit with StopPx
     [InlineData('2', "50000.00", null, '6', "ExpireTime")] // GTD without ExpireTime
     public async Task Missing_or_misplaced_terms_are_rejected_naming_the_tag(char ordType, string? price, string? stopPx, char? tif, string text)
