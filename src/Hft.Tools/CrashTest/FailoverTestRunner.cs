@@ -384,10 +384,15 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
         using var a1 = LoopbackApi.Open(_httpPorts[leader], TradingBurst.TraderToken(_config, "A1"));
         var stream = Stopwatch.StartNew();
         int placed = 0;
+        string stopped = "3000 orders or 15 s";
         for (int i = 0; i < 3000 && stream.Elapsed < TimeSpan.FromSeconds(15); i++)
         {
             var reply = await a1.PlaceOrderAsync(new RestOrder("BTCUSD", "buy", "limit", "ioc", "49500.00", "0.01"));
-            if (reply.Status != 201) break;
+            if (reply.Status != 201)
+            {
+                stopped = $"order {i + 1} answered {reply.Status} {reply.Failure} {reply.Text}";
+                break;
+            }
             placed++;
         }
         if (await JournalSequenceAsync(anonymousLeader, leader) is not { } target) return;
@@ -406,7 +411,16 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             }
             await Task.Delay(10);
         }
-        _violations.Add($"catch-up: node {follower} did not reach seq {target} within 60 s\n{_nodes[follower]!.Output}");
+        var detail = new System.Text.StringBuilder($"catch-up: node {follower} did not reach seq {target} within 60 s; the leader's stream "
+            + $"stopped after {placed} order(s) ({stopped})");
+        for (int i = 0; i < NodeCount; i++)
+        {
+            using var api = LoopbackApi.Open(_httpPorts[i], null);
+            var status = await api.ReplicationStatusAsync();
+            detail.Append($"\nnode {i}: {status.Status} {status.Text}\n  ")
+                .Append(string.Join("\n  ", (_nodes[i]?.Output ?? "").Split('\n').TakeLast(i == follower || i == leader ? 40 : 15)));
+        }
+        _violations.Add(detail.ToString());
     }
 
     /// <summary>The node's journal sequence from /replication/status; null (and a violation naming the answer) when it gave none.</summary>
