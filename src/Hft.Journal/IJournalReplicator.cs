@@ -14,8 +14,10 @@ public interface IJournalReplicator
     /// <summary>
     /// Journal thread: appends one batch (records in the on-disk format) to the leader's log as one entry and starts
     /// sending it to the followers; does not wait for the commit. A ticket (increasing), or -1 when this node is not the leader.
+    /// <paramref name="nothingInFlight"/>: every earlier ticket has been released (committed and written), so a node
+    /// elected again after losing leadership may start issuing tickets of its new leadership.
     /// </summary>
-    long Append(ReadOnlySpan<byte> records);
+    long Append(ReadOnlySpan<byte> records, bool nothingInFlight);
 
     /// <summary>
     /// The highest ticket committed under the leadership the tickets were issued in; -1 once that leadership is lost

@@ -464,7 +464,7 @@ public sealed class JournalWriter : IDisposable
     private void Send(IJournalReplicator replicator, Batch batch)
     {
         _current = JournalOperation.Replicate;
-        long ticket = replicator.Append(batch.Bytes);
+        long ticket = replicator.Append(batch.Bytes, _inFlightCount == 0);
         if (ticket < 0) throw new ReplicationLostException($"records {batch.FirstSequence}..{batch.LastSequence}: this node is no longer the leader");
         int at = (_inFlightHead + _inFlightCount) % _inFlight.Length;
         _inFlight[at] = batch;

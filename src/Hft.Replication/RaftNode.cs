@@ -54,6 +54,10 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
     private long _appendTicks, _batches;
     private int _disposed;
     private CancellationToken _ticketLeadership; // journal thread: the leadership its tickets were issued under
+    private CancellationTokenRegistration _ticketLeadershipLost; // journal thread
+    private long _ticketLeaderships;
+    private readonly Lock _ticketGate = new();
+    private CancellationToken _ticketsAllowedUnder; // under _ticketGate
     private volatile Action? _progress;
 
     private RaftNode(RaftNodeOptions options, RaftCluster cluster, WriteAheadLog log, JournalStateMachine machine)
@@ -170,6 +174,21 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
     /// <summary>Batches this member appended as leader, and the Stopwatch ticks spent appending them to its own log.</summary>
     public (long Batches, long AppendTicks) LeaderTimings => (Interlocked.Read(ref _batches), Interlocked.Read(ref _appendTicks));
 
+    /// <summary>
+    /// Order entry is switched on under <paramref name="leadership"/> (every entry committed before it applied here):
+    /// the journal may issue tickets under it. Appends under any other leadership are refused.
+    /// </summary>
+    public void AllowTicketsUnder(CancellationToken leadership)
+    {
+        lock (_ticketGate) _ticketsAllowedUnder = leadership;
+    }
+
+    /// <summary>Gives up leadership now (the group elects again; this member may win again in a later term).</summary>
+    public async Task<bool> ResignAsync(CancellationToken cancellationToken) => await ((ICluster)_cluster).ResignAsync(cancellationToken);
+
+    /// <summary>Leaderships under which this member's journal appended (a member elected again counts once more).</summary>
+    public long TicketLeaderships => Interlocked.Read(ref _ticketLeaderships);
+
     /// <summary>A new leader: completes once every entry committed so far (earlier terms included) has been applied here.</summary>
     public Task ApplyReadBarrierAsync(CancellationToken cancellationToken) => _cluster.ApplyReadBarrierAsync(cancellationToken).AsTask();
 
@@ -177,15 +196,22 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
     /// Journal thread, leader only: appends the batch as one entry of the current term and starts a replication round
     /// (the entry joins the round in progress or the next one); does not wait for the commit. -1 when not the leader.
     /// </summary>
-    public long Append(ReadOnlySpan<byte> records)
+    public long Append(ReadOnlySpan<byte> records, bool nothingInFlight)
     {
         var leadership = _cluster.LeadershipToken;
         if (leadership.IsCancellationRequested || Volatile.Read(ref _disposed) != 0) return -1;
         if (_ticketLeadership != leadership)
         {
-            if (_ticketLeadership != default) return -1; // tickets of an earlier leadership are void; the journal has stopped
+            // Only under the leadership order entry was switched on under (after the read barrier: this member's state
+            // is the group's). Tickets of an earlier leadership are void (its log tail may have been replaced since): a
+            // leadership won again is taken up only once none of them is in flight; else the journal stops, the node restarts.
+            lock (_ticketGate)
+                if (leadership != _ticketsAllowedUnder) return -1;
+            if (_ticketLeadership != default && !nothingInFlight) return -1;
             _ticketLeadership = leadership;
-            leadership.UnsafeRegister(static state => ((RaftNode)state!)._progress?.Invoke(), this); // lost: CommittedTicket -1
+            _ticketLeadershipLost.Dispose();
+            _ticketLeadershipLost = leadership.UnsafeRegister(static state => ((RaftNode)state!)._progress?.Invoke(), this); // lost: CommittedTicket -1
+            Interlocked.Increment(ref _ticketLeaderships);
         }
         var entry = new BinaryLogEntry { Content = records.ToArray(), Term = _cluster.Term };
         try

@@ -105,7 +105,7 @@ public sealed class PipelinedReplicationTests
             lock (_entries) return _entries[entry];
         }
 
-        public long Append(ReadOnlySpan<byte> records)
+        public long Append(ReadOnlySpan<byte> records, bool nothingInFlight)
         {
             var sequences = new List<long>();
             Assert.Null(JournalReader.ReadBatch(records, (in JournalRecord r) => sequences.Add(r.Sequence)));

@@ -206,7 +206,8 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
             {
                 await Until.TrueAsync(() => _members.Count(m => m is not null && m.Node.IsLeader) == 1, Wait, "one leader");
                 var leader = Leader();
-                long ticket = leader.Node.Append(buffer.AsSpan(0, length));
+                leader.Node.AllowTicketsUnder(leader.Node.LeadershipToken);
+                long ticket = leader.Node.Append(buffer.AsSpan(0, length), nothingInFlight: true);
                 // Committed and applied here, or leadership lost (the ticket is void: append it again to the new leader).
                 if (ticket > 0 && SpinWait.SpinUntil(() => leader.Node.CommittedTicket < 0 || (leader.Node.CommittedTicket >= ticket && leader.Node.AppliedIndex >= ticket), Wait)
                     && leader.Node.CommittedTicket >= ticket) break;

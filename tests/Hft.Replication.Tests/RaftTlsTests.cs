@@ -157,9 +157,10 @@ public sealed class RaftTlsTests : IAsyncLifetime
     /// <summary>Appends values 1..<paramref name="count"/> on the leader, each waiting for its commit.</summary>
     private static Task ReplicateAsync(TlsRaftMember leader, int count) => Task.Run(() =>
     {
+        leader.Node.AllowTicketsUnder(leader.Node.LeadershipToken);
         foreach (var payload in Payloads(count))
         {
-            long ticket = leader.Node.Append(BitConverter.GetBytes(payload));
+            long ticket = leader.Node.Append(BitConverter.GetBytes(payload), nothingInFlight: true);
             Assert.True(ticket > 0, "the leader refused to append");
             Assert.True(SpinWait.SpinUntil(() => leader.Node.CommittedTicket >= ticket, TimeSpan.FromSeconds(30)), "the entry was not committed");
         }

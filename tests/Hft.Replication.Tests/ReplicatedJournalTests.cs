@@ -64,7 +64,11 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
             var leaders = _members.Where(m => m.Node.IsLeader).ToList();
-            if (leaders.Count == 1 && _members.All(m => m.Node.LeaderEndPoint is not null)) return leaders[0];
+            if (leaders.Count == 1 && _members.All(m => m.Node.LeaderEndPoint is not null))
+            {
+                leaders[0].Node.AllowTicketsUnder(leaders[0].Node.LeadershipToken);
+                return leaders[0];
+            }
             await Task.Delay(20);
         }
         throw new TimeoutException("no single leader within 20 s");
@@ -174,7 +178,7 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
     {
         await LeaderAsync();
         var follower = _members.First(m => !m.Node.IsLeader);
-        Assert.Equal(-1, follower.Node.Append(new byte[] { 1, 2, 3 }));
+        Assert.Equal(-1, follower.Node.Append(new byte[] { 1, 2, 3 }, nothingInFlight: true));
         // Its journal, given the follower as replicator, fails the batch instead of acknowledging it.
         follower.Journal.Replicator = follower.Node;
         var waiter = new Acks(follower.Node);
@@ -230,11 +234,11 @@ public sealed class ReplicatedJournalTests : IAsyncLifetime
             set => node.Progress = value;
         }
 
-        public long Append(ReadOnlySpan<byte> records)
+        public long Append(ReadOnlySpan<byte> records, bool nothingInFlight)
         {
             long last = 0;
             Assert.Null(JournalReader.ReadBatch(records, (in JournalRecord r) => last = r.Sequence));
-            long ticket = node.Append(records);
+            long ticket = node.Append(records, nothingInFlight);
             lock (_entries) _entries.Add((last, ticket));
             return ticket;
         }

@@ -40,6 +40,7 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     private RaftNode? _node;
     private Task? _monitor;
     private int _nodeId = -1;
+    private CancellationToken _promotedUnder; // monitor thread: the leadership order entry was switched on under
     private long _promotions;
 
     /// <param name="tls">Mutual TLS with the peers ([tls] raft), built by the composition root; null: plain TCP.</param>
@@ -114,8 +115,11 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         {
             try
             {
-                if (node.IsLeader && _pipeline.Role != ReplicationRole.Leader) await PromoteAsync(node, node.LeadershipToken);
-                else if (!node.IsLeader && _pipeline.Role == ReplicationRole.Leader) Demote("leadership lost");
+                if (_pipeline.Role == ReplicationRole.Leader && (!node.IsLeader || node.LeadershipToken != _promotedUnder))
+                    Demote("leadership lost"); // also when won back before this loop looked: the group may have moved on in between
+                else if (_pipeline.Role == ReplicationRole.Leader && _pipeline.Journal.Failure is { } failure)
+                    Demote($"the journal stopped ({failure.Message})"); // a leader that cannot journal takes no order: make way
+                else if (node.IsLeader && _pipeline.Role != ReplicationRole.Leader) await PromoteAsync(node, node.LeadershipToken);
                 else if (_pipeline.Role == ReplicationRole.Follower) _pipeline.SetRole(ReplicationRole.Follower, LeaderApiUrl());
                 await _changed.WaitAsync(TimeSpan.FromMilliseconds(50), _stopping.Token);
             }
@@ -155,6 +159,8 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         {
             using var drained = PipelinePause.TryPause(_pipeline, TimeSpan.FromSeconds(10));
             if (drained is null || leadership.IsCancellationRequested) return;
+            _promotedUnder = leadership;
+            node.AllowTicketsUnder(leadership);
             _pipeline.SetRole(ReplicationRole.Leader, null);
         }
         leadership.Register(() => _changed.Release());

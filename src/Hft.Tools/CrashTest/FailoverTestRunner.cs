@@ -395,6 +395,11 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             }
             placed++;
         }
+        if (placed == 0)
+        {
+            _violations.Add($"catch-up: the leader (node {leader}) took no order with a follower down: {stopped}");
+            return;
+        }
         if (await JournalSequenceAsync(anonymousLeader, leader) is not { } target) return;
         var restart = Stopwatch.StartNew();
         Start(follower);
@@ -405,7 +410,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             {
                 double ms = restart.Elapsed.TotalMilliseconds;
                 long behind = target - before;
-                _catchUps.Add($"follower node {follower} down while the leader took {placed} orders ({behind} journal records); restarted and "
+                _catchUps.Add($"follower node {follower} down while the leader took {placed} orders ({behind} journal records; stream ended at {stopped}); restarted and "
                     + $"at seq {target} after {ms:N0} ms (process start, local recovery and log catch-up: {behind / Math.Max(ms, 1) * 1000:N0} records/s overall)");
                 return;
             }

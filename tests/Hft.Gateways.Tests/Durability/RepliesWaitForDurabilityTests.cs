@@ -219,7 +219,7 @@ public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
 
         public bool AcknowledgeOnAppend => false;
 
-        public long Append(ReadOnlySpan<byte> records) => Interlocked.Increment(ref _tickets);
+        public long Append(ReadOnlySpan<byte> records, bool nothingInFlight) => Interlocked.Increment(ref _tickets);
 
         public long CommittedTicket => Interlocked.Read(ref _committed);
 

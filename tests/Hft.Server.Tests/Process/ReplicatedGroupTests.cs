@@ -60,9 +60,7 @@ public sealed class ReplicatedGroupTests : IDisposable
         }
     }
 
-    [Fact(Skip = "Known defect, open: after a partition cycle the leader's journal can stop (an append refused as of an earlier "
-        + "leadership: journal_failed) while the node stays leader with orderEntry true, so the group takes no order until it is "
-        + "restarted; seen in 2 of the last 2 full runs. The catch-up step then reports it. Re-enable with the fix.")]
+    [Fact]
     public async Task Crashtest_replicated_partition_freezes_the_leader_and_the_old_leader_steps_down()
     {
         var (exit, run) = await HftProcess.RunAsync(
