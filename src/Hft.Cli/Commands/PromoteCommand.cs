@@ -4,7 +4,7 @@ using Hft.Pipeline.Replication;
 namespace Hft.Cli.Commands;
 
 /// <summary>
-/// <c>hft promote (--url URL [--token T] [--ca-file CA.pem] | --data-dir DIR)</c>: makes a disaster-recovery replica a venue
+/// <c>hft promote (--url URL [--token T] [--ca-file CA.pem] [--force] | --data-dir DIR)</c>: makes a disaster-recovery replica a venue
 /// of its own. Online: asks the running replica (<c>POST /replication/dr/promote</c> on its operations listener, the ops
 /// token or an admin token); it stops following and takes order entry at once. Offline: records the promotion in the
 /// journal directory of a stopped replica (its lock is taken meanwhile; exit 2 while a node holds it), so that it starts
@@ -13,7 +13,7 @@ namespace Hft.Cli.Commands;
 public static class PromoteCommand
 {
     private const string Help = """
-        usage: hft promote --url URL [--token TOKEN] [--ca-file CA.pem]
+        usage: hft promote --url URL [--token TOKEN] [--ca-file CA.pem] [--force]
                hft promote --data-dir DIR
 
         Promotes a disaster-recovery replica ([dr] enabled) to a venue of its own: it stops following the group's
@@ -22,12 +22,15 @@ public static class PromoteCommand
           --url URL       the replica's operations listener (e.g. https://hft-dr:9090); token from --token or HFT_TOKEN
                           (the ops token, or an admin token from 'hft token --account ADMIN --role admin')
           --ca-file PATH  an https --url: the replica's certificate must chain to these PEM authorities
+          --force         promote although a source still streams to the replica (refused otherwise: the old group
+                          is alive); only when the old group is fenced off by other means
           --data-dir DIR  a stopped replica's [journal] dir: record the promotion there; it starts promoted
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         string? url = null, token = null, caFile = null, dataDir = null;
+        bool force = false;
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
@@ -39,6 +42,7 @@ public static class PromoteCommand
                 case "--token": token = Next(); break;
                 case "--ca-file": caFile = Next(); break;
                 case "--data-dir": dataDir = Next(); break;
+                case "--force": force = true; break;
                 default:
                     stderr.WriteLine($"hft promote: unknown argument '{a}'");
                     return 2;
@@ -49,10 +53,10 @@ public static class PromoteCommand
             stderr.WriteLine(Help);
             return 2;
         }
-        return url is not null ? Online(url, token, caFile, stdout, stderr) : Offline(dataDir!, stdout, stderr);
+        return url is not null ? Online(url, token, caFile, force, stdout, stderr) : Offline(dataDir!, stdout, stderr);
     }
 
-    private static int Online(string url, string? token, string? caFile, TextWriter stdout, TextWriter stderr)
+    private static int Online(string url, string? token, string? caFile, bool force, TextWriter stdout, TextWriter stderr)
     {
         token ??= Environment.GetEnvironmentVariable("HFT_TOKEN");
         if (string.IsNullOrEmpty(token))
@@ -62,7 +66,7 @@ public static class PromoteCommand
         }
         using var api = ServerClient.Open("promote", url, token, caFile, TimeSpan.FromSeconds(60), stderr, out int exit);
         if (api is null) return exit;
-        if (ServerClient.Ask("promote", url, api.PromoteDrAsync(), "", "the replica refused", stderr) is not { } reply) return 1;
+        if (ServerClient.Ask("promote", url, api.PromoteDrAsync(force), "", "the replica refused", stderr) is not { } reply) return 1;
         try
         {
             var r = reply.Body;

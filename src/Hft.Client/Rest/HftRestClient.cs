@@ -87,7 +87,7 @@ public sealed class HftRestClient : IDisposable
     public Task<RestReply> SnapshotAsync() => SendAsync(HttpMethod.Post, "/api/v1/admin/snapshot", null);
 
     /// <summary><c>POST /replication/dr/promote</c> (ops or admin token): a disaster-recovery replica becomes a venue.</summary>
-    public Task<RestReply> PromoteDrAsync() => SendAsync(HttpMethod.Post, "/replication/dr/promote", null);
+    public Task<RestReply> PromoteDrAsync(bool force = false) => SendAsync(HttpMethod.Post, force ? "/replication/dr/promote?force=true" : "/replication/dr/promote", null);
 
     /// <summary><c>GET /metrics</c>: the Prometheus text in <see cref="RestReply.Text"/>.</summary>
     public Task<RestReply> MetricsAsync() => GetAsync("/metrics");

@@ -212,13 +212,20 @@ public sealed class DrFollower : IHostedService, IAsyncDisposable
     /// through the shards and written to the journal, the promotion is recorded in the journal directory, and order
     /// entry is switched on (single node; its sequences and order ids continue where the group's journal ends here).
     /// Idempotent: a second call answers the first promotion.
+    /// Fenced against the plain mistake: while a source still streams to this replica the old group is alive and would
+    /// trade beside the promoted replica (two venues with one history), so the promotion is refused
+    /// (<see cref="SourceStillStreamingException"/>) unless <paramref name="force"/> (the operator has cut the old group
+    /// off by other means and this replica still reaches it).
     /// </summary>
-    public async Task<DrPromotion.Record> PromoteAsync(string by, CancellationToken cancellationToken = default)
+    public async Task<DrPromotion.Record> PromoteAsync(string by, bool force = false, CancellationToken cancellationToken = default)
     {
         await _promoting.WaitAsync(cancellationToken);
         try
         {
             if (_promotion is { } done) return done;
+            if (_connected && !force)
+                throw new SourceStillStreamingException($"{_source} still streams its journal to this replica (it is alive: stop it or cut it off "
+                    + "first, then promote; or promote with force when it is fenced by other means)");
             var clock = Stopwatch.StartNew();
             await _stopping.CancelAsync();
             if (_loop is not null) await _loop;
@@ -263,3 +270,6 @@ public sealed class DrFollower : IHostedService, IAsyncDisposable
         _http.Dispose();
     }
 }
+
+/// <summary>A promotion refused: a source still streams to the replica, so the old group is alive.</summary>
+public sealed class SourceStillStreamingException(string message) : InvalidOperationException(message);

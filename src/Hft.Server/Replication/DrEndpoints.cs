@@ -24,7 +24,8 @@ namespace Hft.Server.Replication;
 /// <see cref="JournalStreamFormat"/> frames, then every new committed record as it is written, with a heartbeat at
 /// least every <see cref="HeartbeatInterval"/>. At most [dr] max_streams at once (503 beyond); a reader that takes no
 /// bytes for [dr] stream_write_timeout_seconds is disconnected. Reads the segments only: it never holds up the journal.</item>
-/// <item><c>POST /replication/dr/promote</c> (a DR replica): stop following and take order entry (<see cref="DrFollower.PromoteAsync"/>).</item>
+/// <item><c>POST /replication/dr/promote[?force=true]</c> (a DR replica): stop following and take order entry
+/// (<see cref="DrFollower.PromoteAsync"/>); 409 <c>source_alive</c> while a source still streams to it, unless forced.</item>
 /// </list>
 /// </summary>
 public static class DrEndpoints
@@ -40,14 +41,26 @@ public static class DrEndpoints
         var streams = new JournalStreams();
         app.MapGet("/replication/journal", (HttpContext http, TradingPipeline pipeline, AuditLog audit, IHostApplicationLifetime lifetime, string? after)
             => StreamAsync(http, pipeline, audit, streams, lifetime.ApplicationStopping, after));
-        app.MapPost("/replication/dr/promote", async (HttpContext http, AuditLog audit, IServiceProvider services) =>
+        app.MapPost("/replication/dr/promote", async (HttpContext http, AuditLog audit, IServiceProvider services, string? force) =>
         {
             if (OperatorCredentialMissing(http) is { } refused) return refused;
             if (services.GetService<DrFollower>() is not { } dr)
                 return ApiError.Result(StatusCodes.Status409Conflict, "not_dr_replica", "this node is not a disaster-recovery replica ([dr] enabled = false)");
-            bool already = dr.Promotion is not null;
-            var promotion = await dr.PromoteAsync($"{HttpAudit.SubjectOf(http)} from {http.Connection.RemoteIpAddress}", http.RequestAborted);
-            audit.Write(http, "dr.promote", "POST /replication/dr/promote", already ? "200 already promoted" : "200 promoted",
+            if (force is not (null or "true" or "false"))
+                return ApiError.Result(StatusCodes.Status400BadRequest, "invalid_request", "force must be true or false");
+            bool forced = force == "true", already = dr.Promotion is not null;
+            DrPromotion.Record promotion;
+            try
+            {
+                promotion = await dr.PromoteAsync($"{HttpAudit.SubjectOf(http)} from {http.Connection.RemoteIpAddress}{(forced ? " (forced)" : "")}",
+                    forced, http.RequestAborted);
+            }
+            catch (SourceStillStreamingException e)
+            {
+                audit.Write(http, "dr.promote", "POST /replication/dr/promote", "409 source_alive", e.Message, durable: true);
+                return ApiError.Result(StatusCodes.Status409Conflict, "source_alive", e.Message);
+            }
+            audit.Write(http, "dr.promote", "POST /replication/dr/promote" + (forced ? "?force=true" : ""), already ? "200 already promoted" : "200 promoted",
                 $"journal seq {promotion.LastSequence}, source reported {promotion.SourceSequence}", durable: true);
             return Results.Json(new
             {

@@ -81,8 +81,15 @@ public sealed class DrReplicaTests : IDisposable
             var follower = replica.Follower();
             await Dr.Until(() => follower.AppliedSequence == last.Sequence, "the replica catches up");
 
+            // While the source still streams to it, the old group is alive: promotion refused, unless forced.
+            using (var early = replica.NewClient(Dr.OpsToken))
+                (await early.Post("replication/dr/promote", new { })).AssertError(HttpStatusCode.Conflict, "source_alive");
+            Assert.False(replica.Pipeline.OrderEntryEnabled);
+            Assert.Null(follower.Promotion);
+
             // The region is lost.
             await source.DisposeAsync();
+            await Dr.Until(() => !follower.Connected, "the replica sees its source gone");
 
             // Promotion is an operator's act: no credential, a trader's token - refused, and nothing changes.
             using (var anonymous = replica.NewClient(null))
