@@ -26,6 +26,12 @@ public sealed record MarketDataConfig
     /// <summary>Smallest non-zero conflate_ms a subscription may ask for.</summary>
     public int MinConflateMs { get; init; } = 10;
 
+    /// <summary>
+    /// Interval an unconflated level2 subscription is moved to once its connection's send queue is half full (a slow
+    /// consumer keeps a consistent book at a lower rate before it is ever dropped); 0 = never moved, only dropped.
+    /// </summary>
+    public int SlowConsumerConflateMs { get; init; } = 100;
+
     /// <summary>Events the shards may queue for the publisher before dropping commands (and resyncing level2).</summary>
     public int EventQueueCapacity { get; init; } = 65_536;
 
@@ -42,6 +48,7 @@ public sealed record MarketDataConfig
         HeartbeatSeconds = r.Int("heartbeat_seconds", defaults.HeartbeatSeconds, 1, 3600),
         DefaultConflateMs = r.Int("default_conflate_ms", defaults.DefaultConflateMs, 0, 60_000),
         MinConflateMs = r.Int("min_conflate_ms", defaults.MinConflateMs, 1, 60_000),
+        SlowConsumerConflateMs = r.Int("slow_consumer_conflate_ms", defaults.SlowConsumerConflateMs, 0, 60_000),
         EventQueueCapacity = r.Int("event_queue_capacity", defaults.EventQueueCapacity, 1024, 16_777_216),
         MaxMessageBytes = r.Int("max_message_bytes", defaults.MaxMessageBytes, 256, 1_048_576),
     };
@@ -50,5 +57,7 @@ public sealed record MarketDataConfig
     {
         if (DefaultConflateMs > 0 && DefaultConflateMs < MinConflateMs)
             throw ctx.Error("market_data", "default_conflate_ms", $"must be 0 or at least min_conflate_ms ({MinConflateMs}), got {DefaultConflateMs}");
+        if (SlowConsumerConflateMs > 0 && SlowConsumerConflateMs < MinConflateMs)
+            throw ctx.Error("market_data", "slow_consumer_conflate_ms", $"must be 0 or at least min_conflate_ms ({MinConflateMs}), got {SlowConsumerConflateMs}");
     }
 }

@@ -16,6 +16,7 @@ public sealed class MarketDataMetrics : IDisposable
     private readonly Gauge _connections;
     private readonly Gauge _maxQueued;
     private readonly Counter _overflows;
+    private readonly Counter _conflations;
     private readonly Counter _userResyncs;
     private readonly Counter _dropped;
     private readonly Counter.Child _messagesIn, _messagesOut, _bytesIn, _bytesOut;
@@ -28,6 +29,7 @@ public sealed class MarketDataMetrics : IDisposable
         _connections = f.CreateGauge("hft_ws_connections", "Open /ws connections.");
         _maxQueued = f.CreateGauge("hft_ws_max_queued_messages", "Messages queued on the most backed-up /ws connection.");
         _overflows = f.CreateCounter("hft_ws_slow_consumer_notices_total", "Resync notices sent to /ws connections whose send queue overflowed.");
+        _conflations = f.CreateCounter("hft_ws_slow_consumer_conflations_total", "Level2 subscriptions moved to conflated updates because their /ws send queue was half full.");
         _userResyncs = f.CreateCounter("hft_ws_user_resyncs_total", "User-channel streams resynced because their event queue overflowed.");
         _dropped = f.CreateCounter("hft_marketdata_dropped_commands_total", "Commands the shards could not queue for the publisher (books resynced).");
         var messages = Hft.Pipeline.Monitoring.GatewayMetricFamilies.Messages(registry);
@@ -44,6 +46,7 @@ public sealed class MarketDataMetrics : IDisposable
         _connections.Set(_publisher.OpenConnections);
         _maxQueued.Set(_publisher.MaxQueued());
         _overflows.IncTo(_publisher.OverflowNotices);
+        _conflations.IncTo(_publisher.SlowConsumerConflations);
         _userResyncs.IncTo(_publisher.UserResyncs);
         _dropped.IncTo(_observer.Dropped);
         var traffic = _publisher.Traffic;

@@ -32,6 +32,9 @@ public sealed record MarketDataOptions
     /// <summary>Smallest non-zero conflate_ms a subscription may ask for.</summary>
     public int MinConflateMs { get; init; } = 10;
 
+    /// <summary>Conflation an unconflated level2 subscription is moved to when its send queue is half full (0 = never).</summary>
+    public int SlowConsumerConflateMs { get; init; } = 100;
+
     public static MarketDataOptions From(MarketDataConfig c) => new()
     {
         SendQueueLimit = c.SendQueueLimit,
@@ -44,5 +47,6 @@ public sealed record MarketDataOptions
         MaxConnections = c.MaxConnections,
         DefaultConflateMs = c.DefaultConflateMs,
         MinConflateMs = c.MinConflateMs,
+        SlowConsumerConflateMs = c.SlowConsumerConflateMs,
     };
 }

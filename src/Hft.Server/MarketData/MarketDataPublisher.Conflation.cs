@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hft.Core.Instruments;
 using Hft.Core.Orders;
 
 namespace Hft.Server.MarketData;
@@ -23,17 +24,59 @@ internal sealed class ConflatedLevel2(WsConnection connection, int instrument, i
 /// Level2 conflation: a conflated subscription is not sent each command's update; the publisher remembers which
 /// levels changed and, at most once per interval, sends their current (qty, count) with <c>seq</c> = the level2
 /// sequence of the newest change included and <c>prevSeq</c> = the seq of the previous message it sent that client.
+/// Conflation is also a slow consumer's right: an unconflated level2 subscription whose connection's send queue is half
+/// full is moved to conflated updates ([market_data] slow_consumer_conflate_ms) instead of being dropped when it fills.
 /// </summary>
 public sealed partial class MarketDataPublisher
 {
     private readonly Dictionary<(WsConnection, int), ConflatedLevel2> _conflated = new();
     private readonly List<ConflatedLevel2>[] _conflatedByInstrument;
+    private readonly List<WsConnection> _toConflate = new();
 
-    private void AddConflated(WsConnection c, int instrument, int intervalMs)
+    /// <summary>
+    /// A command's level2 update (seq = the book's sequence) to every unconflated subscriber. A connection left with its
+    /// send queue half full or more is moved to conflated updates right after it: its chain of seq/prevSeq goes on from
+    /// this update, so its book stays exact at a lower rate, and its queue drains while trades keep flowing.
+    /// </summary>
+    private void BroadcastLevel2Update(Instrument inst, WsFrame message)
+    {
+        if (!_subscribers.TryGetValue((Channel.Level2, inst.Index), out var set)) return;
+        int soft = Options.SlowConsumerConflateMs > 0 ? Math.Max(1, Options.SendQueueLimit / 2) : int.MaxValue;
+        List<WsConnection>? slow = null;
+        foreach (var c in set)
+        {
+            if (!Queue(c, message, out int queued)) (slow ??= new()).Add(c);
+            else if (queued >= soft) _toConflate.Add(c);
+        }
+        foreach (var c in _toConflate) ConflateSlowSubscriber(c, inst, set);
+        _toConflate.Clear();
+        if (slow is null) return;
+        foreach (var c in slow) SlowConsumer(c, Channel.Level2, inst);
+    }
+
+    private void ConflateSlowSubscriber(WsConnection c, Instrument inst, HashSet<WsConnection> unconflated)
+    {
+        unconflated.Remove(c);
+        var sub = AddConflated(c, inst.Index, Options.SlowConsumerConflateMs);
+        sub.Due = Stopwatch.GetTimestamp() + sub.IntervalTicks; // the queue drains first
+        Interlocked.Increment(ref _slowConflations);
+        Queue(c, Message(w =>
+        {
+            w.WriteString("channel", "level2");
+            w.WriteString("type", "conflated");
+            w.WriteString("symbol", inst.Symbol);
+            w.WriteNumber("conflate_ms", Options.SlowConsumerConflateMs);
+            w.WriteString("reason", "slow_consumer");
+            w.WriteString("message", "the send queue is half full: level2 now comes as conflated updates (seq/prevSeq go on); resubscribe to get every change again");
+        }));
+    }
+
+    private ConflatedLevel2 AddConflated(WsConnection c, int instrument, int intervalMs)
     {
         var sub = new ConflatedLevel2(c, instrument, intervalMs) { LastSeq = _books[instrument].Sequence, Due = Stopwatch.GetTimestamp() };
         _conflated[(c, instrument)] = sub;
         _conflatedByInstrument[instrument].Add(sub);
+        return sub;
     }
 
     private void RemoveConflated(WsConnection c, int instrument)

@@ -40,7 +40,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     private readonly byte[]?[] _lastTicker;
     private Thread? _thread;
     private volatile bool _stopping;
-    private long _overflowNotices;
+    private long _overflowNotices, _slowConflations;
     private readonly AccountEventHub? _accountEvents;
     private readonly OrderDirectory? _directory;
 
@@ -100,6 +100,9 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
 
     /// <summary>Resync notices sent to slow consumers (send queue overflows).</summary>
     public long OverflowNotices => Interlocked.Read(ref _overflowNotices);
+
+    /// <summary>Level2 subscriptions moved to conflated updates because their connection's send queue was half full.</summary>
+    public long SlowConsumerConflations => Interlocked.Read(ref _slowConflations);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -368,7 +371,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             NoteConflated(i, changes);
             if (Wanted(Channel.Level2, inst))
             {
-                Broadcast(Channel.Level2, inst, Message(w =>
+                BroadcastLevel2Update(inst, Message(w =>
                 {
                     w.WriteString("channel", "level2");
                     w.WriteString("symbol", inst.Symbol);
@@ -382,7 +385,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                             if (c.Side == side) WriteLevel(w, inst, c.Price, c.Qty, c.Count);
                         w.WriteEndArray();
                     }
-                }), includeConflated: false);
+                }));
             }
         }
         if (book.Ready && book.HasOrderChanges) FlushLevel3(inst, book);
@@ -434,10 +437,10 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         => (_subscribers.TryGetValue((channel, inst.Index), out var set) && set.Count > 0)
             || (channel == Channel.Level2 && _conflatedByInstrument[inst.Index].Count > 0);
 
-    private void Broadcast(Channel channel, Instrument inst, WsFrame message, bool includeConflated = true)
+    private void Broadcast(Channel channel, Instrument inst, WsFrame message)
     {
         List<WsConnection>? slow = null;
-        if (channel == Channel.Level2 && includeConflated)
+        if (channel == Channel.Level2)
             foreach (var sub in _conflatedByInstrument[inst.Index])
                 if (!Queue(sub.Connection, message)) (slow ??= new()).Add(sub.Connection);
         if (_subscribers.TryGetValue((channel, inst.Index), out var set))
@@ -452,9 +455,11 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     /// the loop (<see cref="WakeQueued"/>), so a command's trade and level2 update leave in one write, and a busy
     /// publisher wakes each connection once per batch of commands rather than once per message.
     /// </summary>
-    private bool Queue(WsConnection c, WsFrame message)
+    private bool Queue(WsConnection c, WsFrame message) => Queue(c, message, out _);
+
+    private bool Queue(WsConnection c, WsFrame message, out int queued)
     {
-        if (!c.TryQueue(message)) return false;
+        if (!c.TryQueue(message, out queued)) return false;
         if (!c.WakePending)
         {
             c.WakePending = true;

@@ -84,12 +84,17 @@ public sealed class WsConnection : IDisposable
     }
 
     /// <summary>Queues a message (a reference: no copy, no allocation) without waking the send loop; see <see cref="Wake"/>.</summary>
-    internal bool TryQueue(WsFrame message)
+    internal bool TryQueue(WsFrame message) => TryQueue(message, out _);
+
+    /// <summary>As <see cref="TryQueue(WsFrame)"/>, telling how many messages are queued with this one.</summary>
+    internal bool TryQueue(WsFrame message, out int queued)
     {
         lock (_queue)
         {
-            if (_closed || _closeReason is not null || _queue.Count >= _options.SendQueueLimit) return false;
+            queued = _queue.Count;
+            if (_closed || _closeReason is not null || queued >= _options.SendQueueLimit) return false;
             _queue.Enqueue(message);
+            queued++;
             return true;
         }
     }
