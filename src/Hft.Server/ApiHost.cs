@@ -5,6 +5,7 @@ using Hft.Auth.Guards;
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
+using Hft.WebConsole;
 using Hft.Feed;
 using Hft.Pipeline;
 using Hft.Pipeline.Monitoring;
@@ -81,10 +82,10 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <summary>Each listener's address and what it serves, for the start-up lines (once started).</summary>
     public IReadOnlyList<(Uri Url, string Serves)> ListenerRoles => Listeners.Shared
-        ? [(Listeners.ApiUrl, $"one shared port: API /api/v1 and /ws, operations /metrics and /debug, /health, /ready; {OpsAccess.OperatorRule}")]
+        ? [(Listeners.ApiUrl, $"one shared port: API /api/v1 and /ws, the web console /, operations /metrics and /debug, /health, /ready; {OpsAccess.OperatorRule}")]
         :
         [
-            (Listeners.ApiUrl, "API: /api/v1, /ws, /health, /ready"),
+            (Listeners.ApiUrl, "API: /api/v1, /ws, /health, /ready, the web console /"),
             (Listeners.OperationsUrl, $"operations: /metrics, /debug, /health, /ready for [monitoring] allowed_cidrs; {OpsAccess.OperatorRule}"),
         ];
 
@@ -269,8 +270,10 @@ public sealed class ApiHost : IAsyncDisposable
         app.MapAccountEndpoints();
         app.MapMarketEndpoints();
         app.MapAdminEndpoints();
+        app.MapAdminViewEndpoints();
         app.MapMarketDataSocket();
         if (parts.Feed is not null) app.MapFeedEndpoints();
+        app.MapConsole(); // the web console at / (static files; it calls the API above with the user's token)
         app.MapFallback(ListenerRouting.NoEndpoint);
         return new ApiHost(app, config, audit, listeners, opsAccess);
     }
