@@ -36,7 +36,7 @@ export class AccountsPanel {
       el('td', {}, a.account), el('td', { class: a.enabled ? 'buy' : 'sell' }, a.enabled ? 'enabled' : 'disabled'),
       el('td', {}, a.openOrders), el('td', {}, a.exposure), el('td', {}, `${(Number(a.utilization) * 100).toFixed(2)}%`),
       el('td', {}, a.realizedPnl), el('td', {}, a.unrealizedPnl),
-      el('td', {},
+      el('td', { class: 'actions' },
         a.enabled
           ? button('Kill switch', () => this.#confirmed(`Disable ${a.account}? Its open orders are canceled and it can place no more.`, 'Disable',
             `/api/v1/admin/accounts/${a.account}/disable`, `${a.account} disabled`), 'danger')

@@ -24,7 +24,7 @@ export class InstrumentsPanel {
     return el('tr', { dataset: { symbol: i.symbol } },
       el('td', {}, i.symbol), el('td', {}, i.tick), el('td', {}, i.lot), el('td', {}, i.priceBandPct), el('td', {}, i.last ?? '-'),
       el('td', {}, i.mark ?? '-'), el('td', { class: i.halted ? 'sell' : 'buy' }, i.halted ? 'halted' : 'trading'),
-      el('td', {},
+      el('td', { class: 'actions' },
         i.halted
           ? el('button', { type: 'button', onclick: () => this.#run(`/api/v1/admin/instruments/${i.symbol}/resume`, undefined, `${i.symbol} resumed`) }, `Resume ${i.symbol}`)
           : el('button', { type: 'button', class: 'danger', onclick: () => this.#act(`Halt trading in ${i.symbol}?`, 'Halt', `/api/v1/admin/instruments/${i.symbol}/halt`, `${i.symbol} halted`) }, `Halt ${i.symbol}`),
