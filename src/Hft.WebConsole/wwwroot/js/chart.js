@@ -22,7 +22,7 @@ export function drawChart(canvas, candles) {
   const high = Math.max(...candles.map((c) => c.high)), low = Math.min(...candles.map((c) => c.low));
   const pad = (high - low) * 0.08 || high * 0.001 || 1;
   const top = high + pad, bottom = low - pad;
-  const y = (p) => ((top - p) / (top - bottom)) * priceHeight;
+  const y = (p) => 8 + ((top - p) / (top - bottom)) * (priceHeight - 8); // 8 px for the top label
   const maxVolume = Math.max(...candles.map((c) => c.volume)) || 1;
   const step = plotWidth / Math.max(candles.length, 30);
   const body = Math.max(1, step * 0.6);
