@@ -194,12 +194,13 @@ public sealed class ApiHost : IAsyncDisposable
         // such as ?limit=abc) get the API's error shape too.
         app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
         // REST traffic: hft_gateway_messages_total{protocol="http"} counts API requests (in) and responses (out); the
-        // operations paths (scrapes, probes, /debug) are not client traffic. Bytes of HTTP are the ingress's to count.
+        // operations paths (scrapes, probes, /debug) and the console's static files are not client traffic. Bytes of
+        // HTTP are the ingress's to count.
         var httpMessages = GatewayMetricFamilies.Messages(parts.Registry);
         var (requests, responses) = (httpMessages.WithLabels("http", "in"), httpMessages.WithLabels("http", "out"));
         app.Use(async (http, next) =>
         {
-            if (IsOperationsPath(http.Request.Path))
+            if (IsOperationsPath(http.Request.Path) || ConsoleEndpoints.IsConsolePath(http.Request.Path))
             {
                 await next(http);
                 return;

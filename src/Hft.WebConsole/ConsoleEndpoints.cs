@@ -19,6 +19,9 @@ public static class ConsoleEndpoints
         return group;
     }
 
+    /// <summary>True for the console's own paths (its page and files), which are not API traffic.</summary>
+    public static bool IsConsolePath(PathString path) => path == "/" || path.StartsWithSegments("/console");
+
     private static IResult Serve(HttpContext http, ConsoleAssets files, string path)
     {
         if (!files.TryGet(path, out var asset))

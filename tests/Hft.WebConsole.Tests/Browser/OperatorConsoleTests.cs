@@ -18,7 +18,7 @@ public sealed class OperatorConsoleTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task A_halt_by_the_operator_shows_on_the_traders_ticket_and_resume_reopens_it()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         var trader = await fixture.NewPageAsync();
         await trader.SignInAsync("dev-key-A2", "A2");
         var badge = trader.Locator("#ticket-status");
@@ -26,7 +26,7 @@ public sealed class OperatorConsoleTests(ConsoleFixture fixture)
 
         var operatorPage = await fixture.NewPageAsync();
         await operatorPage.SignInAsync("dev-key-ADMIN", "ADMIN");
-        await operatorPage.GetByRole(AriaRole.Button, new() { Name = "Operator" }).ClickAsync();
+        await operatorPage.OpenOperatorViewAsync();
         var row = operatorPage.Locator("#instruments tbody tr[data-symbol='BTCUSD']");
         try
         {
@@ -55,10 +55,10 @@ public sealed class OperatorConsoleTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task Operator_edits_limits_uses_the_confirmed_kill_switch_and_sees_health()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         var page = await fixture.NewPageAsync();
         await page.SignInAsync("dev-key-ADMIN", "ADMIN");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Operator" }).ClickAsync();
+        await page.OpenOperatorViewAsync();
         var admin = Server.Client("ADMIN", "admin");
         var a2 = page.Locator("#accounts tbody tr[data-account='A2']");
         await Expect(a2).ToContainTextAsync("enabled");

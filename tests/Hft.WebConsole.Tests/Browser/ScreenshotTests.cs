@@ -19,7 +19,7 @@ public sealed class ScreenshotTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task Screenshots_of_the_trader_and_operator_views()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         await Trade();
         var page = await fixture.NewPageAsync(1600, 1000);
         await page.SignInAsync("dev-key-A1", "A1");
@@ -34,7 +34,7 @@ public sealed class ScreenshotTests(ConsoleFixture fixture)
 
         var admin = await fixture.NewPageAsync(1600, 1000);
         await admin.SignInAsync("dev-key-ADMIN", "ADMIN");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Operator" }).ClickAsync();
+        await admin.OpenOperatorViewAsync();
         await Expect(admin.Locator("#accounts tbody tr")).ToHaveCountAsync(3);
         await Expect(admin.Locator("#latency tbody tr").First).ToBeVisibleAsync();
         await Expect(admin.Locator("#audit tbody tr").First).ToBeVisibleAsync();

@@ -20,7 +20,7 @@ public sealed partial class TraderConsoleTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task Sign_in_shows_the_trader_view_and_logout_ends_the_session_and_forgets_the_token()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByLabel("API key").FillAsync("not-a-key");
@@ -47,7 +47,7 @@ public sealed partial class TraderConsoleTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task Ladder_updates_live_when_another_account_orders_and_marks_own_orders()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         var page = await fixture.NewPageAsync();
         await page.SignInAsync("dev-key-A1", "A1");
         await Expect(page.Locator("#ticket-status")).ToHaveTextAsync("BTCUSD");
@@ -72,7 +72,7 @@ public sealed partial class TraderConsoleTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task Ticket_places_replaces_and_cancels_an_order_in_the_open_orders_table()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         var page = await fixture.NewPageAsync();
         await page.SignInAsync("dev-key-A1", "A1");
 
@@ -100,7 +100,7 @@ public sealed partial class TraderConsoleTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task A_fill_shows_in_fills_and_moves_the_position()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         var page = await fixture.NewPageAsync();
         await page.SignInAsync("dev-key-A1", "A1");
         await page.GetByLabel("Symbol", new() { Exact = true }).SelectOptionAsync("ETHUSD");
@@ -124,7 +124,7 @@ public sealed partial class TraderConsoleTests(ConsoleFixture fixture)
     [SkippableFact]
     public async Task Rejections_are_explained_client_side_for_the_grid_and_in_the_api_words_for_the_price_band()
     {
-        Skip.If(ConsoleFixture.MissingBrowser is not null, ConsoleFixture.MissingBrowser);
+        ConsoleFixture.RequireBrowser();
         var page = await fixture.NewPageAsync();
         await page.SignInAsync("dev-key-A1", "A1");
         var message = page.Locator("#ticket-message");
@@ -143,6 +143,37 @@ public sealed partial class TraderConsoleTests(ConsoleFixture fixture)
         await Expect(page.Ticket().GetByLabel("Quantity", new() { Exact = true })).ToHaveValueAsync("");
         await Expect(message).ToHaveTextAsync("");
     }
+
+    [SkippableFact]
+    public async Task On_a_narrow_screen_the_ticket_comes_first_and_works_from_the_keyboard_alone()
+    {
+        ConsoleFixture.RequireBrowser();
+        var page = await fixture.NewPageAsync(800, 900);
+        await page.SignInAsync("dev-key-A1", "A1");
+        var ticket = (await page.Ticket().BoundingBoxAsync())!;
+        var ladder = (await page.Locator(".ladder-panel").BoundingBoxAsync())!;
+        Assert.True(ticket.Y + ticket.Height <= ladder.Y, "one column: the ticket above the ladder");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "nothing wider than the screen");
+
+        // keyboard only: Tab walks the ticket's enabled fields in order (a limit order has no trigger price), Enter places
+        await page.Ticket().GetByLabel("Type").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("t-price", await FocusedId(page));
+        await page.Keyboard.TypeAsync("46500");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("t-qty", await FocusedId(page));
+        await page.Keyboard.TypeAsync("0.1");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("t-tif", await FocusedId(page));
+        await page.Keyboard.PressAsync("Enter");
+        long id = await PlacedId(page);
+        await Expect(page.OrderRow(id)).ToContainTextAsync("46500");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.Ticket().GetByLabel("Price", new() { Exact = true })).ToHaveValueAsync("");
+        (await Server.Client("A1").Delete($"api/v1/orders/{id}")).AssertStatus(HttpStatusCode.OK);
+    }
+
+    private static Task<string> FocusedId(IPage page) => page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''");
 
     private static async Task<long> PlacedId(IPage page)
     {

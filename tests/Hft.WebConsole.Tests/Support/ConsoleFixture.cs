@@ -23,6 +23,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         ? null
         : $"chromium is not installed at {ChromiumPath} (apt-get install chromium; ./hft test installs it)";
 
+    /// <summary>Reports the calling test skipped, with the reason, when there is no browser to run it in.</summary>
+    public static void RequireBrowser() => Skip.If(MissingBrowser is not null, MissingBrowser);
+
     public IBrowser Browser => _browser ?? throw new InvalidOperationException(MissingBrowser ?? "browser not started");
 
     public async Task InitializeAsync()

@@ -16,6 +16,9 @@ public static class ConsolePage
         await Expect(page.Locator("#connection")).ToHaveTextAsync("live");
     }
 
+    /// <summary>Switches a signed-in admin's page to the operator view.</summary>
+    public static Task OpenOperatorViewAsync(this IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Operator" }).ClickAsync();
+
     public static ILocator Ticket(this IPage page) => page.GetByRole(AriaRole.Form, new() { Name = "Order ticket" });
 
     /// <summary>Fills the ticket's side, type, price and quantity (other fields as they are) and presses Enter.</summary>

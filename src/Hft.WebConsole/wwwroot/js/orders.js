@@ -33,13 +33,14 @@ export class OpenOrders {
 
   /** The own resting quantity at a price of a side of a symbol, as a decimal string (null: none). */
   ownAt(symbol, side, price) {
-    let total = 0n, scale = null;
+    let total = 0n;
     for (const o of this.list) {
       if (o.symbol !== symbol || o.side !== side || o.price === null || parse(o.price) !== parse(price)) continue;
-      total += parse(o.visibleQty ?? o.remainingQty);
-      scale = o.remainingQty;
+      const shown = parse(o.visibleQty ?? o.remainingQty); // an iceberg shows its slice; a pending stop nothing
+      if (!shown) continue;
+      total += shown;
     }
-    return scale === null ? null : format(total);
+    return total === 0n ? null : format(total);
   }
 
   async cancel(id) {

@@ -19,7 +19,14 @@ export class Ticket {
     this.message = byId('ticket-message');
     form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
     form.addEventListener('reset', () => setTimeout(() => this.#clear(), 0));
-    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); form.reset(); } });
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); form.reset(); }
+      // Enter submits from every field: inputs do it natively, selects and checkboxes here
+      if (e.key === 'Enter' && (e.target.tagName === 'SELECT' || e.target.type === 'checkbox' || e.target.type === 'radio')) {
+        e.preventDefault();
+        this.submit();
+      }
+    });
     form.addEventListener('change', () => this.#shape());
     this.#shape();
   }
