@@ -37,12 +37,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
     }
 
-    /// <summary>A fresh browser context and page (no shared storage) with the server as base URL.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1600, int height = 1000)
+    /// <summary>A fresh browser context and page (no shared storage) with the server (or another) as base URL.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1600, int height = 1000, ApiServerFixture? server = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseAddress.ToString(),
+            BaseURL = (server ?? Server).BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(20_000);
