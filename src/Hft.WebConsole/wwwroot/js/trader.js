@@ -33,7 +33,11 @@ export class TraderView {
   /** Built once per page: the listeners of the view's own elements. */
   constructor() {
     this.#orders.onChange(() => this.#renderLadder());
-    onInstruments(() => { this.#renderTicker(); this.#ticket.show(this.symbol, instruments.get(this.symbol)); });
+    onInstruments(() => {
+      if (!this.symbol) return; // signed out, or the first symbol not chosen yet
+      this.#renderTicker();
+      this.#ticket.show(this.symbol, instruments.get(this.symbol));
+    });
     byId('cancel-all').addEventListener('click', () => this.#orders.cancelAll());
     byId('candle-interval').addEventListener('change', (e) => this.#rebuildCandles(Number(e.target.value)));
     new ResizeObserver(() => this.#draw()).observe(byId('chart'));
