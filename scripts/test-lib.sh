@@ -10,7 +10,7 @@
 #   - a process that failed with nothing to blame (no failing test, no missing one) counts one failure.
 
 # Debian packages the tests use; installed only when missing. HFT_TEST_PACKAGES (space separated) replaces the list.
-HFT_TEST_PACKAGES_DEFAULT="shellcheck yamllint docker-compose prometheus prometheus-alertmanager redis-server g++ libquickfix-dev"
+HFT_TEST_PACKAGES_DEFAULT="shellcheck yamllint docker-compose prometheus prometheus-alertmanager redis-server g++ libquickfix-dev chromium"
 
 # Prints the packages to install, one a line: those of the list dpkg does not know as installed, and Debian's
 # kubernetes-client when no kubectl is on PATH (any kubectl will do; Debian's is 1.20, whose kustomize cannot build the

@@ -5,6 +5,7 @@ using Hft.Auth.Guards;
 using Hft.Auth.Redis;
 using Hft.Auth.Sessions;
 using Hft.Configuration;
+using Hft.WebConsole;
 using Hft.Feed;
 using Hft.Pipeline;
 using Hft.Pipeline.Monitoring;
@@ -81,10 +82,10 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <summary>Each listener's address and what it serves, for the start-up lines (once started).</summary>
     public IReadOnlyList<(Uri Url, string Serves)> ListenerRoles => Listeners.Shared
-        ? [(Listeners.ApiUrl, $"one shared port: API /api/v1 and /ws, operations /metrics and /debug, /health, /ready; {OpsAccess.OperatorRule}")]
+        ? [(Listeners.ApiUrl, $"one shared port: API /api/v1 and /ws, the web console /, operations /metrics and /debug, /health, /ready; {OpsAccess.OperatorRule}")]
         :
         [
-            (Listeners.ApiUrl, "API: /api/v1, /ws, /health, /ready"),
+            (Listeners.ApiUrl, "API: /api/v1, /ws, /health, /ready, the web console /"),
             (Listeners.OperationsUrl, $"operations: /metrics, /debug, /health, /ready for [monitoring] allowed_cidrs; {OpsAccess.OperatorRule}"),
         ];
 
@@ -193,12 +194,13 @@ public sealed class ApiHost : IAsyncDisposable
         // such as ?limit=abc) get the API's error shape too.
         app.UseStatusCodePages(status => ApiError.WriteBare(status.HttpContext));
         // REST traffic: hft_gateway_messages_total{protocol="http"} counts API requests (in) and responses (out); the
-        // operations paths (scrapes, probes, /debug) are not client traffic. Bytes of HTTP are the ingress's to count.
+        // operations paths (scrapes, probes, /debug) and the console's static files are not client traffic. Bytes of
+        // HTTP are the ingress's to count.
         var httpMessages = GatewayMetricFamilies.Messages(parts.Registry);
         var (requests, responses) = (httpMessages.WithLabels("http", "in"), httpMessages.WithLabels("http", "out"));
         app.Use(async (http, next) =>
         {
-            if (IsOperationsPath(http.Request.Path))
+            if (IsOperationsPath(http.Request.Path) || ConsoleEndpoints.IsConsolePath(http.Request.Path))
             {
                 await next(http);
                 return;
@@ -269,8 +271,10 @@ public sealed class ApiHost : IAsyncDisposable
         app.MapAccountEndpoints();
         app.MapMarketEndpoints();
         app.MapAdminEndpoints();
+        app.MapAdminViewEndpoints();
         app.MapMarketDataSocket();
         if (parts.Feed is not null) app.MapFeedEndpoints();
+        app.MapConsole(); // the web console at / (static files; it calls the API above with the user's token)
         app.MapFallback(ListenerRouting.NoEndpoint);
         return new ApiHost(app, config, audit, listeners, opsAccess);
     }
