@@ -73,6 +73,25 @@ public sealed class EventJsonWriter : IDisposable
                 WriteQuantity("qty"u8, inst, e.Quantity);
                 break;
             }
+            case EventKind.Triggered:
+            {
+                var inst = _instruments[e.Instrument];
+                _json.WriteString("ev"u8, "triggered"u8);
+                _json.WriteNumber("id"u8, e.OrderId);
+                WritePrice("price"u8, inst, e.Price);
+                WriteQuantity("qty"u8, inst, e.Quantity);
+                break;
+            }
+            case EventKind.Refreshed:
+            {
+                var inst = _instruments[e.Instrument];
+                _json.WriteString("ev"u8, "refreshed"u8);
+                _json.WriteNumber("id"u8, e.OrderId);
+                WritePrice("price"u8, inst, e.Price);
+                WriteQuantity("qty"u8, inst, e.Quantity);
+                WriteQuantity("remaining"u8, inst, e.Remaining);
+                break;
+            }
         }
         _json.WriteEndObject();
         EndLine();
