@@ -1,3 +1,4 @@
+using Hft.Client;
 using Hft.Gateways.Fix;
 
 namespace Hft.Gateways.Tests.Fix;
@@ -14,10 +15,7 @@ public class FixOrderTypeTests
         await using var f = await FixServerFixture.StartAsync();
         await using var a1 = await f.LogonAsync("CLIENT_A1");
         await using var a2 = await f.LogonAsync("CLIENT_A2");
-        a2.NewOrder("B1", "BTCUSD", '1', "1", "50000.00");
-        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "B1");
-        a1.NewOrder("S1", "BTCUSD", '2', "0.1", "50000.00");
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "S1" && m[FixTags.ExecType] == "F"); // last trade 50000
+        LastTradeAt50000(a1, a2);
 
         a1.NewOrderWithTerms("STOP1", "BTCUSD", '1', "0.5", "50200.00", ordType: '4', tif: '6', stopPx: "50100.00",
             expireTime: DateTime.UtcNow.AddHours(1));
@@ -37,10 +35,7 @@ public class FixOrderTypeTests
         await using var f = await FixServerFixture.StartAsync(c => c with { Gateway = c.Gateway with { FixAllowedCustomTags = [FixCustomTags.TriggerDirection] } });
         await using var a1 = await f.LogonAsync("CLIENT_A1");
         await using var a2 = await f.LogonAsync("CLIENT_A2");
-        a2.NewOrder("B1", "BTCUSD", '1', "1", "50000.00");
-        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "B1");
-        a1.NewOrder("S1", "BTCUSD", '2', "0.1", "50000.00");
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "S1" && m[FixTags.ExecType] == "F"); // last trade 50000
+        LastTradeAt50000(a1, a2);
 
         // Without the direction a sell stop at 50100 would fire at once (the price is already below it).
         a1.NewOrderWithTerms("STOP1", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00");
@@ -70,6 +65,15 @@ public class FixOrderTypeTests
         c.NewOrderWithTerms("TP1", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00", triggerDirection: 'U');
         var reject = c.Expect(m => m.MsgType == "3");
         Assert.Equal(("0", "5109"), (reject[373], reject[371]));
+    }
+
+    /// <summary>A2 rests a bid of 1 at 50000 and A1 sells 0.1 into it: BTCUSD's last trade is 50000.</summary>
+    private static void LastTradeAt50000(FixClient a1, FixClient a2)
+    {
+        a2.NewOrder("B1", "BTCUSD", '1', "1", "50000.00");
+        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "B1");
+        a1.NewOrder("S1", "BTCUSD", '2', "0.1", "50000.00");
+        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "S1" && m[FixTags.ExecType] == "F");
     }
 
     [Theory]
