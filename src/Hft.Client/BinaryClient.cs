@@ -124,6 +124,20 @@ public sealed class BinaryClient : IDisposable
             Price = price, Quantity = quantity, Stp = stp, Flags = postOnly ? BinaryMessage.PostOnlyFlag : (byte)0,
         }, flush);
 
+    /// <summary>
+    /// A NewOrderV2 (a session logged on with version 2): any order type and time in force, with the trigger price of a
+    /// stop / take-profit, the display quantity of an iceberg and the expire time (Unix nanoseconds) of a GTD order.
+    /// </summary>
+    public void SendNewOrderV2(ulong clientOrderId, int instrument, Side side, OrderType type, TimeInForce tif, long price, long quantity,
+        long triggerPrice = 0, long displayQuantity = 0, long expireTime = 0, bool postOnly = false,
+        SelfTradePrevention stp = SelfTradePrevention.None, bool flush = true)
+        => Send(new BinaryMessage
+        {
+            Type = MessageType.NewOrderV2, ClientOrderId = clientOrderId, Instrument = instrument, Side = side, OrderType = type, Tif = tif,
+            Price = price, Quantity = quantity, Stp = stp, Flags = postOnly ? BinaryMessage.PostOnlyFlag : (byte)0,
+            TriggerPrice = triggerPrice, DisplayQuantity = displayQuantity, ExpireTime = expireTime,
+        }, flush);
+
     /// <summary>Cancels the session's order <paramref name="clientOrderId"/>; or, with <paramref name="orderId"/>, the account's order of that exchange id (adopted under <paramref name="clientOrderId"/>).</summary>
     public void SendCancel(ulong clientOrderId, long orderId = 0, int instrument = 0, bool flush = true)
         => Send(new BinaryMessage { Type = MessageType.CancelOrder, ClientOrderId = clientOrderId, OrderId = orderId, Instrument = instrument }, flush);
@@ -149,7 +163,7 @@ public sealed class BinaryClient : IDisposable
     {
         lock (_sendGate)
         {
-            Reserve(BinaryProtocol.MaxServerMessageSize);
+            Reserve(BinaryProtocol.MaxFixedMessageSize);
             int n = BinaryCodec.Write(in message, _nextOut, _sendBuffer.AsSpan(_buffered));
             if (n == 0) throw new ArgumentException($"cannot encode {message.Type}", nameof(message));
             _nextOut++;

@@ -129,9 +129,12 @@ public sealed class FixClient : IAsyncDisposable
         }
     }
 
-    /// <summary>A NewOrderSingle with order-type terms: StopPx (99), MaxFloor (111), ExpireTime (126); null ones are left out.</summary>
+    /// <summary>
+    /// A NewOrderSingle with order-type terms: StopPx (99), MaxFloor (111), ExpireTime (126), the venue's TriggerDirection
+    /// (5109, U or D: a take-profit when against the stop's direction); null ones are left out.
+    /// </summary>
     public void NewOrderWithTerms(string clOrdId, string symbol, char side, string qty, string? price, char ordType, char? tif,
-        string? stopPx, string? maxFloor = null, DateTime? expireTime = null)
+        string? stopPx, string? maxFloor = null, DateTime? expireTime = null, char? triggerDirection = null)
     {
         lock (_gate)
         {
@@ -143,6 +146,7 @@ public sealed class FixClient : IAsyncDisposable
             if (stopPx is not null) _fields.Add(FixTags.StopPx, Ascii(stopPx));
             if (maxFloor is not null) _fields.Add(FixTags.MaxFloor, Ascii(maxFloor));
             if (expireTime is { } at) _fields.AddTime(FixTags.ExpireTime, at);
+            if (triggerDirection is { } d) _fields.AddChar(FixCustomTags.TriggerDirection, (byte)d);
             Send("D"u8, _fields.Written, flush: true);
         }
     }

@@ -33,6 +33,7 @@ public static class BinaryCodec
         MessageType.CancelOrder => 32,
         MessageType.ReplaceOrder => 48,
         MessageType.MassCancel => 24,
+        MessageType.NewOrderV2 => 72,
         MessageType.LoginAccepted => 24,
         MessageType.LoginRejected => 16,
         MessageType.LogoutNotice => 16,
@@ -44,6 +45,7 @@ public static class BinaryCodec
         MessageType.Canceled => 40,
         MessageType.Replaced => 48,
         MessageType.MassCancelDone => 24,
+        MessageType.Triggered => 48,
         _ => 0,
     };
 
@@ -89,7 +91,7 @@ public static class BinaryCodec
             case MessageType.Logout or MessageType.LoginRejected or MessageType.LogoutNotice:
                 m.Reason = b[0];
                 break;
-            case MessageType.NewOrder:
+            case MessageType.NewOrder or MessageType.NewOrderV2:
                 m.ClientOrderId = U64(b, 0);
                 m.Price = I64(b, 8);
                 m.Quantity = I64(b, 16);
@@ -99,6 +101,10 @@ public static class BinaryCodec
                 m.Tif = (TimeInForce)b[30];
                 m.Stp = (SelfTradePrevention)b[31];
                 m.Flags = b[32];
+                if (m.Type == MessageType.NewOrder) break;
+                m.TriggerPrice = I64(b, 40);
+                m.DisplayQuantity = I64(b, 48);
+                m.ExpireTime = I64(b, 56);
                 break;
             case MessageType.CancelOrder:
                 m.ClientOrderId = U64(b, 0);
@@ -174,6 +180,14 @@ public static class BinaryCodec
                 m.ClientOrderId = U64(b, 0);
                 m.Count = BinaryPrimitives.ReadUInt32LittleEndian(b[8..]);
                 break;
+            case MessageType.Triggered:
+                m.ClientOrderId = U64(b, 0);
+                m.OrderId = I64(b, 8);
+                m.Price = I64(b, 16);
+                m.Quantity = I64(b, 24);
+                m.Instrument = I32(b, 32);
+                m.Side = (Side)b[36];
+                break;
             default:
                 return false;
         }
@@ -199,7 +213,7 @@ public static class BinaryCodec
             case MessageType.Logout or MessageType.LoginRejected or MessageType.LogoutNotice:
                 b[0] = m.Reason;
                 break;
-            case MessageType.NewOrder:
+            case MessageType.NewOrder or MessageType.NewOrderV2:
                 U64(b, 0, m.ClientOrderId);
                 I64(b, 8, m.Price);
                 I64(b, 16, m.Quantity);
@@ -209,6 +223,10 @@ public static class BinaryCodec
                 b[30] = (byte)m.Tif;
                 b[31] = (byte)m.Stp;
                 b[32] = m.Flags;
+                if (m.Type == MessageType.NewOrder) break;
+                I64(b, 40, m.TriggerPrice);
+                I64(b, 48, m.DisplayQuantity);
+                I64(b, 56, m.ExpireTime);
                 break;
             case MessageType.CancelOrder:
                 U64(b, 0, m.ClientOrderId);
@@ -283,6 +301,14 @@ public static class BinaryCodec
             case MessageType.MassCancelDone:
                 U64(b, 0, m.ClientOrderId);
                 BinaryPrimitives.WriteUInt32LittleEndian(b[8..], m.Count);
+                break;
+            case MessageType.Triggered:
+                U64(b, 0, m.ClientOrderId);
+                I64(b, 8, m.OrderId);
+                I64(b, 16, m.Price);
+                I64(b, 24, m.Quantity);
+                I32(b, 32, m.Instrument);
+                b[36] = (byte)m.Side;
                 break;
             default:
                 return 0;

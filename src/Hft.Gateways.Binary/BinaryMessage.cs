@@ -40,6 +40,15 @@ public struct BinaryMessage
     public TimeInForce Tif;
     public SelfTradePrevention Stp;
 
+    /// <summary>NewOrderV2: the trigger price in ticks of a stop / take-profit order (0 for other types).</summary>
+    public long TriggerPrice;
+
+    /// <summary>NewOrderV2: an iceberg's displayed quantity in lots; 0 shows the whole order.</summary>
+    public long DisplayQuantity;
+
+    /// <summary>NewOrderV2: a good-till-date order's expire time in Unix nanoseconds; 0 for other times in force.</summary>
+    public long ExpireTime;
+
     /// <summary>New order: bit 0 post-only. Replace: bit 0 the price field is set (else the price is kept).</summary>
     public byte Flags;
 

@@ -11,23 +11,40 @@ namespace Hft.Gateways.Binary;
 /// </summary>
 public static class BinaryOrderEntry
 {
-    /// <summary>A NewOrder whose codes and flags the protocol defines (else: a session reject, invalid field).</summary>
+    /// <summary>
+    /// A NewOrder or NewOrderV2 whose codes and flags the protocol defines (else: a session reject, invalid field). A
+    /// NewOrder (version 1's message) carries limit and market orders, GTC, IOC and FOK; a NewOrderV2 every type and time
+    /// in force of the engine.
+    /// </summary>
     public static bool IsValidNewOrder(in BinaryMessage m)
-        => m.Side is (Side.Buy or Side.Sell) && m.OrderType is (OrderType.Limit or OrderType.Market)
-            && m.Tif is (TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok) && (byte)m.Stp <= 3
-            && (m.Flags & ~BinaryMessage.PostOnlyFlag) == 0;
+    {
+        bool v2 = m.Type == MessageType.NewOrderV2;
+        return m.Side is (Side.Buy or Side.Sell)
+            && (v2 ? m.OrderType.IsKnown() : m.OrderType is (OrderType.Limit or OrderType.Market))
+            && (v2 ? m.Tif.IsKnown() : m.Tif is (TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok))
+            && (byte)m.Stp <= 3 && (m.Flags & ~BinaryMessage.PostOnlyFlag) == 0;
+    }
 
     /// <summary>A ReplaceOrder with no flag but has-price (else: a session reject, invalid field).</summary>
     public static bool IsValidReplace(in BinaryMessage m) => (m.Flags & ~BinaryMessage.HasPriceFlag) == 0;
 
-    /// <summary>The command of a valid NewOrder, under the exchange order id <paramref name="orderId"/> for the session's account.</summary>
-    public static OrderCommand NewOrder(in BinaryMessage m, long orderId, int account)
+    /// <summary>
+    /// The command of a valid NewOrder or NewOrderV2, under the exchange order id <paramref name="orderId"/> for the
+    /// session's account. A good-till-date order's expire time must lie after <paramref name="nowUnixNanos"/> (the
+    /// gateway's clock), as over REST and FIX.
+    /// </summary>
+    public static OrderCommand NewOrder(in BinaryMessage m, long orderId, int account, long nowUnixNanos)
     {
-        bool postOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0;
-        var cmd = m.OrderType == OrderType.Limit
-            ? OrderCommand.NewLimit(orderId, account, m.Instrument, m.Side, m.Price, m.Quantity, m.Tif, postOnly, m.Stp)
-            : OrderCommand.NewMarket(orderId, account, m.Instrument, m.Side, m.Quantity, m.Tif, m.Stp);
-        if (m.OrderType == OrderType.Market && m.Price != 0) cmd.EdgeReject = RejectReason.InvalidPrice; // a market order carries no price
+        bool limitPriced = m.OrderType.HasLimitPrice();
+        var cmd = new OrderCommand
+        {
+            Op = CommandOp.New, OrderId = orderId, Account = account, Instrument = m.Instrument, Side = m.Side, Type = m.OrderType,
+            Tif = m.Tif, Stp = m.Stp, PostOnly = (m.Flags & BinaryMessage.PostOnlyFlag) != 0, Price = limitPriced ? m.Price : 0,
+            HasPrice = limitPriced, Quantity = m.Quantity, TriggerPrice = m.TriggerPrice, DisplayQuantity = m.DisplayQuantity,
+            ExpireTime = m.ExpireTime,
+        };
+        if (!limitPriced && m.Price != 0) cmd.EdgeReject = RejectReason.InvalidPrice; // a market-priced order carries no price
+        else if (m.Tif == TimeInForce.Gtd && m.ExpireTime != 0 && m.ExpireTime <= nowUnixNanos) cmd.EdgeReject = RejectReason.InvalidExpireTime;
         return cmd;
     }
 

@@ -3,8 +3,22 @@ namespace Hft.Gateways.Binary;
 /// <summary>Protocol constants (docs/protocol/binary.md): header layout, version, size limits.</summary>
 public static class BinaryProtocol
 {
-    /// <summary>The protocol version a Login must name.</summary>
-    public const ushort Version = 1;
+    /// <summary>
+    /// The newest protocol version, the one the client library logs on with. A Login may name any version from
+    /// <see cref="MinVersion"/> to this one; the session then speaks that version (LoginAccepted echoes it).
+    /// </summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest version a Login may still name: version 1 sessions keep the version 1 messages, unchanged.</summary>
+    public const ushort MinVersion = 1;
+
+    public static bool IsSupported(ushort version) => version is >= MinVersion and <= Version;
+
+    /// <summary>
+    /// The version that introduced a message type: a session of an older version may not send it (unknown_message_type)
+    /// and is not sent it.
+    /// </summary>
+    public static ushort SinceVersion(MessageType type) => type is MessageType.NewOrderV2 or MessageType.Triggered ? (ushort)2 : (ushort)1;
 
     /// <summary>Every frame starts with: u16 length (whole frame, header included), u8 type, u8 reserved (0), u32 sequence.</summary>
     public const int HeaderSize = 8;
@@ -17,4 +31,7 @@ public static class BinaryProtocol
 
     /// <summary>Largest fixed-size server message (a Fill), for sizing send buffers.</summary>
     public const int MaxServerMessageSize = 64;
+
+    /// <summary>Largest fixed-size message of either direction (a NewOrderV2), for sizing a client's send buffer.</summary>
+    public const int MaxFixedMessageSize = 72;
 }

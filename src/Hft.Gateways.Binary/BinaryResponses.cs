@@ -44,6 +44,14 @@ public static class BinaryResponses
             Quantity = e.Remaining, Reason = (byte)e.CancelReason,
         };
 
+    /// <summary>Triggered (version 2 sessions): the pending order fired; its fills and cancel follow as for a new order.</summary>
+    public static BinaryMessage Triggered(in EngineEvent e, ulong clientOrderId)
+        => new()
+        {
+            Type = MessageType.Triggered, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
+            Price = e.Price, Quantity = e.Quantity, Side = e.Side,
+        };
+
     public static BinaryMessage Replaced(in EngineEvent e, ulong clientOrderId)
         => new()
         {

@@ -10,6 +10,7 @@ public sealed partial class BinarySession
     private SessionOrders? _orders;
     private AccountRisk? _risk; // the logged-on account's kill switch, watched by the gateway timer
     private bool _loginRejected;
+    private ushort _version; // the protocol version the Login named (logged on only)
 
     /// <summary>The session's order maps (logged on only: no order message is handled before).</summary>
     private SessionOrders Orders => _orders ?? throw new InvalidOperationException("the session has not logged on");
@@ -28,7 +29,7 @@ public sealed partial class BinarySession
             RejectLogin(LoginRejectReason.LockedOut);
             return;
         }
-        var (rejected, account, name) = version != BinaryProtocol.Version ? (LoginRejectReason.UnsupportedVersion, -1, "")
+        var (rejected, account, name) = !BinaryProtocol.IsSupported(version) ? (LoginRejectReason.UnsupportedVersion, -1, "")
             : credential.Length == 0 ? (LoginRejectReason.BadAuthKind, -1, "")
             : await _gateway.Authenticator.AuthenticateAsync(kind, credential);
         string? named = name.Length > 0 ? name : null;
@@ -51,6 +52,7 @@ public sealed partial class BinarySession
             return;
         }
         logins.Succeeded(name);
+        _version = version;
         BeginTrading(account);
     }
 
@@ -76,7 +78,7 @@ public sealed partial class BinarySession
         _metrics.Sessions.Inc();
         EnqueueImmediate(new BinaryMessage
         {
-            Type = MessageType.LoginAccepted, Version = BinaryProtocol.Version, HeartbeatMs = (uint)_gateway.Config.BinaryHeartbeatMs,
+            Type = MessageType.LoginAccepted, Version = _version, HeartbeatMs = (uint)_gateway.Config.BinaryHeartbeatMs,
             Count = (uint)_pipeline.Instruments.Count, MaxRate = (uint)_gateway.Config.BinaryMaxMessagesPerSecond,
         });
     }

@@ -105,6 +105,11 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
                     case EventKind.Replaced when e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(BinaryResponses.Replaced(in e, o.ClientOrderId), sequence);
                         break;
+                    // version 1 has no Triggered message: its sessions see the fired order's fills and cancel only
+                    case EventKind.Triggered when _version >= BinaryProtocol.SinceVersion(MessageType.Triggered) && e.Account == account
+                        && byExchangeId.TryGetValue(e.OrderId, out var o):
+                        Enqueue(BinaryResponses.Triggered(in e, o.ClientOrderId), sequence);
+                        break;
                 }
             }
         }

@@ -100,6 +100,7 @@ public sealed partial class BinarySession
         }
         if ((byte)type >= 0x80 || BinaryCodec.FrameSize(type) == 0) return Stop(DisconnectReason.UnknownMessageType);
         if (!_loggedIn) return Stop(DisconnectReason.NotLoggedIn);
+        if (BinaryProtocol.SinceVersion(type) > _version) return Stop(DisconnectReason.UnknownMessageType); // not in the session's version
         if (!BinaryCodec.TryRead(frame, out var m)) return Stop(DisconnectReason.MalformedFrame);
         switch (type)
         {
@@ -117,7 +118,7 @@ public sealed partial class BinarySession
         }
         switch (type)
         {
-            case MessageType.NewOrder:
+            case MessageType.NewOrder or MessageType.NewOrderV2:
                 NewOrder(in m, now);
                 break;
             case MessageType.CancelOrder:
@@ -156,7 +157,7 @@ public sealed partial class BinarySession
             SessionReject(in m, SessionRejectReason.InvalidField);
             return;
         }
-        var cmd = BinaryOrderEntry.NewOrder(in m, 0, _account);
+        var cmd = BinaryOrderEntry.NewOrder(in m, 0, _account, m.ExpireTime != 0 ? PipelineService.UnixNanosNow() : 0);
         var shape = cmd.EdgeReject != RejectReason.None ? cmd.EdgeReject : MatchingEngine.ValidateNewOrder(in cmd);
         if (shape != RejectReason.None)
         {

@@ -17,6 +17,9 @@ public enum MessageType : byte
     ReplaceOrder = 0x12,
     MassCancel = 0x13,
 
+    /// <summary>Version 2: a new order with a trigger price, display quantity and expire time (stop, take-profit, iceberg, GTD).</summary>
+    NewOrderV2 = 0x14,
+
     // ---- server → client: session ----
     LoginAccepted = 0x81,
     LoginRejected = 0x82,
@@ -31,4 +34,7 @@ public enum MessageType : byte
     Canceled = 0x93,
     Replaced = 0x94,
     MassCancelDone = 0x95,
+
+    /// <summary>Version 2: a pending stop / take-profit order fired and entered matching.</summary>
+    Triggered = 0x96,
 }

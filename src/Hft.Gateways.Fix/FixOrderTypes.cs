@@ -8,6 +8,9 @@ namespace Hft.Gateways.Fix;
 /// <summary>
 /// OrdType (40) and the order-type terms of a NewOrderSingle: StopPx (99) for stop and stop-limit orders, MaxFloor (111)
 /// for an iceberg's displayed quantity, ExpireTime (126) with TimeInForce 6 (GTD). Converted at the edge, like Price.
+/// <para>Take-profit: FIX 4.4 has no OrdType for it. A stop (3) or stop limit (4) with the venue's TriggerDirection
+/// (5109) against the stop's own direction (a buy that fires on a fall, D; a sell that fires on a rise, U) is a
+/// take-profit (limit); the same direction as a stop's is a plain stop. Reported back as OrdType 3 or 4.</para>
 /// </summary>
 internal static class FixOrderTypes
 {
@@ -20,12 +23,12 @@ internal static class FixOrderTypes
         _ => OrderType.Limit,
     };
 
-    /// <summary>OrdType (40) in execution reports.</summary>
+    /// <summary>OrdType (40) in execution reports: a take-profit as the stop type it was entered as.</summary>
     public static byte Code(OrderType type) => type switch
     {
-        OrderType.Market or OrderType.TakeProfit => (byte)'1',
-        OrderType.Stop => (byte)'3',
-        OrderType.StopLimit => (byte)'4',
+        OrderType.Market => (byte)'1',
+        OrderType.Stop or OrderType.TakeProfit => (byte)'3',
+        OrderType.StopLimit or OrderType.TakeProfitLimit => (byte)'4',
         _ => (byte)'2',
     };
 
@@ -44,6 +47,17 @@ internal static class FixOrderTypes
         {
             problem = $"StopPx is not a positive multiple of tick {instrument.Tick}";
             return false;
+        }
+        if (m.TryGet(FixCustomTags.TriggerDirection, out var direction))
+        {
+            if (!hasStopPx || direction.Length != 1 || direction[0] is not ((byte)'U' or (byte)'D'))
+            {
+                problem = "TriggerDirection (5109) is U or D, on a stop or stop limit order";
+                return false;
+            }
+            bool onRise = direction[0] == (byte)'U';
+            if (onRise != OrderType.Stop.TriggersOnRise(cmd.Side))
+                cmd.Type = cmd.Type == OrderType.Stop ? OrderType.TakeProfit : OrderType.TakeProfitLimit;
         }
         if (m.TryGet(FixTags.MaxFloor, out var maxFloor) && instrument.TryParseQuantity(maxFloor, out cmd.DisplayQuantity) != RejectReason.None)
         {

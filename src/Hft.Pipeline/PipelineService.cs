@@ -1,4 +1,5 @@
 using Hft.Configuration;
+using Hft.Core.Numerics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,7 @@ public sealed class PipelineService(TradingPipeline pipeline, HftConfig config, 
     public static readonly TimeSpan ExpiryPeriod = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The wall clock in Unix nanoseconds, the unit of expire times.</summary>
-    public static long UnixNanosNow() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+    public static long UnixNanosNow() => UnixTime.ToNanos(DateTimeOffset.UtcNow);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

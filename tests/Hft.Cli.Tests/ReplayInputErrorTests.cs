@@ -19,8 +19,11 @@ public class ReplayInputErrorTests
     [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"qty\":\"1\"}", "line 3: missing field 'price' (required for a limit order)")]
     [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"price\":\"1\"}", "line 3: missing field 'qty'")]
     [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"up\",\"type\":\"limit\",\"price\":\"1\",\"qty\":\"1\"}", "line 3: invalid side 'up' (buy or sell)")]
-    [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"stop\",\"price\":\"1\",\"qty\":\"1\"}", "line 3: invalid type 'stop' (limit or market)")]
-    [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"tif\":\"day\",\"price\":\"1\",\"qty\":\"1\"}", "line 3: invalid tif 'day' (gtc, ioc or fok)")]
+    [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"trailing_stop\",\"price\":\"1\",\"qty\":\"1\"}", "line 3: invalid type 'trailing_stop' (limit, market, stop, stop_limit, take_profit or take_profit_limit)")]
+    [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"stop_limit\",\"triggerPrice\":\"1\",\"qty\":\"1\"}", "line 3: missing field 'price' (required for a limit order)")]
+    [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"tif\":\"day\",\"price\":\"1\",\"qty\":\"1\"}", "line 3: invalid tif 'day' (gtc, ioc, fok or gtd)")]
+    [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"tif\":\"gtd\",\"expireTime\":\"tomorrow\",\"price\":\"1\",\"qty\":\"1\"}", "line 3: field 'expireTime' must be an RFC 3339 time or a positive integer of Unix nanoseconds")]
+    [InlineData("{\"op\":\"time\"}", "line 3: missing field 'time'")]
     [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"price\":\"1\",\"qty\":\"1\",\"stp\":\"maybe\"}", "line 3: invalid stp 'maybe'")]
     [InlineData("{\"op\":\"new\",\"id\":2,\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"price\":\"1\",\"qty\":\"1\",\"postOnly\":\"yes\"}", "line 3: field 'postOnly' must be true or false")]
     [InlineData("{\"op\":\"new\",\"id\":\"2\",\"account\":\"A\",\"symbol\":\"X\",\"side\":\"buy\",\"type\":\"limit\",\"price\":\"1\",\"qty\":\"1\"}", "line 3: field 'id' must be an integer")]
@@ -40,6 +43,17 @@ public class ReplayInputErrorTests
         Assert.StartsWith(expectedError, stderr);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         // The events of the lines before it were written; nothing after it, and no final book.
+        Assert.Equal("{\"ev\":\"accepted\",\"id\":1}\n", stdout);
+    }
+
+    [Fact]
+    public void The_replay_clock_never_goes_back()
+    {
+        string lines = Instrument + "{\"op\":\"time\",\"time\":\"2026-01-01T00:00:10Z\"}\n" + GoodOrder
+            + "{\"op\":\"cancel\",\"id\":1,\"account\":\"A\",\"symbol\":\"X\",\"time\":\"2026-01-01T00:00:05Z\"}\n";
+        var (code, stdout, stderr) = ReplayHarness.InProcess(lines);
+        Assert.Equal(2, code);
+        Assert.StartsWith("line 4: field 'time' goes back", stderr);
         Assert.Equal("{\"ev\":\"accepted\",\"id\":1}\n", stdout);
     }
 

@@ -1,8 +1,5 @@
-using Hft.Core.Events;
 using Hft.Core.Instruments;
-using Hft.Core.Matching;
 using Hft.Core.Numerics;
-using Hft.Core.Orders;
 
 namespace Hft.Core.Tests;
 

@@ -16,9 +16,13 @@ namespace Hft.Cli.Bench;
 /// <c>pipeline</c> is <c>single</c>'s flow again, but from decoded binary order-entry messages through a whole node
 /// (<see cref="PipelineRunner"/>) to encoded acknowledgments; it journals to disk and is left out of the default run
 /// (<see cref="InDefaultRun"/>).
+/// <c>types</c> is one instrument whose flow is 20% stop / take-profit orders and 20% icebergs, the other 60% drawn as
+/// in <c>single</c> (<see cref="OrderFlowGenerator"/>, <see cref="OrderTypeMix"/>): trigger cascades, slice refreshes
+/// and the stop book's insertions under the same targets as <c>single</c>.
 /// </remarks>
 internal sealed record BenchScenario(string Name, int Instruments, int PreloadOrders, int PreloadLevels, string Description,
-    bool TargetPreloaded = false, bool WithRisk = false, string? StreamOf = null, bool ThroughNode = false, bool InDefaultRun = true)
+    bool TargetPreloaded = false, bool WithRisk = false, string? StreamOf = null, bool ThroughNode = false, bool InDefaultRun = true,
+    bool OrderTypeMix = false)
 {
     public static readonly BenchScenario Single =
         new("single", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0, "1 instrument, book built by the flow itself");
@@ -38,12 +42,16 @@ internal sealed record BenchScenario(string Name, int Instruments, int PreloadOr
             "single's flow through validate -> risk check -> matching -> risk settlement, 100 declared accounts with limits",
             WithRisk: true, StreamOf: "single");
 
+    public static readonly BenchScenario Types =
+        new("types", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0,
+            "1 instrument, 20% stop/stop-limit/take-profit(-limit) orders and 20% icebergs, the rest single's mix", OrderTypeMix: true);
+
     public static readonly BenchScenario Pipeline =
         new("pipeline", Instruments: 1, PreloadOrders: 0, PreloadLevels: 0,
             "single's flow as decoded binary messages -> order command -> node pipeline (risk, matching, journal async, publishers) -> durable -> encoded acknowledgments",
             StreamOf: "single", ThroughNode: true, InDefaultRun: false);
 
-    public static readonly BenchScenario[] All = [Single, Risk, Multi, Deep, DeepCold, Pipeline];
+    public static readonly BenchScenario[] All = [Single, Risk, Multi, Deep, DeepCold, Types, Pipeline];
 
     /// <summary>The scenario names, for messages: "single, risk, ..., pipeline".</summary>
     public static string Names => string.Join(", ", All.Select(s => s.Name));

@@ -18,6 +18,9 @@ internal sealed class EngineSizer
 
     public int PeakEventsPerCommand { get; private set; }
 
+    /// <summary>Most stop / take-profit orders pending on one instrument at once.</summary>
+    public int PeakPendingStops { get; private set; }
+
     public long NewCommands { get; private set; }
 
     /// <summary>Highest account id seen (-1 before any command).</summary>
@@ -82,6 +85,8 @@ internal sealed class EngineSizer
         {
             int levels = book.LevelCount(Side.Buy) + book.LevelCount(Side.Sell);
             if (levels > PeakLevelsPerBook) PeakLevelsPerBook = levels;
+            int pending = engine.Stops(cmd.Instrument)!.Count;
+            if (pending > PeakPendingStops) PeakPendingStops = pending;
         }
     }
 
@@ -102,6 +107,8 @@ internal sealed class EngineSizer
         EventCapacity = Math.Max(1024, Headroom(PeakEventsPerCommand)),
         // The engine's per-account order lists: sized for every account of the stream, so none grows while measuring.
         AccountCapacity = Math.Max(64, MaxAccount + 1),
+        // Pending stops of one instrument (each direction holds at most all of them), and the stops one command fires.
+        StopCapacity = Math.Max(1024, Headroom(PeakPendingStops)),
     };
 
     private static ulong Mix(ulong h, ulong v) => (h ^ v) * 1099511628211UL;

@@ -100,7 +100,7 @@ internal sealed class InProcessBinarySession
             OrderCommand cmd;
             switch (m.Type)
             {
-                case MessageType.NewOrder:
+                case MessageType.NewOrder or MessageType.NewOrderV2:
                     if (!BinaryOrderEntry.IsValidNewOrder(in m))
                     {
                         Answer(j, SessionReject(in m), encoded);
@@ -108,7 +108,7 @@ internal sealed class InProcessBinarySession
                     }
                     long id = _pipeline.NextOrderId();
                     _ids.Add(m.ClientOrderId, id);
-                    cmd = BinaryOrderEntry.NewOrder(in m, id, accounts[j]);
+                    cmd = BinaryOrderEntry.NewOrder(in m, id, accounts[j], nowUnixNanos: 0); // the bench enters no GTD order
                     break;
                 case MessageType.CancelOrder:
                     cmd = BinaryOrderEntry.CancelOrReplace(in m, CommandOp.Cancel, OrderIdOf(in m), accounts[j], m.Instrument);

@@ -13,11 +13,18 @@ namespace Hft.Cli.Bench;
 /// <list type="bullet">
 /// <item>50% new GTC limit orders around the instrument's drifting mid; one in three is priced through the
 /// mid (crossing), the rest rest 1-20 ticks behind it;</item>
-/// <item>25% cancels of a live order (picked uniformly among the live orders the flow placed, and in
-/// <c>deep-cold</c> among the pre-loaded ones too);</item>
+/// <item>25% cancels of a live order (picked uniformly among the live orders the flow placed, pending stops included, and
+/// in <c>deep-cold</c> among the pre-loaded ones too);</item>
 /// <item>10% replaces of a live order: half reduce quantity in place, half move the price 1-3 ticks;</item>
 /// <item>10% IOC: half market orders, half IOC limits priced 0-3 ticks through the mid;</item>
 /// <item>5% FOK limits through the mid or post-only limits at 0-3 ticks behind it (some would cross).</item>
+/// </list>
+/// With <see cref="BenchScenario.OrderTypeMix"/> (<c>types</c>) a command is first, with 20% each, a stop or an iceberg,
+/// and only otherwise drawn from the mix above:
+/// <list type="bullet">
+/// <item>stops: stop, stop-limit, take-profit or take-profit limit alike, the trigger 1-10 ticks from the mid on the
+/// side that has not fired yet (a buy stop above, a buy take-profit below), a limit 0-3 ticks beyond the trigger;</item>
+/// <item>icebergs: GTC limits of 2-20 lots showing 1-5 per slice, priced as the new limits above.</item>
 /// </list>
 /// The stream is run through a separate shadow engine while it is generated, so cancels and replaces
 /// always name orders that really are live at that point; the same run sizes the engine options. In the
@@ -79,7 +86,21 @@ internal static class OrderFlowGenerator
             if (r >= 50 && r < 85 && live.Count == 0) r = 0; // nothing to cancel or replace yet
 
             OrderCommand cmd;
-            if (r < 50)
+            int special = scenario.OrderTypeMix ? rng.Next(100) : 100;
+            if (special < 20)
+            {
+                cmd = NewStop(ref rng, nextId++, instrument, m);
+            }
+            else if (special < 40)
+            {
+                var side = rng.Coin() ? Side.Buy : Side.Sell;
+                long offset = rng.Next(3) == 0 ? -rng.Between(1, 3) : rng.Between(1, 20);
+                long id = nextId++;
+                long qty = rng.Between(2, 20);
+                cmd = OrderCommand.NewLimit(id, AccountOf(id), instrument, side, Behind(side, m, offset), qty);
+                cmd.DisplayQuantity = Math.Min(qty, rng.Between(1, 5));
+            }
+            else if (r < 50)
             {
                 var side = rng.Coin() ? Side.Buy : Side.Sell;
                 bool crossing = rng.Next(3) == 0;
@@ -143,6 +164,20 @@ internal static class OrderFlowGenerator
         };
     }
 
+    /// <summary>
+    /// A stop or take-profit (market or limit alike) whose trigger is 1-10 ticks from the mid in the direction it fires
+    /// on, so that it waits (unless the last trade is already beyond the mid: then it is refused, like real flow's late stops).
+    /// </summary>
+    private static OrderCommand NewStop(ref BenchRandom rng, long id, int instrument, long mid)
+    {
+        var side = rng.Coin() ? Side.Buy : Side.Sell;
+        var type = (OrderType)((int)OrderType.Stop + rng.Next(4));
+        bool onRise = type.TriggersOnRise(side);
+        long trigger = Math.Max(1, mid + (onRise ? 1 : -1) * rng.Between(1, 10));
+        long limit = Math.Max(1, trigger + (side == Side.Buy ? 1 : -1) * rng.Between(0, 3));
+        return OrderCommand.NewTriggered(id, AccountOf(id), instrument, side, type, trigger, limit, rng.Between(1, 10));
+    }
+
     /// <summary>A different stream per scenario from the same seed, stable across runs (no string hashing).</summary>
     private static ulong ScenarioSalt(string name)
     {
@@ -186,13 +221,18 @@ internal static class OrderFlowGenerator
                 case EventKind.Replaced:
                     subjectRemaining = e.Quantity;
                     break;
+                case EventKind.Triggered:
+                    live.Remove(e.OrderId); // a fired stop is no longer a target (what of it rests is left alone)
+                    if (e.OrderId == subject) subjectGone = true;
+                    break;
             }
         }
 
         switch (cmd.Op)
         {
             case CommandOp.New:
-                bool canRest = cmd.Type == OrderType.Limit && cmd.Tif == TimeInForce.Gtc;
+                // resting GTC limits and pending stops are what cancels and replaces pick
+                bool canRest = (cmd.Type == OrderType.Limit && cmd.Tif == TimeInForce.Gtc) || cmd.Type.IsTriggered();
                 if (track && canRest && !subjectGone && subjectRemaining > 0)
                     live.Add(subject, cmd.Instrument, cmd.Side, cmd.Price, subjectRemaining);
                 break;

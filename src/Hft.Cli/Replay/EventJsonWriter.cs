@@ -65,17 +65,28 @@ public sealed class EventJsonWriter : IDisposable
                 _json.WriteString("reason"u8, e.CancelReason.Name());
                 break;
             case EventKind.Replaced:
-            {
-                var inst = _instruments[e.Instrument];
-                _json.WriteString("ev"u8, "replaced"u8);
-                _json.WriteNumber("id"u8, e.OrderId);
-                WritePrice("price"u8, inst, e.Price);
-                WriteQuantity("qty"u8, inst, e.Quantity);
+                WriteOrderUpdate("replaced"u8, in e);
                 break;
-            }
+            case EventKind.Triggered:
+                WriteOrderUpdate("triggered"u8, in e);
+                break;
+            case EventKind.Refreshed:
+                WriteOrderUpdate("refreshed"u8, in e);
+                WriteQuantity("remaining"u8, _instruments[e.Instrument], e.Remaining);
+                break;
         }
         _json.WriteEndObject();
         EndLine();
+    }
+
+    /// <summary>An event about one order's price and quantity: <c>ev</c>, <c>id</c>, <c>price</c>, <c>qty</c>.</summary>
+    private void WriteOrderUpdate(ReadOnlySpan<byte> ev, in EngineEvent e)
+    {
+        var inst = _instruments[e.Instrument];
+        _json.WriteString("ev"u8, ev);
+        _json.WriteNumber("id"u8, e.OrderId);
+        WritePrice("price"u8, inst, e.Price);
+        WriteQuantity("qty"u8, inst, e.Quantity);
     }
 
     /// <summary>Writes the final state of a book: every level, best first, as [price, total qty, order count].</summary>

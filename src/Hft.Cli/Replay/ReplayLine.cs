@@ -25,12 +25,21 @@ public enum ReplayLineKind : byte
 
     /// <summary>Trading in an instrument resumed.</summary>
     Resume = 6,
+
+    /// <summary>Only the replay clock moves (<see cref="ReplayLine.Time"/>).</summary>
+    Time = 7,
 }
 
 /// <summary>What one parsed line asks for.</summary>
 public struct ReplayLine
 {
     public ReplayLineKind Kind;
+
+    /// <summary>
+    /// The time the line gave (Unix nanoseconds), 0 when none: the replay clock moves there before the line runs, and the
+    /// good-till-date orders due by then expire first, as the server's expiry timer would have done.
+    /// </summary>
+    public long Time;
     public int InstrumentIndex;
     public OrderCommand Command;
 

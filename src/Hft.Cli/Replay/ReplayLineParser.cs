@@ -14,6 +14,8 @@ namespace Hft.Cli.Replay;
 /// well-formed command fails with a reason; a well-formed order that the engine must refuse (unknown symbol,
 /// off-grid price, ...) parses fine and carries the reason in <see cref="OrderCommand.EdgeReject"/>.
 /// Unknown fields are ignored so that files may carry annotations.
+/// <para>The parser keeps the replay clock: a line's <c>time</c> (RFC 3339 or Unix nanoseconds) moves it forward, never
+/// back; a good-till-date order's expire time must lie after it, as the server requires of its own clock.</para>
 /// </summary>
 public sealed class ReplayLineParser
 {
@@ -27,11 +29,14 @@ public sealed class ReplayLineParser
         _accounts = accounts;
     }
 
-    private enum Op : byte { None, Instrument, New, Cancel, Replace, Account, Mark, Halt, Resume }
+    private enum Op : byte { None, Instrument, New, Cancel, Replace, Account, Mark, Halt, Resume, Time }
 
     // Field presence bits.
     private const int FId = 1, FAccount = 2, FSymbol = 4, FSide = 8, FType = 16, FTif = 32, FPrice = 64, FQty = 128,
-        FTick = 256, FLot = 512;
+        FTick = 256, FLot = 512, FTrigger = 1024, FDisplay = 2048, FExpire = 4096;
+
+    /// <summary>The replay clock in Unix nanoseconds: the latest <c>time</c> a line gave (0 before any).</summary>
+    public long Clock { get; private set; }
 
     /// <summary>Parses one line (without its newline). Returns false with a reason when it is malformed.</summary>
     public bool TryParse(ReadOnlySpan<byte> line, out ReplayLine result, out string? error)
@@ -50,7 +55,9 @@ public sealed class ReplayLineParser
         var stp = SelfTradePrevention.None;
         bool postOnly = false;
         int account = 0;
-        ReadOnlySpan<byte> symbol = default, price = default, qty = default, tick = default, lot = default;
+        ReadOnlySpan<byte> symbol = default, price = default, qty = default, tick = default, lot = default, trigger = default,
+            display = default;
+        long expireTime = 0, time = 0;
         bool symbolEscaped = false;
         var update = new AccountUpdate();
         Amount? bandPct = null;
@@ -79,6 +86,7 @@ public sealed class ReplayLineParser
                         : v.SequenceEqual("mark"u8) ? Op.Mark
                         : v.SequenceEqual("halt"u8) ? Op.Halt
                         : v.SequenceEqual("resume"u8) ? Op.Resume
+                        : v.SequenceEqual("time"u8) ? Op.Time
                         : Op.None;
                     if (op == Op.None) return Fail($"unknown op '{Encoding.UTF8.GetString(v)}'", out error);
                 }
@@ -118,7 +126,11 @@ public sealed class ReplayLineParser
                     if (!TryString(ref reader, "type", out var v, out error)) return false;
                     if (v.SequenceEqual("limit"u8)) type = OrderType.Limit;
                     else if (v.SequenceEqual("market"u8)) type = OrderType.Market;
-                    else return Fail($"invalid type '{Encoding.UTF8.GetString(v)}' (limit or market)", out error);
+                    else if (v.SequenceEqual("stop"u8)) type = OrderType.Stop;
+                    else if (v.SequenceEqual("stop_limit"u8)) type = OrderType.StopLimit;
+                    else if (v.SequenceEqual("take_profit"u8)) type = OrderType.TakeProfit;
+                    else if (v.SequenceEqual("take_profit_limit"u8)) type = OrderType.TakeProfitLimit;
+                    else return Fail($"invalid type '{Encoding.UTF8.GetString(v)}' (limit, market, stop, stop_limit, take_profit or take_profit_limit)", out error);
                     seen |= FType;
                 }
                 else if (name.SequenceEqual("tif"u8))
@@ -127,7 +139,8 @@ public sealed class ReplayLineParser
                     if (v.SequenceEqual("gtc"u8)) tif = TimeInForce.Gtc;
                     else if (v.SequenceEqual("ioc"u8)) tif = TimeInForce.Ioc;
                     else if (v.SequenceEqual("fok"u8)) tif = TimeInForce.Fok;
-                    else return Fail($"invalid tif '{Encoding.UTF8.GetString(v)}' (gtc, ioc or fok)", out error);
+                    else if (v.SequenceEqual("gtd"u8)) tif = TimeInForce.Gtd;
+                    else return Fail($"invalid tif '{Encoding.UTF8.GetString(v)}' (gtc, ioc, fok or gtd)", out error);
                     seen |= FTif;
                 }
                 else if (name.SequenceEqual("stp"u8))
@@ -154,6 +167,26 @@ public sealed class ReplayLineParser
                 {
                     if (!TryDecimal(ref reader, "qty", out qty, out error)) return false;
                     if (reader.TokenType != JsonTokenType.Null) seen |= FQty;
+                }
+                else if (name.SequenceEqual("triggerPrice"u8) || name.SequenceEqual("stopPrice"u8))
+                {
+                    if (!TryDecimal(ref reader, "triggerPrice", out trigger, out error)) return false;
+                    if (reader.TokenType != JsonTokenType.Null) seen |= FTrigger;
+                }
+                else if (name.SequenceEqual("displayQty"u8))
+                {
+                    if (!TryDecimal(ref reader, "displayQty", out display, out error)) return false;
+                    if (reader.TokenType != JsonTokenType.Null) seen |= FDisplay;
+                }
+                else if (name.SequenceEqual("expireTime"u8))
+                {
+                    if (!TryTime(ref reader, "expireTime", out expireTime, out error)) return false;
+                    seen |= FExpire;
+                }
+                else if (name.SequenceEqual("time"u8))
+                {
+                    if (!TryTime(ref reader, "time", out time, out error)) return false;
+                    if (time < Clock) return Fail($"field 'time' goes back: {time} ns is before the replay clock's {Clock} ns", out error);
                 }
                 else if (name.SequenceEqual("tick"u8))
                 {
@@ -196,6 +229,14 @@ public sealed class ReplayLineParser
         }
 
         if (op == Op.None) return Fail("missing field 'op'", out error);
+        if (time > 0) Clock = time;
+        result.Time = time;
+        if (op == Op.Time)
+        {
+            if (time == 0) return Fail("missing field 'time'", out error);
+            result.Kind = ReplayLineKind.Time;
+            return true;
+        }
         if (op == Op.Account)
         {
             if ((seen & FAccount) == 0) return Fail("missing field 'account'", out error);
@@ -248,7 +289,7 @@ public sealed class ReplayLineParser
                 if ((seen & FSide) == 0) return Fail("missing field 'side'", out error);
                 if ((seen & FType) == 0) return Fail("missing field 'type'", out error);
                 if ((seen & FQty) == 0) return Fail("missing field 'qty'", out error);
-                if (type == OrderType.Limit && (seen & FPrice) == 0) return Fail("missing field 'price' (required for a limit order)", out error);
+                if (type.HasLimitPrice() && (seen & FPrice) == 0) return Fail("missing field 'price' (required for a limit order)", out error);
                 cmd.Op = CommandOp.New;
                 cmd.Side = side;
                 cmd.Type = type;
@@ -257,10 +298,14 @@ public sealed class ReplayLineParser
                 cmd.PostOnly = postOnly;
                 if (known)
                 {
-                    // Market orders carry no price; a price given with one is ignored.
-                    if (type == OrderType.Limit) KeepFirstReject(inst.TryParsePrice(price, out cmd.Price), ref cmd);
-                    cmd.HasPrice = type == OrderType.Limit;
+                    // Market-priced orders carry no price; a price given with one is ignored.
+                    if (type.HasLimitPrice()) KeepFirstReject(inst.TryParsePrice(price, out cmd.Price), ref cmd);
+                    cmd.HasPrice = type.HasLimitPrice();
                     KeepFirstReject(inst.TryParseQuantity(qty, out cmd.Quantity), ref cmd);
+                    ReadTerms(inst, seen, trigger, display, ref cmd);
+                    cmd.ExpireTime = expireTime;
+                    // As the server: an expire time must lie after the clock (the replay clock here).
+                    if ((seen & FExpire) != 0 && expireTime <= Clock) KeepFirstReject(RejectReason.InvalidExpireTime, ref cmd);
                 }
                 return true;
             case Op.Cancel:
@@ -275,6 +320,7 @@ public sealed class ReplayLineParser
                     cmd.HasPrice = (seen & FPrice) != 0;
                     if (cmd.HasPrice) KeepFirstReject(inst.TryParsePrice(price, out cmd.Price), ref cmd);
                     KeepFirstReject(inst.TryParseQuantity(qty, out cmd.Quantity), ref cmd);
+                    ReadTerms(inst, seen & FTrigger, trigger, default, ref cmd);
                 }
                 return true;
         }
@@ -288,6 +334,15 @@ public sealed class ReplayLineParser
         if (utf8.Length > _chars.Length) return false;
         int n = Encoding.UTF8.GetChars(utf8, _chars);
         return _instruments.TryGet(_chars.AsSpan(0, n), out instrument);
+    }
+
+    /// <summary>Trigger price and display quantity, when given, on the instrument's grid (off it: the order's reject reason).</summary>
+    private static void ReadTerms(Instrument inst, int seen, ReadOnlySpan<byte> trigger, ReadOnlySpan<byte> display, ref OrderCommand cmd)
+    {
+        if ((seen & FTrigger) != 0 && inst.TryParsePrice(trigger, out cmd.TriggerPrice) != RejectReason.None)
+            KeepFirstReject(RejectReason.InvalidTriggerPrice, ref cmd);
+        if ((seen & FDisplay) != 0 && inst.TryParseQuantity(display, out cmd.DisplayQuantity) != RejectReason.None)
+            KeepFirstReject(RejectReason.InvalidDisplayQty, ref cmd);
     }
 
     private static void KeepFirstReject(RejectReason reason, ref OrderCommand cmd)
@@ -370,6 +425,16 @@ public sealed class ReplayLineParser
             default:
                 return Fail($"field '{field}' must be a decimal string or number", out error);
         }
+    }
+
+    /// <summary>A time: an RFC 3339 string or a positive integer of Unix nanoseconds.</summary>
+    private static bool TryTime(scoped ref Utf8JsonReader reader, string field, out long unixNanos, out string? error)
+    {
+        error = null;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out unixNanos) && unixNanos > 0) return true;
+        if (reader.TokenType == JsonTokenType.String && UnixTime.TryParseRfc3339(reader.GetString(), out unixNanos) && unixNanos > 0) return true;
+        unixNanos = 0;
+        return Fail($"field '{field}' must be an RFC 3339 time or a positive integer of Unix nanoseconds", out error);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line)

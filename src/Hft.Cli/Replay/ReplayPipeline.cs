@@ -38,6 +38,7 @@ public sealed class ReplayPipeline
 
     public void Execute(ref ReplayLine line)
     {
+        if (line.Time > 0) ExpireDue(line.Time);
         switch (line.Kind)
         {
             case ReplayLineKind.Instrument:
@@ -65,6 +66,14 @@ public sealed class ReplayPipeline
     }
 
     private void Submit(ref OrderCommand cmd) => Publish(Step.Decide(ref cmd));
+
+    /// <summary>The clock moved to <paramref name="now"/>: an expiry command when an order is due, as the server's timer issues one.</summary>
+    private void ExpireDue(long now)
+    {
+        if (Engine.NextExpiry > now) return;
+        var expire = OrderCommand.Expire(now);
+        Submit(ref expire);
+    }
 
     private void UpdateAccount(in AccountUpdate u)
     {

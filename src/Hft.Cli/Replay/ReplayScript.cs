@@ -5,7 +5,7 @@ namespace Hft.Cli.Replay;
 
 /// <summary>
 /// A replay file parsed completely into memory (for timing the engine alone, e.g. <c>./hft bench --input</c>):
-/// instruments defined up front and the order commands in file order.
+/// instruments defined up front and the order commands in file order (an expiry command wherever a line moves the clock).
 /// </summary>
 public sealed class ReplayScript
 {
@@ -31,6 +31,7 @@ public sealed class ReplayScript
         {
             if (tooLong) throw new ReplayFormatException(reader.LineNumber, $"line longer than {LineReader.MaxLineBytes} bytes");
             if (!parser.TryParse(line, out var parsed, out var error)) throw new ReplayFormatException(reader.LineNumber, error!);
+            if (parsed.Time > 0) commands.Add(OrderCommand.Expire(parsed.Time));
             if (parsed.Kind == ReplayLineKind.Command) commands.Add(parsed.Command);
         }
         return new ReplayScript(instruments, commands.ToArray());

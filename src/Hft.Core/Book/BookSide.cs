@@ -9,31 +9,30 @@ namespace Hft.Core.Book;
 /// </summary>
 public sealed class BookSide
 {
-    private int[] _sorted;
-    private int _count;
+    private SlotArray _sorted; // a mutable struct: kept in this object, no extra indirection on the hot path
 
     public BookSide(bool isBid, int capacity)
     {
         IsBid = isBid;
-        _sorted = PreTouch.Touch(new int[Math.Max(16, capacity)]);
+        _sorted = new SlotArray(capacity);
     }
 
     public bool IsBid { get; }
 
-    public int LevelCount => _count;
+    public int LevelCount => _sorted.Count;
 
-    public bool IsEmpty => _count == 0;
+    public bool IsEmpty => _sorted.Count == 0;
 
     /// <summary>Level slot of the best price; only when not empty.</summary>
     public int Best
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _sorted[_count - 1];
+        get => _sorted.Items[_sorted.Count - 1];
     }
 
     /// <summary>Level slot at rank <paramref name="rank"/> from the best (0 = best).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int AtRank(int rank) => _sorted[_count - 1 - rank];
+    public int AtRank(int rank) => _sorted.Items[_sorted.Count - 1 - rank];
 
     /// <summary>True when <paramref name="a"/> is a better price than <paramref name="b"/> on this side.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -45,18 +44,18 @@ public sealed class BookSide
     /// </summary>
     public int Search(PriceLevel[] levels, long price)
     {
-        int lo = 0, hi = _count - 1;
+        int lo = 0, hi = _sorted.Count - 1;
         // Fast path: most activity is at or next to the best price.
         if (hi >= 0)
         {
-            long best = levels[_sorted[hi]].Price;
+            long best = levels[_sorted.Items[hi]].Price;
             if (best == price) return hi;
-            if (IsBetter(price, best)) return ~_count;
+            if (IsBetter(price, best)) return ~_sorted.Count;
         }
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            long p = levels[_sorted[mid]].Price;
+            long p = levels[_sorted.Items[mid]].Price;
             if (p == price) return mid;
             // ascending "goodness": worse prices first
             if (IsBetter(price, p)) lo = mid + 1;
@@ -65,19 +64,9 @@ public sealed class BookSide
         return ~lo;
     }
 
-    public void InsertAt(int position, int levelSlot)
-    {
-        if (_count == _sorted.Length) Array.Resize(ref _sorted, _sorted.Length * 2);
-        if (position < _count) Array.Copy(_sorted, position, _sorted, position + 1, _count - position);
-        _sorted[position] = levelSlot;
-        _count++;
-    }
+    public void InsertAt(int position, int levelSlot) => _sorted.InsertAt(position, levelSlot);
 
-    public void RemoveAt(int position)
-    {
-        _count--;
-        if (position < _count) Array.Copy(_sorted, position + 1, _sorted, position, _count - position);
-    }
+    public void RemoveAt(int position) => _sorted.RemoveAt(position);
 
-    public void RemoveBest() => _count--;
+    public void RemoveBest() => _sorted.Count--;
 }

@@ -1,12 +1,15 @@
 namespace Hft.Core.Book;
 
-/// <summary>A growable array of slot indices with insert / remove at a position; doubles only when full.</summary>
-internal sealed class SlotArray(int capacity)
+/// <summary>
+/// A growable array of slot indices with insert / remove at a position; doubles only when full. A mutable struct held
+/// in a field of its owner (a book side's levels, a stop book's pending orders): use it through that field or a ref.
+/// </summary>
+internal struct SlotArray(int capacity)
 {
     public int[] Items = PreTouch.Touch(new int[Math.Max(16, capacity)]);
     public int Count;
 
-    public int Last => Items[Count - 1];
+    public readonly int Last => Items[Count - 1];
 
     public int Pop() => Items[--Count];
 

@@ -11,8 +11,8 @@ namespace Hft.Core.Book;
 public sealed class StopBook
 {
     private readonly OrderStore _orders;
-    private readonly SlotArray _rising;
-    private readonly SlotArray _falling;
+    private SlotArray _rising;
+    private SlotArray _falling;
 
     public StopBook(OrderStore orders, int capacity)
     {
@@ -29,7 +29,7 @@ public sealed class StopBook
     /// <summary>The pending slots that fire on a rising (true) or falling price, next to fire first.</summary>
     public int CopySlots(bool onRise, Span<int> dest)
     {
-        var a = onRise ? _rising : _falling;
+        ref readonly var a = ref onRise ? ref _rising : ref _falling;
         int n = Math.Min(a.Count, dest.Length);
         for (int i = 0; i < n; i++) dest[i] = a.Items[a.Count - 1 - i];
         return n;
@@ -37,7 +37,7 @@ public sealed class StopBook
 
     internal void Add(int slot, bool onRise)
     {
-        var a = onRise ? _rising : _falling;
+        ref var a = ref onRise ? ref _rising : ref _falling;
         int lo = 0, hi = a.Count;
         while (lo < hi)
         {
@@ -50,7 +50,7 @@ public sealed class StopBook
 
     internal void Remove(int slot, bool onRise)
     {
-        var a = onRise ? _rising : _falling;
+        ref var a = ref onRise ? ref _rising : ref _falling;
         int lo = 0, hi = a.Count - 1;
         while (lo <= hi)
         {

@@ -29,8 +29,7 @@ public enum EventKind : byte
 /// Side = taker side, Remaining = taker remaining after the fill, MakerRemaining.</item>
 /// <item>Canceled: OrderId, Account, Instrument, Side, Price, Remaining (quantity canceled), CancelReason.</item>
 /// <item>Replaced: OrderId, Account, Instrument, Side, Price and Quantity (new remaining).</item>
-/// <item>Triggered: OrderId, Account, Instrument, Side, Price (limit, 0 for a market one), Quantity, Remaining = the
-/// last trade price that fired it.</item>
+/// <item>Triggered: OrderId, Account, Instrument, Side, Price (limit, 0 for a market one), Quantity.</item>
 /// <item>Refreshed: OrderId, Account, Instrument, Side, Price, Quantity (the new displayed slice), Remaining (total,
 /// displayed and hidden).</item>
 /// </list>
@@ -60,7 +59,7 @@ public struct EngineEvent
         EventKind.Trade => $"trade px={Price} qty={Quantity} maker={MakerOrderId} taker={OrderId} takerSide={Side}",
         EventKind.Canceled => $"canceled id={OrderId} remaining={Remaining} reason={CancelReason.Name()}",
         EventKind.Replaced => $"replaced id={OrderId} px={Price} qty={Quantity}",
-        EventKind.Triggered => $"triggered id={OrderId} px={Price} qty={Quantity} last={Remaining}",
+        EventKind.Triggered => $"triggered id={OrderId} px={Price} qty={Quantity}",
         EventKind.Refreshed => $"refreshed id={OrderId} px={Price} slice={Quantity} remaining={Remaining}",
         _ => Kind.ToString(),
     };

@@ -31,29 +31,13 @@ public sealed partial class MatchingEngine
         }
         else
         {
-            var stops = Stops(instrument) ?? throw new InvalidOperationException($"restore: instrument {instrument} has no book in this engine");
+            if (Stops(instrument) is null) throw new InvalidOperationException($"restore: instrument {instrument} has no book in this engine");
             if (_ids.Find(id) != OrderIdIndex.Absent) throw new InvalidOperationException($"restore: order id {id} is already in use");
             if (!IsValidQuantity(remaining) || !IsKnown(side) || !IsKnown(stp) || account < 0 || !terms.Type.IsTriggered())
                 throw new InvalidOperationException($"restore: order {id} is not a valid pending stop");
             _ids.Add(id, OrderIdIndex.Dead);
             _counters.EnteredQuantity += remaining;
-            int slot = _orders.Allocate();
-            ref var o = ref _orders[slot];
-            o.Id = id;
-            o.Account = account;
-            o.Instrument = instrument;
-            o.Side = side;
-            o.Price = price;
-            o.Remaining = remaining;
-            o.PostOnly = postOnly;
-            o.Stp = stp;
-            o.Level = -1;
-            o.Flags = flags;
-            o.Sequence = ++_sequence;
-            _orders.Terms(slot) = terms;
-            _ids.Update(id, slot);
-            LinkToAccount(slot, account);
-            stops.Add(slot, terms.Type.TriggersOnRise(side));
+            AddPending(instrument, id, account, side, price, remaining, postOnly, stp, flags, in terms);
         }
         if (expires) _expiries.Add(terms.ExpireTime, id);
     }

@@ -18,28 +18,40 @@ public sealed partial class MatchingEngine
 {
     private void Park(int instrument, in OrderCommand cmd)
     {
+        var terms = new OrderTerms
+        {
+            TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
+            Type = cmd.Type, Tif = cmd.Tif,
+        };
+        long price = cmd.Type.HasLimitPrice() || cmd.HasPrice ? cmd.Price : AnyPrice(cmd.Side);
+        var flags = OrderFlags.Pending | (cmd.Tif == TimeInForce.Gtd ? OrderFlags.Expires : 0);
+        AddPending(instrument, cmd.OrderId, cmd.Account, cmd.Side, price, cmd.Quantity, cmd.PostOnly, cmd.Stp, flags, in terms);
+    }
+
+    /// <summary>
+    /// Fills a slot for a pending order (a new stop, or one a snapshot restores) and queues it in its instrument's stops
+    /// behind the orders pending at its trigger price. The id must already be reserved in the id index.
+    /// </summary>
+    private void AddPending(int instrument, long id, int account, Side side, long price, long remaining, bool postOnly,
+        SelfTradePrevention stp, OrderFlags flags, in OrderTerms terms)
+    {
         int slot = _orders.Allocate();
         ref var o = ref _orders[slot];
-        o.Id = cmd.OrderId;
-        o.Account = cmd.Account;
+        o.Id = id;
+        o.Account = account;
         o.Instrument = instrument;
-        o.Side = cmd.Side;
-        o.Price = cmd.Type.HasLimitPrice() || cmd.HasPrice ? cmd.Price : AnyPrice(cmd.Side);
-        o.Remaining = cmd.Quantity;
-        o.PostOnly = cmd.PostOnly;
-        o.Stp = cmd.Stp;
+        o.Side = side;
+        o.Price = price;
+        o.Remaining = remaining;
+        o.PostOnly = postOnly;
+        o.Stp = stp;
         o.Level = -1;
-        o.Flags = OrderFlags.Pending | (cmd.Tif == TimeInForce.Gtd ? OrderFlags.Expires : 0);
+        o.Flags = flags;
         o.Sequence = ++_sequence;
-        ref var terms = ref _orders.Terms(slot);
-        terms.TriggerPrice = cmd.TriggerPrice;
-        terms.DisplayQuantity = cmd.DisplayQuantity;
-        terms.ExpireTime = cmd.ExpireTime;
-        terms.Type = cmd.Type;
-        terms.Tif = cmd.Tif;
-        _ids.Update(cmd.OrderId, slot);
-        LinkToAccount(slot, cmd.Account);
-        _stops[instrument]!.Add(slot, cmd.Type.TriggersOnRise(cmd.Side));
+        _orders.Terms(slot) = terms;
+        _ids.Update(id, slot);
+        LinkToAccount(slot, account);
+        _stops[instrument]!.Add(slot, terms.Type.TriggersOnRise(side));
     }
 
     /// <summary>Feeds the trades from event <paramref name="firstEvent"/> on to the stops, releasing what they fire.</summary>

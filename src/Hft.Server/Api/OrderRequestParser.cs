@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Matching;
+using Hft.Core.Numerics;
 using Hft.Core.Orders;
 
 namespace Hft.Server.Api;
@@ -138,11 +139,10 @@ public static class OrderRequestParser
         if (fields.ContainsKey("expireTime"))
         {
             if (!TryString(fields, "expireTime", required: true, out var text, out error)) return false;
-            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at))
+            if (!UnixTime.TryParseRfc3339(text, out cmd.ExpireTime))
                 return Reject(RejectReason.InvalidExpireTime, $"expireTime '{text}' is not an RFC 3339 time", out code, out error);
-            if (at <= DateTimeOffset.UtcNow)
+            if (cmd.ExpireTime <= UnixTime.ToNanos(DateTimeOffset.UtcNow))
                 return Reject(RejectReason.InvalidExpireTime, $"expireTime '{text}' is not in the future", out code, out error);
-            cmd.ExpireTime = (at - DateTimeOffset.UnixEpoch).Ticks * 100;
         }
         return true;
     }

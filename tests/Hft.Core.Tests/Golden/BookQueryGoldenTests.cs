@@ -1,5 +1,3 @@
-using Hft.Core.Book;
-using Hft.Core.Tests.Support;
 using static Hft.Core.Orders.Side;
 
 namespace Hft.Core.Tests.Golden;

@@ -1,8 +1,3 @@
-using Hft.Core.Book;
-using Hft.Core.Events;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
-using Hft.Core.Tests.Support;
 using static Hft.Core.Orders.Side;
 
 namespace Hft.Core.Tests.Golden;

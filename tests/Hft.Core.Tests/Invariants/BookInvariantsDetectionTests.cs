@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using Hft.Core.Book;
-using Hft.Core.Matching;
-using Hft.Core.Tests.Support;
 using static Hft.Core.Orders.Side;
 
 namespace Hft.Core.Tests.Invariants;

@@ -1,9 +1,4 @@
-using Hft.Core.Book;
-using Hft.Core.Events;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
 using Hft.Core.Tests.Property;
-using Hft.Core.Tests.Support;
 
 namespace Hft.Core.Tests.Invariants;
 

@@ -1,5 +1,3 @@
-using Hft.Core.Book;
-
 namespace Hft.Core.Tests.Invariants;
 
 /// <summary>The id index remembers every accepted id (live slot or dead), through growth, for any long id.</summary>

@@ -1,5 +1,3 @@
-using Hft.Core.Orders;
-
 namespace Hft.Core.Tests.Model;
 
 /// <summary>

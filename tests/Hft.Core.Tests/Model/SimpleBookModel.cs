@@ -1,8 +1,4 @@
-using Hft.Core.Book;
-using Hft.Core.Events;
 using Hft.Core.Instruments;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
 
 namespace Hft.Core.Tests.Model;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using CsCheck;
-using Hft.Core.Events;
 using Hft.Core.Instruments;
 using Hft.Core.Numerics;
 

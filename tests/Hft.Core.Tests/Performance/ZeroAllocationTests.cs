@@ -1,6 +1,4 @@
-using Hft.Core.Matching;
 using Hft.Core.Tests.Property;
-using Hft.Core.Tests.Support;
 
 namespace Hft.Core.Tests.Performance;
 

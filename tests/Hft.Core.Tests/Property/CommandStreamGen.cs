@@ -1,7 +1,4 @@
 using CsCheck;
-using Hft.Core.Events;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
 
 namespace Hft.Core.Tests.Property;
 

@@ -1,7 +1,5 @@
 using System.Text;
 using CsCheck;
-using Hft.Core.Matching;
-using Hft.Core.Tests.Support;
 
 namespace Hft.Core.Tests.Property;
 

@@ -1,9 +1,5 @@
 using CsCheck;
-using Hft.Core.Book;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
 using Hft.Core.Tests.Model;
-using Hft.Core.Tests.Support;
 
 namespace Hft.Core.Tests.Property;
 

@@ -1,5 +1,4 @@
 using CsCheck;
-using Hft.Core.Events;
 using Hft.Core.Tests.Model;
 
 namespace Hft.Core.Tests.Property;

@@ -1,6 +1,3 @@
-using Hft.Core.Book;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
 using Hft.Core.Tests.Model;
 
 namespace Hft.Core.Tests.Support;

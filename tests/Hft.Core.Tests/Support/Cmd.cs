@@ -1,6 +1,3 @@
-using Hft.Core.Matching;
-using Hft.Core.Orders;
-
 namespace Hft.Core.Tests.Support;
 
 /// <summary>Short command constructors for hand-written scenarios (instrument 0 unless told).</summary>

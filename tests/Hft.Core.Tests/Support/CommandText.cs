@@ -1,5 +1,3 @@
-using Hft.Core.Matching;
-
 namespace Hft.Core.Tests.Support;
 
 /// <summary>Readable one-line form of a command, for failure messages.</summary>

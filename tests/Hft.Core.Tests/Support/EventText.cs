@@ -1,5 +1,4 @@
 using System.Text;
-using Hft.Core.Events;
 
 namespace Hft.Core.Tests.Support;
 

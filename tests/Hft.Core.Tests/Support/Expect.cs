@@ -1,7 +1,3 @@
-using Hft.Core.Events;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
-
 namespace Hft.Core.Tests.Support;
 
 /// <summary>Expected events for golden tests, in the text form of <see cref="EventText.Meaningful(in EngineEvent)"/>.</summary>

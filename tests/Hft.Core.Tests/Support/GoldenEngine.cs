@@ -1,8 +1,3 @@
-using Hft.Core.Book;
-using Hft.Core.Events;
-using Hft.Core.Matching;
-using Hft.Core.Orders;
-
 namespace Hft.Core.Tests.Support;
 
 /// <summary>An engine with two instruments (0 and 1) for hand-written scenarios; checks invariants after every command.</summary>

@@ -1,5 +1,4 @@
 using Hft.Core.Instruments;
-using Hft.Core.Matching;
 using Hft.Core.Numerics;
 
 namespace Hft.Core.Tests.Support;

@@ -1,7 +1,4 @@
-using Hft.Core.Events;
-using Hft.Core.Matching;
 using Hft.Core.Numerics;
-using Hft.Core.Orders;
 
 namespace Hft.Core.Tests.Wire;
 

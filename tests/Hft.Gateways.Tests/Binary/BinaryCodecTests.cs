@@ -11,7 +11,7 @@ public class BinaryCodecTests
         Type = type, ClientOrderId = 0xFEDCBA9876543210, OrderId = 123_456_789_012, ExecId = 77, Price = 5_000_012, Quantity = 10_001, Leaves = 42,
         Instrument = 1, Side = Side.Sell, OrderType = OrderType.Limit, Tif = TimeInForce.Ioc, Stp = SelfTradePrevention.CancelBoth,
         Flags = 1, Reason = 9, Op = 3, Liquidity = Liquidity.Maker, Count = 4, Version = 1, HeartbeatMs = 1000, MaxRate = 250_000,
-        RefSequence = 17, RefType = MessageType.NewOrder,
+        RefSequence = 17, RefType = MessageType.NewOrder, TriggerPrice = 4_900_000, DisplayQuantity = 500, ExpireTime = 1_767_225_640_000_000_000,
     };
 
     [Fact]
@@ -47,6 +47,26 @@ public class BinaryCodecTests
             (b.ClientOrderId, b.Price, b.Quantity, b.Instrument, b.Side, b.OrderType, b.Tif, b.Stp, b.Flags));
         // Little-endian length first, then the type code.
         Assert.Equal([48, 0, 0x10, 0, 5, 0, 0, 0], buffer[..8].ToArray());
+    }
+
+    [Fact]
+    public void A_version_2_new_order_keeps_the_new_order_layout_and_adds_trigger_display_and_expiry()
+    {
+        Span<byte> buffer = stackalloc byte[BinaryProtocol.MaxFixedMessageSize];
+        var m = Sample(MessageType.NewOrderV2) with { OrderType = OrderType.StopLimit, Tif = TimeInForce.Gtd };
+        int n = BinaryCodec.Write(in m, 5, buffer);
+        Assert.Equal(72, n);
+        Assert.True(BinaryCodec.TryRead(buffer[..n], out var b));
+        Assert.Equal((m.ClientOrderId, m.Price, m.Quantity, m.Instrument, m.Side, m.OrderType, m.Tif, m.Stp, m.Flags),
+            (b.ClientOrderId, b.Price, b.Quantity, b.Instrument, b.Side, b.OrderType, b.Tif, b.Stp, b.Flags));
+        Assert.Equal((m.TriggerPrice, m.DisplayQuantity, m.ExpireTime), (b.TriggerPrice, b.DisplayQuantity, b.ExpireTime));
+        // The first 48 bytes are a NewOrder's but for the type code; the terms follow at 48, 56 and 64.
+        Span<byte> v1 = stackalloc byte[48];
+        BinaryCodec.Write(Sample(MessageType.NewOrder) with { OrderType = OrderType.StopLimit, Tif = TimeInForce.Gtd }, 5, v1);
+        Assert.True(buffer[3..48].SequenceEqual(v1[3..]));
+        Assert.Equal(m.TriggerPrice, BitConverter.ToInt64(buffer[48..]));
+        Assert.Equal(m.DisplayQuantity, BitConverter.ToInt64(buffer[56..]));
+        Assert.Equal(m.ExpireTime, BitConverter.ToInt64(buffer[64..]));
     }
 
     [Fact]

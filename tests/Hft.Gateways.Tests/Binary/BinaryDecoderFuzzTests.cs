@@ -41,8 +41,8 @@ public class BinaryDecoderFuzzTests(ITestOutputHelper output)
             => $"{(AfterLogin ? "after" : "before")} login: {string.Join(" | ", Frames.Select(f => $"{f.Kind} {Convert.ToHexString(f.Bytes)}"))}";
     }
 
-    private static readonly byte[] s_clientTypes = [0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13];
-    private static readonly byte[] s_fixedTypes = [0x02, 0x03, 0x10, 0x11, 0x12, 0x13];
+    private static readonly byte[] s_clientTypes = [0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14];
+    private static readonly byte[] s_fixedTypes = [0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14];
 
     private static int SizeOf(byte type) => BinaryCodec.FrameSize((MessageType)type);
 
@@ -80,7 +80,7 @@ public class BinaryDecoderFuzzTests(ITestOutputHelper output)
         .Where(t => t.length != SizeOf(t.type))
         .Select(t => new FuzzFrame("wrong length", Frame(t.length, t.type, t.length, t.garbage), t.right));
 
-    private static readonly Gen<FuzzFrame> s_garbageBody = Gen.Select(Gen.OneOfConst(s_fixedTypes), Gen.Byte.Array[64], s_rightSequence,
+    private static readonly Gen<FuzzFrame> s_garbageBody = Gen.Select(Gen.OneOfConst(s_fixedTypes), Gen.Byte.Array[BinaryProtocol.MaxFixedMessageSize], s_rightSequence,
         (type, garbage, right) => new FuzzFrame("garbage body", Frame(SizeOf(type), type, SizeOf(type), garbage), right));
 
     /// <summary>A Login with a garbage credential (up to the largest frame), its version and kind mostly valid, its credential length mostly consistent.</summary>

@@ -1,4 +1,5 @@
 using Hft.Core.Events;
+using Hft.Core.Orders;
 using Hft.Gateways.Binary;
 
 namespace Hft.Gateways.Tests.Binary;
@@ -13,6 +14,7 @@ public class MessageTypeStabilityTests
         {
             [MessageType.Login] = 0x01, [MessageType.Logout] = 0x02, [MessageType.Heartbeat] = 0x03,
             [MessageType.NewOrder] = 0x10, [MessageType.CancelOrder] = 0x11, [MessageType.ReplaceOrder] = 0x12, [MessageType.MassCancel] = 0x13,
+            [MessageType.NewOrderV2] = 0x14, [MessageType.Triggered] = 0x96,
             [MessageType.LoginAccepted] = 0x81, [MessageType.LoginRejected] = 0x82, [MessageType.LogoutNotice] = 0x83,
             [MessageType.ServerHeartbeat] = 0x84, [MessageType.SessionReject] = 0x85,
             [MessageType.OrderAccepted] = 0x90, [MessageType.OrderRejected] = 0x91, [MessageType.Fill] = 0x92, [MessageType.Canceled] = 0x93,
@@ -31,9 +33,28 @@ public class MessageTypeStabilityTests
             [MessageType.CancelOrder] = 32, [MessageType.ReplaceOrder] = 48, [MessageType.MassCancel] = 24, [MessageType.LoginAccepted] = 24,
             [MessageType.LoginRejected] = 16, [MessageType.LogoutNotice] = 16, [MessageType.ServerHeartbeat] = 8, [MessageType.SessionReject] = 16,
             [MessageType.OrderAccepted] = 48, [MessageType.OrderRejected] = 32, [MessageType.Fill] = 64, [MessageType.Canceled] = 40,
-            [MessageType.Replaced] = 48, [MessageType.MassCancelDone] = 24,
+            [MessageType.Replaced] = 48, [MessageType.MassCancelDone] = 24, [MessageType.NewOrderV2] = 72, [MessageType.Triggered] = 48,
         };
         foreach (var type in Enum.GetValues<MessageType>()) Assert.Equal(expected[type], BinaryCodec.FrameSize(type));
+        Assert.True(Enum.GetValues<MessageType>().Where(t => t != MessageType.Login).All(t => BinaryCodec.FrameSize(t) <= BinaryProtocol.MaxFixedMessageSize));
+    }
+
+    [Fact]
+    public void Versions_and_the_version_each_message_came_with_are_pinned()
+    {
+        Assert.Equal(2, BinaryProtocol.Version);
+        Assert.Equal(1, BinaryProtocol.MinVersion);
+        foreach (var type in Enum.GetValues<MessageType>())
+            Assert.Equal(type is MessageType.NewOrderV2 or MessageType.Triggered ? 2 : 1, BinaryProtocol.SinceVersion(type));
+    }
+
+    [Fact]
+    public void Order_type_and_time_in_force_codes_carried_on_the_wire_are_pinned()
+    {
+        Assert.Equal([1, 2, 3, 4, 5, 6], Enum.GetValues<OrderType>().Select(t => (int)(byte)t));
+        Assert.Equal(["Limit", "Market", "Stop", "StopLimit", "TakeProfit", "TakeProfitLimit"], Enum.GetNames<OrderType>());
+        Assert.Equal([1, 2, 3, 4], Enum.GetValues<TimeInForce>().Select(t => (int)(byte)t));
+        Assert.Equal(["Gtc", "Ioc", "Fok", "Gtd"], Enum.GetNames<TimeInForce>());
     }
 
     [Fact]
@@ -68,13 +89,14 @@ public class MessageTypeStabilityTests
         [
             "None", "UnknownSymbol", "InvalidPrice", "InvalidQty", "DuplicateId", "UnknownOrder", "InvalidOrderType", "AccountDisabled",
             "InstrumentHalted", "MaxQty", "MaxNotional", "PriceBand", "MaxOpenOrders", "MaxPosition", "CreditLimit", "NoReferencePrice",
-            "Overloaded", "RateLimited",
+            "Overloaded", "RateLimited", "NotLeader", "ShuttingDown", "InvalidTriggerPrice", "WouldTriggerImmediately", "InvalidDisplayQty",
+            "InvalidExpireTime",
         ];
         for (int i = 0; i < rejects.Length; i++) Assert.Equal(rejects[i], ((RejectReason)i).ToString());
         string[] cancels =
         [
             "None", "User", "IocRemainder", "FokUnfilled", "PostOnlyWouldCross", "SelfTrade", "MarketNoLiquidity", "PriceBand",
-            "AccountDisabled", "Admin",
+            "AccountDisabled", "Admin", "Expired",
         ];
         for (int i = 0; i < cancels.Length; i++) Assert.Equal(cancels[i], ((CancelReason)i).ToString());
     }

@@ -1,8 +1,12 @@
+using Hft.Client;
 using Hft.Gateways.Fix;
 
 namespace Hft.Gateways.Tests.Fix;
 
-/// <summary>Stop-limit (OrdType 4, StopPx), iceberg (MaxFloor) and GTD (TimeInForce 6, ExpireTime) over real FIX sessions.</summary>
+/// <summary>
+/// Stop-limit (OrdType 4, StopPx), take-profit (the venue's TriggerDirection 5109), iceberg (MaxFloor) and GTD (TimeInForce 6,
+/// ExpireTime) over real FIX sessions.
+/// </summary>
 public class FixOrderTypeTests
 {
     [Fact]
@@ -11,10 +15,7 @@ public class FixOrderTypeTests
         await using var f = await FixServerFixture.StartAsync();
         await using var a1 = await f.LogonAsync("CLIENT_A1");
         await using var a2 = await f.LogonAsync("CLIENT_A2");
-        a2.NewOrder("B1", "BTCUSD", '1', "1", "50000.00");
-        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "B1");
-        a1.NewOrder("S1", "BTCUSD", '2', "0.1", "50000.00");
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "S1" && m[FixTags.ExecType] == "F"); // last trade 50000
+        LastTradeAt50000(a1, a2);
 
         a1.NewOrderWithTerms("STOP1", "BTCUSD", '1', "0.5", "50200.00", ordType: '4', tif: '6', stopPx: "50100.00",
             expireTime: DateTime.UtcNow.AddHours(1));
@@ -26,6 +27,53 @@ public class FixOrderTypeTests
         a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00"); // trades at 50100: fires STOP1
         var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1" && m[FixTags.ExecType] == "F");
         Assert.Equal(("2", "0.5", "50100"), (fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx]));
+    }
+
+    [Fact]
+    public async Task A_take_profit_is_a_stop_with_the_opposite_trigger_direction_and_fires_when_the_price_rises_for_a_sell()
+    {
+        await using var f = await FixServerFixture.StartAsync(c => c with { Gateway = c.Gateway with { FixAllowedCustomTags = [FixCustomTags.TriggerDirection] } });
+        await using var a1 = await f.LogonAsync("CLIENT_A1");
+        await using var a2 = await f.LogonAsync("CLIENT_A2");
+        LastTradeAt50000(a1, a2);
+
+        // Without the direction a sell stop at 50100 would fire at once (the price is already below it).
+        a1.NewOrderWithTerms("STOP1", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00");
+        var refused = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
+        Assert.Equal("8", refused[FixTags.ExecType]);
+        Assert.Contains("would_trigger_immediately", refused[FixTags.Text]);
+        a1.NewOrderWithTerms("TP1", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00", triggerDirection: 'U');
+        var ack = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "TP1");
+        Assert.Equal(("0", "4"), (ack[FixTags.ExecType], ack[FixTags.OrdType]));
+        a1.NewOrderWithTerms("TP2", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00", triggerDirection: 'X');
+        var bad = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "TP2");
+        Assert.Equal("8", bad[FixTags.ExecType]);
+        Assert.Contains("TriggerDirection (5109)", bad[FixTags.Text]);
+
+        a2.NewOrder("A1", "BTCUSD", '2', "0.2", "50100.00");
+        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A1");
+        a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00"); // trades at 50100: the price rose to the take-profit's trigger
+        var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "TP1" && m[FixTags.ExecType] == "F");
+        Assert.Equal(("2", "0.5", "50000"), (fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx]));
+    }
+
+    [Fact]
+    public async Task The_trigger_direction_tag_is_refused_where_the_venue_has_not_agreed_it()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var c = await f.LogonAsync();
+        c.NewOrderWithTerms("TP1", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00", triggerDirection: 'U');
+        var reject = c.Expect(m => m.MsgType == "3");
+        Assert.Equal(("0", "5109"), (reject[373], reject[371]));
+    }
+
+    /// <summary>A2 rests a bid of 1 at 50000 and A1 sells 0.1 into it: BTCUSD's last trade is 50000.</summary>
+    private static void LastTradeAt50000(FixClient a1, FixClient a2)
+    {
+        a2.NewOrder("B1", "BTCUSD", '1', "1", "50000.00");
+        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "B1");
+        a1.NewOrder("S1", "BTCUSD", '2', "0.1", "50000.00");
+        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "S1" && m[FixTags.ExecType] == "F");
     }
 
     [Theory]

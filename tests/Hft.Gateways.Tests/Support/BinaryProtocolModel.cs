@@ -22,7 +22,8 @@ public sealed record Step(byte[] Bytes, Verdict Verdict, MessageType Reply = 0, 
 /// <summary>
 /// docs/protocol/binary.md as an executable model, written from the document rather than from the server's code: how
 /// the server cuts a client's byte stream into frames and judges each one. Credentials are assumed wrong and the
-/// session's account to have no orders (so every order message is refused), which is what the fuzz tests send.
+/// session's account to have no orders (so every order message is refused), which is what the fuzz tests send. A
+/// logged-on session speaks the newest version (the client library's), so NewOrderV2 is one of its messages.
 /// </summary>
 public static class BinaryProtocolModel
 {
@@ -35,6 +36,7 @@ public static class BinaryProtocolModel
         0x11 => 32, // CancelOrder
         0x12 => 48, // ReplaceOrder
         0x13 => 24, // MassCancel
+        0x14 => 72, // NewOrderV2
         _ => 0,
     };
 
@@ -91,7 +93,7 @@ public static class BinaryProtocolModel
         {
             if (loggedOn) return Ends(bytes, DisconnectReason.UnexpectedLogin);
             if (frame.Length < 16 || 16 + BinaryPrimitives.ReadUInt16LittleEndian(frame[12..]) != frame.Length) return Ends(bytes, DisconnectReason.MalformedFrame);
-            if (BinaryPrimitives.ReadUInt16LittleEndian(frame[8..]) != 1) return Refused(bytes, LoginRejectReason.UnsupportedVersion);
+            if (BinaryPrimitives.ReadUInt16LittleEndian(frame[8..]) is not (1 or 2)) return Refused(bytes, LoginRejectReason.UnsupportedVersion);
             if (frame.Length == 16 || frame[10] is not (1 or 2)) return Refused(bytes, LoginRejectReason.BadAuthKind);
             return Refused(bytes, LoginRejectReason.BadCredentials);
         }
@@ -106,8 +108,10 @@ public static class BinaryProtocolModel
                 return Ends(bytes, DisconnectReason.ClientLogout);
             case 0x03:
                 return new Step(bytes, Verdict.Silent);
-            case 0x10:
-                bool defined = body[28] is 1 or 2 && body[29] is 1 or 2 && body[30] is 1 or 2 or 3 && body[31] <= 3 && (body[32] & ~1) == 0;
+            case 0x10 or 0x14:
+                bool v2 = type == 0x14;
+                bool defined = body[28] is 1 or 2 && (v2 ? body[29] is >= 1 and <= 6 : body[29] is 1 or 2)
+                    && (v2 ? body[30] is >= 1 and <= 4 : body[30] is 1 or 2 or 3) && body[31] <= 3 && (body[32] & ~1) == 0;
                 return defined ? Answers(bytes, MessageType.OrderRejected) : Answers(bytes, MessageType.SessionReject, (byte)SessionRejectReason.InvalidField);
             case 0x11:
                 return Answers(bytes, MessageType.OrderRejected, (byte)Hft.Core.Events.RejectReason.UnknownOrder);
