@@ -313,7 +313,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                 case MdKind.Event when e.Instrument >= 0 && e.Instrument < _books.Length:
                     var book = _books[e.Instrument];
                     _touched[e.Instrument] = true;
-                    if (e.Kind == EventKind.Trade) PublishTrade(e);
+                    if (e.Kind == EventKind.Trade) PublishTrade(e, item.TradeId);
                     if (!book.Ready) break; // not mirrored (no subscriber yet, or waiting for a reseed): the seed replaces it all
                     switch (e.Kind)
                     {
@@ -333,7 +333,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         }
     }
 
-    private void PublishTrade(in EngineEvent e)
+    private void PublishTrade(in EngineEvent e, long tradeId)
     {
         var inst = _pipeline.Instruments[e.Instrument];
         long seq = ++_tradeSeq[e.Instrument];
@@ -347,6 +347,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         {
             w.WriteString("channel", "trades");
             w.WriteString("symbol", inst.Symbol);
+            if (tradeId != 0) w.WriteNumber("tradeId", tradeId); // the id GET /trades/{symbol} and GET /trades show
             w.WriteString("price", inst.FormatPrice(price));
             w.WriteString("qty", inst.FormatQuantity(qty));
             w.WriteString("takerSide", side == Side.Buy ? "buy" : "sell");
@@ -361,9 +362,8 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _touched[i] = false;
         var book = _books[i];
         var inst = _pipeline.Instruments[i];
-        if (book.Ready && book.HasChanges)
+        if (book.Ready && book.HasChanges && book.TakeChanges() is { Count: > 0 } changes)
         {
-            var changes = book.TakeChanges();
             long seq = ++book.Sequence;
             NoteConflated(i, changes);
             if (Wanted(Channel.Level2, inst))

@@ -5,15 +5,16 @@ namespace Hft.Server.MarketData;
 
 /// <summary>
 /// The publisher's copy of one instrument's L2 book, rebuilt from the events (orders by id with side, price and
-/// remaining; levels per side). Records which levels changed since the last <see cref="TakeChanges"/>, and which
-/// orders were added, modified or deleted since the last <see cref="TakeOrderChanges"/> (the level3 feed).
+/// remaining; levels per side). Records which levels changed since the last <see cref="TakeChanges"/> (with the state
+/// each had then, so a level that ends as it was - one a crossing replace entered and its trades emptied - is no
+/// change), and which orders were added, modified or deleted since the last <see cref="TakeOrderChanges"/> (the level3 feed).
 /// </summary>
 internal sealed class MirrorBook
 {
     private readonly Dictionary<long, (Side Side, long Price, long Remaining)> _orders = new();
     private readonly SortedDictionary<long, (long Qty, int Count)> _bids = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
     private readonly SortedDictionary<long, (long Qty, int Count)> _asks = new();
-    private readonly HashSet<(Side, long)> _changed = new();
+    private readonly Dictionary<(Side, long), (long Qty, int Count)> _changed = new(); // level → its state at the last TakeChanges
     private readonly List<OrderChange> _orderChanges = new();
 
     /// <summary>False until seeded (and again after events were lost, until reseeded).</summary>
@@ -109,24 +110,28 @@ internal sealed class MirrorBook
     private void Change(Side side, long price, long qty, int count)
     {
         var levels = Levels(side);
-        var l = levels.GetValueOrDefault(price);
-        l = (l.Qty + qty, l.Count + count);
+        var before = levels.GetValueOrDefault(price);
+        _changed.TryAdd((side, price), before);
+        var l = (Qty: before.Qty + qty, Count: before.Count + count);
         if (l.Count <= 0 || l.Qty <= 0) levels.Remove(price);
         else levels[price] = l;
-        _changed.Add((side, price));
     }
 
-    /// <summary>The changed levels since the last call with their current (qty, count); qty 0 = gone.</summary>
-    public List<(Side Side, long Price, long Qty, int Count)> TakeChanges()
+    /// <summary>
+    /// The levels whose (qty, count) differ from what they were at the last call, with their current values; qty 0 =
+    /// gone. A level that was empty then and is empty again (never shown) is not listed, nor one that came back to the
+    /// same quantity and count.
+    /// </summary>
+    public List<LevelChange> TakeChanges()
     {
-        var list = new List<(Side, long, long, int)>(_changed.Count);
-        foreach (var (side, price) in _changed)
+        var list = new List<LevelChange>(_changed.Count);
+        foreach (var ((side, price), before) in _changed)
         {
             var l = Levels(side).GetValueOrDefault(price);
-            list.Add((side, price, l.Qty, l.Count));
+            if (l != before) list.Add(new LevelChange(side, price, l.Qty, l.Count, before));
         }
         _changed.Clear();
-        list.Sort((a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : a.Item1 == Side.Buy ? b.Item2.CompareTo(a.Item2) : a.Item2.CompareTo(b.Item2));
+        list.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : a.Side == Side.Buy ? b.Price.CompareTo(a.Price) : a.Price.CompareTo(b.Price));
         return list;
     }
 
@@ -136,6 +141,9 @@ internal sealed class MirrorBook
         return null;
     }
 }
+
+/// <summary>A level2 change: the level's current (qty, count) - qty 0 = gone - and what it was before (<see cref="Before"/>).</summary>
+internal readonly record struct LevelChange(Side Side, long Price, long Qty, int Count, (long Qty, int Count) Before);
 
 internal enum OrderAction : byte { Add, Modify, Delete }
 
