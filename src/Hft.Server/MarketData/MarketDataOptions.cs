@@ -32,6 +32,12 @@ public sealed record MarketDataOptions
     /// <summary>Smallest non-zero conflate_ms a subscription may ask for.</summary>
     public int MinConflateMs { get; init; } = 10;
 
+    /// <summary>
+    /// Wall clock of the feed: when an authenticated connection's token lapses, and the ticker's rolling 24 h window
+    /// (tests move a manual one).
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public static MarketDataOptions From(MarketDataConfig c) => new()
     {
         SendQueueLimit = c.SendQueueLimit,

@@ -273,6 +273,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             {
                 lastPoll = now;
                 PollStatus();
+                CloseLapsedConnections(now);
             }
             if (Stopwatch.GetElapsedTime(lastBeat, now) >= Options.Heartbeat)
             {
