@@ -36,7 +36,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     private readonly bool[] _traded;
     private readonly long[] _tradeSeq;
     private readonly long[] _last;
-    private readonly VolumeWindow[] _volume;
+    private readonly RollingDay[] _day;
     private readonly byte[]?[] _lastTicker;
     private Thread? _thread;
     private volatile bool _stopping;
@@ -56,11 +56,11 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         Options = options;
         int n = pipeline.Instruments.Count;
         _books = new MirrorBook[n];
-        _volume = new VolumeWindow[n];
+        _day = new RollingDay[n];
         for (int i = 0; i < n; i++)
         {
             _books[i] = new MirrorBook();
-            _volume[i] = new VolumeWindow();
+            _day[i] = new RollingDay();
         }
         _seedPending = new bool[n];
         _seedInFlight = new bool[n];
@@ -339,7 +339,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         var inst = _pipeline.Instruments[e.Instrument];
         long seq = ++_tradeSeq[e.Instrument];
         _last[e.Instrument] = e.Price;
-        _volume[e.Instrument].Add(e.Quantity, DateTimeOffset.UtcNow);
+        _day[e.Instrument].Add(e.Price, e.Quantity, Options.Clock.GetUtcNow());
         _traded[e.Instrument] = true;
         if (!Wanted(Channel.Trades, inst)) return; // nobody to tell: keep the state, format nothing
         long price = e.Price, qty = e.Quantity;
@@ -559,7 +559,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         var bid = book.Best(Side.Buy);
         var ask = book.Best(Side.Sell);
         long last = _last[inst.Index];
-        long volume = _volume[inst.Index].Sum(DateTimeOffset.UtcNow);
+        var day = Day(inst.Index);
         return Message(w =>
         {
             w.WriteString("channel", "ticker");
@@ -569,8 +569,23 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             WriteOptional(w, "ask", ask is { } a ? inst.FormatPrice(a.Price) : null);
             WriteOptional(w, "askQty", ask is { } aq ? inst.FormatQuantity(aq.Qty) : null);
             WriteOptional(w, "last", last == 0 ? null : inst.FormatPrice(last));
-            w.WriteString("volume24h", inst.FormatQuantity(volume));
+            WriteDay(w, inst, day);
         });
+    }
+
+    /// <summary>
+    /// The last 24 h of public trades of an instrument (any thread): since this server started, what its trades
+    /// channel published, on <see cref="MarketDataOptions.Clock"/>. The WebSocket and the REST ticker both show it.
+    /// </summary>
+    public DayStats Day(int instrument) => _day[instrument].At(Options.Clock.GetUtcNow());
+
+    /// <summary><c>volume24h</c>, then <c>open24h</c>, <c>high24h</c>, <c>low24h</c> (null without trades in the window).</summary>
+    private static void WriteDay(Utf8JsonWriter w, Instrument inst, DayStats day)
+    {
+        w.WriteString("volume24h", inst.FormatQuantity(day.Volume));
+        WriteOptional(w, "open24h", day.PriceText(inst, day.Open));
+        WriteOptional(w, "high24h", day.PriceText(inst, day.High));
+        WriteOptional(w, "low24h", day.PriceText(inst, day.Low));
     }
 
     private WsFrame Status(Instrument inst) => Message(w =>
@@ -632,33 +647,5 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     {
         if (value is null) w.WriteNull(name);
         else w.WriteString(name, value);
-    }
-}
-
-/// <summary>A rolling 24h traded quantity in one-minute buckets (bounded memory).</summary>
-internal sealed class VolumeWindow
-{
-    private const int Minutes = 24 * 60;
-    private readonly long[] _qty = new long[Minutes];
-    private readonly long[] _minute = new long[Minutes];
-
-    public void Add(long qty, DateTimeOffset now)
-    {
-        long m = now.ToUnixTimeSeconds() / 60;
-        int slot = (int)(m % Minutes);
-        if (_minute[slot] != m)
-        {
-            _minute[slot] = m;
-            _qty[slot] = 0;
-        }
-        _qty[slot] += qty;
-    }
-
-    public long Sum(DateTimeOffset now)
-    {
-        long m = now.ToUnixTimeSeconds() / 60, sum = 0;
-        for (int i = 0; i < Minutes; i++)
-            if (m - _minute[i] < Minutes) sum += _qty[i];
-        return sum;
     }
 }

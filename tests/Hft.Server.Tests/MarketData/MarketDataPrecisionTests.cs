@@ -89,4 +89,53 @@ public sealed class MarketDataPrecisionTests
         // unconflated: the 48000 level appeared and went (it was shown); conflated: either both or none
         Assert.True(!seen.Contains((48000m, 0m, 0)) || seen.Contains((48000m, 0.1m, 1)), string.Join(" ", seen));
     }
+
+    [Fact]
+    public async Task The_ticker_shows_a_rolling_24_hour_window_on_rest_and_websocket()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 3, 1, 8, 0, 30, TimeSpan.Zero));
+        await using var s = await ApiServerFixture.StartAsync(c => c, new Hft.Server.MarketData.MarketDataOptions { Clock = clock });
+        var a1 = s.Client("A1");
+        var a2 = s.Client("A2");
+
+        async Task<JsonElement> RestTickerWhen(Func<JsonElement, bool> done)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                var t = (await s.Anonymous.Get("api/v1/ticker/BTCUSD")).AssertStatus(HttpStatusCode.OK).Body;
+                if (done(t)) return t;
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"the REST ticker never got there: {t}");
+                await Task.Delay(50); // the publisher takes the trades once durable
+            }
+        }
+        string? Text(JsonElement t, string name) => t.GetProperty(name).ValueKind == JsonValueKind.Null ? null : t.GetProperty(name).GetString();
+        (string?, string?, string?, string?) Day(JsonElement t) => (Text(t, "volume24h"), Text(t, "open24h"), Text(t, "high24h"), Text(t, "low24h"));
+
+        Assert.Equal(("0", null, null, null), Day(await RestTickerWhen(_ => true)));
+        await a1.Place(Rest.Limit("buy", "49500", "0.2"));
+        await a2.Place(Rest.Limit("sell", "49500", "0.2")); // 08:00:30
+        await a1.Place(Rest.Limit("buy", "49400", "0.1"));
+        await a2.Place(Rest.Limit("sell", "49400", "0.1"));
+        var first = await RestTickerWhen(t => Text(t, "volume24h") == "0.3");
+        Assert.Equal(("0.3", "49500", "49500", "49400"), Day(first));
+
+        clock.Advance(TimeSpan.FromHours(12)); // 20:00:30
+        await a1.Place(Rest.Limit("buy", "50100", "0.05"));
+        await a2.Place(Rest.Limit("sell", "50100", "0.05"));
+        Assert.Equal(("0.35", "49500", "50100", "49400"), Day(await RestTickerWhen(t => Text(t, "volume24h") == "0.35")));
+
+        await using var ws = await WsClient.ConnectAsync(s.BaseAddress);
+        await ws.SendAsync(new { op = "subscribe", channel = "ticker", symbol = "BTCUSD" });
+        Assert.Equal(("0.35", "49500", "50100", "49400"), Day(await ws.NextAsync(m => Is(m, "ticker"))));
+
+        clock.Advance(TimeSpan.FromHours(12)); // 08:00:30 the next day: the minute 08:00 of the first day has left the window
+        Assert.Equal(("0.05", "50100", "50100", "50100"), Day(await RestTickerWhen(t => Text(t, "volume24h") == "0.05")));
+        await a1.Place(Rest.Limit("buy", "50000", "0.01"));
+        await a2.Place(Rest.Limit("sell", "50000", "0.01"));
+        Assert.Equal(("0.06", "50100", "50100", "50000"), Day(await ws.NextAsync(m => Is(m, "ticker") && Text(m, "volume24h") == "0.06")));
+
+        clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(("0", null, null, null), Day(await RestTickerWhen(t => Text(t, "volume24h") == "0")));
+    }
 }
