@@ -53,6 +53,8 @@ public sealed class WsTokenLapseTests
         await AssertClosedWith(renewed, WsToken.Expired);
         await AssertOpen(anonymous);
         Assert.Equal(2, s.Server.Services.GetService(typeof(MarketDataPublisher)) is MarketDataPublisher p ? p.TokenCloses : -1);
+        var metrics = await s.Anonymous.Get("metrics");
+        Assert.Contains("hft_ws_token_closes_total 2", metrics.Text.Split('\n'));
     }
 
     [Fact]
