@@ -98,6 +98,27 @@ public sealed class EveryGatewayOrderViewTests
         Assert.Equal((binaryId, "7", "user"), (canceled.GetProperty("orderId").GetInt64(), Str(canceled, "clientOrderId"), Str(canceled, "reason")));
     }
 
+    [Fact]
+    public async Task A_binary_order_keeps_its_client_order_id_in_get_orders_across_a_restart()
+    {
+        await using var f = await FixServerFixture.StartAsync(c => c with { Gateway = c.Gateway with { BinaryEnabled = true, BinaryPort = 0 } });
+        var tokens = new TokenService(f.Server.Config.Auth, SigningKeys.From(f.Server.Config.Auth));
+        long id;
+        using (var binary = await BinaryClient.ConnectAsync("127.0.0.1", f.Server.Binary!.EndPoint!.Port))
+        {
+            Assert.Equal(MessageType.LoginAccepted, (await binary.LoginAsync(AuthKind.ApiKey, GatewayFixture.KeyA1)).Type);
+            binary.SendNewOrder(42, GatewayFixture.Btc, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 5_100_000, 2_500);
+            id = (await binary.ExpectAsync(MessageType.OrderAccepted)).OrderId;
+        }
+        await f.RestartAsync(); // the order and its client order id come back from the journal
+
+        using var http = new HttpClient { BaseAddress = new Uri(f.Server.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("A1", Roles.Trader));
+        var order = Assert.Single(await OrdersAsync(http, "open"));
+        Assert.Equal((id, "42", "51000", "0.25", "new", "sell"),
+            (order.GetProperty("id").GetInt64(), Str(order, "clientOrderId"), Str(order, "price"), Str(order, "qty"), Str(order, "status"), Str(order, "side")));
+    }
+
     private static (string?, string?, string?, string?, string?, string?) Terms(JsonElement o)
         => (Str(o, "clientOrderId"), Str(o, "price"), Str(o, "qty"), Str(o, "status"), Str(o, "side"), Str(o, "type"));
 
