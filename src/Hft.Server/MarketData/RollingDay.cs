@@ -24,7 +24,7 @@ internal sealed class RollingDay
     private readonly long[] _low = new long[Minutes];
     private readonly long[] _open = new long[Minutes];
 
-    public RollingDay() => Array.Fill(_minute, long.MinValue);
+    public RollingDay() => Array.Fill(_minute, -1); // no minute yet (minutes count from the Unix epoch)
 
     public void Add(long price, long qty, DateTimeOffset now)
     {
@@ -54,7 +54,7 @@ internal sealed class RollingDay
             for (int i = 0; i < Minutes; i++)
             {
                 long age = m - _minute[i];
-                if (age < 0 || age >= Minutes) continue;
+                if (_minute[i] < 0 || age < 0 || age >= Minutes) continue;
                 volume += _qty[i];
                 high = Math.Max(high, _high[i]);
                 low = low == 0 ? _low[i] : Math.Min(low, _low[i]);
