@@ -16,6 +16,7 @@ internal sealed class MirrorBook
     private readonly SortedDictionary<long, (long Qty, int Count)> _asks = new();
     private readonly Dictionary<(Side, long), (long Qty, int Count)> _changed = new(); // level → its state at the last TakeChanges
     private readonly List<OrderChange> _orderChanges = new();
+    private readonly Dictionary<long, (int Index, long Price)> _replaced = new(); // replaced since the last TakeOrderChanges: its modify's index, its price before
 
     /// <summary>False until seeded (and again after events were lost, until reseeded).</summary>
     public bool Ready { get; private set; }
@@ -40,6 +41,7 @@ internal sealed class MirrorBook
         _asks.Clear();
         _changed.Clear();
         _orderChanges.Clear();
+        _replaced.Clear();
     }
 
     public void Seed(OrderView[] orders)
@@ -48,6 +50,7 @@ internal sealed class MirrorBook
         foreach (var o in orders) Add(o.OrderId, o.Side, o.Price, o.Remaining);
         _changed.Clear();
         _orderChanges.Clear();
+        _replaced.Clear();
         Ready = true;
     }
 
@@ -66,7 +69,16 @@ internal sealed class MirrorBook
         {
             _orders.Remove(id);
             Change(o.Side, o.Price, -o.Remaining, -1);
-            _orderChanges.Add(new OrderChange(OrderAction.Delete, id, o.Side, o.Price, 0));
+            long from = o.Price;
+            if (_replaced.Remove(id, out var replace))
+            {
+                // replaced and gone in one command (it crossed and filled completely): level3 never saw it at its new
+                // price, so its modify and what followed are dropped and it leaves from where it was
+                from = replace.Price;
+                for (int i = _orderChanges.Count - 1; i >= replace.Index; i--)
+                    if (_orderChanges[i].Id == id) _orderChanges.RemoveAt(i);
+            }
+            _orderChanges.Add(new OrderChange(OrderAction.Delete, id, o.Side, from, 0));
             return;
         }
         _orders[id] = (o.Side, o.Price, remaining);
@@ -83,6 +95,8 @@ internal sealed class MirrorBook
         // level3 sees one modify (new price and qty), not the delete and add the levels needed
         _orderChanges.RemoveRange(mark, _orderChanges.Count - mark);
         _orderChanges.Add(new OrderChange(remaining > 0 ? OrderAction.Modify : OrderAction.Delete, id, o.Side, price, remaining));
+        // one replace per command, and order changes are taken after each command: indexes stay valid until then
+        if (remaining > 0) _replaced.TryAdd(id, (mark, o.Price));
     }
 
     /// <summary>The order changes since the last call, in the order they happened.</summary>
@@ -90,6 +104,7 @@ internal sealed class MirrorBook
     {
         var list = new List<OrderChange>(_orderChanges);
         _orderChanges.Clear();
+        _replaced.Clear();
         return list;
     }
 

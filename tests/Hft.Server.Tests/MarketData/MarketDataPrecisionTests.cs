@@ -60,6 +60,9 @@ public sealed class MarketDataPrecisionTests
         await ws.SendAsync(new { op = "subscribe", channel = "level2", symbol = "BTCUSD" });
         await using var conflated = await WsClient.ConnectAsync(s.BaseAddress);
         await conflated.SendAsync(new { op = "subscribe", channel = "level2", symbol = "BTCUSD", conflate_ms = 100 });
+        await using var orders = await WsClient.ConnectAsync(s.BaseAddress, bearer: s.Token("ADMIN", Hft.Auth.Roles.Admin));
+        await orders.SendAsync(new { op = "subscribe", channel = "level3", symbol = "BTCUSD" });
+        await orders.NextAsync(m => Is(m, "level3", "snapshot"));
         var snapshot = await ws.NextAsync(m => Is(m, "level2", "snapshot"));
         Assert.Equal([(49000m, 0.2m, 1)], Levels(snapshot, "bids"));
         await conflated.NextAsync(m => Is(m, "level2", "snapshot"));
@@ -70,6 +73,13 @@ public sealed class MarketDataPrecisionTests
         Assert.Equal(snapshot.GetProperty("seq").GetInt64() + 1, update.GetProperty("seq").GetInt64());
         Assert.Equal([(49000m, 0m, 0)], Levels(update, "bids"));
         Assert.Equal([(50010m, 0.1m, 1)], Levels(update, "asks"));
+        // level3: the bid leaves from where it rested, never shown at the price it crossed to
+        var level3 = await orders.NextAsync(m => Is(m, "level3", "update"));
+        var changes = level3.GetProperty("changes").EnumerateArray()
+            .Select(c => (WsClient.Str(c, "action"), c.GetProperty("orderId").GetInt64(), D(c.GetProperty("price")), D(c.GetProperty("qty")))).ToList();
+        Assert.Contains(("delete", bid.Id, 49000m, 0m), changes);
+        Assert.Single(changes, c => c.Item2 == bid.Id);
+        Assert.Contains(changes, c => c.Item1 == "modify" && c.Item3 == 50010m && c.Item4 == 0.1m);
         var batched = await conflated.NextAsync(m => Is(m, "level2", "update"));
         Assert.Equal([(49000m, 0m, 0)], Levels(batched, "bids"));
         Assert.Equal([(50010m, 0.1m, 1)], Levels(batched, "asks"));
