@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using Hft.Core.Events;
 using Hft.Core.Instruments;
@@ -182,7 +183,9 @@ public sealed partial class BinarySession
             return;
         }
         cmd.OrderId = id;
-        var admitted = _pipeline.Submit(in cmd, this, received, null, ref _batch);
+        // the client's id as text: journaled with the order, and how GET /orders and the user channel name it
+        string clientOrderId = m.ClientOrderId.ToString(CultureInfo.InvariantCulture);
+        var admitted = _pipeline.Submit(in cmd, this, received, clientOrderId, ref _batch);
         if (admitted == AdmitResult.Accepted) return;
         Forget(cmd.OrderId);
         Reject(m.ClientOrderId, cmd.OrderId, cmd.Instrument, cmd.Op, admitted.ToRejectReason());

@@ -142,13 +142,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
             Reject(6, "duplicate ClOrdID", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
-        var record = new OrderRecord
-        {
-            Id = cmd.OrderId, Account = session.AccountId, ClientOrderId = clOrdId, Instrument = cmd.Instrument, Side = cmd.Side, Type = cmd.Type,
-            Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp, CreatedAt = DateTimeOffset.UtcNow, Price = cmd.Price, Quantity = cmd.Quantity,
-            Remaining = cmd.Quantity, Status = OrderStatus.Pending,
-            TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
-        };
+        var record = OrderRecord.Of(in cmd, clOrdId, DateTimeOffset.UtcNow);
         if (!session.Directory.TryRegister(record))
         {
             book.Remove(order);

@@ -134,10 +134,10 @@ public sealed class TradingNode : IAsyncDisposable
         //    on to clients waits in the durable outbox (5).
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var directory = new OrderDirectory();
-        var tape = new TradeTape();
+        var tape = new TradeTape(shards: reference.Instruments.Count); // at most one shard per instrument
         var metrics = new PipelineMetrics(config, registry, new LatencyRecorder());
         marketData ??= MarketDataOptions.From(config.MarketData);
-        var marketDataFeed = new MarketDataObserver(marketData.EventQueueCapacity);
+        var marketDataFeed = new MarketDataObserver(marketData.EventQueueCapacity, tape); // after the tape: trades carry its ids
         var accountEvents = new AccountEventHub();
         IPipelineObserver[] publishers = [directory, tape, metrics, marketDataFeed, accountEvents];
 

@@ -35,6 +35,17 @@ public interface IPipelineObserver
 }
 
 /// <summary>
+/// Optionally implemented by an <see cref="IPipelineObserver"/> that keeps every order (the order directory): told, on
+/// the processing thread, of each new order a shard decided (accepted or rejected) with the client order id its
+/// gateway gave - the one journaled with it - right before the observers see the command's events, so an order is
+/// known to them whichever gateway entered it. Recovery and replicated apply register journaled orders themselves.
+/// </summary>
+public interface INewOrderObserver
+{
+    void OnNewOrder(in OrderCommand command, string? clientOrderId);
+}
+
+/// <summary>
 /// Optionally implemented by an <see cref="IPipelineObserver"/>: told, on the gateway thread, of every command the
 /// pipeline refused at admission (throttle, full ring, stopping, not leader) - those never reach a shard. Must be quick.
 /// </summary>

@@ -24,6 +24,7 @@ public sealed class MatchingShard
     private readonly CommandStep _step;
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private readonly IPipelineObserver[] _observers;
+    private readonly INewOrderObserver[] _orderKeepers; // the observers that keep every order, told of each new one first
     private readonly IdleStrategy _idle;
     private readonly int _cpu;
     private readonly CpuPinning _pinning;
@@ -42,6 +43,7 @@ public sealed class MatchingShard
         _step = step;
         _ring = new CommandRing(queueSize);
         _observers = observers;
+        _orderKeepers = [.. observers.OfType<INewOrderObserver>()];
         _idle = idle;
         _cpu = cpu;
         _pinning = pinning ?? new CpuPinning();
@@ -212,6 +214,8 @@ public sealed class MatchingShard
         var cmd = slot.Command;
         var events = _step.Decide(ref cmd, ref ts);
         long sequence = Journal(in cmd, events, slot.ClientOrderId);
+        if (cmd.Op == CommandOp.New)
+            foreach (var keeper in _orderKeepers) keeper.OnNewOrder(in cmd, slot.ClientOrderId);
         foreach (var observer in _observers) observer.OnProcessed(Index, in cmd, events, sequence, in ts);
         slot.Reply?.OnDecided(in cmd, events, sequence);
     }

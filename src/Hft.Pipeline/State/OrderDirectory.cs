@@ -6,11 +6,15 @@ using Hft.Core.Orders;
 namespace Hft.Pipeline.State;
 
 /// <summary>
-/// Orders by exchange id and by (account, client order id), kept current from the shards' events. Finished orders
-/// are forgotten oldest first once more than <c>retainFinished</c> are held, so memory stays bounded; a client
+/// Every order of the venue, whichever gateway entered it: by exchange id and by (account, client order id), kept
+/// current from the shards' events. A gateway may register an order before submitting it (REST and FIX do, to reserve
+/// its client order id and answer from the record); any new order a shard decided that is not known yet - the binary
+/// gateway's, or one whose gateway does not register - is added from the decided command itself
+/// (<see cref="OnNewOrder"/>), so GET /orders and the user channel show orders of every gateway alike. Finished
+/// orders are forgotten oldest first once more than <c>retainFinished</c> are held, so memory stays bounded; a client
 /// order id stays reserved while its order is remembered.
 /// </summary>
-public sealed class OrderDirectory : IPipelineObserver
+public sealed class OrderDirectory : IPipelineObserver, INewOrderObserver
 {
     private readonly ConcurrentDictionary<long, OrderRecord> _byId = new();
     private readonly ConcurrentDictionary<(int Account, string ClientId), long> _byClientId = new();
@@ -34,21 +38,37 @@ public sealed class OrderDirectory : IPipelineObserver
     /// date) with the time the journal recorded for it.
     /// </summary>
     internal void RegisterJournaled(in OrderCommand cmd, string? clientOrderId, long timestampMicros)
-        => TryRegister(new OrderRecord
-        {
-            Id = cmd.OrderId, Account = cmd.Account, ClientOrderId = clientOrderId, Instrument = cmd.Instrument,
-            Side = cmd.Side, Type = cmd.Type, Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp,
-            CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(timestampMicros * 10),
-            Price = cmd.Type.HasLimitPrice() ? cmd.Price : 0, Quantity = cmd.Quantity,
-            TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
-            Remaining = cmd.Quantity, Status = OrderStatus.Pending,
-        });
+        => Adopt(OrderRecord.Of(in cmd, clientOrderId, DateTimeOffset.UnixEpoch.AddTicks(timestampMicros * 10)));
+
+    /// <summary>
+    /// A shard decided a new order (before the observers see its events): recorded from the command unless its
+    /// gateway registered it already. Its client order id is indexed unless another remembered order of the account
+    /// holds it (two binary sessions of one account may reuse numbers); the order is listed either way.
+    /// </summary>
+    public void OnNewOrder(in OrderCommand command, string? clientOrderId)
+    {
+        if (_byId.ContainsKey(command.OrderId)) return;
+        Adopt(OrderRecord.Of(in command, clientOrderId, DateTimeOffset.UtcNow));
+    }
+
+    private void Adopt(OrderRecord record)
+    {
+        if (!_byId.TryAdd(record.Id, record)) return;
+        if (record.ClientOrderId is { } clientId) _byClientId.TryAdd((record.Account, clientId), record.Id);
+    }
 
     /// <summary>Forgets an order that never entered the pipeline (refused at admission).</summary>
     public void Unregister(OrderRecord record)
     {
         _byId.TryRemove(record.Id, out _);
-        if (record.ClientOrderId is { } clientId) _byClientId.TryRemove((record.Account, clientId), out _);
+        ReleaseClientId(record);
+    }
+
+    // only the order that holds the client order id releases it
+    private void ReleaseClientId(OrderRecord record)
+    {
+        if (record.ClientOrderId is { } clientId)
+            _byClientId.TryRemove(new KeyValuePair<(int, string), long>((record.Account, clientId), record.Id));
     }
 
     public OrderRecord? Find(long id) => _byId.TryGetValue(id, out var r) ? r : null;
@@ -134,8 +154,7 @@ public sealed class OrderDirectory : IPipelineObserver
         _finished.Enqueue(id);
         while (_finished.Count > _retainFinished && _finished.TryDequeue(out long old))
         {
-            if (_byId.TryRemove(old, out var gone) && gone.ClientOrderId is { } clientId)
-                _byClientId.TryRemove((gone.Account, clientId), out _);
+            if (_byId.TryRemove(old, out var gone)) ReleaseClientId(gone);
         }
     }
 }

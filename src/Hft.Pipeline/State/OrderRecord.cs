@@ -59,6 +59,19 @@ public sealed class OrderRecord
     public OrderStatus Status { get; set; }
     public string? Reason { get; set; }
 
+    /// <summary>
+    /// The record of a new order as its command entered the pipeline, pending until the shard's events bring it up to
+    /// date: the one way every gateway, recovery and replication describe an order (a market order has no price).
+    /// </summary>
+    public static OrderRecord Of(in Hft.Core.Matching.OrderCommand cmd, string? clientOrderId, DateTimeOffset createdAt) => new()
+    {
+        Id = cmd.OrderId, Account = cmd.Account, ClientOrderId = clientOrderId, Instrument = cmd.Instrument,
+        Side = cmd.Side, Type = cmd.Type, Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp, CreatedAt = createdAt,
+        Price = cmd.Type.HasLimitPrice() ? cmd.Price : 0, Quantity = cmd.Quantity,
+        TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
+        Remaining = cmd.Quantity, Status = OrderStatus.Pending,
+    };
+
     public bool IsOpen => Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.Pending or OrderStatus.PendingTrigger
         or OrderStatus.Triggered;
 

@@ -109,8 +109,11 @@ public static class MarketEndpoints
             truncated = snap.Truncated,
         }, null);
     }
-    /// <summary>Best bid and ask (price and quantity), last trade, mark and halt state of one instrument; cached like L2.</summary>
-    public static async Task<IResult> Ticker(string symbol, TradingPipeline pipeline, MarketCacheReader cache, HttpContext http)
+    /// <summary>
+    /// Best bid and ask (price and quantity), last trade, mark, halt state and the last 24 h of public trades (the
+    /// WebSocket ticker's window, <see cref="MarketDataPublisher.Day"/>) of one instrument; cached like L2.
+    /// </summary>
+    public static async Task<IResult> Ticker(string symbol, TradingPipeline pipeline, MarketCacheReader cache, MarketDataPublisher marketData, HttpContext http)
     {
         if (!pipeline.Instruments.TryGet(symbol, out var inst)) return ApiError.NotFound("unknown_symbol", $"unknown symbol '{symbol}'");
         string key = $"ticker:{inst.Symbol}";
@@ -120,6 +123,7 @@ public static class MarketEndpoints
             return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "the matching queue is full; retry");
         var snap = await query.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var risk = pipeline.RiskBook.Instrument(inst.Index)!;
+        var day = marketData.Day(inst.Index);
         var json = JsonSerializer.SerializeToUtf8Bytes(new
         {
             symbol = inst.Symbol,
@@ -130,6 +134,10 @@ public static class MarketEndpoints
             last = risk.LastTrade == 0 ? null : inst.FormatPrice(risk.LastTrade),
             mark = risk.Mark == 0 ? null : inst.FormatPrice(risk.Mark),
             halted = risk.Halted,
+            volume24h = inst.FormatQuantity(day.Volume),
+            open24h = day.PriceText(inst, day.Open),
+            high24h = day.PriceText(inst, day.High),
+            low24h = day.PriceText(inst, day.Low),
             time = DateTimeOffset.UtcNow,
         }, JsonSerializerOptions.Web);
         if (cache.Enabled) cache.Store(key, json);

@@ -44,13 +44,7 @@ public static class OrderEndpoints
         var cmd = parsed!.Command;
         cmd.OrderId = pipeline.NextOrderId();
         cmd.Account = account;
-        var record = new OrderRecord
-        {
-            Id = cmd.OrderId, Account = account, ClientOrderId = parsed.ClientOrderId, Instrument = cmd.Instrument,
-            Side = cmd.Side, Type = cmd.Type, Tif = cmd.Tif, PostOnly = cmd.PostOnly, Stp = cmd.Stp, CreatedAt = DateTimeOffset.UtcNow,
-            Price = cmd.Price, Quantity = cmd.Quantity, Remaining = cmd.Quantity, Status = OrderStatus.Pending,
-            TriggerPrice = cmd.TriggerPrice, DisplayQuantity = cmd.DisplayQuantity, ExpireTime = cmd.ExpireTime,
-        };
+        var record = OrderRecord.Of(in cmd, parsed.ClientOrderId, DateTimeOffset.UtcNow);
         if (!directory.TryRegister(record))
             return ApiError.Result(StatusCodes.Status409Conflict, "duplicate_client_order_id",
                 $"clientOrderId '{parsed.ClientOrderId}' is already used by an order of this account");

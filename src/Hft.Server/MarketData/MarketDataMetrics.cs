@@ -5,8 +5,9 @@ namespace Hft.Server.MarketData;
 
 /// <summary>
 /// The WebSocket market-data feed's health at scrape time: open connections, slow-consumer notices and user-stream
-/// resyncs, commands the shards could not hand to the publisher, the deepest per-connection send queue, and the
-/// connections' messages and bytes (hft_gateway_messages_total and hft_gateway_bytes_total, protocol="ws").
+/// resyncs, connections closed because their token lapsed, commands the shards could not hand to the publisher, the
+/// deepest per-connection send queue, and the connections' messages and bytes (hft_gateway_messages_total and
+/// hft_gateway_bytes_total, protocol="ws").
 /// </summary>
 public sealed class MarketDataMetrics : IDisposable
 {
@@ -18,6 +19,7 @@ public sealed class MarketDataMetrics : IDisposable
     private readonly Counter _overflows;
     private readonly Counter _conflations;
     private readonly Counter _userResyncs;
+    private readonly Counter _tokenCloses;
     private readonly Counter _dropped;
     private readonly Counter.Child _messagesIn, _messagesOut, _bytesIn, _bytesOut;
 
@@ -31,6 +33,7 @@ public sealed class MarketDataMetrics : IDisposable
         _overflows = f.CreateCounter("hft_ws_slow_consumer_notices_total", "Resync notices sent to /ws connections whose send queue overflowed.");
         _conflations = f.CreateCounter("hft_ws_slow_consumer_conflations_total", "Level2 subscriptions moved to conflated updates because their /ws send queue was half full.");
         _userResyncs = f.CreateCounter("hft_ws_user_resyncs_total", "User-channel streams resynced because their event queue overflowed.");
+        _tokenCloses = f.CreateCounter("hft_ws_token_closes_total", "Authenticated /ws connections closed because their token expired or was revoked.");
         _dropped = f.CreateCounter("hft_marketdata_dropped_commands_total", "Commands the shards could not queue for the publisher (books resynced).");
         var messages = Hft.Pipeline.Monitoring.GatewayMetricFamilies.Messages(registry);
         var bytes = Hft.Pipeline.Monitoring.GatewayMetricFamilies.Bytes(registry);
@@ -48,6 +51,7 @@ public sealed class MarketDataMetrics : IDisposable
         _overflows.IncTo(_publisher.OverflowNotices);
         _conflations.IncTo(_publisher.SlowConsumerConflations);
         _userResyncs.IncTo(_publisher.UserResyncs);
+        _tokenCloses.IncTo(_publisher.TokenCloses);
         _dropped.IncTo(_observer.Dropped);
         var traffic = _publisher.Traffic;
         _messagesIn.IncTo(traffic.MessagesIn);

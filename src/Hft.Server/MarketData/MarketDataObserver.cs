@@ -5,6 +5,7 @@ using Hft.Core.Matching;
 using Hft.Pipeline;
 using Hft.Pipeline.Durability;
 using Hft.Pipeline.Shards;
+using Hft.Pipeline.State;
 
 namespace Hft.Server.MarketData;
 
@@ -20,6 +21,9 @@ internal struct MdItem
 
     /// <summary>End: the journal record of the command (its items are published once it is durable).</summary>
     public long Sequence;
+
+    /// <summary>Event of a trade: its id on the <see cref="TradeTape"/> (0 without a tape).</summary>
+    public long TradeId;
 }
 
 /// <summary>
@@ -45,7 +49,15 @@ public sealed class MarketDataObserver : IPipelineObserver, IDurableWaiter
     // their book is reseeded from the engine instead of being patched (as after a refresh or a fired stop).
     private readonly HashSet<long> _icebergs = new();
 
-    public MarketDataObserver(int capacity = 65_536) => _capacity = capacity;
+    private readonly TradeTape? _tape;
+
+    /// <param name="capacity">Items queued for the publisher at most.</param>
+    /// <param name="tape">The trade tape, observing each command before this observer: trades carry its ids.</param>
+    public MarketDataObserver(int capacity = 65_536, TradeTape? tape = null)
+    {
+        _capacity = capacity;
+        _tape = tape;
+    }
 
     /// <summary>Sizes the per-instrument loss flags and knows the outbox; called once the pipeline is built, before it starts.</summary>
     internal void Attach(int instruments, DurableOutbox outbox, Action? wake = null)
@@ -90,8 +102,13 @@ public sealed class MarketDataObserver : IPipelineObserver, IDurableWaiter
                     if (e.Instrument >= 0 && e.Instrument < _lost.Length) Volatile.Write(ref _lost[e.Instrument], 1);
                 return;
             }
+            long tradeId = _tape?.FirstTradeId(shard) ?? 0; // the tape numbered this command's trades in event order
             foreach (ref readonly var e in events)
-                if (e.Kind != EventKind.Rejected) _items.Add(new MdItem { Kind = MdKind.Event, Event = e, Instrument = e.Instrument });
+            {
+                if (e.Kind == EventKind.Rejected) continue;
+                long id = e.Kind == EventKind.Trade && tradeId != 0 ? tradeId++ : 0;
+                _items.Add(new MdItem { Kind = MdKind.Event, Event = e, Instrument = e.Instrument, TradeId = id });
+            }
             if (ReshapesBook(in command, events) is int reseed and >= 0 && reseed < _lost.Length) Volatile.Write(ref _lost[reseed], 1);
             // an accepted order rested with what its own trades left, unless it was canceled in the same command
             foreach (ref readonly var e in events)

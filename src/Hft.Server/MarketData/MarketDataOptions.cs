@@ -35,6 +35,12 @@ public sealed record MarketDataOptions
     /// <summary>Conflation an unconflated level2 subscription is moved to when its send queue is half full (0 = never).</summary>
     public int SlowConsumerConflateMs { get; init; } = 100;
 
+    /// <summary>
+    /// Wall clock of the feed: when an authenticated connection's token lapses, and the ticker's rolling 24 h window
+    /// (tests move a manual one).
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public static MarketDataOptions From(MarketDataConfig c) => new()
     {
         SendQueueLimit = c.SendQueueLimit,

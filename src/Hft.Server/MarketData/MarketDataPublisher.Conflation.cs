@@ -11,8 +11,11 @@ internal sealed class ConflatedLevel2(WsConnection connection, int instrument, i
     public int Instrument { get; } = instrument;
     public long IntervalTicks { get; } = intervalMs * Stopwatch.Frequency / 1000;
 
-    /// <summary>Levels changed since the last message (bounded by the levels of the book).</summary>
-    public HashSet<(Side Side, long Price)> Pending { get; } = new();
+    /// <summary>
+    /// Levels changed since the last message (bounded by the levels of the book), each with the (qty, count) this
+    /// subscription last saw: a level that is back to that state (one that came and went) is not sent.
+    /// </summary>
+    public Dictionary<(Side Side, long Price), (long Qty, int Count)> Pending { get; } = new();
 
     /// <summary>The level2 seq of the last message sent to this subscription (snapshot or update).</summary>
     public long LastSeq { get; set; }
@@ -94,10 +97,10 @@ public sealed partial class MarketDataPublisher
         }
     }
 
-    private void NoteConflated(int instrument, List<(Side Side, long Price, long Qty, int Count)> changes)
+    private void NoteConflated(int instrument, List<LevelChange> changes)
     {
         foreach (var sub in _conflatedByInstrument[instrument])
-            foreach (var c in changes) sub.Pending.Add((c.Side, c.Price));
+            foreach (var c in changes) sub.Pending.TryAdd((c.Side, c.Price), c.Before);
     }
 
     private void PumpConflated()
@@ -112,7 +115,11 @@ public sealed partial class MarketDataPublisher
             if (!book.Ready) continue;
             var inst = _pipeline.Instruments[sub.Instrument];
             long seq = book.Sequence, prev = sub.LastSeq;
-            var levels = new List<(Side Side, long Price)>(sub.Pending);
+            var levels = new List<(Side Side, long Price)>(sub.Pending.Count);
+            foreach (var (level, seen) in sub.Pending)
+                if (book.Level(level.Side, level.Price) != seen) levels.Add(level);
+            sub.Pending.Clear();
+            if (levels.Count == 0) continue; // every level is back to what this subscription saw: nothing to tell
             levels.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : a.Side == Side.Buy ? b.Price.CompareTo(a.Price) : a.Price.CompareTo(b.Price));
             var message = Message(w =>
             {
@@ -133,7 +140,6 @@ public sealed partial class MarketDataPublisher
                     w.WriteEndArray();
                 }
             });
-            sub.Pending.Clear();
             sub.LastSeq = seq;
             sub.Due = now + sub.IntervalTicks;
             if (!Queue(sub.Connection, message)) (slow ??= new()).Add(sub);

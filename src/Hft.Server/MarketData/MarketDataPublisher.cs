@@ -36,7 +36,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     private readonly bool[] _traded;
     private readonly long[] _tradeSeq;
     private readonly long[] _last;
-    private readonly VolumeWindow[] _volume;
+    private readonly RollingDay[] _day;
     private readonly byte[]?[] _lastTicker;
     private Thread? _thread;
     private volatile bool _stopping;
@@ -56,11 +56,11 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         Options = options;
         int n = pipeline.Instruments.Count;
         _books = new MirrorBook[n];
-        _volume = new VolumeWindow[n];
+        _day = new RollingDay[n];
         for (int i = 0; i < n; i++)
         {
             _books[i] = new MirrorBook();
-            _volume[i] = new VolumeWindow();
+            _day[i] = new RollingDay();
         }
         _seedPending = new bool[n];
         _seedInFlight = new bool[n];
@@ -276,6 +276,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             {
                 lastPoll = now;
                 PollStatus();
+                CloseLapsedConnections(now);
             }
             if (Stopwatch.GetElapsedTime(lastBeat, now) >= Options.Heartbeat)
             {
@@ -316,7 +317,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                 case MdKind.Event when e.Instrument >= 0 && e.Instrument < _books.Length:
                     var book = _books[e.Instrument];
                     _touched[e.Instrument] = true;
-                    if (e.Kind == EventKind.Trade) PublishTrade(e);
+                    if (e.Kind == EventKind.Trade) PublishTrade(e, item.TradeId);
                     if (!book.Ready) break; // not mirrored (no subscriber yet, or waiting for a reseed): the seed replaces it all
                     switch (e.Kind)
                     {
@@ -336,12 +337,12 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         }
     }
 
-    private void PublishTrade(in EngineEvent e)
+    private void PublishTrade(in EngineEvent e, long tradeId)
     {
         var inst = _pipeline.Instruments[e.Instrument];
         long seq = ++_tradeSeq[e.Instrument];
         _last[e.Instrument] = e.Price;
-        _volume[e.Instrument].Add(e.Quantity, DateTimeOffset.UtcNow);
+        _day[e.Instrument].Add(e.Price, e.Quantity, Options.Clock.GetUtcNow());
         _traded[e.Instrument] = true;
         if (!Wanted(Channel.Trades, inst)) return; // nobody to tell: keep the state, format nothing
         long price = e.Price, qty = e.Quantity;
@@ -350,6 +351,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         {
             w.WriteString("channel", "trades");
             w.WriteString("symbol", inst.Symbol);
+            if (tradeId != 0) w.WriteNumber("tradeId", tradeId); // the id GET /trades/{symbol} and GET /trades show
             w.WriteString("price", inst.FormatPrice(price));
             w.WriteString("qty", inst.FormatQuantity(qty));
             w.WriteString("takerSide", side == Side.Buy ? "buy" : "sell");
@@ -364,9 +366,8 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _touched[i] = false;
         var book = _books[i];
         var inst = _pipeline.Instruments[i];
-        if (book.Ready && book.HasChanges)
+        if (book.Ready && book.HasChanges && book.TakeChanges() is { Count: > 0 } changes)
         {
-            var changes = book.TakeChanges();
             long seq = ++book.Sequence;
             NoteConflated(i, changes);
             if (Wanted(Channel.Level2, inst))
@@ -563,7 +564,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         var bid = book.Best(Side.Buy);
         var ask = book.Best(Side.Sell);
         long last = _last[inst.Index];
-        long volume = _volume[inst.Index].Sum(DateTimeOffset.UtcNow);
+        var day = Day(inst.Index);
         return Message(w =>
         {
             w.WriteString("channel", "ticker");
@@ -573,8 +574,23 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             WriteOptional(w, "ask", ask is { } a ? inst.FormatPrice(a.Price) : null);
             WriteOptional(w, "askQty", ask is { } aq ? inst.FormatQuantity(aq.Qty) : null);
             WriteOptional(w, "last", last == 0 ? null : inst.FormatPrice(last));
-            w.WriteString("volume24h", inst.FormatQuantity(volume));
+            WriteDay(w, inst, day);
         });
+    }
+
+    /// <summary>
+    /// The last 24 h of public trades of an instrument (any thread): since this server started, what its trades
+    /// channel published, on <see cref="MarketDataOptions.Clock"/>. The WebSocket and the REST ticker both show it.
+    /// </summary>
+    public DayStats Day(int instrument) => _day[instrument].At(Options.Clock.GetUtcNow());
+
+    /// <summary><c>volume24h</c>, then <c>open24h</c>, <c>high24h</c>, <c>low24h</c> (null without trades in the window).</summary>
+    private static void WriteDay(Utf8JsonWriter w, Instrument inst, DayStats day)
+    {
+        w.WriteString("volume24h", inst.FormatQuantity(day.Volume));
+        WriteOptional(w, "open24h", day.PriceText(inst, day.Open));
+        WriteOptional(w, "high24h", day.PriceText(inst, day.High));
+        WriteOptional(w, "low24h", day.PriceText(inst, day.Low));
     }
 
     private WsFrame Status(Instrument inst) => Message(w =>
@@ -636,33 +652,5 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     {
         if (value is null) w.WriteNull(name);
         else w.WriteString(name, value);
-    }
-}
-
-/// <summary>A rolling 24h traded quantity in one-minute buckets (bounded memory).</summary>
-internal sealed class VolumeWindow
-{
-    private const int Minutes = 24 * 60;
-    private readonly long[] _qty = new long[Minutes];
-    private readonly long[] _minute = new long[Minutes];
-
-    public void Add(long qty, DateTimeOffset now)
-    {
-        long m = now.ToUnixTimeSeconds() / 60;
-        int slot = (int)(m % Minutes);
-        if (_minute[slot] != m)
-        {
-            _minute[slot] = m;
-            _qty[slot] = 0;
-        }
-        _qty[slot] += qty;
-    }
-
-    public long Sum(DateTimeOffset now)
-    {
-        long m = now.ToUnixTimeSeconds() / 60, sum = 0;
-        for (int i = 0; i < Minutes; i++)
-            if (m - _minute[i] < Minutes) sum += _qty[i];
-        return sum;
     }
 }

@@ -220,13 +220,10 @@ public static class MarketDataSocket
         return false;
     }
 
+    // A connection already authenticated may send a newer token of the same identity (its old one would end the
+    // connection when it lapses); a token of another account or role is refused and the current one stays.
     private static async Task Authenticate(string? token, WsConnection connection, WsAuth auth, IPAddress? remote)
     {
-        if (connection.Identity is { } current)
-        {
-            connection.TrySend(MarketDataPublisher.Error("already_authenticated", $"this connection is authenticated as '{current.AccountName}'; open a new connection for another account"));
-            return;
-        }
         if (token is null)
         {
             connection.TrySend(MarketDataPublisher.Error("bad_request", "the \"token\" field (a JWT string) is required"));
@@ -236,6 +233,12 @@ public static class MarketDataSocket
         if (login.Identity is not { } identity)
         {
             connection.TrySend(MarketDataPublisher.Error(login.Code!, login.Error!));
+            return;
+        }
+        if (connection.Identity is { } current && !current.SameAs(identity))
+        {
+            connection.TrySend(MarketDataPublisher.Error("already_authenticated", $"this connection is authenticated as '{current.AccountName}'"
+                + $" ({(current.IsAdmin ? "admin" : "trader")}); renew it with a token of the same account and role, or open a new connection"));
             return;
         }
         connection.Identity = identity;

@@ -5,16 +5,18 @@ namespace Hft.Server.MarketData;
 
 /// <summary>
 /// The publisher's copy of one instrument's L2 book, rebuilt from the events (orders by id with side, price and
-/// remaining; levels per side). Records which levels changed since the last <see cref="TakeChanges"/>, and which
-/// orders were added, modified or deleted since the last <see cref="TakeOrderChanges"/> (the level3 feed).
+/// remaining; levels per side). Records which levels changed since the last <see cref="TakeChanges"/> (with the state
+/// each had then, so a level that ends as it was - one a crossing replace entered and its trades emptied - is no
+/// change), and which orders were added, modified or deleted since the last <see cref="TakeOrderChanges"/> (the level3 feed).
 /// </summary>
 internal sealed class MirrorBook
 {
     private readonly Dictionary<long, (Side Side, long Price, long Remaining)> _orders = new();
     private readonly SortedDictionary<long, (long Qty, int Count)> _bids = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
     private readonly SortedDictionary<long, (long Qty, int Count)> _asks = new();
-    private readonly HashSet<(Side, long)> _changed = new();
+    private readonly Dictionary<(Side, long), (long Qty, int Count)> _changed = new(); // level → its state at the last TakeChanges
     private readonly List<OrderChange> _orderChanges = new();
+    private readonly Dictionary<long, (int Index, long Price)> _replaced = new(); // replaced since the last TakeOrderChanges: its modify's index, its price before
 
     /// <summary>False until seeded (and again after events were lost, until reseeded).</summary>
     public bool Ready { get; private set; }
@@ -39,6 +41,7 @@ internal sealed class MirrorBook
         _asks.Clear();
         _changed.Clear();
         _orderChanges.Clear();
+        _replaced.Clear();
     }
 
     public void Seed(OrderView[] orders)
@@ -47,6 +50,7 @@ internal sealed class MirrorBook
         foreach (var o in orders) Add(o.OrderId, o.Side, o.Price, o.Remaining);
         _changed.Clear();
         _orderChanges.Clear();
+        _replaced.Clear();
         Ready = true;
     }
 
@@ -65,7 +69,16 @@ internal sealed class MirrorBook
         {
             _orders.Remove(id);
             Change(o.Side, o.Price, -o.Remaining, -1);
-            _orderChanges.Add(new OrderChange(OrderAction.Delete, id, o.Side, o.Price, 0));
+            long from = o.Price;
+            if (_replaced.Remove(id, out var replace))
+            {
+                // replaced and gone in one command (it crossed and filled completely): level3 never saw it at its new
+                // price, so its modify and what followed are dropped and it leaves from where it was
+                from = replace.Price;
+                for (int i = _orderChanges.Count - 1; i >= replace.Index; i--)
+                    if (_orderChanges[i].Id == id) _orderChanges.RemoveAt(i);
+            }
+            _orderChanges.Add(new OrderChange(OrderAction.Delete, id, o.Side, from, 0));
             return;
         }
         _orders[id] = (o.Side, o.Price, remaining);
@@ -82,6 +95,8 @@ internal sealed class MirrorBook
         // level3 sees one modify (new price and qty), not the delete and add the levels needed
         _orderChanges.RemoveRange(mark, _orderChanges.Count - mark);
         _orderChanges.Add(new OrderChange(remaining > 0 ? OrderAction.Modify : OrderAction.Delete, id, o.Side, price, remaining));
+        // one replace per command, and order changes are taken after each command: indexes stay valid until then
+        if (remaining > 0) _replaced.TryAdd(id, (mark, o.Price));
     }
 
     /// <summary>The order changes since the last call, in the order they happened.</summary>
@@ -89,6 +104,7 @@ internal sealed class MirrorBook
     {
         var list = new List<OrderChange>(_orderChanges);
         _orderChanges.Clear();
+        _replaced.Clear();
         return list;
     }
 
@@ -109,24 +125,28 @@ internal sealed class MirrorBook
     private void Change(Side side, long price, long qty, int count)
     {
         var levels = Levels(side);
-        var l = levels.GetValueOrDefault(price);
-        l = (l.Qty + qty, l.Count + count);
+        var before = levels.GetValueOrDefault(price);
+        _changed.TryAdd((side, price), before);
+        var l = (Qty: before.Qty + qty, Count: before.Count + count);
         if (l.Count <= 0 || l.Qty <= 0) levels.Remove(price);
         else levels[price] = l;
-        _changed.Add((side, price));
     }
 
-    /// <summary>The changed levels since the last call with their current (qty, count); qty 0 = gone.</summary>
-    public List<(Side Side, long Price, long Qty, int Count)> TakeChanges()
+    /// <summary>
+    /// The levels whose (qty, count) differ from what they were at the last call, with their current values; qty 0 =
+    /// gone. A level that was empty then and is empty again (never shown) is not listed, nor one that came back to the
+    /// same quantity and count.
+    /// </summary>
+    public List<LevelChange> TakeChanges()
     {
-        var list = new List<(Side, long, long, int)>(_changed.Count);
-        foreach (var (side, price) in _changed)
+        var list = new List<LevelChange>(_changed.Count);
+        foreach (var ((side, price), before) in _changed)
         {
             var l = Levels(side).GetValueOrDefault(price);
-            list.Add((side, price, l.Qty, l.Count));
+            if (l != before) list.Add(new LevelChange(side, price, l.Qty, l.Count, before));
         }
         _changed.Clear();
-        list.Sort((a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : a.Item1 == Side.Buy ? b.Item2.CompareTo(a.Item2) : a.Item2.CompareTo(b.Item2));
+        list.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : a.Side == Side.Buy ? b.Price.CompareTo(a.Price) : a.Price.CompareTo(b.Price));
         return list;
     }
 
@@ -136,6 +156,9 @@ internal sealed class MirrorBook
         return null;
     }
 }
+
+/// <summary>A level2 change: the level's current (qty, count) - qty 0 = gone - and what it was before (<see cref="Before"/>).</summary>
+internal readonly record struct LevelChange(Side Side, long Price, long Qty, int Count, (long Qty, int Count) Before);
 
 internal enum OrderAction : byte { Add, Modify, Delete }
 

@@ -71,7 +71,7 @@ public sealed class WsAuth
         bool admin = TokenService.IsAdmin(principal);
         if (!admin && !principal.IsInRole(Roles.Trader)) return (null, "the token carries no trader or admin role");
         if (name is null || !_accounts.TryGet(name, out int account)) return (null, $"account '{name}' is not known to this venue");
-        return (new WsIdentity(account, name, admin, _level3.IsEntitled(name, admin)), null);
+        return (new WsIdentity(account, name, admin, _level3.IsEntitled(name, admin), WsToken.Of(principal, _sessions)), null);
     }
 
     /// <summary>The bearer token of an upgrade request: the Authorization header, else the <c>token</c> query parameter.</summary>

@@ -4,8 +4,15 @@ using Hft.Pipeline;
 
 namespace Hft.Server.MarketData;
 
-/// <summary>Who a connection authenticated as (a JWT at connect or in an <c>auth</c> message).</summary>
-public sealed record WsIdentity(int Account, string AccountName, bool IsAdmin, bool Level3);
+/// <summary>
+/// Who a connection authenticated as (a JWT at connect or in an <c>auth</c> message), and with which token: the
+/// connection ends when that token lapses, unless an <c>auth</c> message with a newer one for the same identity came first.
+/// </summary>
+public sealed record WsIdentity(int Account, string AccountName, bool IsAdmin, bool Level3, WsToken Token)
+{
+    /// <summary>Whether <paramref name="other"/> acts for the same account with the same rights (a token refresh).</summary>
+    public bool SameAs(WsIdentity other) => Account == other.Account && IsAdmin == other.IsAdmin && Level3 == other.Level3;
+}
 
 /// <summary>
 /// One WebSocket client: a bounded send queue of shared <see cref="WsFrame"/>s drained by a single send loop. Enqueueing
@@ -49,7 +56,7 @@ public sealed class WsConnection : IDisposable
     /// <summary>The connection's user-channel streams by account (publisher thread only).</summary>
     internal Dictionary<int, UserStream> UserStreams { get; } = new();
 
-    /// <summary>Authenticated identity, or null; set once by the connection's receive loop.</summary>
+    /// <summary>Authenticated identity, or null; set by the connection's receive loop (again when its token is renewed).</summary>
     public WsIdentity? Identity
     {
         get => Volatile.Read(ref _identity);
