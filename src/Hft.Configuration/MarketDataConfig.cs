@@ -102,11 +102,8 @@ public sealed record MarketDataConfig
         if (DefaultConflateMs > 0 && DefaultConflateMs < MinConflateMs)
             throw ctx.Error("market_data", "default_conflate_ms", $"must be 0 or at least min_conflate_ms ({MinConflateMs}), got {DefaultConflateMs}");
         foreach (var target in BinaryFeedTargets)
-        {
-            int colon = target.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port) || port is < 1 or > 65_535)
+            if (!HostPort.TryParse(target, out _, out _))
                 throw ctx.Error("market_data", "binary_feed_targets", $"each target is \"host:port\", got \"{target}\"");
-        }
         if (BinaryFeedMulticastGroup is { } group && (!System.Net.IPAddress.TryParse(group, out var address)
                 || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || (address.GetAddressBytes()[0] & 0xF0) != 0xE0))
             throw ctx.Error("market_data", "binary_feed_multicast_group", $"must be an IPv4 multicast address (224.0.0.0/4), got \"{group}\"");

@@ -272,6 +272,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             if (items.Count > 0) busy = true;
             if (pending != 0) _observer.WakeWhenDurable(pending);
             Process(items);
+            _binary?.Pump(); // first out: what this pass published leaves in as few packets as fit (a heartbeat when idle)
             spare = items;
             busy |= PumpUserStreams();
             PumpConflated();
@@ -293,7 +294,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                 foreach (var c in _connections.ToList()) Send(c, beat, null, null);
             }
             WakeQueued();
-            _binary?.Pump(); // what this pass published leaves in as few packets as fit; a heartbeat when idle
+            _binary?.Pump(); // statuses this pass polled
             // events and requests wake the loop at once; the timeout only paces conflation, status polls and heartbeats
             if (!busy) _wake.Wait(5);
         }

@@ -61,10 +61,8 @@ internal sealed class UdpFeedSender : IDisposable
     /// <summary><c>host:port</c> to an IPv4 endpoint (a name is resolved now).</summary>
     internal static IPEndPoint Resolve(string target)
     {
-        int colon = target.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port) || port is < 1 or > 65535)
+        if (!Hft.Configuration.HostPort.TryParse(target, out var host, out int port))
             throw new ArgumentException($"binary feed target '{target}' is not host:port");
-        var host = target[..colon];
         if (!IPAddress.TryParse(host, out var address))
             address = Array.Find(Dns.GetHostAddresses(host), a => a.AddressFamily == AddressFamily.InterNetwork)
                 ?? throw new ArgumentException($"binary feed target '{target}' has no IPv4 address");
