@@ -279,6 +279,9 @@ public sealed class TradingNode : IAsyncDisposable
     {
         Volatile.Write(ref _started, 1);
         foreach (var stage in _stages) await stage.StartAsync(cancellationToken);
+        if (BinaryFeed is { } feed)
+            _log.LogInformation("binary market-data feed: session {Session} to {Destinations}; recovery on {Bind}:{Port} (docs/protocol/marketdata.md)",
+                feed.Session.ToString(), string.Join(", ", feed.Destinations), feed.Options.RecoveryBind, feed.Recovery.Port);
     }
 
     /// <summary>

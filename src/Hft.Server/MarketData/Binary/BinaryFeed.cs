@@ -44,6 +44,9 @@ public sealed class BinaryFeed : IDisposable
 
     public FeedSessionId Session => _sequencer.Session;
 
+    /// <summary>Where the packets go: the unicast targets, then the multicast group.</summary>
+    public IReadOnlyList<System.Net.IPEndPoint> Destinations => _sender.Destinations;
+
     /// <summary>The last stream sequence given out.</summary>
     public long Sequence => _sequencer.Sequence;
 

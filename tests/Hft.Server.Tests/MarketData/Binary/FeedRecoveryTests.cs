@@ -22,6 +22,13 @@ public sealed class FeedRecoveryTests
         try
         {
             using var client = NewClient(feed);
+            long live = 0, recovered = 0, early = 0;
+            client.OnMessage = (in FeedMessage m, long decoded, bool fromRecovery) =>
+            {
+                if (fromRecovery) recovered++;
+                else live++;
+                if (decoded < m.Timestamp) early++; // one clock on one host: never decoded before it was published
+            };
             relay.To = client.Port;
             client.Start();
             new RandomFeedFlow(feed, seed: 7, Instruments).Run(3000);
@@ -35,6 +42,9 @@ public sealed class FeedRecoveryTests
             Assert.Equal(0, feed.Book.Inconsistencies + client.Read(b => b.Inconsistencies));
             Assert.True(feed.Recovery.RetransmitRequests > 0);
             Assert.True(feed.Recovery.RetransmittedMessages >= client.RecoveredMessages);
+            Assert.Equal(feed.Sequence, Volatile.Read(ref live) + Volatile.Read(ref recovered)); // the decode hook saw every message once
+            Assert.Equal(client.RecoveredMessages, Volatile.Read(ref recovered));
+            Assert.Equal(0, Volatile.Read(ref early));
         }
         finally
         {
