@@ -4,9 +4,11 @@ using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using HdrHistogram;
+using Hft.Client.MarketData;
 using Hft.Configuration;
 using Hft.Core.Matching;
 using Hft.Core.Orders;
+using Hft.MarketData;
 using Hft.Node;
 using Hft.Pipeline;
 using Hft.Pipeline.Monitoring;
@@ -26,20 +28,25 @@ namespace Hft.Benchmarks;
 /// latency (LatencyRecorder, the numbers behind /debug/latency) - so the effect of N on matching is visible - and the
 /// process's CPU time (server and clients) per delivered message, which foreign load on the machine disturbs far less
 /// than the latencies.
+/// With <c>feed</c> as fifth argument the binary UDP feed is on too, received by one <see cref="FeedClient"/> on loopback:
+/// its trade messages give the feed's publish latency the same way (submission → decode) and from the message's own
+/// publish time ("stamp": the publisher's encoding → the client's decode).
 /// Each run is bounded: a fixed order count, a 60 s cap on draining.
 /// </summary>
 public static class WsFanout
 {
     private static int OrdersPerSecond = 1000;
     private static int ConflateMs;
+    private static bool BinaryFeed;
 
-    /// <summary>Arguments: [orders=5000] [subscriber counts=0,100,1000] [orders/s=1000] [level2 conflate_ms=0].</summary>
+    /// <summary>Arguments: [orders=5000] [subscriber counts=0,100,1000] [orders/s=1000] [level2 conflate_ms=0] [feed].</summary>
     public static void Run(string[] args)
     {
         int orders = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
         var counts = args.Length > 1 ? args[1].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [0, 100, 1000];
         if (args.Length > 2) OrdersPerSecond = int.Parse(args[2], CultureInfo.InvariantCulture);
         if (args.Length > 3) ConflateMs = int.Parse(args[3], CultureInfo.InvariantCulture);
+        BinaryFeed = args.Length > 4 && args[4] == "feed";
         Console.WriteLine($"ws-fanout: {orders} orders at {OrdersPerSecond}/s per run, level2 conflate_ms {ConflateMs}, send queue limit 1000, "
             + $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         Console.WriteLine("subscribers | delivered msgs | msgs/s | publish p50 us | publish p99 us | stamp p50 us | stamp p99 us | match p50 us | match p99 us | match samples | slow-consumer resyncs | cpu us per msg");
@@ -49,6 +56,18 @@ public static class WsFanout
     private static async Task RunOnce(int subscribers, int orders)
     {
         var config = ConfigLoader.Load("development", null, new Dictionary<string, string?>());
+        // every fourth order is an IOC that takes exactly one resting lot: trade seq k is the k-th IOC, order 4k-1
+        var submitted = new long[orders / 4 + 2];
+        var measuring = new StrongBox<bool>();
+        using var feed = BinaryFeed ? new FeedSubscriber(submitted, measuring) : null;
+        if (feed is not null)
+            config = config with
+            {
+                MarketData = config.MarketData with
+                {
+                    BinaryFeedEnabled = true, BinaryFeedTargets = [$"127.0.0.1:{feed.Client.Port}"], BinaryFeedRecoveryPort = 0,
+                },
+            };
         config = config with
         {
             Monitoring = config.Monitoring with { MetricsPort = 0 },
@@ -62,9 +81,6 @@ public static class WsFanout
         var url = server.Urls.First(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
         var wsUri = new Uri($"ws://{new Uri(url).Authority}/ws");
 
-        // every fourth order is an IOC that takes exactly one resting lot: trade seq k is the k-th IOC, order 4k-1
-        var submitted = new long[orders / 4 + 2];
-        var measuring = new StrongBox<bool>();
         var clients = new List<ClientWebSocket>();
         var readers = new List<Reader>();
         var tasks = new List<Task>();
@@ -122,6 +138,11 @@ public static class WsFanout
         static string P(LongHistogram h, double q) => h.TotalCount == 0 ? "-" : h.GetValueAtPercentile(q).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{subscribers,11} | {d,14} | {d / seconds,6:F0} | {P(publish, 50),14} | {P(publish, 99),14} | {P(stamp, 50),12} | {P(stamp, 99),12} | {match.P50,12:F2} | {match.P99,12:F2} | {match.Count - before.Count,13} | {publisher.OverflowNotices,21} | {(d == 0 ? "-" : (cpu.TotalMicroseconds / d).ToString("F2", CultureInfo.InvariantCulture)),14}"));
+
+        if (feed is not null)
+            lock (feed.Publish)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"",11} | binary feed: {feed.Publish.TotalCount} trades decoded, publish p50 {P(feed.Publish, 50)} us, p99 {P(feed.Publish, 99)} us; stamp p50 {P(feed.Stamp, 50)} us, p99 {P(feed.Stamp, 99)} us; {feed.Client.Messages} messages, {feed.Client.Gaps} gaps"));
 
         foreach (var ws in clients) ws.Abort();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
@@ -220,5 +241,31 @@ public static class WsFanout
                 || DateTimeOffset.TryParse(Encoding.ASCII.GetString(rest[..end]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out sent))
                 lock (Stamp) Stamp.RecordValue(Math.Clamp((DateTime.UtcNow.Ticks - sent.UtcTicks) / 10, 1, 3_600_000_000)); // ticks (100 ns) to µs
         }
+    }
+
+    /// <summary>The binary feed's one subscriber: trade messages' latencies, in microseconds, as the WebSocket readers'.</summary>
+    private sealed class FeedSubscriber : IDisposable
+    {
+        public readonly FeedClient Client = new(new FeedClientOptions());
+        public readonly LongHistogram Publish = Reader.NewHistogram();
+        public readonly LongHistogram Stamp = Reader.NewHistogram();
+
+        public FeedSubscriber(long[] submitted, StrongBox<bool> measuring)
+        {
+            Client.OnMessage = (in FeedMessage m, long decoded, bool recovered) =>
+            {
+                if (m.Type != FeedMessageType.Trade || !Volatile.Read(ref measuring.Value)) return;
+                long now = Stopwatch.GetTimestamp();
+                lock (Publish)
+                {
+                    if (m.TradeId > 0 && m.TradeId < submitted.Length && Volatile.Read(ref submitted[m.TradeId]) is > 0 and var sentAt)
+                        Publish.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(sentAt, now).TotalMicroseconds));
+                    Stamp.RecordValue(Math.Clamp((decoded - m.Timestamp) / 1000, 1, 3_600_000_000));
+                }
+            };
+            Client.Start();
+        }
+
+        public void Dispose() => Client.Dispose();
     }
 }

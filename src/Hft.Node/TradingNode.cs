@@ -19,6 +19,7 @@ using Hft.Replication;
 using Hft.Server;
 using Hft.Server.Listeners;
 using Hft.Server.MarketData;
+using Hft.Server.MarketData.Binary;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,8 +41,10 @@ public sealed class TradingNode : IAsyncDisposable
     private int _started, _stopped;
 
     private TradingNode(HftConfig config, DataDirectoryLocks directories, TradingPipeline pipeline, Publishers publishers, ApiHost? api,
-        BinaryGateway? binary, FixAcceptor? fix, List<IHostedService> stages, ILoggerFactory loggers, AuditLog? audit = null, LoginThrottle? logins = null)
+        BinaryGateway? binary, FixAcceptor? fix, List<IHostedService> stages, ILoggerFactory loggers, AuditLog? audit = null, LoginThrottle? logins = null,
+        BinaryFeed? binaryFeed = null)
     {
+        BinaryFeed = binaryFeed;
         _directories = directories;
         _audit = audit;
         Logins = logins;
@@ -79,6 +82,9 @@ public sealed class TradingNode : IAsyncDisposable
 
     /// <summary>The FIX 4.4 acceptor when <c>[gateway] fix_enabled</c>.</summary>
     public FixAcceptor? Fix { get; }
+
+    /// <summary>The binary UDP market-data feed and its recovery service when <c>[market_data] binary_feed_enabled</c>.</summary>
+    public BinaryFeed? BinaryFeed { get; }
 
     /// <summary>The REST host's services (what its endpoints resolve).</summary>
     public IServiceProvider Services => Api?.Services ?? throw new InvalidOperationException("this node has no REST host");
@@ -212,10 +218,20 @@ public sealed class TradingNode : IAsyncDisposable
         var audit = new AuditLog(config.Server.AuditLog, config.Security.AuditLinesPerSecond);
         var logins = new LoginThrottle(config.Security, audit);
 
-        // 11. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
+        // 11. Binary market data ([market_data] binary_feed_enabled, docs/protocol/marketdata.md): the WebSocket
+        //     publisher's thread also sends the durable order changes, trades and statuses as sequenced UDP packets;
+        //     a TCP service retransmits recent ranges and serves book snapshots.
+        BinaryFeed? binaryFeed = null;
+        if (BinaryFeedOptions.From(config.MarketData, config.Server.Bind) is { } feedOptions)
+        {
+            binaryFeed = new BinaryFeed(feedOptions, pipeline.Instruments.Count);
+            _ = new BinaryFeedMetrics(binaryFeed, registry);
+        }
+
+        // 12. Gateways. The REST/WebSocket host: API, /ws market data and user streams, auth on the API listener;
         //     /metrics and /debug on the operations listener; /health, /ready on both (one shared port in development).
         var api = ApiHost.Create(config, new ApiHostParts(pipeline, directory, tape, accountEvents, metrics, registry, marketDataFeed,
-            marketData, loggers, replication, feed, audit, logins, listeners, tls, dr));
+            marketData, loggers, replication, feed, audit, logins, listeners, tls, dr, binaryFeed));
 
         //    Order-entry gateways over TCP: binary (docs/protocol/binary.md) and FIX 4.4 (docs/protocol/fix.md).
         BinaryGateway? binary = null;
@@ -233,10 +249,11 @@ public sealed class TradingNode : IAsyncDisposable
 
         // Started in this order, stopped in reverse: the gateways stop taking orders before the pipeline drains.
         stages.Add(new HostStage(api));
+        if (binaryFeed is not null) stages.Add(binaryFeed.Recovery);
         if (binary is not null) stages.Add(binary);
         if (fix is not null) stages.Add(fix);
         stages.Add(feed);
-        var node = new TradingNode(config, directories, pipeline, parts, api, binary, fix, stages, loggers, audit, logins);
+        var node = new TradingNode(config, directories, pipeline, parts, api, binary, fix, stages, loggers, audit, logins, binaryFeed);
         node.LogStart();
         return node;
     }
@@ -262,6 +279,9 @@ public sealed class TradingNode : IAsyncDisposable
     {
         Volatile.Write(ref _started, 1);
         foreach (var stage in _stages) await stage.StartAsync(cancellationToken);
+        if (BinaryFeed is { } feed)
+            _log.LogInformation("binary market-data feed: session {Session} to {Destinations}; recovery on {Bind}:{Port} (docs/protocol/marketdata.md)",
+                feed.Session.ToString(), string.Join(", ", feed.Destinations), feed.Options.RecoveryBind, feed.Recovery.Port);
     }
 
     /// <summary>
@@ -300,6 +320,7 @@ public sealed class TradingNode : IAsyncDisposable
             if (Fix is not null) await Fix.DisposeAsync();
             foreach (var stage in _stages)
                 if (stage is IAsyncDisposable d && stage is not HostStage && stage != Fix) await d.DisposeAsync();
+            BinaryFeed?.Dispose();
             _audit?.Dispose();
             _loggers.Dispose();
         }

@@ -46,7 +46,8 @@ public sealed record ApiHostParts(
     LoginThrottle Logins,
     ListenerPlan? Listeners = null,
     CertificateSource? Tls = null,
-    DrFollower? Dr = null);
+    DrFollower? Dr = null,
+    MarketData.Binary.BinaryFeed? BinaryFeed = null);
 
 /// <summary>
 /// The REST/WebSocket gateway on Kestrel: the API under /api/v1, /ws market data and user streams, auth, the
@@ -135,7 +136,7 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton(new ReadinessChecks());
         var rates = config.Accounts.ToDictionary(a => pipeline.Accounts.GetOrAdd(a.Id), a => a.RequestsPerSecond);
         // WebSocket market data and user channel (/ws), off the shard threads
-        var publisher = new MarketDataPublisher(pipeline, parts.MarketDataFeed, parts.MarketData, parts.AccountEvents, parts.Directory);
+        var publisher = new MarketDataPublisher(pipeline, parts.MarketDataFeed, parts.MarketData, parts.AccountEvents, parts.Directory, parts.BinaryFeed);
         builder.Services.AddSingleton(sp => new MarketDataMetrics(publisher, parts.MarketDataFeed, parts.Registry));
         builder.Services.AddSingleton(publisher);
         builder.Services.AddHostedService(_ => publisher);

@@ -58,6 +58,8 @@ public sealed class PrometheusIntegrationTests(ITestOutputHelper output)
             Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false }, // REST only
             Journal = config.Journal with { Dir = Path.Combine(root.FullName, "journal"), Mode = "sync", SnapshotIntervalSeconds = 0 },
             Server = config.Server with { AuditLog = Path.Combine(root.FullName, "audit.log") },
+            // the binary feed's families (its alerts and panels): packets to the discard port, recovery on a free port
+            MarketData = config.MarketData with { BinaryFeedEnabled = true, BinaryFeedTargets = ["127.0.0.1:9"], BinaryFeedRecoveryPort = 0 },
         };
         var server = TradingNode.Create(config, logging: _ => { }, listeners: ListenerPlan.SeparateOnFreePorts);
         Process? prometheus = null;

@@ -9,6 +9,7 @@ public sealed partial class MarketDataPublisher
     private void FlushLevel3(Instrument inst, MirrorBook book)
     {
         var changes = book.TakeOrderChanges();
+        _binary?.OrderChanges(inst.Index, changes);
         long seq = ++book.Level3Sequence;
         if (!_subscribers.TryGetValue((Channel.Level3, inst.Index), out var set) || set.Count == 0) return;
         Broadcast(Channel.Level3, inst, Message(w =>

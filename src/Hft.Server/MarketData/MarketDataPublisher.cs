@@ -43,10 +43,12 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     private long _overflowNotices, _slowConflations;
     private readonly AccountEventHub? _accountEvents;
     private readonly OrderDirectory? _directory;
+    private readonly Binary.BinaryFeed? _binary;
 
     public MarketDataPublisher(TradingPipeline pipeline, MarketDataObserver observer, MarketDataOptions options,
-        AccountEventHub? accountEvents = null, OrderDirectory? directory = null)
+        AccountEventHub? accountEvents = null, OrderDirectory? directory = null, Binary.BinaryFeed? binaryFeed = null)
     {
+        _binary = binaryFeed;
         _pipeline = pipeline;
         _observer = observer;
         _accountEvents = accountEvents;
@@ -110,6 +112,16 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         {
             _halted[i] = _pipeline.RiskBook.Instrument(i)?.Halted ?? false;
         }
+        // the binary feed publishes every book and status from the start (the WebSocket channels seed a book lazily)
+        if (_binary is not null)
+            Post(() =>
+            {
+                for (int i = 0; i < _books.Length; i++)
+                {
+                    _binary.Status(i, _halted[i]);
+                    if (!_books[i].Ready && !_seedInFlight[i]) RequestSeed(i);
+                }
+            });
         _thread = new Thread(Run) { IsBackground = true, Name = "hft-marketdata" };
         _thread.Start();
         return Task.CompletedTask;
@@ -119,7 +131,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
     {
         _stopping = true;
         _wake.Set();
-        _thread?.Join(TimeSpan.FromSeconds(5));
+        if (_thread is null || _thread.Join(TimeSpan.FromSeconds(5))) _binary?.End();
         foreach (var c in _connections) c.Abort();
         return Task.CompletedTask;
     }
@@ -263,6 +275,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             if (items.Count > 0) busy = true;
             if (pending != 0) _observer.WakeWhenDurable(pending);
             Process(items);
+            _binary?.Pump(); // first out: what this pass published leaves in as few packets as fit (a heartbeat when idle)
             spare = items;
             busy |= PumpUserStreams();
             PumpConflated();
@@ -285,6 +298,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                 foreach (var c in _connections.ToList()) Send(c, beat, null, null);
             }
             WakeQueued();
+            _binary?.Pump(); // statuses this pass polled
             // events and requests wake the loop at once; the timeout only paces conflation, status polls and heartbeats
             if (!busy) _wake.Wait(5);
         }
@@ -300,6 +314,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
                 case MdKind.Seed when item.Instrument < _books.Length:
                     _seedInFlight[item.Instrument] = false;
                     _books[item.Instrument].Seed(item.Orders!);
+                    _binary?.Seed(item.Instrument, item.Orders!);
                     var inst0 = _pipeline.Instruments[item.Instrument];
                     Broadcast(Channel.Level2, inst0, Snapshot(inst0));
                     ResetConflated(item.Instrument);
@@ -344,6 +359,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _last[e.Instrument] = e.Price;
         _day[e.Instrument].Add(e.Price, e.Quantity, Options.Clock.GetUtcNow());
         _traded[e.Instrument] = true;
+        _binary?.Trade(e, seq);
         if (!Wanted(Channel.Trades, inst)) return; // nobody to tell: keep the state, format nothing
         long price = e.Price, qty = e.Quantity;
         var side = e.Side;
@@ -426,6 +442,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
             bool halted = _pipeline.RiskBook.Instrument(i)?.Halted ?? false;
             if (halted == _halted[i]) continue;
             _halted[i] = halted;
+            _binary?.Status(i, halted);
             var inst = _pipeline.Instruments[i];
             Broadcast(Channel.Status, inst, Status(inst));
         }
