@@ -359,7 +359,7 @@ public sealed partial class MarketDataPublisher : IHostedService, IDisposable
         _last[e.Instrument] = e.Price;
         _day[e.Instrument].Add(e.Price, e.Quantity, Options.Clock.GetUtcNow());
         _traded[e.Instrument] = true;
-        _binary?.Trade(e, seq);
+        _binary?.Trade(e, tradeId);
         if (!Wanted(Channel.Trades, inst)) return; // nobody to tell: keep the state, format nothing
         long price = e.Price, qty = e.Quantity;
         var side = e.Side;

@@ -43,13 +43,7 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             stdout.WriteLine($"crashtest --replicated: seed {options.Seed}, journal {options.Mode}, ack {options.Ack}, election timeout "
                 + $"{options.ElectionTimeoutMs} ms, 3 nodes (http {string.Join('/', _httpPorts)}, raft {string.Join('/', _raftPorts)}), "
                 + $"up to {options.Iterations} leader kill(s) in {options.Seconds} s, data in {_root}");
-            for (int i = 0; i < NodeCount; i++) Start(i);
-            for (int i = 0; i < NodeCount; i++)
-            {
-                if (await WaitReady(i)) continue;
-                _violations.Add($"node {i} did not become ready\n{_nodes[i]!.Output}");
-                return Finish(clock, 0);
-            }
+            if (!await StartGroupAsync()) return Finish(clock, 0);
             var (leader, firstMs) = await WaitLeaderAsync(except: -1, Stopwatch.StartNew());
             if (leader < 0) return Finish(clock, 0);
             stdout.WriteLine($"node {leader} leads after {firstMs:N0} ms");
@@ -99,11 +93,6 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
     private bool Setup()
     {
         if (!DevelopmentProfile.TryConfigDir(stderr, out string? configDir)) return false;
-        for (int i = 0; i < NodeCount; i++)
-        {
-            _httpPorts[i] = Loopback.FreePort();
-            _raftPorts[i] = Loopback.FreePort();
-        }
         _baseEnv = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["HFT_JOURNAL__MODE"] = options.Mode,
@@ -111,13 +100,56 @@ public sealed class FailoverTestRunner(CrashTestOptions options, TextWriter stdo
             ["HFT_GATEWAY__FIX_PORT"] = "0",
             ["HFT_FEED__ENABLED"] = "false", // marks of a feed would move the state on their own
             ["HFT_REPLICATION__ENABLED"] = "true",
-            ["HFT_REPLICATION__PEERS"] = string.Join(',', _raftPorts.Select(p => $"127.0.0.1:{p}")),
-            ["HFT_REPLICATION__API_URLS"] = string.Join(',', _httpPorts.Select(p => $"http://127.0.0.1:{p}")),
             ["HFT_REPLICATION__ACK"] = options.Ack,
             ["HFT_REPLICATION__ELECTION_TIMEOUT_MS"] = options.ElectionTimeoutMs.ToString(CultureInfo.InvariantCulture),
         };
+        PickPorts();
         if (configDir is not null) _baseEnv["HFT_CONFIG_DIR"] = configDir;
         return DevelopmentProfile.TryLoad(NodeEnvironment(0).ToDictionary(kv => kv.Key, kv => (string?)kv.Value), stderr, out _config);
+    }
+
+    /// <summary>Every member must know the others' ports before any starts, so they are picked free beforehand.</summary>
+    private void PickPorts()
+    {
+        for (int i = 0; i < NodeCount; i++)
+        {
+            _httpPorts[i] = Loopback.FreePort();
+            _raftPorts[i] = Loopback.FreePort();
+        }
+        _baseEnv["HFT_REPLICATION__PEERS"] = string.Join(',', _raftPorts.Select(p => $"127.0.0.1:{p}"));
+        _baseEnv["HFT_REPLICATION__API_URLS"] = string.Join(',', _httpPorts.Select(p => $"http://127.0.0.1:{p}"));
+    }
+
+    /// <summary>
+    /// Starts the three members. A port picked free can be taken by another process before the member binds it: then
+    /// the whole group starts again, empty, on fresh ports (at most three tries); any other failure is a violation.
+    /// </summary>
+    private async Task<bool> StartGroupAsync()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            for (int i = 0; i < NodeCount; i++) Start(i);
+            int failed = -1;
+            for (int i = 0; i < NodeCount && failed < 0; i++)
+                if (!await WaitReady(i)) failed = i;
+            if (failed < 0) return true;
+            string output = _nodes[failed]!.Output;
+            if (attempt == 3 || !output.Contains("address already in use", StringComparison.Ordinal))
+            {
+                _violations.Add($"node {failed} did not become ready\n{output}");
+                return false;
+            }
+            for (int i = 0; i < NodeCount; i++)
+            {
+                _nodes[i]?.Dispose();
+                _nodes[i] = null;
+                string dir = Path.Combine(_root, $"node{i}");
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            }
+            PickPorts();
+            stdout.WriteLine($"node {failed}: a port was taken before it could bind it; the group starts again on fresh ports "
+                + $"(http {string.Join('/', _httpPorts)}, raft {string.Join('/', _raftPorts)})");
+        }
     }
 
     private Dictionary<string, string> NodeEnvironment(int node)

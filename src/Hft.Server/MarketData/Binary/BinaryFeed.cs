@@ -94,7 +94,7 @@ public sealed class BinaryFeed : IDisposable
             if (!book.TryGetOrder(o.OrderId, out _) && o.Remaining > 0) Publish(FeedMessage.AddOrder(id, o.OrderId, Wire(o.Side), o.Price, o.Remaining));
     }
 
-    /// <summary>Publisher thread: a trade event; <paramref name="tradeId"/> is the instrument's trade number.</summary>
+    /// <summary>Publisher thread: a trade event; <paramref name="tradeId"/> is the trade tape's id (as in GET /trades).</summary>
     internal void Trade(in EngineEvent e, long tradeId)
         => Publish(FeedMessage.Trade((ushort)e.Instrument, tradeId, e.Price, e.Quantity, Wire(e.Side), e.MakerOrderId, e.OrderId));
 

@@ -30,6 +30,11 @@ public sealed class BinaryFeedServerTests
         var feed = s.Server.BinaryFeed!;
         using var client = NewClient(feed);
         relay.To = client.Port;
+        var feedTradeIds = new System.Collections.Concurrent.ConcurrentBag<long>();
+        client.OnMessage = (in FeedMessage m, long _, bool _) =>
+        {
+            if (m.Type == FeedMessageType.Trade) feedTradeIds.Add(m.TradeId);
+        };
         client.Start();
 
         await RandomFlow(s, seed: 42, operations: 240);
@@ -50,6 +55,14 @@ public sealed class BinaryFeedServerTests
         Assert.Equal(0, client.RecoveryFailures);
         Assert.Equal(0, client.Read(b => b.Inconsistencies));
         Assert.True(feed.Recovery.RetransmitRequests + feed.Recovery.SnapshotRequests > 0);
+
+        // Every trade on the feed, recovered ones included, carries the id the REST trade tape shows for it.
+        var restTradeIds = new List<long>();
+        for (int i = 0; i < instruments; i++)
+            restTradeIds.AddRange((await s.Anonymous.Get($"api/v1/trades/{s.Pipeline.Instruments[i].Symbol}?limit=1000")).Body.EnumerateArray()
+                .Select(t => t.GetProperty("tradeId").GetInt64()));
+        Assert.NotEmpty(restTradeIds);
+        Assert.Equal(restTradeIds.Order(), feedTradeIds.Order());
     }
 
     /// <summary>The engine's books and statuses in <see cref="FeedTestKit.Text"/>'s form.</summary>
