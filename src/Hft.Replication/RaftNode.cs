@@ -183,6 +183,15 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
         lock (_ticketGate) _ticketsAllowedUnder = leadership;
     }
 
+    /// <summary>The leadership order entry was last switched on under (<see cref="AllowTicketsUnder"/>; default before).</summary>
+    public CancellationToken TicketsAllowedUnder
+    {
+        get
+        {
+            lock (_ticketGate) return _ticketsAllowedUnder;
+        }
+    }
+
     /// <summary>Gives up leadership now (the group elects again; this member may win again in a later term).</summary>
     public async Task<bool> ResignAsync(CancellationToken cancellationToken) => await ((ICluster)_cluster).ResignAsync(cancellationToken);
 
@@ -205,8 +214,7 @@ public sealed class RaftNode : IJournalReplicator, IAsyncDisposable
             // Only under the leadership order entry was switched on under (after the read barrier: this member's state
             // is the group's). Tickets of an earlier leadership are void (its log tail may have been replaced since): a
             // leadership won again is taken up only once none of them is in flight; else the journal stops, the node restarts.
-            lock (_ticketGate)
-                if (leadership != _ticketsAllowedUnder) return -1;
+            if (leadership != TicketsAllowedUnder) return -1;
             if (_ticketLeadership != default && !nothingInFlight) return -1;
             _ticketLeadership = leadership;
             _ticketLeadershipLost.Dispose();

@@ -40,7 +40,6 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
     private RaftNode? _node;
     private Task? _monitor;
     private int _nodeId = -1;
-    private CancellationToken _promotedUnder; // monitor thread: the leadership order entry was switched on under
     private long _promotions;
 
     /// <param name="tls">Mutual TLS with the peers ([tls] raft), built by the composition root; null: plain TCP.</param>
@@ -115,7 +114,7 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         {
             try
             {
-                if (_pipeline.Role == ReplicationRole.Leader && (!node.IsLeader || node.LeadershipToken != _promotedUnder))
+                if (_pipeline.Role == ReplicationRole.Leader && (!node.IsLeader || node.LeadershipToken != node.TicketsAllowedUnder))
                     Demote("leadership lost"); // also when won back before this loop looked: the group may have moved on in between
                 else if (_pipeline.Role == ReplicationRole.Leader && _pipeline.Journal.Failure is { } failure)
                     Demote($"the journal stopped ({failure.Message})"); // a leader that cannot journal takes no order: make way
@@ -159,7 +158,6 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         {
             using var drained = PipelinePause.TryPause(_pipeline, TimeSpan.FromSeconds(10));
             if (drained is null || leadership.IsCancellationRequested) return;
-            _promotedUnder = leadership;
             node.AllowTicketsUnder(leadership);
             _pipeline.SetRole(ReplicationRole.Leader, null);
         }
