@@ -107,9 +107,12 @@ public sealed class TradingNode : IAsyncDisposable
     /// <param name="listen">False: the pipeline and its publishers only - no REST host, gateways or feed (benchmarks).</param>
     /// <param name="listeners">The REST host's ports (default: from the config; tests ask for separate free ports).</param>
     /// <param name="gatewayClock">Time of the FIX acceptor's login timeout (default: the system clock; tests pass a manual one).</param>
+    /// <param name="onRestartNeeded">Called with the reason when this node's state must be rebuilt from its data directories (a
+    /// deposed leader holding records the group did not commit, a journal rebased onto the group's snapshot). Default: the
+    /// process exits 75 for its supervisor to restart it; a test hosting several nodes in one process restarts the node itself.</param>
     /// <exception cref="DataDirectoryLockException">Another process holds one of the node's data directories.</exception>
     public static TradingNode Create(HftConfig config, Action<ILoggingBuilder>? logging = null, MarketDataOptions? marketData = null,
-        bool listen = true, ListenerPlan? listeners = null, TimeProvider? gatewayClock = null)
+        bool listen = true, ListenerPlan? listeners = null, TimeProvider? gatewayClock = null, Action<string>? onRestartNeeded = null)
     {
         // 0. Ownership: the journal directory (with its snapshots), the Raft log and the FIX store are locked before
         //    anything reads them, and stay locked until the node is disposed (or the process dies): a second process on
@@ -117,7 +120,7 @@ public sealed class TradingNode : IAsyncDisposable
         var directories = DataDirectoryLocks.Acquire(NodeDataDirectories.Of(config, listen));
         try
         {
-            return Build(config, directories, logging, marketData, listen, listeners, gatewayClock);
+            return Build(config, directories, logging, marketData, listen, listeners, gatewayClock, onRestartNeeded);
         }
         catch
         {
@@ -127,7 +130,7 @@ public sealed class TradingNode : IAsyncDisposable
     }
 
     private static TradingNode Build(HftConfig config, DataDirectoryLocks directories, Action<ILoggingBuilder>? logging, MarketDataOptions? marketData,
-        bool listen, ListenerPlan? listeners, TimeProvider? gatewayClock)
+        bool listen, ListenerPlan? listeners, TimeProvider? gatewayClock, Action<string>? onRestartNeeded)
     {
         var loggers = NodeLogging.Create(config.Logging, logging);
 
@@ -194,7 +197,7 @@ public sealed class TradingNode : IAsyncDisposable
             var raftTls = config.Tls.Raft && tls is not null
                 ? new RaftTls(TlsOptions.PeerServer(tls), peerHost => TlsOptions.PeerClient(tls, peerHost))
                 : null;
-            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"), tls: raftTls, raftLoggers: loggers);
+            replication = new ReplicationService(pipeline, directory, loggers.CreateLogger("Hft.Replication"), onRestartNeeded, raftTls, loggers);
             stages.Add(replication);
         }
         //    Disaster recovery ([dr] enabled): no member of any group - this node streams the committed journal of a

@@ -52,11 +52,12 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         _pipeline = pipeline;
         _config = pipeline.Config.Replication;
         _log = log;
-        _onDiverged = onDiverged ?? (reason =>
+        _onDiverged = reason =>
         {
-            log.LogCritical("replication: {Reason}; exiting with code {Code} to restart from the committed log", reason, DivergedExitCode);
-            Environment.Exit(DivergedExitCode);
-        });
+            log.LogCritical("replication: {Reason}; restarting (exit code {Code}) to recover from the committed log", reason, DivergedExitCode);
+            if (onDiverged is null) Environment.Exit(DivergedExitCode);
+            else onDiverged(reason);
+        };
         _applier = new ReplicatedApplier(pipeline, directory, OnJournalDiverged, reason =>
         {
             _log.LogWarning("replication: {Reason}", reason);

@@ -80,6 +80,32 @@ public sealed class RaftSnapshotNodeTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_stopped_follower_behind_the_compacted_log_rebases_onto_the_snapshot_restarts_and_ends_with_the_same_state()
+    {
+        var leader = await LeaderAsync();
+        await PlaceAsync(leader, 0, 20);
+        await CaughtUpAsync(leader);
+        int f = Array.FindIndex(_nodes, n => n != leader);
+        long held = _nodes[f]!.Pipeline.Journal.WrittenSequence;
+        await _nodes[f]!.DisposeAsync();
+        _nodes[f] = null;
+
+        await PlaceAsync(leader, 20, 260); // the leader snapshots past what the stopped member holds and compacts its log
+        var leaderRaft = Replication(leader).Node!;
+        await Until(() => leaderRaft.Snapshot.Index > 0, "the leader took a Raft snapshot");
+
+        // The member's journal holds state of its own, so the snapshot cannot be dropped in place: the journal is rebased
+        // onto it and the node asks to be restarted (in production: exit 75 and its supervisor), here done by the fixture.
+        var member = _nodes[f] = await StartAsync(f);
+        await Until(() => member.Restarts >= 1, "the member restarted after rebasing onto the group's snapshot");
+        await CaughtUpAsync(leader);
+        Assert.Equal(Hash(leader), Hash(member));
+        long snapshot = SnapshotStore.List(member.Config.Journal.Dir)[^1].Sequence;
+        Assert.True(snapshot > held, $"the member's newest snapshot ({snapshot}) is not past what it held when stopped ({held})");
+        Assert.True(Replication(member).Node!.EntriesApplied < 200, "history was replayed instead of the snapshot installed");
+    }
+
     private Task<ApiServerFixture> StartAsync(int i) => ApiServerFixture.StartAsync(c => Configure(c, i));
 
     private Hft.Configuration.HftConfig Configure(Hft.Configuration.HftConfig c, int i) => c with

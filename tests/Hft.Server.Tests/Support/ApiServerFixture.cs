@@ -61,24 +61,72 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
         config = config with { Monitoring = config.Monitoring with { MetricsPort = 0 }, Gateway = config.Gateway with { BinaryEnabled = false, FixEnabled = false } };
         config = config with { Feed = config.Feed with { Enabled = false } }; // the mock feed moves marks: tests that want it turn it on
         if (_configure is not null) config = _configure(config);
-        _server = TradingNode.Create(config, logging: _ => { }, _marketData); // quiet: no console logger in tests
+        _config = config;
+        await StartNodeAsync();
+    }
+
+    private HftConfig? _config;
+    private Task _restart = Task.CompletedTask;
+    private int _restarts;
+
+    /// <summary>Times this node was restarted because its state had to be rebuilt from its data directories (replicated mode).</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    private async Task StartNodeAsync()
+    {
+        // Quiet (no console logger in tests). A replicated node whose state must be rebuilt is restarted here, as its
+        // supervisor would restart the process that exits 75 - never Environment.Exit inside the test host.
+        _server = TradingNode.Create(_config!, logging: _ => { }, _marketData, onRestartNeeded: RestartNeeded);
         await _server.StartAsync();
         var url = _server.Urls.FirstOrDefault(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))
                   ?? throw new InvalidOperationException("no loopback address in " + string.Join(", ", _server.Urls));
         BaseAddress = new Uri(url + "/");
     }
 
+    private void RestartNeeded(string reason)
+    {
+        Console.WriteLine($"node restarts: {reason}");
+        lock (_clients) _restart = _restart.ContinueWith(_ => RestartAsync(), TaskScheduler.Default).Unwrap();
+    }
+
+    private async Task RestartAsync()
+    {
+        await StopNodeAsync();
+        lock (_clients)
+        {
+            foreach (var c in _clients.Values) c.Dispose();
+            _clients.Clear();
+            _anonymous?.Dispose();
+            _anonymous = null;
+        }
+        await StartNodeAsync();
+        Interlocked.Increment(ref _restarts);
+    }
+
+    private async Task StopNodeAsync()
+    {
+        if (_server is null) return;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _server.StopAsync(cts.Token);
+        await _server.DisposeAsync();
+        _server = null;
+    }
+
     public async Task DisposeAsync()
     {
+        Task restart;
+        lock (_clients) restart = _restart;
+        try
+        {
+            await restart;
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"node restart failed: {e.Message}");
+        }
         foreach (var c in _clients.Values) c.Dispose();
         _anonymous?.Dispose();
-        if (_server is not null)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _server.StopAsync(cts.Token);
-            await _server.DisposeAsync();
-            _server = null;
-        }
+        await StopNodeAsync();
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
