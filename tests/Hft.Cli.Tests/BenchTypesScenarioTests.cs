@@ -6,6 +6,7 @@ using Hft.Core.Orders;
 namespace Hft.Cli.Tests;
 
 /// <summary>The bench's <c>types</c> scenario: the stop and iceberg share of its flow, and the same 0-byte check as every scenario.</summary>
+[Collection(RunsAlone.Name)]
 public class BenchTypesScenarioTests
 {
     [Fact]
