@@ -49,7 +49,7 @@ public static class WsFanout
         BinaryFeed = args.Length > 4 && args[4] == "feed";
         Console.WriteLine($"ws-fanout: {orders} orders at {OrdersPerSecond}/s per run, level2 conflate_ms {ConflateMs}, send queue limit 1000, "
             + $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-        Console.WriteLine("subscribers | delivered msgs | msgs/s | publish p50 us | publish p99 us | stamp p50 us | stamp p99 us | match p50 us | match p99 us | match samples | slow-consumer resyncs | cpu us per msg");
+        Console.WriteLine("subscribers | delivered msgs | msgs/s | publish p50 us | publish p99 us | stamp p50 us | stamp p99 us | match p50 us | match p99 us | match samples | slow-consumer resyncs | moved to conflated | cpu us per msg");
         foreach (int n in counts) RunOnce(n, orders).GetAwaiter().GetResult();
     }
 
@@ -137,7 +137,7 @@ public static class WsFanout
         }
         static string P(LongHistogram h, double q) => h.TotalCount == 0 ? "-" : h.GetValueAtPercentile(q).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{subscribers,11} | {d,14} | {d / seconds,6:F0} | {P(publish, 50),14} | {P(publish, 99),14} | {P(stamp, 50),12} | {P(stamp, 99),12} | {match.P50,12:F2} | {match.P99,12:F2} | {match.Count - before.Count,13} | {publisher.OverflowNotices,21} | {(d == 0 ? "-" : (cpu.TotalMicroseconds / d).ToString("F2", CultureInfo.InvariantCulture)),14}"));
+            $"{subscribers,11} | {d,14} | {d / seconds,6:F0} | {P(publish, 50),14} | {P(publish, 99),14} | {P(stamp, 50),12} | {P(stamp, 99),12} | {match.P50,12:F2} | {match.P99,12:F2} | {match.Count - before.Count,13} | {publisher.OverflowNotices,21} | {publisher.SlowConsumerConflations,18} | {(d == 0 ? "-" : (cpu.TotalMicroseconds / d).ToString("F2", CultureInfo.InvariantCulture)),14}"));
 
         if (feed is not null)
             lock (feed.Publish)
