@@ -14,17 +14,25 @@ namespace Hft.Cli.Tests;
 /// ([tls] http), as the backup CronJob runs it inside a production pod: the archive is written and verifies; a CA that
 /// did not sign the server's certificate is refused, and so is an unreadable CA file.
 /// </summary>
-public sealed class BackupOverHttpsTests : IAsyncDisposable
+public sealed class BackupOverHttpsTests : IAsyncLifetime
 {
     private readonly TestCertificates _certs = TestCertificates.Create();
     private readonly string _temp = Directory.CreateTempSubdirectory("hft-backup-https-").FullName;
     private TradingNode? _node;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        if (_node is not null) await _node.DisposeAsync();
-        _certs.Dispose();
-        Directory.Delete(_temp, recursive: true);
+        try
+        {
+            if (_node is not null) await _node.DisposeAsync();
+        }
+        finally
+        {
+            _certs.Dispose();
+            Directory.Delete(_temp, recursive: true);
+        }
     }
 
     private async Task<(string Url, string AdminToken)> StartAsync()

@@ -27,10 +27,16 @@ public sealed class RaftTlsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var m in _members) await m.DisposeAsync();
-        _authority.Dispose();
-        _otherAuthority.Dispose();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        try
+        {
+            foreach (var m in _members) await m.DisposeAsync();
+        }
+        finally
+        {
+            _authority.Dispose();
+            _otherAuthority.Dispose();
+            try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        }
     }
 
     [Fact]

@@ -75,9 +75,11 @@ public sealed class TestCertificates : IDisposable
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
+    /// <summary>Deletes the directory and its files (a node under test may still hold one open: then it stays).</summary>
     public void Dispose()
     {
         _caKey.Dispose();
+        Authority.Dispose();
         try
         {
             Directory.Delete(Dir, recursive: true);

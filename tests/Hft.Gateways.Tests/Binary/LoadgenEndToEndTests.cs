@@ -33,8 +33,7 @@ public class LoadgenEndToEndTests
     [Fact]
     public async Task Loadgen_drives_the_fix_acceptor_with_one_connection_per_session()
     {
-        string store = Path.Combine(Path.GetTempPath(), "hft-loadgen-fix-" + Guid.NewGuid().ToString("N"));
-        await using var s = await GatewayFixture.StartAsync(c => c with { Gateway = c.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = store } });
+        await using var s = await GatewayFixture.StartAsync(c => c with { Gateway = c.Gateway with { FixEnabled = true, FixPort = 0 } });
         int port = s.Server.Fix!.EndPoint!.Port;
         var (code, stdout, stderr) = await RunAsync("loadgen", "--protocol", "fix", "--fix-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--url", s.Server.Urls[0], "--connections", "2", "--duration", "2", "--count", "2000", "--rate", "2000", "--json");

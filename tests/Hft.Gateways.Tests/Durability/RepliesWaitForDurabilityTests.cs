@@ -18,16 +18,24 @@ namespace Hft.Gateways.Tests.Durability;
 /// fill, a FIX session no execution report, a WebSocket client no user event and no public trade - although the
 /// commands were decided (they are in the book). Once the log commits, every one of them arrives.
 /// </summary>
-public sealed class RepliesWaitForDurabilityTests : IAsyncDisposable
+public sealed class RepliesWaitForDurabilityTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(400);
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "hft-durable-replies-" + Guid.NewGuid().ToString("N"));
     private TradingNode? _node;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        if (_node is not null) await _node.DisposeAsync();
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        try
+        {
+            if (_node is not null) await _node.DisposeAsync();
+        }
+        finally
+        {
+            if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        }
     }
 
     private HftConfig Config()

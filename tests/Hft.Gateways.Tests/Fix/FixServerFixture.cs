@@ -41,8 +41,16 @@ public sealed class FixServerFixture : IAsyncDisposable
     {
         var dir = Path.Combine(Path.GetTempPath(), "hft-fix-tests-" + Guid.NewGuid().ToString("N"));
         var fixture = new FixServerFixture(dir, c => (configure ?? (x => x))(c with { Journal = c.Journal with { Mode = journalMode } }), gatewayClock);
-        await fixture.StartServerAsync();
-        return fixture;
+        try
+        {
+            await fixture.StartServerAsync();
+            return fixture;
+        }
+        catch
+        {
+            await fixture.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task StartServerAsync()
@@ -94,8 +102,11 @@ public sealed class FixServerFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Server.StopAsync();
-        await Server.DisposeAsync();
+        if (Server is not null) // null when the node could not be created
+        {
+            await Server.StopAsync();
+            await Server.DisposeAsync();
+        }
         try
         {
             Directory.Delete(Dir, recursive: true);

@@ -46,21 +46,13 @@ public sealed class NoUnansweredRequestTests
     [Fact]
     public async Task Fix_flat_out_answers_every_request()
     {
-        string store = Path.Combine(Path.GetTempPath(), "hft-no-unanswered-fix-" + Guid.NewGuid().ToString("N"));
-        try
+        await using var s = await GatewayFixture.StartAsync(c => Unthrottled(c) with
         {
-            await using var s = await GatewayFixture.StartAsync(c => Unthrottled(c) with
-            {
-                Gateway = c.Gateway with { FixEnabled = true, FixPort = 0, FixStoreDir = store },
-            });
-            var r = await LoadAsync("--protocol", "fix", "--fix-port", s.Server.Fix!.EndPoint!.Port.ToString(CultureInfo.InvariantCulture),
-                "--url", s.Server.Urls[0], "--connections", "2", "--duration", "3", "--count", "60000");
-            AssertEveryRequestAnswered(r);
-        }
-        finally
-        {
-            if (Directory.Exists(store)) Directory.Delete(store, recursive: true);
-        }
+            Gateway = c.Gateway with { FixEnabled = true, FixPort = 0 },
+        });
+        var r = await LoadAsync("--protocol", "fix", "--fix-port", s.Server.Fix!.EndPoint!.Port.ToString(CultureInfo.InvariantCulture),
+            "--url", s.Server.Urls[0], "--connections", "2", "--duration", "3", "--count", "60000");
+        AssertEveryRequestAnswered(r);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Hft.Gateways.Tests.Support;
 
 /// <summary>
 /// A real <see cref="TradingNode"/> with the gateway module and the binary gateway on a free loopback port, the
-/// development profile (API keys dev-key-A1, dev-key-A2), a temporary directory for the audit log and journal, and an
+/// development profile (API keys dev-key-A1, dev-key-A2), a temporary directory for the audit log, journal and FIX stores, and an
 /// HTTP client for the REST API. <c>await using var s = await GatewayFixture.StartAsync();</c>
 /// </summary>
 public sealed class GatewayFixture : IAsyncDisposable
@@ -45,7 +45,7 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public TokenService Tokens { get; }
 
-    /// <summary>Temporary directory (audit log, journal); deleted on dispose unless the caller passed it in.</summary>
+    /// <summary>Temporary directory (audit log, journal, FIX stores); deleted on dispose unless the caller passed it in.</summary>
     public string Dir { get; }
 
     public BinaryGateway Gateway => Server.Binary!;
@@ -64,19 +64,21 @@ public sealed class GatewayFixture : IAsyncDisposable
             Server = config.Server with { HttpPort = 0, AuditLog = Path.Combine(dir, "audit.log") },
             System = config.System with { WorkerQueueSize = 4096 },
             Journal = config.Journal with { Dir = Path.Combine(dir, "journal") },
-            Gateway = config.Gateway with { BinaryEnabled = true, BinaryPort = 0, FixEnabled = false },
+            Gateway = config.Gateway with { BinaryEnabled = true, BinaryPort = 0, FixEnabled = false, FixStoreDir = Path.Combine(dir, "fix") },
             Feed = config.Feed with { Enabled = false }, // the mock feed moves marks (and the band): tests stay deterministic
         };
         if (configure is not null) config = configure(config);
-        var server = TradingNode.Create(config, logging: _ => { });
+        TradingNode? server = null;
         try
         {
+            server = TradingNode.Create(config, logging: _ => { });
             await server.StartAsync();
             return new GatewayFixture(server, dir, owns);
         }
         catch
         {
-            await server.DisposeAsync();
+            if (server is not null) await server.DisposeAsync();
+            if (owns && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             throw;
         }
     }

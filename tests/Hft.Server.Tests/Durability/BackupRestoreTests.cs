@@ -80,8 +80,14 @@ public sealed class BackupRestoreTests
         long last;
         {
             var s = await ServerFixture.StartAsync(c => c with { Journal = c.Journal with { Dir = dir, Mode = "async", SnapshotIntervalSeconds = 0 } });
-            PipelineHarness.Flow(s.Server.Pipeline, 1, 300);
-            await s.DisposeAsync();
+            try
+            {
+                PipelineHarness.Flow(s.Server.Pipeline, 1, 300);
+            }
+            finally
+            {
+                await s.DisposeAsync();
+            }
             hash = PipelineHarness.Hash(s.Server.Pipeline);
             last = s.Server.Pipeline.Journal.Stats.LastSequence;
         }

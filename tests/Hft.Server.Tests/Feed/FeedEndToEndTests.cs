@@ -20,9 +20,19 @@ public sealed class FeedEndToEndTests
     private static async Task<(LocalFeedServer Feed, ServerFixture Server)> Start(Func<Uri, Func<Hft.Configuration.HftConfig, Hft.Configuration.HftConfig>> configure)
     {
         var feed = await LocalFeedServer.StartAsync();
-        var server = await ServerFixture.StartAsync(configure(feed.Url));
-        await Until(() => feed.Received.Count > 0, "the adapter's subscription");
-        return (feed, server);
+        ServerFixture? server = null;
+        try
+        {
+            server = await ServerFixture.StartAsync(configure(feed.Url));
+            await Until(() => feed.Received.Count > 0, "the adapter's subscription");
+            return (feed, server);
+        }
+        catch
+        {
+            if (server is not null) await server.DisposeAsync();
+            await feed.DisposeAsync();
+            throw;
+        }
     }
 
     private static Hft.Risk.RiskInstrument Btc(ServerFixture s) => s.Server.Pipeline.RiskBook.Instrument(0)!;

@@ -47,13 +47,17 @@ public sealed class NodeReleaseTests
     {
         var s = await ServerFixture.StartAsync();
         var pipeline = new WeakReference(s.Server.Pipeline);
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/metrics"))
+        try
         {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
             request.Headers.Authorization = new("Bearer", s.AdminToken); // the operator's view: per-account series too
             using var response = await s.Client.SendAsync(request);
             Assert.True(response.IsSuccessStatusCode, $"/metrics answered {(int)response.StatusCode}");
         }
-        await s.DisposeAsync();
+        finally
+        {
+            await s.DisposeAsync();
+        }
         return pipeline;
     }
 }

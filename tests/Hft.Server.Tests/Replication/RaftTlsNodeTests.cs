@@ -17,7 +17,7 @@ public sealed class RaftTlsNodeTests : IAsyncLifetime
 {
     private readonly TestCertificates _authority = TestCertificates.Create("hft cluster CA");
     private readonly int[] _ports = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
-    private ApiServerFixture _node = null!;
+    private ApiServerFixture? _node;
 
     public async Task InitializeAsync()
         => _node = await ApiServerFixture.StartAsync(c => c with
@@ -29,8 +29,14 @@ public sealed class RaftTlsNodeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _node.DisposeAsync();
-        _authority.Dispose();
+        try
+        {
+            if (_node is not null) await _node.DisposeAsync();
+        }
+        finally
+        {
+            _authority.Dispose();
+        }
     }
 
     [Fact]

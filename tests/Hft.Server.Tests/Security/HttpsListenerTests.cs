@@ -13,17 +13,25 @@ using Hft.Tests.Tls;
 namespace Hft.Server.Tests.Security;
 
 /// <summary>HTTPS and WSS on the API listener ([tls] http) with certificates re-read on change; the operations listener as [tls] operations says.</summary>
-public sealed class HttpsListenerTests : IAsyncDisposable
+public sealed class HttpsListenerTests : IAsyncLifetime
 {
     private readonly TestCertificates _certs = TestCertificates.Create();
     private readonly string _temp = Directory.CreateTempSubdirectory("hft-https-").FullName;
     private TradingNode? _node;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        if (_node is not null) await _node.DisposeAsync();
-        _certs.Dispose();
-        Directory.Delete(_temp, recursive: true);
+        try
+        {
+            if (_node is not null) await _node.DisposeAsync();
+        }
+        finally
+        {
+            _certs.Dispose();
+            Directory.Delete(_temp, recursive: true);
+        }
     }
 
     private async Task<TradingNode> StartAsync(string clients = "none", int reloadSeconds = 10)

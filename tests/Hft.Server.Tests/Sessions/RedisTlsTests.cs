@@ -39,9 +39,15 @@ public sealed class TlsRedisSessionStoreTests : SessionStoreContract
 
     public override async Task DisposeAsync()
     {
-        foreach (var s in _stores) await s.DisposeAsync();
-        if (_redis is not null) await _redis.DisposeAsync();
-        _authority.Dispose();
+        try
+        {
+            foreach (var s in _stores) await s.DisposeAsync();
+            if (_redis is not null) await _redis.DisposeAsync();
+        }
+        finally
+        {
+            _authority.Dispose();
+        }
     }
 
     [Fact]
@@ -62,7 +68,7 @@ public sealed class RedisTlsRefusalTests : IAsyncLifetime
 {
     private readonly TestCertificates _ours = TestCertificates.Create("hft CA");
     private readonly TestCertificates _other = TestCertificates.Create("another CA");
-    private RedisFixture _redis = null!;
+    private RedisFixture? _redis;
 
     public async Task InitializeAsync()
         // Its certificate from another authority; our node certificate would pass its client check.
@@ -70,9 +76,15 @@ public sealed class RedisTlsRefusalTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _redis.DisposeAsync();
-        _ours.Dispose();
-        _other.Dispose();
+        try
+        {
+            if (_redis is not null) await _redis.DisposeAsync();
+        }
+        finally
+        {
+            _ours.Dispose();
+            _other.Dispose();
+        }
     }
 
     [Fact]
@@ -80,7 +92,7 @@ public sealed class RedisTlsRefusalTests : IAsyncLifetime
     {
         var registry = Metrics.NewCustomRegistry();
         var log = new RecordingLogger();
-        await using var redis = new RedisConnection(RedisStores.Config(_redis.Connection), new RedisMetrics(registry, configured: true), log,
+        await using var redis = new RedisConnection(RedisStores.Config(_redis!.Connection), new RedisMetrics(registry, configured: true), log,
             new CertificateSource(_ours.CertFile, _ours.KeyFile, _ours.CaFile, TimeSpan.FromSeconds(10)));
         await redis.StartAsync(CancellationToken.None);
 

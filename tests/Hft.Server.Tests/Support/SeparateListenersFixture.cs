@@ -55,15 +55,16 @@ public sealed class SeparateListenersFixture : IAsyncDisposable
     public static async Task<SeparateListenersFixture> StartAsync(Func<HftConfig, HftConfig>? edit = null)
     {
         string temp = Directory.CreateTempSubdirectory("hft-ops-listener-").FullName;
-        var server = TradingNode.Create(Config(temp, edit), logging: _ => { }, listeners: ListenerPlan.SeparateOnFreePorts);
+        TradingNode? server = null;
         try
         {
+            server = TradingNode.Create(Config(temp, edit), logging: _ => { }, listeners: ListenerPlan.SeparateOnFreePorts);
             await server.StartAsync();
             return new SeparateListenersFixture(server, temp);
         }
         catch
         {
-            await server.DisposeAsync();
+            if (server is not null) await server.DisposeAsync();
             Directory.Delete(temp, recursive: true);
             throw;
         }

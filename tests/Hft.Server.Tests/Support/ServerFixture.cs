@@ -58,16 +58,18 @@ public sealed class ServerFixture : IAsyncDisposable
             Feed = config.Feed with { Enabled = false }, // the mock feed moves marks: tests that want it turn it on
         };
         if (configure is not null) config = configure(config);
-        var server = TradingNode.Create(config, logging: _ => { });
+        TradingNode? server = null;
         try
         {
+            server = TradingNode.Create(config, logging: _ => { });
             await server.StartAsync();
             var client = new HttpClient { BaseAddress = new Uri(server.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
             return new ServerFixture(server, client, temp);
         }
         catch
         {
-            await server.DisposeAsync();
+            if (server is not null) await server.DisposeAsync();
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
             throw;
         }
     }
