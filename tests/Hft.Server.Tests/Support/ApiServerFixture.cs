@@ -62,7 +62,17 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
         config = config with { Feed = config.Feed with { Enabled = false } }; // the mock feed moves marks: tests that want it turn it on
         if (_configure is not null) config = _configure(config);
         _config = config;
-        await StartNodeAsync();
+        // A restart asked for while the node is still starting (a snapshot installed during its start) waits for the start.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_clients) _restart = started.Task;
+        try
+        {
+            await StartNodeAsync();
+        }
+        finally
+        {
+            started.SetResult();
+        }
     }
 
     private HftConfig? _config;
