@@ -142,12 +142,17 @@ public sealed class BinaryClient : IDisposable
     public void SendCancel(ulong clientOrderId, long orderId = 0, int instrument = 0, bool flush = true)
         => Send(new BinaryMessage { Type = MessageType.CancelOrder, ClientOrderId = clientOrderId, OrderId = orderId, Instrument = instrument }, flush);
 
-    /// <summary>Sets the order's remaining quantity and, when given, its price (a price change loses time priority).</summary>
-    public void SendReplace(ulong clientOrderId, long quantity, long? price = null, long orderId = 0, int instrument = 0, bool flush = true)
+    /// <summary>
+    /// Sets the order's remaining quantity and, when given, its price (a price change loses time priority) and a pending
+    /// stop / take-profit order's trigger price (a ReplaceOrderV2: a session logged on with version 2).
+    /// </summary>
+    public void SendReplace(ulong clientOrderId, long quantity, long? price = null, long orderId = 0, int instrument = 0, bool flush = true,
+        long? triggerPrice = null)
         => Send(new BinaryMessage
         {
-            Type = MessageType.ReplaceOrder, ClientOrderId = clientOrderId, OrderId = orderId, Instrument = instrument, Quantity = quantity,
-            Price = price ?? 0, Flags = price is null ? (byte)0 : BinaryMessage.HasPriceFlag,
+            Type = triggerPrice is null ? MessageType.ReplaceOrder : MessageType.ReplaceOrderV2, ClientOrderId = clientOrderId, OrderId = orderId,
+            Instrument = instrument, Quantity = quantity, Price = price ?? 0, TriggerPrice = triggerPrice ?? 0,
+            Flags = (byte)((price is null ? 0 : BinaryMessage.HasPriceFlag) | (triggerPrice is null ? 0 : BinaryMessage.HasTriggerFlag)),
         }, flush);
 
     /// <summary>Cancels every open order of the account on one instrument, or on all with -1.</summary>

@@ -34,6 +34,7 @@ public static class BinaryCodec
         MessageType.ReplaceOrder => 48,
         MessageType.MassCancel => 24,
         MessageType.NewOrderV2 => 72,
+        MessageType.ReplaceOrderV2 => 56,
         MessageType.LoginAccepted => 24,
         MessageType.LoginRejected => 16,
         MessageType.LogoutNotice => 16,
@@ -46,6 +47,8 @@ public static class BinaryCodec
         MessageType.Replaced => 48,
         MessageType.MassCancelDone => 24,
         MessageType.Triggered => 48,
+        MessageType.ReplacedV2 => 56,
+        MessageType.Refreshed => 56,
         _ => 0,
     };
 
@@ -111,13 +114,15 @@ public static class BinaryCodec
                 m.OrderId = I64(b, 8);
                 m.Instrument = I32(b, 16);
                 break;
-            case MessageType.ReplaceOrder:
+            case MessageType.ReplaceOrder or MessageType.ReplaceOrderV2:
                 m.ClientOrderId = U64(b, 0);
                 m.OrderId = I64(b, 8);
                 m.Price = I64(b, 16);
                 m.Quantity = I64(b, 24);
                 m.Instrument = I32(b, 32);
                 m.Flags = b[36];
+                if (m.Type == MessageType.ReplaceOrder) break;
+                m.TriggerPrice = I64(b, 40);
                 break;
             case MessageType.MassCancel:
                 m.ClientOrderId = U64(b, 0);
@@ -169,24 +174,28 @@ public static class BinaryCodec
                 m.Instrument = I32(b, 24);
                 m.Reason = b[28];
                 break;
-            case MessageType.Replaced:
+            case MessageType.Replaced or MessageType.ReplacedV2:
                 m.ClientOrderId = U64(b, 0);
                 m.OrderId = I64(b, 8);
                 m.Price = I64(b, 16);
                 m.Leaves = I64(b, 24);
                 m.Instrument = I32(b, 32);
+                if (m.Type == MessageType.Replaced) break;
+                m.TriggerPrice = I64(b, 40);
                 break;
             case MessageType.MassCancelDone:
                 m.ClientOrderId = U64(b, 0);
                 m.Count = BinaryPrimitives.ReadUInt32LittleEndian(b[8..]);
                 break;
-            case MessageType.Triggered:
+            case MessageType.Triggered or MessageType.Refreshed:
                 m.ClientOrderId = U64(b, 0);
                 m.OrderId = I64(b, 8);
                 m.Price = I64(b, 16);
                 m.Quantity = I64(b, 24);
                 m.Instrument = I32(b, 32);
                 m.Side = (Side)b[36];
+                if (m.Type == MessageType.Triggered) break;
+                m.Leaves = I64(b, 40);
                 break;
             default:
                 return false;
@@ -233,13 +242,15 @@ public static class BinaryCodec
                 I64(b, 8, m.OrderId);
                 I32(b, 16, m.Instrument);
                 break;
-            case MessageType.ReplaceOrder:
+            case MessageType.ReplaceOrder or MessageType.ReplaceOrderV2:
                 U64(b, 0, m.ClientOrderId);
                 I64(b, 8, m.OrderId);
                 I64(b, 16, m.Price);
                 I64(b, 24, m.Quantity);
                 I32(b, 32, m.Instrument);
                 b[36] = m.Flags;
+                if (m.Type == MessageType.ReplaceOrder) break;
+                I64(b, 40, m.TriggerPrice);
                 break;
             case MessageType.MassCancel:
                 U64(b, 0, m.ClientOrderId);
@@ -291,24 +302,28 @@ public static class BinaryCodec
                 I32(b, 24, m.Instrument);
                 b[28] = m.Reason;
                 break;
-            case MessageType.Replaced:
+            case MessageType.Replaced or MessageType.ReplacedV2:
                 U64(b, 0, m.ClientOrderId);
                 I64(b, 8, m.OrderId);
                 I64(b, 16, m.Price);
                 I64(b, 24, m.Leaves);
                 I32(b, 32, m.Instrument);
+                if (m.Type == MessageType.Replaced) break;
+                I64(b, 40, m.TriggerPrice);
                 break;
             case MessageType.MassCancelDone:
                 U64(b, 0, m.ClientOrderId);
                 BinaryPrimitives.WriteUInt32LittleEndian(b[8..], m.Count);
                 break;
-            case MessageType.Triggered:
+            case MessageType.Triggered or MessageType.Refreshed:
                 U64(b, 0, m.ClientOrderId);
                 I64(b, 8, m.OrderId);
                 I64(b, 16, m.Price);
                 I64(b, 24, m.Quantity);
                 I32(b, 32, m.Instrument);
                 b[36] = (byte)m.Side;
+                if (m.Type == MessageType.Triggered) break;
+                I64(b, 40, m.Leaves);
                 break;
             default:
                 return 0;

@@ -26,10 +26,10 @@ public struct BinaryMessage
     /// <summary>Ticks (new limit, replace, accepted, fill, replaced).</summary>
     public long Price;
 
-    /// <summary>Lots: order quantity (new, accepted), new remaining (replace), fill quantity, canceled quantity.</summary>
+    /// <summary>Lots: order quantity (new, accepted), new remaining (replace), fill quantity, canceled quantity, an iceberg's new displayed slice (refreshed).</summary>
     public long Quantity;
 
-    /// <summary>Lots still open after a fill or replace.</summary>
+    /// <summary>Lots still open after a fill, replace or refresh (an iceberg's: displayed and hidden).</summary>
     public long Leaves;
 
     /// <summary>Instrument id (its position in the server's [trading] instruments, from 0); -1 = all (mass cancel).</summary>
@@ -40,7 +40,10 @@ public struct BinaryMessage
     public TimeInForce Tif;
     public SelfTradePrevention Stp;
 
-    /// <summary>NewOrderV2: the trigger price in ticks of a stop / take-profit order (0 for other types).</summary>
+    /// <summary>
+    /// Ticks. NewOrderV2: the trigger price of a stop / take-profit order (0 for other types). ReplaceOrderV2: the new
+    /// trigger (with <see cref="HasTriggerFlag"/>). ReplacedV2: the trigger the replace gave the pending order.
+    /// </summary>
     public long TriggerPrice;
 
     /// <summary>NewOrderV2: an iceberg's displayed quantity in lots; 0 shows the whole order.</summary>
@@ -49,7 +52,10 @@ public struct BinaryMessage
     /// <summary>NewOrderV2: a good-till-date order's expire time in Unix nanoseconds; 0 for other times in force.</summary>
     public long ExpireTime;
 
-    /// <summary>New order: bit 0 post-only. Replace: bit 0 the price field is set (else the price is kept).</summary>
+    /// <summary>
+    /// New order: bit 0 post-only. Replace: bit 0 the price field is set (else the price is kept); ReplaceOrderV2 also
+    /// bit 1 the trigger price field is set (else the trigger is kept).
+    /// </summary>
     public byte Flags;
 
     /// <summary>Reason code: RejectReason (OrderRejected), CancelReason (Canceled), LoginRejectReason, DisconnectReason (Logout), SessionRejectReason.</summary>
@@ -79,4 +85,5 @@ public struct BinaryMessage
 
     public const byte PostOnlyFlag = 1;
     public const byte HasPriceFlag = 1;
+    public const byte HasTriggerFlag = 2;
 }

@@ -25,8 +25,23 @@ public static class BinaryOrderEntry
             && (byte)m.Stp <= 3 && (m.Flags & ~BinaryMessage.PostOnlyFlag) == 0;
     }
 
-    /// <summary>A ReplaceOrder with no flag but has-price (else: a session reject, invalid field).</summary>
-    public static bool IsValidReplace(in BinaryMessage m) => (m.Flags & ~BinaryMessage.HasPriceFlag) == 0;
+    /// <summary>
+    /// A ReplaceOrder with no flag but has-price, a ReplaceOrderV2 with no flags but has-price and has-trigger (else: a
+    /// session reject, invalid field).
+    /// </summary>
+    public static bool IsValidReplace(in BinaryMessage m)
+    {
+        int defined = m.Type == MessageType.ReplaceOrderV2 ? BinaryMessage.HasPriceFlag | BinaryMessage.HasTriggerFlag : BinaryMessage.HasPriceFlag;
+        return (m.Flags & ~defined) == 0;
+    }
+
+    /// <summary>
+    /// A replace that sets a trigger price of zero or below: refused at the edge (<see cref="RejectReason.InvalidTriggerPrice"/>),
+    /// since the engine reads a zero trigger as "keep it". Everything else about the trigger (the order is a pending
+    /// stop, the price in range, not already reached) is the engine's to judge.
+    /// </summary>
+    public static RejectReason ReplaceEdgeReject(in BinaryMessage m)
+        => (m.Flags & BinaryMessage.HasTriggerFlag) != 0 && m.TriggerPrice <= 0 ? RejectReason.InvalidTriggerPrice : RejectReason.None;
 
     /// <summary>
     /// The command of a valid NewOrder or NewOrderV2, under the exchange order id <paramref name="orderId"/> for the
@@ -56,7 +71,7 @@ public static class BinaryOrderEntry
         return new OrderCommand
         {
             Op = CommandOp.Replace, OrderId = orderId, Account = account, Instrument = instrument, Price = hasPrice ? m.Price : 0,
-            HasPrice = hasPrice, Quantity = m.Quantity,
+            HasPrice = hasPrice, Quantity = m.Quantity, TriggerPrice = (m.Flags & BinaryMessage.HasTriggerFlag) != 0 ? m.TriggerPrice : 0,
         };
     }
 }

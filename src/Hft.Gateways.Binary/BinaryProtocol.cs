@@ -18,7 +18,8 @@ public static class BinaryProtocol
     /// The version that introduced a message type: a session of an older version may not send it (unknown_message_type)
     /// and is not sent it.
     /// </summary>
-    public static ushort SinceVersion(MessageType type) => type is MessageType.NewOrderV2 or MessageType.Triggered ? (ushort)2 : (ushort)1;
+    public static ushort SinceVersion(MessageType type) => type is MessageType.NewOrderV2 or MessageType.Triggered or MessageType.ReplaceOrderV2
+        or MessageType.ReplacedV2 or MessageType.Refreshed ? (ushort)2 : (ushort)1;
 
     /// <summary>Every frame starts with: u16 length (whole frame, header included), u8 type, u8 reserved (0), u32 sequence.</summary>
     public const int HeaderSize = 8;

@@ -52,10 +52,22 @@ public static class BinaryResponses
             Price = e.Price, Quantity = e.Quantity, Side = e.Side,
         };
 
-    public static BinaryMessage Replaced(in EngineEvent e, ulong clientOrderId)
+    /// <summary>
+    /// Replaced; ReplacedV2 when the replace gave the pending order the new trigger <paramref name="newTrigger"/> (0:
+    /// it gave none, or the session speaks version 1).
+    /// </summary>
+    public static BinaryMessage Replaced(in EngineEvent e, ulong clientOrderId, long newTrigger)
         => new()
         {
-            Type = MessageType.Replaced, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
-            Price = e.Price, Leaves = e.Quantity,
+            Type = newTrigger != 0 ? MessageType.ReplacedV2 : MessageType.Replaced, ClientOrderId = clientOrderId, OrderId = e.OrderId,
+            Instrument = e.Instrument, Price = e.Price, Leaves = e.Quantity, TriggerPrice = newTrigger,
+        };
+
+    /// <summary>Refreshed (version 2 sessions): an iceberg shows a new slice from its reserve, at the back of its price level.</summary>
+    public static BinaryMessage Refreshed(in EngineEvent e, ulong clientOrderId)
+        => new()
+        {
+            Type = MessageType.Refreshed, ClientOrderId = clientOrderId, OrderId = e.OrderId, Instrument = e.Instrument,
+            Price = e.Price, Quantity = e.Quantity, Leaves = e.Remaining, Side = e.Side,
         };
 }

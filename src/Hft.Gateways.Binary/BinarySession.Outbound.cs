@@ -102,19 +102,27 @@ public sealed partial class BinarySession : IAccountEventSink, ICommandReply, ID
                         Enqueue(BinaryResponses.Canceled(in e, o.ClientOrderId), sequence);
                         Remove(e.OrderId, o);
                         break;
+                    // version 1 has no ReplacedV2: a replace that moved a trigger (over REST or FIX) is a plain Replaced there
                     case EventKind.Replaced when e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
-                        Enqueue(BinaryResponses.Replaced(in e, o.ClientOrderId), sequence);
+                        long newTrigger = Speaks(MessageType.ReplacedV2) ? command.NewTriggerOf(e.OrderId) : 0;
+                        Enqueue(BinaryResponses.Replaced(in e, o.ClientOrderId, newTrigger), sequence);
                         break;
                     // version 1 has no Triggered message: its sessions see the fired order's fills and cancel only
-                    case EventKind.Triggered when _version >= BinaryProtocol.SinceVersion(MessageType.Triggered) && e.Account == account
-                        && byExchangeId.TryGetValue(e.OrderId, out var o):
+                    case EventKind.Triggered when Speaks(MessageType.Triggered) && e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
                         Enqueue(BinaryResponses.Triggered(in e, o.ClientOrderId), sequence);
+                        break;
+                    // nor Refreshed: an iceberg's slice refresh shows there only in its fills' leaves
+                    case EventKind.Refreshed when Speaks(MessageType.Refreshed) && e.Account == account && byExchangeId.TryGetValue(e.OrderId, out var o):
+                        Enqueue(BinaryResponses.Refreshed(in e, o.ClientOrderId), sequence);
                         break;
                 }
             }
         }
         _signal.Set();
     }
+
+    /// <summary>The session's version has <paramref name="type"/> (it is sent only to sessions of that version or later).</summary>
+    private bool Speaks(MessageType type) => _version >= BinaryProtocol.SinceVersion(type);
 
     private void Fill(in EngineEvent e, OrderRef order, long orderId, long leaves, Liquidity liquidity, long sequence)
     {

@@ -101,7 +101,7 @@ public sealed partial class BinarySession
         }
         if ((byte)type >= 0x80 || BinaryCodec.FrameSize(type) == 0) return Stop(DisconnectReason.UnknownMessageType);
         if (!_loggedIn) return Stop(DisconnectReason.NotLoggedIn);
-        if (BinaryProtocol.SinceVersion(type) > _version) return Stop(DisconnectReason.UnknownMessageType); // not in the session's version
+        if (!Speaks(type)) return Stop(DisconnectReason.UnknownMessageType); // not in the session's version
         if (!BinaryCodec.TryRead(frame, out var m)) return Stop(DisconnectReason.MalformedFrame);
         switch (type)
         {
@@ -125,7 +125,7 @@ public sealed partial class BinarySession
             case MessageType.CancelOrder:
                 CancelOrReplace(in m, CommandOp.Cancel, now);
                 break;
-            case MessageType.ReplaceOrder:
+            case MessageType.ReplaceOrder or MessageType.ReplaceOrderV2:
                 CancelOrReplace(in m, CommandOp.Replace, now);
                 break;
             case MessageType.MassCancel:
@@ -144,7 +144,7 @@ public sealed partial class BinarySession
     private static CommandOp OpOf(MessageType type) => type switch
     {
         MessageType.CancelOrder => CommandOp.Cancel,
-        MessageType.ReplaceOrder => CommandOp.Replace,
+        MessageType.ReplaceOrder or MessageType.ReplaceOrderV2 => CommandOp.Replace,
         MessageType.MassCancel => CommandOp.MassCancel,
         _ => CommandOp.New,
     };
@@ -198,7 +198,12 @@ public sealed partial class BinarySession
             SessionReject(in m, SessionRejectReason.InvalidField);
             return;
         }
-        var reason = RejectReason.None;
+        var reason = op == CommandOp.Replace ? BinaryOrderEntry.ReplaceEdgeReject(in m) : RejectReason.None;
+        if (reason != RejectReason.None)
+        {
+            Reject(m.ClientOrderId, m.OrderId, m.Instrument, op, reason); // before any lookup or adoption: nothing changes
+            return;
+        }
         long id = m.OrderId;
         int instrument;
         var orders = Orders;

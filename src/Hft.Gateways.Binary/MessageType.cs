@@ -20,6 +20,9 @@ public enum MessageType : byte
     /// <summary>Version 2: a new order with a trigger price, display quantity and expire time (stop, take-profit, iceberg, GTD).</summary>
     NewOrderV2 = 0x14,
 
+    /// <summary>Version 2: a replace that may also move a pending stop / take-profit order's trigger price.</summary>
+    ReplaceOrderV2 = 0x15,
+
     // ---- server → client: session ----
     LoginAccepted = 0x81,
     LoginRejected = 0x82,
@@ -37,4 +40,10 @@ public enum MessageType : byte
 
     /// <summary>Version 2: a pending stop / take-profit order fired and entered matching.</summary>
     Triggered = 0x96,
+
+    /// <summary>Version 2: the answer to a replace that moved a pending order's trigger price (Replaced with the new trigger).</summary>
+    ReplacedV2 = 0x97,
+
+    /// <summary>Version 2: an iceberg's displayed slice was used up and a new one shown from its reserve; it lost time priority.</summary>
+    Refreshed = 0x98,
 }

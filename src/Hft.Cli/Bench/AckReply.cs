@@ -79,7 +79,7 @@ internal sealed class AckReply(SessionOrderIds ids, int capacity) : ICommandRepl
                     Add(BinaryResponses.Canceled(in e, client));
                     break;
                 case EventKind.Replaced:
-                    Add(BinaryResponses.Replaced(in e, client));
+                    Add(BinaryResponses.Replaced(in e, client, command.NewTriggerOf(e.OrderId)));
                     break;
             }
             if (e.OrderId == command.OrderId) _answered = true;

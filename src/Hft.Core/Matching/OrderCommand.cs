@@ -78,6 +78,12 @@ public struct OrderCommand
     /// </summary>
     public long ExpireTime;
 
+    /// <summary>
+    /// The trigger price this command gave order <paramref name="orderId"/>: a replace's new trigger (the order's
+    /// Replaced event does not carry it), 0 when it gave none (the order keeps its trigger, or has none).
+    /// </summary>
+    public readonly long NewTriggerOf(long orderId) => Op == CommandOp.Replace && OrderId == orderId ? TriggerPrice : 0;
+
     public static OrderCommand NewLimit(long id, int account, int instrument, Side side, long price, long qty,
         TimeInForce tif = TimeInForce.Gtc, bool postOnly = false, SelfTradePrevention stp = SelfTradePrevention.None)
         => new()
