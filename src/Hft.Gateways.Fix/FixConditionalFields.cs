@@ -22,6 +22,7 @@ public static class FixConditionalFields
     [
         new(FixMsgTypes.NewOrderSingle, FixTags.Price, FixTags.OrdType, "24"),      // limit, stop limit
         new(FixMsgTypes.NewOrderSingle, FixTags.StopPx, FixTags.OrdType, "34"),     // stop, stop limit
+        new(FixMsgTypes.OrderCancelReplaceRequest, FixTags.StopPx, FixTags.OrdType, "34"), // a replace restates the stop's trigger
         new(FixMsgTypes.OrderMassCancelRequest, FixTags.Symbol, FixTags.MassCancelRequestType, "1"), // cancel orders for a security
     ];
 

@@ -30,6 +30,10 @@ internal sealed class FixOrder
 
     public long OrderQty { get; set; }
     public long Price { get; set; }
+
+    /// <summary>StopPx (99) of a stop or take-profit type in ticks: its trigger price, as last replaced (0 for other types).</summary>
+    public long StopPx { get; set; }
+
     public long Cum { get; set; }
 
     /// <summary>Σ fill price (ticks) × fill quantity (lots), for AvgPx.</summary>
@@ -45,7 +49,8 @@ internal sealed class FixOrder
     private readonly Queue<PendingRequest> _pending = new();
 
     /// <summary>Makes this (new or recycled) instance the order just entered.</summary>
-    public void Init(long orderId, Instrument instrument, Side side, OrderType type, TimeInForce tif, string clOrdId, long quantity, long price)
+    public void Init(long orderId, Instrument instrument, Side side, OrderType type, TimeInForce tif, string clOrdId, long quantity, long price,
+        long stopPx)
     {
         OrderId = orderId;
         Instrument = instrument;
@@ -56,6 +61,7 @@ internal sealed class FixOrder
         FormerClOrdIds.Clear();
         OrderQty = quantity;
         Price = price;
+        StopPx = stopPx;
         Leaves = quantity;
         Cum = 0;
         Notional = 0;

@@ -96,19 +96,9 @@ internal sealed class FixOrderEntry(FixConnection connection)
             Reject(13, $"OrderQty is not a positive multiple of lot {instrument.Lot}", clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
-        long ticks = 0;
-        bool hasPrice = m.TryGet(FixTags.Price, out var priceBytes);
-        if (type.HasLimitPrice())
+        if (!FixOrderTypes.TryReadPrice(m, instrument, type, out long ticks, out _, out string? priceProblem))
         {
-            if (instrument.TryParsePrice(priceBytes, out ticks) != RejectReason.None)
-            {
-                Reject(99, $"Price is not a positive multiple of tick {instrument.Tick}", clOrdIdBytes, symbolBytes, qtyBytes);
-                return;
-            }
-        }
-        else if (hasPrice)
-        {
-            Reject(99, "a market or stop order takes no Price", clOrdIdBytes, symbolBytes, qtyBytes);
+            Reject(99, priceProblem!, clOrdIdBytes, symbolBytes, qtyBytes);
             return;
         }
         var pipeline = session.Pipeline;
@@ -135,7 +125,7 @@ internal sealed class FixOrderEntry(FixConnection connection)
         string clOrdId = Encoding.ASCII.GetString(clOrdIdBytes); // the one allocation: the journal and the order directory keep it
         var book = session.Book;
         var order = book.Rent();
-        order.Init(cmd.OrderId, instrument, cmd.Side, cmd.Type, tif, clOrdId, lots, ticks);
+        order.Init(cmd.OrderId, instrument, cmd.Side, cmd.Type, tif, clOrdId, lots, ticks, cmd.TriggerPrice);
         if (!book.TryAdd(order))
         {
             book.Return(order);
@@ -231,9 +221,9 @@ internal sealed class FixOrderEntry(FixConnection connection)
         }
         cmd = default;
         byte ordType = m.GetChar(FixTags.OrdType);
-        if (ordType != (order.Type == OrderType.Limit ? (byte)'2' : (byte)'1') || order.Type != OrderType.Limit)
+        if (order.Type == OrderType.Market || ordType != FixOrderTypes.Code(order.Type))
         {
-            problem = "only a limit order's price and quantity can be replaced (OrdType 2)";
+            problem = "OrdType must be the order's own: 2 (limit), 3 (stop) or 4 (stop limit); a market order is not replaced";
             return false;
         }
         var inst = order.Instrument;
@@ -254,15 +244,26 @@ internal sealed class FixOrderEntry(FixConnection connection)
         {
             Op = CommandOp.Replace, OrderId = order.OrderId, Account = session.AccountId, Instrument = inst.Index, Quantity = total - filled,
         };
-        if (m.TryGet(FixTags.Price, out var priceBytes))
+        if (!FixOrderTypes.TryReadPrice(m, inst, order.Type, out cmd.Price, out cmd.HasPrice, out problem)) return false;
+        return TryReadNewTrigger(m, order, ref cmd, out problem);
+    }
+
+    /// <summary>
+    /// StopPx (99) and TriggerDirection (5109), read as for a NewOrderSingle of the order's own type (a stop or stop
+    /// limit needs StopPx, others may not carry it; 5109 may not turn a stop into a take-profit or back). A StopPx other
+    /// than the order's is its new trigger; the order's own StopPx restates it, so a stop limit that already fired is
+    /// replaced as the limit order it became (a new trigger for it is the engine's invalid_trigger_price).
+    /// </summary>
+    private static bool TryReadNewTrigger(FixMessage m, FixOrder order, ref OrderCommand cmd, out string? problem)
+    {
+        var entered = new OrderCommand { Side = order.Side, Type = FixOrderTypes.Of(FixOrderTypes.Code(order.Type)) };
+        if (!FixOrderTypes.TryReadTrigger(m, order.Instrument, ref entered, out problem)) return false;
+        if (m.Has(FixCustomTags.TriggerDirection) && entered.Type != order.Type)
         {
-            if (inst.TryParsePrice(priceBytes, out cmd.Price) != RejectReason.None)
-            {
-                problem = $"Price is not a positive multiple of tick {inst.Tick}";
-                return false;
-            }
-            cmd.HasPrice = true;
+            problem = "TriggerDirection (5109) must be the order's own: a replace does not turn a stop into a take-profit or back";
+            return false;
         }
+        if (entered.TriggerPrice != order.StopPx) cmd.TriggerPrice = entered.TriggerPrice;
         return true;
     }
 

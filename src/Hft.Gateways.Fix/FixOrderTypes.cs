@@ -36,6 +36,57 @@ internal static class FixOrderTypes
     public static bool TryReadTerms(FixMessage m, Instrument instrument, ref OrderCommand cmd, out int ordRejReason, out string? problem)
     {
         ordRejReason = 99;
+        if (!TryReadTrigger(m, instrument, ref cmd, out problem)) return false;
+        if (m.TryGet(FixTags.MaxFloor, out var maxFloor) && instrument.TryParseQuantity(maxFloor, out cmd.DisplayQuantity) != RejectReason.None)
+        {
+            problem = $"MaxFloor is not a positive multiple of lot {instrument.Lot}";
+            return false;
+        }
+        bool hasExpire = m.TryGet(FixTags.ExpireTime, out var expire);
+        if (hasExpire != (cmd.Tif == TimeInForce.Gtd))
+        {
+            problem = hasExpire ? "ExpireTime (126) is only for TimeInForce 6 (GTD)" : "TimeInForce 6 (GTD) needs ExpireTime (126)";
+            return false;
+        }
+        if (hasExpire)
+        {
+            if (!FixDictionary.TryParseUtcTimestamp(expire, out long ticks) || ticks <= DateTime.UtcNow.Ticks)
+            {
+                problem = "ExpireTime must be a UTCTimestamp in the future";
+                return false;
+            }
+            cmd.ExpireTime = (ticks - DateTime.UnixEpoch.Ticks) * 100;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Price (44): on a type with a limit price, a price on the tick grid (absent: <paramref name="hasPrice"/> false);
+    /// refused on a market-priced type (market, stop). For a NewOrderSingle and an OrderCancelReplaceRequest.
+    /// </summary>
+    public static bool TryReadPrice(FixMessage m, Instrument instrument, OrderType type, out long ticks, out bool hasPrice, out string? problem)
+    {
+        ticks = 0;
+        problem = null;
+        hasPrice = m.TryGet(FixTags.Price, out var price);
+        if (!hasPrice) return true;
+        if (!type.HasLimitPrice())
+        {
+            problem = "a market or stop order takes no Price";
+            return false;
+        }
+        if (instrument.TryParsePrice(price, out ticks) == RejectReason.None) return true;
+        problem = $"Price is not a positive multiple of tick {instrument.Tick}";
+        return false;
+    }
+
+    /// <summary>
+    /// Reads StopPx (99) into the trigger price of <paramref name="cmd"/> (a stop or stop-limit type: required; other
+    /// types: refused) and TriggerDirection (5109), which turns a stop against its own direction into a take-profit.
+    /// The one reading of both for a NewOrderSingle and an OrderCancelReplaceRequest.
+    /// </summary>
+    public static bool TryReadTrigger(FixMessage m, Instrument instrument, ref OrderCommand cmd, out string? problem)
+    {
         problem = null;
         bool hasStopPx = m.TryGet(FixTags.StopPx, out var stopPx);
         if (cmd.Type.IsTriggered() != hasStopPx)
@@ -59,26 +110,9 @@ internal static class FixOrderTypes
             if (onRise != OrderType.Stop.TriggersOnRise(cmd.Side))
                 cmd.Type = cmd.Type == OrderType.Stop ? OrderType.TakeProfit : OrderType.TakeProfitLimit;
         }
-        if (m.TryGet(FixTags.MaxFloor, out var maxFloor) && instrument.TryParseQuantity(maxFloor, out cmd.DisplayQuantity) != RejectReason.None)
-        {
-            problem = $"MaxFloor is not a positive multiple of lot {instrument.Lot}";
-            return false;
-        }
-        bool hasExpire = m.TryGet(FixTags.ExpireTime, out var expire);
-        if (hasExpire != (cmd.Tif == TimeInForce.Gtd))
-        {
-            problem = hasExpire ? "ExpireTime (126) is only for TimeInForce 6 (GTD)" : "TimeInForce 6 (GTD) needs ExpireTime (126)";
-            return false;
-        }
-        if (hasExpire)
-        {
-            if (!FixDictionary.TryParseUtcTimestamp(expire, out long ticks) || ticks <= DateTime.UtcNow.Ticks)
-            {
-                problem = "ExpireTime must be a UTCTimestamp in the future";
-                return false;
-            }
-            cmd.ExpireTime = (ticks - DateTime.UnixEpoch.Ticks) * 100;
-        }
         return true;
     }
+
+    /// <summary>TriggerDirection (5109) of a stop or take-profit type: U when it fires on a rise of the last trade, else D.</summary>
+    public static byte TriggerDirectionCode(OrderType type, Side side) => type.TriggersOnRise(side) ? (byte)'U' : (byte)'D';
 }

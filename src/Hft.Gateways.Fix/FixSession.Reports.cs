@@ -64,7 +64,7 @@ internal sealed partial class FixSession
         Finish(order);
     }
 
-    private void OnReplaced(FixOrder order, in EngineEvent e)
+    private void OnReplaced(FixOrder order, in EngineEvent e, long newTrigger)
     {
         string? orig = null;
         if (order.TryTakePending(CommandOp.Replace, out var request))
@@ -73,6 +73,7 @@ internal sealed partial class FixSession
             Book.Rename(order, request.ClOrdId);
         }
         order.Price = e.Price;
+        if (newTrigger != 0) order.StopPx = newTrigger;
         order.Leaves = e.Quantity;
         order.OrderQty = order.Cum + e.Quantity;
         order.Status = order.Cum > 0 ? (byte)'1' : (byte)'0';
@@ -103,6 +104,13 @@ internal sealed partial class FixSession
         AddQty(w, FixTags.OrderQty, inst, o.OrderQty);
         w.AddChar(FixTags.OrdType, FixOrderTypes.Code(o.Type));
         if (o.Type.HasLimitPrice()) AddPrice(w, FixTags.Price, inst, o.Price);
+        if (o.Type.IsTriggered())
+        {
+            AddPrice(w, FixTags.StopPx, inst, o.StopPx);
+            // a take-profit is a stop against its own direction: 5109 says which, where the counterparty agreed the tag
+            if (_echoTriggerDirection && o.Type is OrderType.TakeProfit or OrderType.TakeProfitLimit)
+                w.AddChar(FixCustomTags.TriggerDirection, FixOrderTypes.TriggerDirectionCode(o.Type, o.Side));
+        }
         w.AddChar(FixTags.TimeInForce, TifCode(o.Tif));
         if (lastQty > 0)
         {

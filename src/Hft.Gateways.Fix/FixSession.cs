@@ -37,6 +37,7 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
     private readonly FixFieldWriter _fields = new();
     private long _execCounter;
     private readonly string _execPrefix;
+    private readonly bool _echoTriggerDirection; // the venue agreed TriggerDirection (5109) with its counterparties
 
     public const int MaxQueuedEvents = 1 << 20;
 
@@ -55,6 +56,7 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
         Seq = new FixSequenceStore(stem + ".seqnums", gateway.FixSeqFsyncMs);
         SentStore = new FixResendStore(gateway.FixResendStoreMessages, stem + ".sent");
         if (Seq.NextOut == 1) SentStore.Clear(); // new (or deleted) sequence file: nothing sent under these numbers
+        _echoTriggerDirection = gateway.FixAllowedCustomTags.Contains(FixCustomTags.TriggerDirection);
         _execPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "-";
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = $"hft-fix-{config.SenderCompId}" };
     }
@@ -299,7 +301,10 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
         foreach (ref readonly var e in events)
         {
             if (e.Account == AccountId && Book.Contains(e.OrderId))
-                any |= Enqueue(new ReportItem { Event = e, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
+                any |= Enqueue(new ReportItem
+                {
+                    Event = e, CommandOp = command.Op, CommandOrderId = command.OrderId, NewTrigger = command.NewTriggerOf(e.OrderId), Sequence = sequence,
+                });
             if (e.Kind == EventKind.Trade && e.MakerAccount == AccountId && Book.Contains(e.MakerOrderId))
                 any |= Enqueue(new ReportItem { Event = e, Maker = true, CommandOp = command.Op, CommandOrderId = command.OrderId, Sequence = sequence });
         }
@@ -428,7 +433,7 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
                 OnCanceled(order, in e, item.CommandOp == CommandOp.Cancel && item.CommandOrderId == id);
                 break;
             case EventKind.Replaced:
-                OnReplaced(order, in e);
+                OnReplaced(order, in e, item.NewTrigger);
                 break;
         }
     }

@@ -15,6 +15,9 @@ internal struct ReportItem
     public CommandOp CommandOp;
     public long CommandOrderId;
 
+    /// <summary>Replaced: the trigger price the replace gave the pending order (0: it kept its trigger, or has none).</summary>
+    public long NewTrigger;
+
     /// <summary>The journal record of the command that caused the event (0 = nothing to wait for).</summary>
     public long Sequence;
 
