@@ -180,6 +180,26 @@ public sealed class FixClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An OrderCancelReplaceRequest restating an order of any type: OrdType, the new total OrderQty, Price (null: the
+    /// price stays; none for a stop), StopPx (99) and TriggerDirection (5109) as a NewOrderSingle carries them.
+    /// </summary>
+    public void ReplaceWithTerms(string clOrdId, string origClOrdId, string symbol, char side, string qty, string? price, char ordType,
+        string? stopPx, char? triggerDirection = null)
+    {
+        lock (_gate)
+        {
+            _fields.Clear();
+            _fields.Add(FixTags.ClOrdId, Ascii(clOrdId)).Add(FixTags.OrigClOrdId, Ascii(origClOrdId)).Add(FixTags.Symbol, Ascii(symbol))
+                .AddChar(FixTags.Side, (byte)side).AddTime(FixTags.TransactTime, DateTime.UtcNow).Add(FixTags.OrderQty, Ascii(qty))
+                .AddChar(FixTags.OrdType, (byte)ordType);
+            if (price is not null) _fields.Add(FixTags.Price, Ascii(price));
+            if (stopPx is not null) _fields.Add(FixTags.StopPx, Ascii(stopPx));
+            if (triggerDirection is { } d) _fields.AddChar(FixCustomTags.TriggerDirection, (byte)d);
+            Send("G"u8, _fields.Written, flush: true);
+        }
+    }
+
     private static byte[] Ascii(string? text) => text is null ? [] : Encoding.ASCII.GetBytes(text);
 
     public void MassCancel(string clOrdId, string? symbol)

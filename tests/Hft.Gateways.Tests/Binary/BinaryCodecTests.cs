@@ -69,6 +69,22 @@ public class BinaryCodecTests
         Assert.Equal(m.ExpireTime, BitConverter.ToInt64(buffer[64..]));
     }
 
+    [Theory]
+    [InlineData(MessageType.ReplaceOrderV2, MessageType.ReplaceOrder)]
+    [InlineData(MessageType.ReplacedV2, MessageType.Replaced)]
+    [InlineData(MessageType.Refreshed, MessageType.Triggered)]
+    public void A_version_2_message_is_its_48_byte_version_1_layout_and_one_field_at_48(MessageType v2, MessageType v1)
+    {
+        Span<byte> buffer = stackalloc byte[BinaryProtocol.MaxFixedMessageSize];
+        Span<byte> older = stackalloc byte[48];
+        Assert.Equal(56, BinaryCodec.Write(Sample(v2), 5, buffer));
+        Assert.Equal(48, BinaryCodec.Write(Sample(v1), 5, older));
+        Assert.True(buffer[3..48].SequenceEqual(older[3..]), "bytes 3 to 47 as the version 1 layout");
+        var sample = Sample(v2);
+        long added = v2 == MessageType.Refreshed ? sample.Leaves : sample.TriggerPrice;
+        Assert.Equal(added, BitConverter.ToInt64(buffer[48..]));
+    }
+
     [Fact]
     public void A_fill_keeps_every_field()
     {

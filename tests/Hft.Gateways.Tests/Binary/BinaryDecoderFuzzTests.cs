@@ -41,8 +41,8 @@ public class BinaryDecoderFuzzTests(ITestOutputHelper output)
             => $"{(AfterLogin ? "after" : "before")} login: {string.Join(" | ", Frames.Select(f => $"{f.Kind} {Convert.ToHexString(f.Bytes)}"))}";
     }
 
-    private static readonly byte[] s_clientTypes = [0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14];
-    private static readonly byte[] s_fixedTypes = [0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14];
+    private static readonly byte[] s_clientTypes = [0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15];
+    private static readonly byte[] s_fixedTypes = [0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15];
 
     private static int SizeOf(byte type) => BinaryCodec.FrameSize((MessageType)type);
 

@@ -227,15 +227,9 @@ public class BinaryOrderEntryTests
     public async Task An_account_order_placed_over_rest_can_be_adopted_by_exchange_id_and_canceled()
     {
         await using var s = await StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders")
-        {
-            Content = new StringContent("""{"symbol":"BTCUSD","side":"buy","type":"limit","price":"49000","qty":"1"}""",
-                System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", s.Tokens.Mint("A1", Roles.Trader));
-        using var response = await s.Http.SendAsync(request);
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        long id = doc.RootElement.GetProperty("id").GetInt64();
+        var placed = await s.SendJsonAsync(HttpMethod.Post, "/api/v1/orders", "A1",
+            """{"symbol":"BTCUSD","side":"buy","type":"limit","price":"49000","qty":"1"}""");
+        long id = placed.GetProperty("id").GetInt64();
 
         var c = await s.LoginAsync();
         c.SendCancel(55, orderId: id, instrument: Btc);

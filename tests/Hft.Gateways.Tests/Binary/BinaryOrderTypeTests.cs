@@ -9,8 +9,8 @@ using static Hft.Gateways.Tests.Support.GatewayFixture;
 namespace Hft.Gateways.Tests.Binary;
 
 /// <summary>
-/// Stop, iceberg and good-till-date orders over real binary sessions (protocol version 2's NewOrderV2 and Triggered),
-/// and what a version 1 session is still given.
+/// Stop, iceberg and good-till-date orders over real binary sessions (protocol version 2's NewOrderV2, Triggered and
+/// Refreshed), and what a version 1 session is still given.
 /// </summary>
 public class BinaryOrderTypeTests
 {
@@ -76,6 +76,9 @@ public class BinaryOrderTypeTests
         var second = await a2.ExpectAsync(MessageType.Fill);
         Assert.Equal((TenthBtc, TenthBtc / 2, 0L), (first.Quantity, second.Quantity, second.Leaves));
         Assert.Equal(OneBtc - TenthBtc, (await a1.ExpectAsync(MessageType.Fill)).Leaves); // leaves: displayed and hidden
+        var refreshed = await a1.ExpectAsync(MessageType.Refreshed); // a new slice from the reserve, at the back of its level
+        Assert.Equal((1ul, accepted.OrderId, Px51000, TenthBtc, OneBtc - TenthBtc, Side.Sell, Btc),
+            (refreshed.ClientOrderId, refreshed.OrderId, refreshed.Price, refreshed.Quantity, refreshed.Leaves, refreshed.Side, refreshed.Instrument));
         Assert.Equal(OneBtc - TenthBtc - TenthBtc / 2, (await a1.ExpectAsync(MessageType.Fill)).Leaves);
         Assert.Equal(TenthBtc / 2, await AskAtAsync(s, Px51000));
 
@@ -119,7 +122,7 @@ public class BinaryOrderTypeTests
     }
 
     /// <summary>A2 rests a bid of 1 BTC at 50000, A1 sells 0.1 into it (client order ids 1): BTCUSD's last trade is 50000.</summary>
-    private static async Task LastTradeAt50000Async(BinaryClient a1, BinaryClient a2)
+    internal static async Task LastTradeAt50000Async(BinaryClient a1, BinaryClient a2)
     {
         a2.SendNewOrder(1, Btc, Side.Buy, OrderType.Limit, TimeInForce.Gtc, Px50000, OneBtc);
         await a2.ExpectAsync(MessageType.OrderAccepted);
@@ -129,7 +132,7 @@ public class BinaryOrderTypeTests
         await a2.ExpectAsync(MessageType.Fill);
     }
 
-    private static async Task<long> AskAtAsync(GatewayFixture s, long price)
+    internal static async Task<long> AskAtAsync(GatewayFixture s, long price)
     {
         var book = await s.GetJsonAsync("/api/v1/book/BTCUSD", "A1");
         foreach (var level in book.GetProperty("asks").EnumerateArray())

@@ -15,6 +15,7 @@ public class MessageTypeStabilityTests
             [MessageType.Login] = 0x01, [MessageType.Logout] = 0x02, [MessageType.Heartbeat] = 0x03,
             [MessageType.NewOrder] = 0x10, [MessageType.CancelOrder] = 0x11, [MessageType.ReplaceOrder] = 0x12, [MessageType.MassCancel] = 0x13,
             [MessageType.NewOrderV2] = 0x14, [MessageType.Triggered] = 0x96,
+            [MessageType.ReplaceOrderV2] = 0x15, [MessageType.ReplacedV2] = 0x97, [MessageType.Refreshed] = 0x98,
             [MessageType.LoginAccepted] = 0x81, [MessageType.LoginRejected] = 0x82, [MessageType.LogoutNotice] = 0x83,
             [MessageType.ServerHeartbeat] = 0x84, [MessageType.SessionReject] = 0x85,
             [MessageType.OrderAccepted] = 0x90, [MessageType.OrderRejected] = 0x91, [MessageType.Fill] = 0x92, [MessageType.Canceled] = 0x93,
@@ -34,6 +35,7 @@ public class MessageTypeStabilityTests
             [MessageType.LoginRejected] = 16, [MessageType.LogoutNotice] = 16, [MessageType.ServerHeartbeat] = 8, [MessageType.SessionReject] = 16,
             [MessageType.OrderAccepted] = 48, [MessageType.OrderRejected] = 32, [MessageType.Fill] = 64, [MessageType.Canceled] = 40,
             [MessageType.Replaced] = 48, [MessageType.MassCancelDone] = 24, [MessageType.NewOrderV2] = 72, [MessageType.Triggered] = 48,
+            [MessageType.ReplaceOrderV2] = 56, [MessageType.ReplacedV2] = 56, [MessageType.Refreshed] = 56,
         };
         foreach (var type in Enum.GetValues<MessageType>()) Assert.Equal(expected[type], BinaryCodec.FrameSize(type));
         Assert.True(Enum.GetValues<MessageType>().Where(t => t != MessageType.Login).All(t => BinaryCodec.FrameSize(t) <= BinaryProtocol.MaxFixedMessageSize));
@@ -45,7 +47,8 @@ public class MessageTypeStabilityTests
         Assert.Equal(2, BinaryProtocol.Version);
         Assert.Equal(1, BinaryProtocol.MinVersion);
         foreach (var type in Enum.GetValues<MessageType>())
-            Assert.Equal(type is MessageType.NewOrderV2 or MessageType.Triggered ? 2 : 1, BinaryProtocol.SinceVersion(type));
+            Assert.Equal(type is MessageType.NewOrderV2 or MessageType.Triggered or MessageType.ReplaceOrderV2 or MessageType.ReplacedV2
+                or MessageType.Refreshed ? 2 : 1, BinaryProtocol.SinceVersion(type));
     }
 
     [Fact]
@@ -80,6 +83,8 @@ public class MessageTypeStabilityTests
         Assert.Equal(1, (byte)Liquidity.Maker);
         Assert.Equal(2, (byte)Liquidity.Taker);
         Assert.Equal(1, (byte)SessionRejectReason.InvalidField);
+        Assert.Equal((1, 2), (BinaryMessage.HasPriceFlag, BinaryMessage.HasTriggerFlag)); // ReplaceOrder(V2) flag bits
+        Assert.Equal(1, BinaryMessage.PostOnlyFlag);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public class FixReportPathAllocationTests
                 Assert.True(message.TryParse(wire, 0, n, out _, out _));
                 long id = 1_000_000 + i;
                 var order = session.Book.Rent();
-                order.Init(id, instrument, Side.Buy, OrderType.Limit, TimeInForce.Gtc, names[i % names.Length], 1, 100);
+                order.Init(id, instrument, Side.Buy, OrderType.Limit, TimeInForce.Gtc, names[i % names.Length], 1, 100, stopPx: 0);
                 Assert.True(session.Book.TryAdd(order));
                 var cmd = OrderCommand.NewLimit(id, account, instrument.Index, Side.Buy, 100, 1, TimeInForce.Gtc, false);
                 events[0] = new EngineEvent { Kind = EventKind.Accepted, OrderId = id, Account = account, Instrument = instrument.Index, Quantity = 1, Price = 100 };

@@ -23,7 +23,7 @@ public sealed record Step(byte[] Bytes, Verdict Verdict, MessageType Reply = 0, 
 /// docs/protocol/binary.md as an executable model, written from the document rather than from the server's code: how
 /// the server cuts a client's byte stream into frames and judges each one. Credentials are assumed wrong and the
 /// session's account to have no orders (so every order message is refused), which is what the fuzz tests send. A
-/// logged-on session speaks the newest version (the client library's), so NewOrderV2 is one of its messages.
+/// logged-on session speaks the newest version (the client library's), so NewOrderV2 and ReplaceOrderV2 are among its messages.
 /// </summary>
 public static class BinaryProtocolModel
 {
@@ -37,6 +37,7 @@ public static class BinaryProtocolModel
         0x12 => 48, // ReplaceOrder
         0x13 => 24, // MassCancel
         0x14 => 72, // NewOrderV2
+        0x15 => 56, // ReplaceOrderV2
         _ => 0,
     };
 
@@ -115,8 +116,10 @@ public static class BinaryProtocolModel
                 return defined ? Answers(bytes, MessageType.OrderRejected) : Answers(bytes, MessageType.SessionReject, (byte)SessionRejectReason.InvalidField);
             case 0x11:
                 return Answers(bytes, MessageType.OrderRejected, (byte)Hft.Core.Events.RejectReason.UnknownOrder);
-            case 0x12:
-                return (body[36] & ~1) == 0 ? Answers(bytes, MessageType.OrderRejected) : Answers(bytes, MessageType.SessionReject, (byte)SessionRejectReason.InvalidField);
+            case 0x12 or 0x15: // flags: bit 0 price set; ReplaceOrderV2 also bit 1 trigger set
+                return (body[36] & ~(type == 0x15 ? 3 : 1)) == 0
+                    ? Answers(bytes, MessageType.OrderRejected)
+                    : Answers(bytes, MessageType.SessionReject, (byte)SessionRejectReason.InvalidField);
             default: // 0x13 MassCancel
                 int instrument = BinaryPrimitives.ReadInt32LittleEndian(body[8..]);
                 return instrument >= -1 && instrument < instruments

@@ -100,9 +100,13 @@ public sealed class GatewayFixture : IAsyncDisposable
         return client;
     }
 
-    public async Task<JsonElement> GetJsonAsync(string path, string account)
+    public Task<JsonElement> GetJsonAsync(string path, string account) => SendJsonAsync(HttpMethod.Get, path, account);
+
+    /// <summary>A REST request of <paramref name="account"/> (a trader) with a JSON body; asserts success and returns the answer.</summary>
+    public async Task<JsonElement> SendJsonAsync(HttpMethod method, string path, string account, string? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Mint(account, Roles.Trader));
         using var response = await Http.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
