@@ -20,7 +20,8 @@ public class FixOrderTypeTests
         a1.NewOrderWithTerms("STOP1", "BTCUSD", '1', "0.5", "50200.00", ordType: '4', tif: '6', stopPx: "50100.00",
             expireTime: DateTime.UtcNow.AddHours(1));
         var ack = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
-        Assert.Equal(("0", "4", "6"), (ack[FixTags.ExecType], ack[FixTags.OrdType], ack[FixTags.TimeInForce]));
+        Assert.Equal(("0", "4", "6", "50100"), (ack[FixTags.ExecType], ack[FixTags.OrdType], ack[FixTags.TimeInForce], ack[FixTags.StopPx]));
+        Assert.Null(ack[FixCustomTags.TriggerDirection]); // a plain stop: its OrdType says it all
 
         a2.NewOrder("A1", "BTCUSD", '2', "1", "50100.00");
         a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A1");
@@ -44,7 +45,7 @@ public class FixOrderTypeTests
         Assert.Contains("would_trigger_immediately", refused[FixTags.Text]);
         a1.NewOrderWithTerms("TP1", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00", triggerDirection: 'U');
         var ack = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "TP1");
-        Assert.Equal(("0", "4"), (ack[FixTags.ExecType], ack[FixTags.OrdType]));
+        Assert.Equal(("0", "4", "50100", "U"), (ack[FixTags.ExecType], ack[FixTags.OrdType], ack[FixTags.StopPx], ack[FixCustomTags.TriggerDirection]));
         a1.NewOrderWithTerms("TP2", "BTCUSD", '2', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00", triggerDirection: 'X');
         var bad = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "TP2");
         Assert.Equal("8", bad[FixTags.ExecType]);
@@ -55,6 +56,7 @@ public class FixOrderTypeTests
         a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00"); // trades at 50100: the price rose to the take-profit's trigger
         var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "TP1" && m[FixTags.ExecType] == "F");
         Assert.Equal(("2", "0.5", "50000"), (fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx]));
+        Assert.Equal("U", fill[FixCustomTags.TriggerDirection]); // every report of a take-profit says which way it fires
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public class FixOrderTypeTests
     }
 
     /// <summary>A2 rests a bid of 1 at 50000 and A1 sells 0.1 into it: BTCUSD's last trade is 50000.</summary>
-    private static void LastTradeAt50000(FixClient a1, FixClient a2)
+    internal static void LastTradeAt50000(FixClient a1, FixClient a2)
     {
         a2.NewOrder("B1", "BTCUSD", '1', "1", "50000.00");
         a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "B1");
