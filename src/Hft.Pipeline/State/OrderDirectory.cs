@@ -116,7 +116,7 @@ public sealed class OrderDirectory : IPipelineObserver, INewOrderObserver
                     Apply(e.OrderId, OrderStatus.Canceled, 0, 0, e.CancelReason.Name());
                     break;
                 case EventKind.Replaced:
-                    Replace(e.OrderId, e.Price, e.Quantity);
+                    Replace(e.OrderId, e.Price, e.Quantity, command.NewTriggerOf(e.OrderId));
                     break;
             }
         }
@@ -138,11 +138,12 @@ public sealed class OrderDirectory : IPipelineObserver, INewOrderObserver
         if (finished) Retire(id);
     }
 
-    private void Replace(long id, long price, long quantity)
+    private void Replace(long id, long price, long quantity, long newTrigger)
     {
         if (!_byId.TryGetValue(id, out var r)) return;
         lock (r)
         {
+            if (newTrigger != 0) r.TriggerPrice = newTrigger;
             r.Price = price;
             r.Remaining = quantity;
             r.Quantity = r.Filled + quantity;

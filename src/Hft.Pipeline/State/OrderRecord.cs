@@ -43,8 +43,8 @@ public sealed class OrderRecord
     public required SelfTradePrevention Stp { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>Stop / take-profit: trigger price in ticks (0 for other types).</summary>
-    public long TriggerPrice { get; init; }
+    /// <summary>Stop / take-profit: trigger price in ticks (0 for other types), as last replaced.</summary>
+    public long TriggerPrice { get; set; }
 
     /// <summary>Iceberg: displayed slice size in lots (0 shows the whole order).</summary>
     public long DisplayQuantity { get; init; }

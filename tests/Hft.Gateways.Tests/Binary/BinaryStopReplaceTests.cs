@@ -32,6 +32,8 @@ public class BinaryStopReplaceTests
         var replaced = await a1.ExpectAsync(MessageType.ReplacedV2);
         Assert.Equal((5ul, accepted.OrderId, Px50300, HalfBtc, Px50200, Btc),
             (replaced.ClientOrderId, replaced.OrderId, replaced.Price, replaced.Leaves, replaced.TriggerPrice, replaced.Instrument));
+        var listed = (await s.GetJsonAsync("/api/v1/orders", "A1")).EnumerateArray().Single(o => o.GetProperty("id").GetInt64() == accepted.OrderId);
+        Assert.Equal(50200m, decimal.Parse(listed.GetProperty("triggerPrice").GetString()!, System.Globalization.CultureInfo.InvariantCulture)); // REST's view
 
         a2.SendNewOrder(2, Btc, Side.Sell, OrderType.Limit, TimeInForce.Gtc, Px50100, TenthBtc);
         await a2.ExpectAsync(MessageType.OrderAccepted);
