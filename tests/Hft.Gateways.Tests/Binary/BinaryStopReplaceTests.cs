@@ -25,8 +25,7 @@ public class BinaryStopReplaceTests
         var a1 = await s.LoginAsync(KeyA1);
         var a2 = await s.LoginAsync(KeyA2);
         await LastTradeAt50000Async(a1, a2);
-        a1.SendNewOrderV2(5, Btc, Side.Buy, OrderType.StopLimit, TimeInForce.Gtc, Px50300, HalfBtc, triggerPrice: Px50100);
-        var accepted = await a1.ExpectAsync(MessageType.OrderAccepted);
+        var accepted = await PendingBuyStopAsync(a1);
 
         a1.SendReplace(5, HalfBtc, triggerPrice: Px50200);
         var replaced = await a1.ExpectAsync(MessageType.ReplacedV2);
@@ -35,10 +34,8 @@ public class BinaryStopReplaceTests
         var listed = (await s.GetJsonAsync("/api/v1/orders", "A1")).EnumerateArray().Single(o => o.GetProperty("id").GetInt64() == accepted.OrderId);
         Assert.Equal(50200m, decimal.Parse(listed.GetProperty("triggerPrice").GetString()!, System.Globalization.CultureInfo.InvariantCulture)); // REST's view
 
-        a2.SendNewOrder(2, Btc, Side.Sell, OrderType.Limit, TimeInForce.Gtc, Px50100, TenthBtc);
-        await a2.ExpectAsync(MessageType.OrderAccepted);
-        a2.SendNewOrder(3, Btc, Side.Sell, OrderType.Limit, TimeInForce.Gtc, Px50200, OneBtc);
-        await a2.ExpectAsync(MessageType.OrderAccepted);
+        await RestAsync(a2, 2, Side.Sell, Px50100, TenthBtc);
+        await RestAsync(a2, 3, Side.Sell, Px50200, OneBtc);
         a1.SendNewOrder(6, Btc, Side.Buy, OrderType.Limit, TimeInForce.Ioc, Px50100, TenthBtc); // a trade at the old trigger
         await a1.ExpectAsync(MessageType.OrderAccepted);
         var f6 = await a1.ExpectAsync(MessageType.Fill);
@@ -49,10 +46,7 @@ public class BinaryStopReplaceTests
         Assert.Equal(7ul, (await a1.ExpectAsync(MessageType.OrderAccepted)).ClientOrderId);
         var f7 = await a1.ExpectAsync(MessageType.Fill);
         Assert.Equal((7ul, Px50200), (f7.ClientOrderId, f7.Price));
-        var triggered = await a1.ExpectAsync(MessageType.Triggered);
-        Assert.Equal((5ul, Px50300, HalfBtc), (triggered.ClientOrderId, triggered.Price, triggered.Quantity));
-        var fill = await a1.ExpectAsync(MessageType.Fill);
-        Assert.Equal((5ul, Px50200, HalfBtc, 0L), (fill.ClientOrderId, fill.Price, fill.Quantity, fill.Leaves));
+        await ExpectStopFiredAndFilledAsync(a1, Px50200);
     }
 
     [Fact]
@@ -62,10 +56,8 @@ public class BinaryStopReplaceTests
         var a1 = await s.LoginAsync(KeyA1);
         var a2 = await s.LoginAsync(KeyA2);
         await LastTradeAt50000Async(a1, a2);
-        a1.SendNewOrderV2(5, Btc, Side.Buy, OrderType.StopLimit, TimeInForce.Gtc, Px50300, HalfBtc, triggerPrice: Px50100);
-        await a1.ExpectAsync(MessageType.OrderAccepted);
-        a1.SendNewOrder(8, Btc, Side.Buy, OrderType.Limit, TimeInForce.Gtc, Px49000, TenthBtc);
-        await a1.ExpectAsync(MessageType.OrderAccepted);
+        await PendingBuyStopAsync(a1);
+        await RestAsync(a1, 8, Side.Buy, Px49000, TenthBtc);
 
         await ExpectRefusedAsync(a1, 8, Px50100, RejectReason.InvalidTriggerPrice); // a resting limit order has no trigger
         await ExpectRefusedAsync(a1, 5, 0, RejectReason.InvalidTriggerPrice);
@@ -85,15 +77,11 @@ public class BinaryStopReplaceTests
         Assert.Equal(MessageType.ReplaceOrder, (await a1.ExpectAsync(MessageType.SessionReject)).RefType);
 
         // Untouched: it fires at 50100 with its half bitcoin.
-        a2.SendNewOrder(2, Btc, Side.Sell, OrderType.Limit, TimeInForce.Gtc, Px50100, OneBtc);
-        await a2.ExpectAsync(MessageType.OrderAccepted);
+        await RestAsync(a2, 2, Side.Sell, Px50100, OneBtc);
         a1.SendNewOrder(6, Btc, Side.Buy, OrderType.Limit, TimeInForce.Ioc, Px50100, TenthBtc);
         await a1.ExpectAsync(MessageType.OrderAccepted);
         await a1.ExpectAsync(MessageType.Fill);
-        var triggered = await a1.ExpectAsync(MessageType.Triggered);
-        Assert.Equal((5ul, Px50300, HalfBtc), (triggered.ClientOrderId, triggered.Price, triggered.Quantity));
-        var fill = await a1.ExpectAsync(MessageType.Fill);
-        Assert.Equal((5ul, Px50100, HalfBtc, 0L), (fill.ClientOrderId, fill.Price, fill.Quantity, fill.Leaves));
+        await ExpectStopFiredAndFilledAsync(a1, Px50100);
     }
 
     [Fact]
@@ -125,6 +113,29 @@ public class BinaryStopReplaceTests
 
         v1.SendReplace(21, HalfBtc, triggerPrice: Px50300); // a ReplaceOrderV2: not a version 1 message
         Assert.Equal(DisconnectReason.UnknownMessageType, await v1.ClosedAsync());
+    }
+
+    /// <summary>Order 5: a buy stop limit of half a bitcoin at 50300, triggered at 50100.</summary>
+    private static async Task<BinaryMessage> PendingBuyStopAsync(BinaryClient client)
+    {
+        client.SendNewOrderV2(5, Btc, Side.Buy, OrderType.StopLimit, TimeInForce.Gtc, Px50300, HalfBtc, triggerPrice: Px50100);
+        return await client.ExpectAsync(MessageType.OrderAccepted);
+    }
+
+    /// <summary>Order 5 fired (Triggered at its limit, half a bitcoin) and filled whole at <paramref name="price"/>.</summary>
+    private static async Task ExpectStopFiredAndFilledAsync(BinaryClient client, long price)
+    {
+        var triggered = await client.ExpectAsync(MessageType.Triggered);
+        Assert.Equal((5ul, Px50300, HalfBtc), (triggered.ClientOrderId, triggered.Price, triggered.Quantity));
+        var fill = await client.ExpectAsync(MessageType.Fill);
+        Assert.Equal((5ul, price, HalfBtc, 0L), (fill.ClientOrderId, fill.Price, fill.Quantity, fill.Leaves));
+    }
+
+    /// <summary>A GTC limit order on BTCUSD, its acceptance awaited.</summary>
+    private static async Task RestAsync(BinaryClient client, ulong clientOrderId, Side side, long price, long quantity)
+    {
+        client.SendNewOrder(clientOrderId, Btc, side, OrderType.Limit, TimeInForce.Gtc, price, quantity);
+        await client.ExpectAsync(MessageType.OrderAccepted);
     }
 
     private static async Task ExpectRefusedAsync(BinaryClient client, ulong clientOrderId, long trigger, RejectReason reason)

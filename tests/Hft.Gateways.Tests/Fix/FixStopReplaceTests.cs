@@ -17,25 +17,22 @@ public class FixStopReplaceTests
         await using var a1 = await f.LogonAsync("CLIENT_A1");
         await using var a2 = await f.LogonAsync("CLIENT_A2");
         LastTradeAt50000(a1, a2);
-        a1.NewOrderWithTerms("STOP1", "BTCUSD", '1', "0.5", "50300.00", ordType: '4', tif: null, stopPx: "50100.00");
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
+        Enter(a1, "STOP1", '1', "0.5", "50300.00", stopPx: "50100.00");
 
         a1.ReplaceWithTerms("STOP2", "STOP1", "BTCUSD", '1', "0.5", "50300.00", ordType: '4', stopPx: "50200.00");
         var replaced = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP2");
         Assert.Equal(("5", "STOP1", "4", "50200", "50300", "0.5"), (replaced[FixTags.ExecType], replaced[FixTags.OrigClOrdId],
             replaced[FixTags.OrdType], replaced[FixTags.StopPx], replaced[FixTags.Price], replaced[FixTags.LeavesQty]));
 
-        a2.NewOrder("A1", "BTCUSD", '2', "0.1", "50100.00");
-        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A1");
-        a2.NewOrder("A2", "BTCUSD", '2', "1", "50200.00");
-        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A2");
+        Enter(a2, "A1", '2', "0.1", "50100.00");
+        Enter(a2, "A2", '2', "1", "50200.00");
         a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00"); // a trade at the old trigger
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "T1" && m[FixTags.ExecType] == "F");
+        ExpectFill(a1, "T1");
         a1.NewOrder("T2", "BTCUSD", '1', "0.1", "50200.00"); // a trade at the new one
         // Had the stop fired at 50100, its fill would have been reported with T1's trade, before T2's acknowledgment.
         var next = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] is "T2" or "STOP2");
         Assert.Equal(("T2", "0"), (next[FixTags.ClOrdId], next[FixTags.ExecType]));
-        var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP2" && m[FixTags.ExecType] == "F");
+        var fill = ExpectFill(a1, "STOP2");
         Assert.Equal(("2", "0.5", "50200", "50200"), (fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx], fill[FixTags.StopPx]));
     }
 
@@ -46,10 +43,8 @@ public class FixStopReplaceTests
         await using var a1 = await f.LogonAsync("CLIENT_A1");
         await using var a2 = await f.LogonAsync("CLIENT_A2");
         LastTradeAt50000(a1, a2);
-        a1.NewOrderWithTerms("STOP1", "BTCUSD", '1', "0.5", "50300.00", ordType: '4', tif: null, stopPx: "50100.00");
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
-        a1.NewOrder("L1", "BTCUSD", '1', "0.1", "49000.00");
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "L1");
+        Enter(a1, "STOP1", '1', "0.5", "50300.00", stopPx: "50100.00");
+        Enter(a1, "L1", '1', "0.1", "49000.00");
 
         ExpectRefused(a1, "R1", "L1", "49000.00", '2', "50100.00", "only a stop or stop limit order takes StopPx (99)");
         ExpectRefused(a1, "R2", "L1", "49000.00", '4', "50100.00", "OrdType must be the order's own");
@@ -60,10 +55,9 @@ public class FixStopReplaceTests
         ExpectRefused(a1, "R7", "STOP1", "50300.00", '4', "49000.00", "would_trigger_immediately"); // the engine's: a buy stop below the last trade
 
         // Untouched: still STOP1, it fires at 50100 with its half bitcoin.
-        a2.NewOrder("A1", "BTCUSD", '2', "1", "50100.00");
-        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A1");
+        Enter(a2, "A1", '2', "1", "50100.00");
         a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00");
-        var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1" && m[FixTags.ExecType] == "F");
+        var fill = ExpectFill(a1, "STOP1");
         Assert.Equal(("2", "0.5", "50100", "50100"), (fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx], fill[FixTags.StopPx]));
     }
 
@@ -74,12 +68,10 @@ public class FixStopReplaceTests
         await using var a1 = await f.LogonAsync("CLIENT_A1");
         await using var a2 = await f.LogonAsync("CLIENT_A2");
         LastTradeAt50000(a1, a2);
-        a1.NewOrderWithTerms("STOP1", "BTCUSD", '1', "0.5", "50000.00", ordType: '4', tif: null, stopPx: "50100.00");
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
-        a2.NewOrder("A1", "BTCUSD", '2', "0.1", "50100.00");
-        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A1");
+        Enter(a1, "STOP1", '1', "0.5", "50000.00", stopPx: "50100.00");
+        Enter(a2, "A1", '2', "0.1", "50100.00");
         a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00"); // fires STOP1: nothing to buy at 50000, it rests as a limit bid
-        a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "T1" && m[FixTags.ExecType] == "F");
+        ExpectFill(a1, "T1");
 
         a1.ReplaceWithTerms("STOP2", "STOP1", "BTCUSD", '1', "0.4", "49900.00", ordType: '4', stopPx: "50100.00"); // its StopPx restated
         var replaced = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP2");
@@ -104,6 +96,17 @@ public class FixStopReplaceTests
         var replaced = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "TP3");
         Assert.Equal(("5", "50200", "U"), (replaced[FixTags.ExecType], replaced[FixTags.StopPx], replaced[FixCustomTags.TriggerDirection]));
     }
+
+    /// <summary>A limit order (a stop limit with <paramref name="stopPx"/>) on BTCUSD, its acknowledgment awaited.</summary>
+    private static void Enter(FixClient c, string clOrdId, char side, string qty, string price, string? stopPx = null)
+    {
+        if (stopPx is null) c.NewOrder(clOrdId, "BTCUSD", side, qty, price);
+        else c.NewOrderWithTerms(clOrdId, "BTCUSD", side, qty, price, ordType: '4', tif: null, stopPx: stopPx);
+        c.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == clOrdId);
+    }
+
+    private static FixReceived ExpectFill(FixClient c, string clOrdId)
+        => c.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == clOrdId && m[FixTags.ExecType] == "F");
 
     /// <summary>A G for <paramref name="orig"/> answered by an OrderCancelReject whose Text holds <paramref name="text"/>.</summary>
     private static void ExpectRefused(FixClient c, string clOrdId, string orig, string price, char ordType, string stopPx, string text)
