@@ -32,6 +32,23 @@ public sealed class OrderDirectoryTests
     }
 
     [Fact]
+    public void A_replace_that_moves_a_trigger_updates_the_record_and_one_that_keeps_it_does_not()
+    {
+        var d = new OrderDirectory();
+        var stop = OrderCommand.NewTriggered(5, 3, 0, Side.Buy, OrderType.StopLimit, triggerPrice: 5_010_000, price: 5_030_000, qty: 10_000);
+        Decide(d, in stop, "7", Accepted(in stop));
+        var moved = OrderCommand.Replace(5, 3, 0, 5_030_000, 5_000);
+        moved.TriggerPrice = 5_020_000;
+        var replaced = new EngineEvent { Kind = EventKind.Replaced, Op = CommandOp.Replace, Account = 3, OrderId = 5, Price = 5_030_000, Quantity = 5_000 };
+        d.OnProcessed(0, in moved, [replaced], 2, default);
+        Assert.Equal((5_020_000L, 5_000L), (d.Find(5)!.TriggerPrice, d.Find(5)!.Remaining));
+
+        var kept = OrderCommand.Replace(5, 3, 0, 5_030_000, 4_000); // no trigger: it stays
+        d.OnProcessed(0, in kept, [replaced with { Quantity = 4_000 }], 3, default);
+        Assert.Equal((5_020_000L, 4_000L), (d.Find(5)!.TriggerPrice, d.Find(5)!.Remaining));
+    }
+
+    [Fact]
     public void A_registered_order_keeps_its_record()
     {
         var d = new OrderDirectory();
