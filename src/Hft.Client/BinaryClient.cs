@@ -250,11 +250,14 @@ public sealed class BinaryClient : IDisposable
                 {
                     var status = BinaryCodec.TryReadFrameLength(buffer.AsSpan(start, end - start), BinaryProtocol.MaxFrameSize, out int length);
                     if (status == FrameStatus.Incomplete) break;
-                    if (status != FrameStatus.Complete || !BinaryCodec.TryRead(buffer.AsSpan(start, length), out var m))
-                        throw new InvalidDataException($"the server sent a malformed frame ({status})");
-                    if (m.Sequence != _expectedIn) throw new InvalidDataException($"server sequence {m.Sequence}, expected {_expectedIn}");
-                    _expectedIn++;
+                    if (status != FrameStatus.Complete) throw new InvalidDataException($"the server sent a malformed frame ({status})");
+                    var frame = buffer.AsSpan(start, length);
                     start += length;
+                    BinaryCodec.ReadHeader(frame, out var type, out uint sequence);
+                    if (sequence != _expectedIn) throw new InvalidDataException($"server sequence {sequence}, expected {_expectedIn}");
+                    _expectedIn++;
+                    if (BinaryCodec.FrameSize(type) == 0) continue; // a message type appended after this library: skipped by its length
+                    if (!BinaryCodec.TryRead(frame, out var m)) throw new InvalidDataException($"the server sent a malformed {type} frame");
                     Dispatch(in m);
                 }
                 if (start == end) start = end = 0;
