@@ -61,6 +61,7 @@ public sealed class FeedRecoveryTests
         {
             new RandomFeedFlow(feed, seed: 11, Instruments).Run(2000); // nobody listening yet: the relay discards
             using var client = NewClient(feed);
+            relay.ForwardFrom = feed.Sequence + 1; // the client joins after these, even if the relay still holds some
             relay.To = client.Port;
             client.Start();
             new RandomFeedFlow(feed, seed: 12, Instruments).Run(500);

@@ -33,6 +33,15 @@ internal sealed class LossyUdpRelay : IDisposable
     /// <summary>Which datagrams to drop (may be changed while running).</summary>
     public volatile Func<long, bool> Drop;
 
+    /// <summary>Packets whose messages all come before this feed sequence are not forwarded (0: every packet is).</summary>
+    public long ForwardFrom
+    {
+        get => Interlocked.Read(ref _forwardFrom);
+        set => Interlocked.Exchange(ref _forwardFrom, value);
+    }
+
+    private long _forwardFrom;
+
     public long Forwarded => Interlocked.Read(ref _forwarded);
 
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -52,6 +61,9 @@ internal sealed class LossyUdpRelay : IDisposable
                 return;
             }
             if (To == 0) continue;
+            // A packet sent before the client joined may still be queued here on a busy machine: never forward it late.
+            if (Hft.MarketData.MoldPacket.TryReadHeader(buffer.AsSpan(0, length), out _, out long first, out ushort count)
+                && count > 0 && count != Hft.MarketData.MoldPacket.EndOfSession && first + count <= ForwardFrom) continue;
             if (Drop(n))
             {
                 Interlocked.Increment(ref _dropped);
