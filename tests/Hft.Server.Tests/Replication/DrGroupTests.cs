@@ -33,7 +33,7 @@ public sealed class DrGroupTests : IDisposable
                     Replication = c.Replication with { Enabled = true, NodeId = id, Peers = raft.Select(p => $"127.0.0.1:{p}").ToArray() },
                 });
             }
-            await Dr.Until(() => members.Count(m => m.Pipeline.OrderEntryEnabled) == 1, "one leader elected and caught up", 90);
+            await Dr.Until(() => members.Count(m => m.PipelineIfRunning?.OrderEntryEnabled == true) == 1, "one leader elected and caught up", 90);
             var leader = members.Single(m => m.Pipeline.OrderEntryEnabled);
             await leader.Trade(4, "g1");
 

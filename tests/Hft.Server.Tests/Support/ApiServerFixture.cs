@@ -48,6 +48,9 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
 
     public TradingPipeline Pipeline => Server.Pipeline;
 
+    /// <summary>The pipeline, or null while the node is being restarted: a condition polled across a restart reads "not yet".</summary>
+    public TradingPipeline? PipelineIfRunning => _server?.Pipeline;
+
     public OrderDirectory Directory => Server.Services.GetRequiredService<OrderDirectory>();
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
