@@ -9,8 +9,9 @@ namespace Hft.Gateways.Fix;
 
 /// <summary>
 /// Execution reports from engine events (writer thread) and the rejections the reader answers at once.
-/// ExecType/OrdStatus: Accepted → 0/0 New; Trade → F/1 or F/2 (LeavesQty 0); Canceled → 4/4; Replaced → 5/(0 or 1);
-/// Rejected new order → 8/8. CumQty, LeavesQty and AvgPx are exact decimals on the instrument's grid.
+/// ExecType/OrdStatus: Accepted → 0/0 New; Trade → F/1 or F/2 (LeavesQty 0); Canceled → 4/4, expired → C/C;
+/// Replaced → 5/(0 or 1); Rejected new order → 8/8; a stop fired or an iceberg's slice refreshed → D Restated (378 = 99,
+/// Text names which; FIX 4.4 has no ExecType for either) with the order's status unchanged. CumQty, LeavesQty and AvgPx are exact decimals on the instrument's grid.
 /// </summary>
 internal sealed partial class FixSession
 {
@@ -58,8 +59,8 @@ internal sealed partial class FixSession
             orig = request.OrigClOrdId;
         }
         order.Leaves = 0;
-        order.Status = (byte)'4';
-        WriteExecutionReport(_fields, order, clOrdId, orig, (byte)'4', (byte)'4', 0, 0, e.CancelReason.Name());
+        order.Status = e.CancelReason == CancelReason.Expired ? (byte)'C' : (byte)'4';
+        WriteExecutionReport(_fields, order, clOrdId, orig, order.Status, order.Status, 0, 0, e.CancelReason.Name());
         Send(FixMsgTypes.ExecutionReport, _fields.Written, app: true);
         Finish(order);
     }
@@ -81,6 +82,21 @@ internal sealed partial class FixSession
         Send(FixMsgTypes.ExecutionReport, _fields.Written, app: true);
     }
 
+    /// <summary>
+    /// A pending stop fired (its fills follow) or an iceberg showed a new slice from its reserve, at the back of its level:
+    /// an unsolicited Restated report, so the client sees when its order started to work or lost its time priority.
+    /// </summary>
+    private void OnRestated(FixOrder order, in EngineEvent e)
+    {
+        if (e.Kind == EventKind.Refreshed) order.Leaves = e.Remaining;
+        WriteExecutionReport(_fields, order, order.ClOrdId, null, (byte)'D', order.Status, 0, 0,
+            e.Kind == EventKind.Triggered ? "triggered" : "refreshed", restatementReason: OtherRestatement);
+        Send(FixMsgTypes.ExecutionReport, _fields.Written, app: true);
+    }
+
+    /// <summary>ExecRestatementReason (378) 99 Other: FIX 4.4 has no value for a fired stop or a refreshed iceberg.</summary>
+    private const int OtherRestatement = 99;
+
     private void SendMassCancelReport(MassCancelOutcome outcome)
     {
         WriteMassCancelReport(_fields, outcome);
@@ -90,7 +106,7 @@ internal sealed partial class FixSession
     // ---- message bodies ----
 
     internal void WriteExecutionReport(FixFieldWriter w, FixOrder o, string clOrdId, string? origClOrdId, byte execType, byte ordStatus,
-        long lastQty, long lastPx, string? text, int ordRejReason = -1)
+        long lastQty, long lastPx, string? text, int ordRejReason = -1, int restatementReason = -1)
     {
         var inst = o.Instrument;
         w.Clear();
@@ -99,6 +115,7 @@ internal sealed partial class FixSession
         AddExecId(w);
         w.AddChar(FixTags.ExecType, execType).AddChar(FixTags.OrdStatus, ordStatus);
         if (ordRejReason >= 0) w.Add(FixTags.OrdRejReason, ordRejReason);
+        if (restatementReason >= 0) w.Add(FixTags.ExecRestatementReason, restatementReason);
         w.Add(FixTags.Account, Config.Account).Add(FixTags.Symbol, o.Symbol)
             .AddChar(FixTags.Side, o.Side == Side.Buy ? (byte)'1' : (byte)'2');
         AddQty(w, FixTags.OrderQty, inst, o.OrderQty);

@@ -435,6 +435,9 @@ internal sealed partial class FixSession : IAccountEventSink, IDurableWaiter, ID
             case EventKind.Replaced:
                 OnReplaced(order, in e, item.NewTrigger);
                 break;
+            case EventKind.Triggered or EventKind.Refreshed:
+                OnRestated(order, in e);
+                break;
         }
     }
 

@@ -60,6 +60,7 @@ public static class FixTags
     public const int OrdRejReason = 103;
     public const int CxlRejReason = 102;
     public const int ExecType = 150;
+    public const int ExecRestatementReason = 378;
     public const int LeavesQty = 151;
     public const int CxlRejResponseTo = 434;
     public const int MassCancelRequestType = 530;

@@ -26,8 +26,43 @@ public class FixOrderTypeTests
         a2.NewOrder("A1", "BTCUSD", '2', "1", "50100.00");
         a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "A1");
         a1.NewOrder("T1", "BTCUSD", '1', "0.1", "50100.00"); // trades at 50100: fires STOP1
-        var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1" && m[FixTags.ExecType] == "F");
-        Assert.Equal(("2", "0.5", "50100"), (fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx]));
+        // FIX 4.4 has no ExecType for a fired stop: an unsolicited Restated report says so before its fills
+        var fired = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
+        Assert.Equal(("D", "0", "99", "triggered", "0.5"),
+            (fired[FixTags.ExecType], fired[FixTags.OrdStatus], fired[FixTags.ExecRestatementReason], fired[FixTags.Text], fired[FixTags.LeavesQty]));
+        var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "STOP1");
+        Assert.Equal(("F", "2", "0.5", "50100"), (fill[FixTags.ExecType], fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LastPx]));
+    }
+
+    [Fact]
+    public async Task An_iceberg_shows_its_floor_and_reports_each_refresh_from_its_reserve()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var a1 = await f.LogonAsync("CLIENT_A1");
+        await using var a2 = await f.LogonAsync("CLIENT_A2");
+        a1.NewOrderWithTerms("ICE1", "BTCUSD", '1', "1", "50000.00", ordType: '2', tif: null, stopPx: null, maxFloor: "0.2");
+        Assert.Equal("0", a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "ICE1")[FixTags.ExecType]);
+
+        a2.NewOrder("S1", "BTCUSD", '2', "0.2", "50000.00", tif: '3'); // takes the displayed slice exactly
+        a2.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "S1" && m[FixTags.ExecType] == "F");
+        var fill = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "ICE1");
+        Assert.Equal(("F", "1", "0.2", "0.8"), (fill[FixTags.ExecType], fill[FixTags.OrdStatus], fill[FixTags.LastQty], fill[FixTags.LeavesQty]));
+        // the next slice comes from the reserve at the back of its level: the client is told it lost its time priority
+        var refreshed = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "ICE1");
+        Assert.Equal(("D", "1", "99", "refreshed", "0.8", "0.2"), (refreshed[FixTags.ExecType], refreshed[FixTags.OrdStatus],
+            refreshed[FixTags.ExecRestatementReason], refreshed[FixTags.Text], refreshed[FixTags.LeavesQty], refreshed[FixTags.CumQty]));
+    }
+
+    [Fact]
+    public async Task A_gtd_order_that_expires_is_reported_expired()
+    {
+        await using var f = await FixServerFixture.StartAsync();
+        await using var a1 = await f.LogonAsync("CLIENT_A1");
+        a1.NewOrderWithTerms("GTD1", "BTCUSD", '1', "1", "49000.00", ordType: '2', tif: '6', stopPx: null,
+            expireTime: DateTime.UtcNow.AddSeconds(3)); // time to spare on a busy machine
+        Assert.Equal("0", a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "GTD1")[FixTags.ExecType]);
+        var expired = a1.Expect(m => m.MsgType == "8" && m[FixTags.ClOrdId] == "GTD1", TimeSpan.FromSeconds(30));
+        Assert.Equal(("C", "C", "expired", "0"), (expired[FixTags.ExecType], expired[FixTags.OrdStatus], expired[FixTags.Text], expired[FixTags.LeavesQty]));
     }
 
     [Fact]
