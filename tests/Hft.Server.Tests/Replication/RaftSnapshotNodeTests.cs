@@ -141,10 +141,34 @@ public sealed class RaftSnapshotNodeTests : IAsyncLifetime
     /// Every node of the group is running (none in a restart: a member sent the group's snapshot while holding state of
     /// its own rebases and restarts, which a busy machine can cause at any time) and its journal holds the leader's last record.
     /// </summary>
-    private Task CaughtUpAsync(ApiServerFixture leader)
+    private async Task CaughtUpAsync(ApiServerFixture leader)
     {
         long last = leader.Pipeline.Journal.Stats.LastSequence;
-        return Until(() => _nodes.All(n => n is null || n.PipelineIfRunning?.Journal.WrittenSequence >= last), $"every node running and at sequence {last}");
+        try
+        {
+            await Until(() => _nodes.All(n => n is null || n.PipelineIfRunning?.Journal.WrittenSequence >= last), $"every node running and at sequence {last}");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "\n" + NodeStories(), e);
+        }
+    }
+
+    /// <summary>Where each node is, and the last lines it logged (without the retries against a member that is away).</summary>
+    private string NodeStories() => string.Join("\n", _nodes.Select((n, i) => n is null ? $"== node {i}: stopped" :
+        $"== node {i}: restarts {n.Restarts}, journal at {n.PipelineIfRunning?.Journal.WrittenSequence.ToString() ?? "(restarting)"}, "
+        + $"raft {Describe(n)}\n" + n.Logs.Tail(60, l => !Noise(l) && !l.Contains(" Debug ", StringComparison.Ordinal))
+        + "\n-- its last debug lines --\n" + n.Logs.Tail(30, l => !Noise(l))));
+
+    private static bool Noise(string line) => line.Contains("is unavailable", StringComparison.Ordinal)
+        || line.Contains("Installing snapshot", StringComparison.Ordinal) || line.Contains("Election timeout is refreshed", StringComparison.Ordinal);
+
+    private static string Describe(ApiServerFixture node)
+    {
+        if (node.PipelineIfRunning is null) return "(restarting)";
+        var raft = Replication(node).Node;
+        return raft is null ? "(none)" : $"commit {raft.CommitIndex}, applied {raft.AppliedIndex}, last {raft.LastIndex}, snapshot {raft.Snapshot}, "
+            + $"restored from {raft.RestoredSnapshotIndex}, installed {raft.SnapshotsInstalled}, leader {raft.LeaderEndPoint}";
     }
 
     /// <summary>The state hash and the journal sequence it is at, taken as /debug/state-hash does (apply gate, shards paused).</summary>

@@ -9,6 +9,7 @@ using Hft.Pipeline;
 using Hft.Pipeline.State;
 using Hft.Server.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hft.Server.Tests.Support;
 
@@ -89,12 +90,21 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
     {
         // Quiet (no console logger in tests). A replicated node whose state must be rebuilt is restarted here, as its
         // supervisor would restart the process that exits 75 - never Environment.Exit inside the test host.
-        _server = TradingNode.Create(_config!, logging: _ => { }, _marketData, onRestartNeeded: RestartNeeded);
+        Action<ILoggingBuilder>? logging = NodeLogs ? null
+            : _config!.Replication.Enabled ? b => b.AddProvider(Logs) // a replicated node's story is kept for a failing test
+            : _ => { };
+        _server = TradingNode.Create(_config!, logging, _marketData, onRestartNeeded: RestartNeeded);
         await _server.StartAsync();
         var url = _server.Urls.FirstOrDefault(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))
                   ?? throw new InvalidOperationException("no loopback address in " + string.Join(", ", _server.Urls));
         BaseAddress = new Uri(url + "/");
     }
+
+    /// <summary>A replicated node's last log lines (its restarts included), for the message of a test that fails.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>HFT_TEST_NODE_LOGS=1: the nodes log to the console (the test's output) as `hft serve` does, to see why a test failed.</summary>
+    private static readonly bool NodeLogs = Environment.GetEnvironmentVariable("HFT_TEST_NODE_LOGS") == "1";
 
     private void RestartNeeded(string reason)
     {
