@@ -15,7 +15,8 @@ namespace Hft.Pipeline.Replication;
 /// The Raft log is compacted behind this node's journal snapshots (<see cref="IReplicatedStateSnapshots"/>): the newest
 /// one is offered as the group's snapshot, one is taken when the log asks, and a snapshot from the group is installed
 /// when the journal is behind it: in place on a node that holds nothing yet, else by rebasing the journal onto it and
-/// restarting (<paramref name="onRebased"/>), so that recovery rebuilds the state from it.
+/// restarting (<paramref name="onRebased"/>, once the leader has learned of the install), so that recovery rebuilds
+/// the state from it.
 /// </summary>
 public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? directory, Action<long> onDiverged, Action<string>? onRebased = null)
     : IReplicatedLogApplier, IReplicatedStateSnapshots
@@ -50,7 +51,11 @@ public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? 
 
     public void Apply(ReadOnlySpan<byte> records)
     {
-        if (_diverged) return;
+        if (_diverged)
+        {
+            RequestRestart(); // an entry after a snapshot this node rebased onto: the leader knows it was installed
+            return;
+        }
         lock (pipeline.ApplyGate)
         {
             if (JournalReader.ReadBatch(records, ApplyRecord) is { } problem)
@@ -109,7 +114,27 @@ public sealed class ReplicatedApplier(TradingPipeline pipeline, OrderDirectory? 
             restart = $"journal at sequence {journal.WrittenSequence} was behind {name}: rebased onto it ({removed.Count} superseded "
                 + "segment(s) deleted); restarting to recover from it";
         }
-        (onRebased ?? (reason => throw new InvalidOperationException(reason)))(restart);
+        if (onRebased is null) throw new InvalidOperationException(restart);
+        // The restart waits until the leader has learned that this member holds the snapshot: a member that went away
+        // before its answer left would be sent the same snapshot again after its restart, which the Raft library refuses
+        // as one it holds already - and the leader would send it again, round after round, until it took a newer one.
+        // The leader sends the entries after the snapshot only once it has the answer (Apply requests the restart);
+        // without new entries, the grace period is ample for an answer written right after this call returns.
+        Volatile.Write(ref _pendingRestart, restart);
+        _ = Task.Delay(RestartGrace).ContinueWith(_ => RequestRestart(), TaskScheduler.Default);
+    }
+
+    /// <summary>The longest a node rebased onto the group's snapshot waits for the leader to move past it before restarting.</summary>
+    public static readonly TimeSpan RestartGrace = TimeSpan.FromSeconds(2);
+
+    private string? _pendingRestart;
+    private int _restartRequested;
+
+    /// <summary>Once: asks for the restart a rebase needs, off the Raft apply thread (in production the process exits there).</summary>
+    private void RequestRestart()
+    {
+        if (Volatile.Read(ref _pendingRestart) is not { } reason || Interlocked.Exchange(ref _restartRequested, 1) != 0) return;
+        ThreadPool.QueueUserWorkItem(_ => onRebased!(reason));
     }
 
     private void ApplyRecord(in JournalRecord r)

@@ -99,6 +99,12 @@ public sealed class RaftSnapshotNodeTests : IAsyncLifetime
         // onto it and the node asks to be restarted (in production: exit 75 and its supervisor), here done by the fixture.
         var member = _nodes[f] = await StartAsync(f);
         await Until(() => member.Restarts >= 1, "the member restarted after rebasing onto the group's snapshot");
+        // It asked for the restart only once its Raft log had recorded the snapshot (the answer to the leader follows at
+        // once): one that went away before answering was sent the same snapshot again after its restart, refused it as
+        // one it holds, and never caught up (the leader resent it round after round).
+        var (commit, installed) = member.RaftAtRestartRequests[0];
+        Assert.True(installed > held && commit >= installed,
+            $"restart asked for at commit index {commit} with Raft snapshot {installed}, not the group's (it held {held} records)");
         await CaughtUpAsync(leader);
         Assert.Equal(Hash(leader), Hash(member));
         long snapshot = SnapshotStore.List(member.Config.Journal.Dir)[^1].Sequence;

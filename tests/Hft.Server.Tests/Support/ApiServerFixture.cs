@@ -106,9 +106,25 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>HFT_TEST_NODE_LOGS=1: the nodes log to the console (the test's output) as `hft serve` does, to see why a test failed.</summary>
     private static readonly bool NodeLogs = Environment.GetEnvironmentVariable("HFT_TEST_NODE_LOGS") == "1";
 
+    /// <summary>
+    /// The node's Raft commit index and snapshot index when it asked to be restarted, first request first (a node
+    /// rebased onto the group's snapshot must ask only once it has recorded the snapshot, and the leader knows it).
+    /// </summary>
+    public IReadOnlyList<(long Commit, long Snapshot)> RaftAtRestartRequests
+    {
+        get
+        {
+            lock (_raftAtRestart) return [.. _raftAtRestart];
+        }
+    }
+
+    private readonly List<(long Commit, long Snapshot)> _raftAtRestart = [];
+
     private void RestartNeeded(string reason)
     {
         Console.WriteLine($"node restarts: {reason}");
+        var raft = _server?.Services.GetService<Hft.Pipeline.Replication.ReplicationService>()?.Node;
+        lock (_raftAtRestart) _raftAtRestart.Add((raft?.CommitIndex ?? -1, raft?.Snapshot.Index ?? -1));
         lock (_clients) _restart = _restart.ContinueWith(_ => RestartAsync(), TaskScheduler.Default).Unwrap();
     }
 
