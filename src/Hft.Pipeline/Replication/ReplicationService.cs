@@ -61,7 +61,8 @@ public sealed class ReplicationService : IHostedService, IAsyncDisposable
         _applier = new ReplicatedApplier(pipeline, directory, OnJournalDiverged, reason =>
         {
             _log.LogWarning("replication: {Reason}", reason);
-            _onDiverged(reason); // the Raft log is kept: it starts at the snapshot this node now holds
+            // the journal on disk is rebased already: a node being stopped recovers from it at its next start
+            if (!_stopping.IsCancellationRequested) _onDiverged(reason); // the Raft log is kept: it starts at the snapshot this node now holds
         });
     }
 

@@ -125,7 +125,11 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
         Console.WriteLine($"node restarts: {reason}");
         var raft = _server?.Services.GetService<Hft.Pipeline.Replication.ReplicationService>()?.Node;
         lock (_raftAtRestart) _raftAtRestart.Add((raft?.CommitIndex ?? -1, raft?.Snapshot.Index ?? -1));
-        lock (_clients) _restart = _restart.ContinueWith(_ => RestartAsync(), TaskScheduler.Default).Unwrap();
+        lock (_clients)
+        {
+            if (_disposing) return; // the node is being stopped for good
+            _restart = _restart.ContinueWith(_ => RestartAsync(), TaskScheduler.Default).Unwrap();
+        }
     }
 
     private async Task RestartAsync()
@@ -151,10 +155,16 @@ public class ApiServerFixture : IAsyncLifetime, IAsyncDisposable
         _server = null;
     }
 
+    private bool _disposing;
+
     public async Task DisposeAsync()
     {
         Task restart;
-        lock (_clients) restart = _restart;
+        lock (_clients)
+        {
+            _disposing = true;
+            restart = _restart;
+        }
         try
         {
             await restart;
