@@ -11,7 +11,8 @@ namespace Hft.Gateways.Fix;
 /// Execution reports from engine events (writer thread) and the rejections the reader answers at once.
 /// ExecType/OrdStatus: Accepted → 0/0 New; Trade → F/1 or F/2 (LeavesQty 0); Canceled → 4/4, expired → C/C;
 /// Replaced → 5/(0 or 1); Rejected new order → 8/8; a stop fired or an iceberg's slice refreshed → D Restated (378 = 99,
-/// Text names which; FIX 4.4 has no ExecType for either) with the order's status unchanged. CumQty, LeavesQty and AvgPx are exact decimals on the instrument's grid.
+/// Text names which; FIX 4.4 has no ExecType for either) with the order's status unchanged. CumQty, LeavesQty and
+/// AvgPx are exact decimals on the instrument's grid.
 /// </summary>
 internal sealed partial class FixSession
 {
