@@ -125,8 +125,8 @@ public sealed class RaftCompactionTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     /// <summary>
-    /// docs/PERFORMANCE.md, "Replication": a follower's restart after a long run. Runs only with
-    /// <c>HFT_RAFT_RESTART_RECORDS</c> set (records in total; <c>HFT_RAFT_RECORDS_PER_ENTRY</c>, default 1,000;
+    /// docs/PERFORMANCE.md, "Current figures: Raft log compaction": a follower's restart after a long run. Runs only
+    /// with <c>HFT_RAFT_RESTART_RECORDS</c> set (records in total; <c>HFT_RAFT_RECORDS_PER_ENTRY</c>, default 1,000;
     /// <c>HFT_RAFT_SNAPSHOT_ENTRIES</c>, default 10,000, 0 = no compaction as before). The follower writes a journal
     /// snapshot while the group goes on, then stops, misses 5 entries, and is restarted: journal
     /// recovery, Raft start and catch-up are timed, and the disk use of the logs is printed.

@@ -8,9 +8,10 @@ using Xunit.Abstractions;
 namespace Hft.Replication.Tests;
 
 /// <summary>
-/// Proves the chosen replication engine (docs/ARCHITECTURE.md, "Replication") works on this machine: three real
-/// DotNext Raft members on loopback elect one leader, entries appended on the leader are committed and applied on every
-/// member in the same order, and after the leader stops a new one is elected and the log goes on.
+/// Proves the chosen replication engine (docs/ARCHITECTURE.md, "Replication: decision, design and limits") works on
+/// this machine: three real DotNext Raft members on loopback elect one leader, entries appended on the leader are
+/// committed and applied on every member in the same order, and after the leader stops a new one is elected and the
+/// log goes on.
 /// </summary>
 public sealed class RaftSpikeTests(ITestOutputHelper output) : IAsyncLifetime
 {
